@@ -1,0 +1,116 @@
+import { inject, injectable } from 'inversify';
+import { OrderNotFound, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
+import { Money } from '../domain/money.ts';
+import type { PaymentReceipt } from '../domain/order.ts';
+import type { Payment, PaymentSource } from '../domain/payment.ts';
+import { DuplicatePayment, InvalidSignature, MalformedCallback, NotOurMerchant } from './errors.ts';
+import type { AlipayCallback } from './ports/alipay-callback-parser.ts';
+import type { Clock } from './ports/clock.ts';
+import type { PaymentSettings } from './ports/payment-settings.ts';
+import type { SignatureVerifier } from './ports/signature-verifier.ts';
+import type { UnitOfWork } from './ports/unit-of-work.ts';
+import { TOKENS } from './tokens.ts';
+
+export interface ConfirmAlipayPaymentCommand {
+  readonly callback: AlipayCallback;
+  readonly source: PaymentSource;
+}
+
+export interface PaymentConfirmed {
+  readonly orderId: string;
+  readonly tradeNo: string;
+  /** True when this trade was already recorded (a refresh, a replay, or the other channel first). */
+  readonly duplicate: boolean;
+}
+
+// Lengths of tb_order_info.order_id and tb_payment.trade_id.
+const MAX_ORDER_ID = 64;
+const MAX_TRADE_NO = 100;
+
+@injectable()
+export class ConfirmAlipayPayment {
+  constructor(
+    @inject(TOKENS.SignatureVerifier) private readonly verifier: SignatureVerifier,
+    @inject(TOKENS.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.PaymentSettings) private readonly settings: PaymentSettings,
+  ) {}
+
+  /**
+   * Records an authentic Alipay payment once per trade_no and applies it to its order.
+   * @throws InvalidSignature | NotOurMerchant | MalformedCallback | OrderNotFound
+   *   | PaymentNeedsReview (after recording it) | TradeNoConflict | StoreUnavailable
+   */
+  async execute(command: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
+    this.authenticate(command.callback);
+    const { orderId, receipt } = this.readReceipt(command.callback.fields, command.source);
+    const { payment, duplicate } = await this.record(orderId, receipt);
+    if (payment.needsReview) throw new PaymentNeedsReview(orderId, payment.tradeNo, payment.reviewReason!);
+    return { orderId, tradeNo: payment.tradeNo, duplicate };
+  }
+
+  private authenticate({ sign, signType, signedContents, fields }: AlipayCallback): void {
+    // The algorithm is ours to choose, never the request's: that would be a downgrade hole.
+    if (signType !== undefined && signType !== this.verifier.signType) {
+      throw new InvalidSignature(`sign_type ${JSON.stringify(signType)} is not ${this.verifier.signType}`);
+    }
+    if (sign === '') throw new InvalidSignature('no sign');
+    if (!signedContents.some((content) => this.verifier.verify(content, sign))) {
+      throw new InvalidSignature('does not verify');
+    }
+    const appId = fields.get('app_id') ?? '';
+    if (appId !== this.settings.appId) throw new NotOurMerchant('app_id', appId);
+    const sellerId = fields.get('seller_id') ?? '';
+    if (this.settings.sellerId !== null && sellerId !== this.settings.sellerId) {
+      throw new NotOurMerchant('seller_id', sellerId);
+    }
+  }
+
+  private readReceipt(fields: ReadonlyMap<string, string>, source: PaymentSource) {
+    const orderId = requireField(fields, 'out_trade_no', MAX_ORDER_ID);
+    const tradeNo = requireField(fields, 'trade_no', MAX_TRADE_NO);
+    const totalAmount = requireField(fields, 'total_amount', 16);
+    let amount: Money;
+    try {
+      amount = Money.parse(totalAmount);
+    } catch {
+      throw new MalformedCallback(`total_amount ${JSON.stringify(totalAmount)} is not an amount`);
+    }
+    const receipt: PaymentReceipt = { tradeNo, amount, source, receivedAt: this.clock.now() };
+    return { orderId, receipt };
+  }
+
+  private async record(orderId: string, receipt: PaymentReceipt): Promise<{ payment: Payment; duplicate: boolean }> {
+    try {
+      return await this.recordOnce(orderId, receipt);
+    } catch (error) {
+      // Another transaction won the unique constraint; running again finds its row.
+      if (!(error instanceof DuplicatePayment)) throw error;
+      return this.recordOnce(orderId, receipt);
+    }
+  }
+
+  private recordOnce(orderId: string, receipt: PaymentReceipt): Promise<{ payment: Payment; duplicate: boolean }> {
+    return this.unitOfWork.run(async ({ orders, payments }) => {
+      const order = await orders.lockById(orderId);
+      if (!order) throw new OrderNotFound(orderId);
+      const known = await payments.findByTradeNo(receipt.tradeNo);
+      if (known) {
+        if (known.orderId !== orderId) throw new TradeNoConflict(receipt.tradeNo, orderId, known.orderId);
+        return { payment: known, duplicate: true };
+      }
+      const payment = order.receivePayment(receipt, this.settings.statusAfterPayment);
+      await payments.add(payment);
+      if (!payment.needsReview) await orders.save(order);
+      return { payment, duplicate: false };
+    });
+  }
+}
+
+function requireField(fields: ReadonlyMap<string, string>, name: string, maxLength: number): string {
+  const value = fields.get(name) ?? '';
+  if (value === '' || value.length > maxLength) {
+    throw new MalformedCallback(`${name} is missing or longer than ${maxLength}`);
+  }
+  return value;
+}

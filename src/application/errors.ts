@@ -1,0 +1,49 @@
+/** A request or a dependency failed in a way we expect; `code` is mapped exhaustively at the edges. */
+export abstract class ApplicationError extends Error {
+  abstract readonly code: ApplicationErrorCode;
+  override readonly name = this.constructor.name;
+}
+
+export type ApplicationErrorCode =
+  | 'MALFORMED_CALLBACK'
+  | 'INVALID_SIGNATURE'
+  | 'NOT_OUR_MERCHANT'
+  | 'DUPLICATE_PAYMENT'
+  | 'STORE_UNAVAILABLE';
+
+/** Not a well-formed Alipay message: bad encoding, a repeated key, a missing or unusable field. */
+export class MalformedCallback extends ApplicationError {
+  readonly code = 'MALFORMED_CALLBACK';
+}
+
+/** Missing, garbage or wrong signature, or a sign_type other than the one we pinned. */
+export class InvalidSignature extends ApplicationError {
+  readonly code = 'INVALID_SIGNATURE';
+  constructor(reason: string) {
+    super(`invalid signature: ${reason}`);
+  }
+}
+
+/** Authentic Alipay message, but for another app or seller. */
+export class NotOurMerchant extends ApplicationError {
+  readonly code = 'NOT_OUR_MERCHANT';
+  constructor(readonly field: 'app_id' | 'seller_id', readonly received: string) {
+    super(`${field} ${JSON.stringify(received)} is not ours`);
+  }
+}
+
+/** The trade_no is already stored: the database's unique constraint said so. */
+export class DuplicatePayment extends ApplicationError {
+  readonly code = 'DUPLICATE_PAYMENT';
+  constructor(readonly tradeNo: string) {
+    super(`trade ${tradeNo} is already recorded`);
+  }
+}
+
+/** The database cannot be reached; nothing was written, and trying again later is right. */
+export class StoreUnavailable extends ApplicationError {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(options?: { cause?: unknown }) {
+    super('the database is unavailable', options);
+  }
+}

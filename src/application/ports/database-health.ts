@@ -1,0 +1,4 @@
+export interface DatabaseHealth {
+  /** True when the database answers a trivial query. Never throws. */
+  isUp(): Promise<boolean>;
+}

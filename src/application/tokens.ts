@@ -1,0 +1,12 @@
+// Symbol tokens for every port and setting; no imports, so no cycles.
+export const TOKENS = {
+  SignatureVerifier: Symbol('SignatureVerifier'),
+  AlipayCallbackParser: Symbol('AlipayCallbackParser'),
+  OrderRepository: Symbol('OrderRepository'),
+  PaymentRepository: Symbol('PaymentRepository'),
+  UnitOfWork: Symbol('UnitOfWork'),
+  Clock: Symbol('Clock'),
+  DatabaseHealth: Symbol('DatabaseHealth'),
+  PaymentSettings: Symbol('PaymentSettings'),
+  Logger: Symbol('Logger'),
+} as const;

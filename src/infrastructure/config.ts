@@ -1,0 +1,113 @@
+import type { SignType } from '../application/ports/signature-verifier.ts';
+import { OrderStatus, type StatusAfterPayment } from '../domain/order-status.ts';
+
+/** A bad setting; the process prints this one line and exits. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable} ${problem}`);
+  }
+}
+
+export interface Config {
+  readonly production: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** postgres:// URL; when null, PGlite in dataDir. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly alipay: {
+    readonly appId: string;
+    readonly sellerId: string | null;
+    readonly signType: SignType;
+    /** ALIPAY_PUBLIC_KEY, which wins over the file. */
+    readonly publicKey: string | null;
+    readonly publicKeyFile: string;
+    readonly appPrivateKeyFile: string;
+    /** A gateway URL, or 'sandbox' for the local one. */
+    readonly gateway: string;
+  };
+  readonly statusAfterPayment: StatusAfterPayment;
+}
+
+/** The app id the local sandbox signs for; never valid in production. */
+export const SANDBOX_APP_ID = '2021000000000001';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the environment. @throws ConfigError naming the variable */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const nodeEnv = oneOf('NODE_ENV', read('NODE_ENV') ?? 'development', ['development', 'test', 'production']);
+  const production = nodeEnv === 'production';
+  const required = (name: string, fallback: string): string => {
+    const value = read(name);
+    if (value !== undefined) return value;
+    if (production) throw new ConfigError(name, 'must be set when NODE_ENV=production');
+    return fallback;
+  };
+
+  const gateway = required('ALIPAY_GATEWAY', 'sandbox');
+  if (gateway === 'sandbox' ? production : !isUrl(gateway, ['https:', 'http:'])) {
+    throw new ConfigError('ALIPAY_GATEWAY', production && gateway === 'sandbox'
+      ? 'must be a real Alipay gateway URL when NODE_ENV=production, not "sandbox"'
+      : `must be a gateway URL or "sandbox" (got ${JSON.stringify(gateway)})`);
+  }
+  const databaseUrl = read('DATABASE_URL') ?? null;
+  if (databaseUrl !== null && !isUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  const appId = required('ALIPAY_APP_ID', SANDBOX_APP_ID);
+  if (production && appId === SANDBOX_APP_ID) throw new ConfigError('ALIPAY_APP_ID', 'is the sandbox app id');
+
+  return {
+    production,
+    host: read('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port: port(read('PORT') ?? '8000'),
+    databaseUrl,
+    dataDir: read('DATA_DIR') ?? 'var/pglite',
+    logLevel: oneOf('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', LOG_LEVELS),
+    alipay: {
+      appId: token('ALIPAY_APP_ID', appId),
+      sellerId: read('ALIPAY_SELLER_ID') === undefined ? null : token('ALIPAY_SELLER_ID', read('ALIPAY_SELLER_ID')!),
+      signType: oneOf('ALIPAY_SIGN_TYPE', read('ALIPAY_SIGN_TYPE') ?? 'RSA2', ['RSA2', 'RSA'] as const),
+      publicKey: read('ALIPAY_PUBLIC_KEY') ?? null,
+      publicKeyFile: read('ALIPAY_PUBLIC_KEY_FILE') ?? 'keys/alipay_public_key.pem',
+      appPrivateKeyFile: read('APP_PRIVATE_KEY_FILE') ?? 'keys/app_private_key.pem',
+      gateway,
+    },
+    statusAfterPayment: OrderStatus[oneOf('ORDER_STATUS_AFTER_PAYMENT', read('ORDER_STATUS_AFTER_PAYMENT') ?? 'UNCOMMENT', ['UNCOMMENT', 'UNSEND'] as const)],
+  };
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  return value as T;
+}
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!/^[0-9]+$/.test(value) || number > 65535) {
+    throw new ConfigError('PORT', `must be a whole number from 0 to 65535 (got ${JSON.stringify(value)})`);
+  }
+  return number;
+}
+
+function token(name: string, value: string): string {
+  if (!/^[0-9A-Za-z_-]{1,64}$/.test(value)) {
+    throw new ConfigError(name, `must be letters and digits only (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+function isUrl(value: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,27 @@
+import type { OrderRepository } from '../../application/ports/order-repository.ts';
+import { Order } from '../../domain/order.ts';
+import type { InMemoryStore } from './in-memory-store.ts';
+
+export class InMemoryOrderRepository implements OrderRepository {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async findById(id: string): Promise<Order | null> {
+    const snapshot = this.store.orders.get(id);
+    return snapshot ? Order.rehydrate(snapshot) : null;
+  }
+
+  /** InMemoryUnitOfWork runs one unit at a time, which holds every lock at once. */
+  lockById(id: string): Promise<Order | null> {
+    return this.findById(id);
+  }
+
+  async add(order: Order): Promise<void> {
+    if (this.store.orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
+    this.store.orders.set(order.id, order.toSnapshot());
+  }
+
+  async save(order: Order): Promise<void> {
+    if (!this.store.orders.has(order.id)) return;
+    this.store.orders.set(order.id, order.toSnapshot());
+  }
+}

@@ -1,0 +1,53 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { OrderRepository } from '../../application/ports/order-repository.ts';
+import { Money } from '../../domain/money.ts';
+import { Order } from '../../domain/order.ts';
+import type { OrderStatus, PayMethod } from '../../domain/order-status.ts';
+import { OrderRow } from './rows.ts';
+import { guarded } from './store-errors.ts';
+import { INFRA } from '../tokens.ts';
+
+const COLUMNS = ['order_id', 'total_amount', 'pay_method', 'status', 'update_time'];
+
+/** Given a Knex.Transaction, every query runs inside it. */
+@injectable()
+export class ObjectionOrderRepository implements OrderRepository {
+  constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
+
+  findById(id: string): Promise<Order | null> {
+    return guarded(async () => toOrder(await OrderRow.query(this.knex).select(COLUMNS).findById(id)));
+  }
+
+  lockById(id: string): Promise<Order | null> {
+    return guarded(async () => toOrder(await OrderRow.query(this.knex).select(COLUMNS).findById(id).forUpdate()));
+  }
+
+  add(order: Order): Promise<void> {
+    const s = order.toSnapshot();
+    return guarded(async () => {
+      await OrderRow.query(this.knex).insert({
+        order_id: s.id, total_amount: s.total.toString(), pay_method: s.payMethod, status: s.status,
+        update_time: s.updatedAt, create_time: s.updatedAt,
+      } as Partial<OrderRow>);
+    });
+  }
+
+  save(order: Order): Promise<void> {
+    const s = order.toSnapshot();
+    return guarded(async () => {
+      await OrderRow.query(this.knex).findById(s.id).patch({ status: s.status, update_time: s.updatedAt });
+    });
+  }
+}
+
+function toOrder(row: OrderRow | undefined): Order | null {
+  if (!row) return null;
+  return Order.rehydrate({
+    id: row.order_id,
+    total: Money.parse(row.total_amount),
+    payMethod: row.pay_method as PayMethod,
+    status: row.status as OrderStatus,
+    updatedAt: row.update_time,
+  });
+}

@@ -1,0 +1,30 @@
+import { StoreUnavailable } from '../../application/errors.ts';
+
+// Socket errors, PostgreSQL's connection_exception class (08…) and operator_intervention (57P0x).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+
+/** True when an error means the database could not be reached, rather than that a query was wrong. */
+export function isUnavailable(error: unknown): boolean {
+  for (let e: any = error; e; e = e.nativeError ?? e.cause) {
+    if (UNAVAILABLE_CODES.has(e.code) || String(e.code ?? '').startsWith('08')) return true;
+    if (e.name === 'KnexTimeoutError') return true;
+    if (/Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(String(e.message))) return true;
+    if (e === e.cause) break;
+  }
+  return false;
+}
+
+/** Runs a database call, turning "unreachable" into the port's StoreUnavailable. */
+export async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof StoreUnavailable) throw error;
+    throw isUnavailable(error) ? new StoreUnavailable({ cause: error }) : error;
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; nativeError?: { code?: string } };
+  return e.code === '23505' || e.nativeError?.code === '23505';
+}

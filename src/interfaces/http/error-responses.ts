@@ -1,0 +1,40 @@
+import type { ApplicationErrorCode } from '../../application/errors.ts';
+import type { DomainErrorCode, ReviewReason } from '../../domain/errors.ts';
+
+export type KnownErrorCode = DomainErrorCode | ApplicationErrorCode;
+
+export interface ErrorPage {
+  readonly status: number;
+  readonly title: string;
+  readonly message: string;
+  readonly logLevel: 'info' | 'warn' | 'error';
+}
+
+const FORBIDDEN: ErrorPage = { status: 403, title: '非法请求', message: '支付结果校验失败，该请求无效。', logLevel: 'warn' };
+const NEEDS_SUPPORT: ErrorPage = {
+  status: 409, title: '支付需人工核对', message: '您的付款已收到，但订单无法自动更新。请联系客服处理，我们会尽快为您核实。', logLevel: 'error',
+};
+
+// A new code without a page does not compile.
+export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
+  MALFORMED_CALLBACK: FORBIDDEN,
+  INVALID_SIGNATURE: FORBIDDEN,
+  NOT_OUR_MERCHANT: FORBIDDEN,
+  INVALID_MONEY: FORBIDDEN,
+  // Alipay says the money moved, yet we have no such order: someone must look at once.
+  ORDER_NOT_FOUND: { status: 404, title: '订单不存在', message: '未找到该笔支付对应的订单。如您已付款，请联系客服。', logLevel: 'error' },
+  PAYMENT_NEEDS_REVIEW: NEEDS_SUPPORT,
+  TRADE_NO_CONFLICT: NEEDS_SUPPORT,
+  ILLEGAL_TRANSITION: NEEDS_SUPPORT,
+  DUPLICATE_PAYMENT: { status: 503, title: '系统繁忙', message: '请稍后刷新本页面，您的付款不会丢失。', logLevel: 'warn' },
+  STORE_UNAVAILABLE: { status: 503, title: '系统繁忙', message: '请稍后刷新本页面，您的付款不会丢失。', logLevel: 'error' },
+};
+
+export const UNEXPECTED_PAGE: ErrorPage = { status: 500, title: '系统错误', message: '服务器出现错误，请稍后重试。', logLevel: 'error' };
+export const NOT_FOUND_PAGE: ErrorPage = { status: 404, title: '页面不存在', message: '您访问的页面不存在。', logLevel: 'info' };
+
+export const REVIEW_REASON_LABELS: Record<ReviewReason, string> = {
+  ORDER_CANCELED: '订单已取消',
+  AMOUNT_MISMATCH: '支付金额与订单金额不符',
+  ALREADY_PAID: '订单已由其他交易支付',
+};
