@@ -5,6 +5,8 @@ import type { PaymentSnapshot } from '../../domain/payment.ts';
 export class InMemoryStore {
   orders = new Map<string, OrderSnapshot>();
   payments = new Map<string, PaymentSnapshot>();
+  /** The tail of the units of work waiting for the store: like row locks, it belongs to the data. */
+  lockQueue: Promise<unknown> = Promise.resolve();
 
   copy(): { orders: Map<string, OrderSnapshot>; payments: Map<string, PaymentSnapshot> } {
     return { orders: new Map(this.orders), payments: new Map(this.payments) };

@@ -5,12 +5,10 @@ import type { InMemoryStore } from './in-memory-store.ts';
 
 /** Runs units one at a time (as if every row were locked) and rolls the store back when one throws. */
 export class InMemoryUnitOfWork implements UnitOfWork {
-  private queue: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly store: InMemoryStore) {}
 
   run<T>(work: (repositories: TransactionRepositories) => Promise<T>): Promise<T> {
-    const result = this.queue.then(async () => {
+    const result = this.store.lockQueue.then(async () => {
       const before = this.store.copy();
       try {
         return await work({ orders: new InMemoryOrderRepository(this.store), payments: new InMemoryPaymentRepository(this.store) });
@@ -19,7 +17,7 @@ export class InMemoryUnitOfWork implements UnitOfWork {
         throw error;
       }
     });
-    this.queue = result.catch(() => undefined);
+    this.store.lockQueue = result.catch(() => undefined);
     return result;
   }
 }

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
+import { beforeEach, describe, it } from 'node:test';
+import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
+import { InvalidSignature, MalformedCallback, NotOurMerchant } from '../../src/application/errors.ts';
+import type { Clock } from '../../src/application/ports/clock.ts';
+import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
+import { OrderNotFound, PaymentNeedsReview, ReviewReason, TradeNoConflict } from '../../src/domain/errors.ts';
+import { OrderStatus } from '../../src/domain/order-status.ts';
+import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
+import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
+import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
+import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
+import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
+import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
+import { InMemoryUnitOfWork } from '../../src/infrastructure/in-memory/in-memory-unit-of-work.ts';
+import { APP_ID, createTestAlipay, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
+
+const alipay = createTestAlipay();
+const stranger = createTestAlipay();
+const parser = new FormCallbackParser();
+const clock: Clock = { now: () => T0 };
+
+describe('ConfirmAlipayPayment', () => {
+  let store: InMemoryStore;
+  let orders: InMemoryOrderRepository;
+  let payments: InMemoryPaymentRepository;
+
+  function useCase(settings: Partial<PaymentSettings> = {}, signType: 'RSA2' | 'RSA' = 'RSA2') {
+    const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), signType);
+    return new ConfirmAlipayPayment(verifier, new InMemoryUnitOfWork(store), clock, {
+      appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings,
+    });
+  }
+  const command = (query: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
+
+  beforeEach(() => {
+    store = new InMemoryStore();
+    orders = new InMemoryOrderRepository(store);
+    payments = new InMemoryPaymentRepository(store);
+  });
+
+  it('records the payment and moves the order to UNCOMMENT', async () => {
+    const order = anUnpaidOrder('3798.00');
+    await orders.add(order);
+    const result = await useCase().execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE1'))));
+    assert.deepEqual(result, { orderId: order.id, tradeNo: 'TRADE1', duplicate: false });
+    assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+    assert.deepEqual((await payments.findByTradeNo('TRADE1'))?.toSnapshot(), {
+      orderId: order.id, tradeNo: 'TRADE1', amount: order.total, source: 'return', receivedAt: T0, reviewReason: null,
+    });
+  });
+
+  it('moves the order to UNSEND when the shop is configured so', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    await useCase({ statusAfterPayment: OrderStatus.UNSEND }).execute(command(alipay.signedQuery(returnParams(order.id, '3798.00'))));
+    assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNSEND);
+  });
+
+  it('answers a repeated return as a duplicate and writes nothing more', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    const query = alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE2'));
+    await useCase().execute(command(query));
+    const again = await useCase().execute(command(query));
+    assert.equal(again.duplicate, true);
+    assert.equal(again.tradeNo, 'TRADE2');
+    assert.equal(store.payments.size, 1);
+  });
+
+  it('rejects a signature by another key and writes nothing', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    await assert.rejects(useCase().execute(command(stranger.signedQuery(returnParams(order.id, '3798.00')))), InvalidSignature);
+    assert.equal(store.payments.size, 0);
+    assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNPAID);
+  });
+
+  it('rejects a message without a sign', async () => {
+    await assert.rejects(useCase().execute(command(new URLSearchParams(returnParams('1', '1.00')).toString())), InvalidSignature);
+  });
+
+  it('rejects a sign_type other than the pinned one, even when it would verify', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    const sha1 = alipay.signedQuery(returnParams(order.id, '3798.00'), { algorithm: 'RSA' });
+    await assert.rejects(useCase().execute(command(sha1)), /sign_type "RSA" is not RSA2/);
+    const result = await useCase({}, 'RSA').execute(command(sha1));
+    assert.equal(result.duplicate, false);
+  });
+
+  it('rejects an authentic message for another app or seller', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), app_id: '2021000000000999' }))), NotOurMerchant);
+    await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), seller_id: '2088000000000999' }))), NotOurMerchant);
+    assert.equal(store.payments.size, 0);
+  });
+
+  it('does not check the seller when none is configured', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    await useCase({ sellerId: null }).execute(command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), seller_id: '2088000000000999' })));
+    assert.equal(store.payments.size, 1);
+  });
+
+  it('reports an unknown order and records nothing', async () => {
+    await assert.rejects(useCase().execute(command(alipay.signedQuery(returnParams('20990101000000000000000', '1.00')))), OrderNotFound);
+    assert.equal(store.payments.size, 0);
+  });
+
+  it('rejects an authentic message whose amount or ids are unusable', async () => {
+    for (const fields of [{ total_amount: '1e3' }, { trade_no: '' }, { out_trade_no: 'x'.repeat(65) }, { trade_no: 'x'.repeat(101) }]) {
+      await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams('1', '1.00'), ...fields }))), MalformedCallback);
+    }
+  });
+
+  for (const [name, status, amount, reason] of [
+    ['a cancelled order', OrderStatus.CANCELED, '3798.00', ReviewReason.ORDER_CANCELED],
+    ['an amount that differs', OrderStatus.UNPAID, '3797.99', ReviewReason.AMOUNT_MISMATCH],
+    ['an order already paid by another trade', OrderStatus.UNCOMMENT, '3798.00', ReviewReason.ALREADY_PAID],
+  ] as const) {
+    it(`records ${name} for review, leaves the order, and says so on every repeat`, async () => {
+      const order = anUnpaidOrder('3798.00');
+      await orders.add(order);
+      store.orders.set(order.id, { ...order.toSnapshot(), status });
+      const query = alipay.signedQuery(returnParams(order.id, amount, 'TRADE3'));
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await assert.rejects(useCase().execute(command(query)), (error: unknown) => error instanceof PaymentNeedsReview && error.reason === reason);
+      }
+      assert.equal((await payments.findByTradeNo('TRADE3'))?.reviewReason, reason);
+      assert.equal(store.payments.size, 1);
+      assert.equal((await orders.findById(order.id))?.status, status);
+    });
+  }
+
+  it('refuses a trade_no already recorded under another order', async () => {
+    const first = anUnpaidOrder();
+    const second = anUnpaidOrder();
+    await orders.add(first);
+    await orders.add(second);
+    await useCase().execute(command(alipay.signedQuery(returnParams(first.id, '3798.00', 'TRADE4'))));
+    await assert.rejects(useCase().execute(command(alipay.signedQuery(returnParams(second.id, '3798.00', 'TRADE4')))), TradeNoConflict);
+    assert.equal((await orders.findById(second.id))?.status, OrderStatus.UNPAID);
+  });
+
+  it('confirms 20 concurrent identical returns once', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    const query = alipay.signedQuery(returnParams(order.id, '3798.00'));
+    const results = await Promise.all(Array.from({ length: 20 }, () => useCase().execute(command(query))));
+    assert.equal(results.filter((r) => !r.duplicate).length, 1);
+    assert.equal(store.payments.size, 1);
+  });
+});

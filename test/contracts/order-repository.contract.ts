@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+import { OrderStatus } from '../../src/domain/order-status.ts';
+import { Money } from '../../src/domain/money.ts';
+import { anUnpaidOrder, T0, type Persistence, type PersistenceHarness } from '../support/persistence-harness.ts';
+
+export function describeOrderRepositoryContract(harness: PersistenceHarness): void {
+  describe(`OrderRepository contract: ${harness.name}`, () => {
+    let p: Persistence;
+    beforeEach(async () => { p = await harness.create(); });
+    after(() => harness.close());
+
+    it('returns null for an unknown id', async () => {
+      assert.equal(await p.orders.findById('20990101000000000000000'), null);
+    });
+
+    it('round-trips status, pay method and money exactly', async () => {
+      const order = anUnpaidOrder('19.99');
+      await p.orders.add(order);
+      assert.deepEqual((await p.orders.findById(order.id))?.toSnapshot(), order.toSnapshot());
+    });
+
+    it('keeps the largest amount numeric(10,2) holds to the fen', async () => {
+      const order = anUnpaidOrder('99999999.99');
+      await p.orders.add(order);
+      assert.equal((await p.orders.findById(order.id))?.total.fen, 9_999_999_999);
+    });
+
+    it('refuses to add the same order id twice', async () => {
+      const order = anUnpaidOrder();
+      await p.orders.add(order);
+      await assert.rejects(p.orders.add(order));
+    });
+
+    it('writes a status change back on save', async () => {
+      const order = anUnpaidOrder('88.80');
+      await p.orders.add(order);
+      order.receivePayment({ tradeNo: 'T1', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+      await p.orders.save(order);
+      assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+    });
+
+    it('is not changed by mutating an aggregate after it was added', async () => {
+      const order = anUnpaidOrder('88.80');
+      await p.orders.add(order);
+      order.receivePayment({ tradeNo: 'T2', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNSEND);
+      assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNPAID);
+    });
+
+    it('reads an order under lock inside a unit of work', async () => {
+      const order = anUnpaidOrder();
+      await p.orders.add(order);
+      const locked = await p.unitOfWork.run(({ orders }) => orders.lockById(order.id));
+      assert.deepEqual(locked?.toSnapshot(), order.toSnapshot());
+      assert.equal(await p.unitOfWork.run(({ orders }) => orders.lockById('20990101000000000000000')), null);
+    });
+  });
+}

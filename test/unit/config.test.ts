@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig, SANDBOX_APP_ID } from '../../src/infrastructure/config.ts';
+import { OrderStatus } from '../../src/domain/order-status.ts';
+
+const PRODUCTION = { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002', ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do' };
+
+function failsOn(variable: string, env: Record<string, string>): void {
+  assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable));
+}
+
+describe('loadConfig', () => {
+  it('needs nothing in development', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databaseUrl, null);
+    assert.equal(config.dataDir, 'var/pglite');
+    assert.equal(config.alipay.appId, SANDBOX_APP_ID);
+    assert.equal(config.alipay.sellerId, null);
+    assert.equal(config.alipay.signType, 'RSA2');
+    assert.equal(config.alipay.gateway, 'sandbox');
+    assert.equal(config.alipay.publicKeyFile, 'keys/alipay_public_key.pem');
+    assert.equal(config.statusAfterPayment, OrderStatus.UNCOMMENT);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '9000', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u@h/db', DATA_DIR: '/tmp/x', ALIPAY_APP_ID: '2021000000000002',
+      ALIPAY_SELLER_ID: '2088000000000002', ALIPAY_SIGN_TYPE: 'RSA', ALIPAY_PUBLIC_KEY: 'MIIB', ALIPAY_PUBLIC_KEY_FILE: 'k.crt',
+      APP_PRIVATE_KEY_FILE: 'a.pem', ALIPAY_GATEWAY: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do', ORDER_STATUS_AFTER_PAYMENT: 'UNSEND',
+    });
+    assert.equal(config.port, 9000);
+    assert.equal(config.databaseUrl, 'postgres://u@h/db');
+    assert.equal(config.alipay.sellerId, '2088000000000002');
+    assert.equal(config.alipay.signType, 'RSA');
+    assert.equal(config.alipay.publicKey, 'MIIB');
+    assert.equal(config.statusAfterPayment, OrderStatus.UNSEND);
+  });
+
+  it('names the variable of a bad value', () => {
+    failsOn('PORT', { PORT: 'eighty' });
+    failsOn('PORT', { PORT: '70000' });
+    failsOn('DATABASE_URL', { DATABASE_URL: 'mysql://x' });
+    failsOn('ALIPAY_SIGN_TYPE', { ALIPAY_SIGN_TYPE: 'MD5' });
+    failsOn('ORDER_STATUS_AFTER_PAYMENT', { ORDER_STATUS_AFTER_PAYMENT: 'FINISHED' });
+    failsOn('NODE_ENV', { NODE_ENV: 'prod' });
+    failsOn('ALIPAY_GATEWAY', { ALIPAY_GATEWAY: 'not a url' });
+    failsOn('ALIPAY_APP_ID', { ALIPAY_APP_ID: 'a b' });
+    failsOn('LOG_LEVEL', { LOG_LEVEL: 'loud' });
+  });
+
+  it('demands real Alipay settings in production', () => {
+    assert.equal(loadConfig(PRODUCTION).host, '0.0.0.0');
+    failsOn('ALIPAY_APP_ID', { ...PRODUCTION, ALIPAY_APP_ID: '' });
+    failsOn('ALIPAY_APP_ID', { ...PRODUCTION, ALIPAY_APP_ID: SANDBOX_APP_ID });
+    failsOn('ALIPAY_GATEWAY', { ...PRODUCTION, ALIPAY_GATEWAY: 'sandbox' });
+    failsOn('ALIPAY_GATEWAY', { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002' });
+  });
+});
