@@ -112,7 +112,8 @@ describe('ConfirmAlipayPayment', () => {
   });
 
   it('rejects an authentic message whose amount or ids are unusable', async () => {
-    for (const fields of [{ total_amount: '1e3' }, { trade_no: '' }, { out_trade_no: 'x'.repeat(65) }, { trade_no: 'x'.repeat(101) }]) {
+    const broken: Array<Record<string, string>> = [{ total_amount: '1e3' }, { trade_no: '' }, { out_trade_no: 'x'.repeat(65) }, { trade_no: 'x'.repeat(101) }];
+    for (const fields of broken) {
       await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams('1', '1.00'), ...fields }))), MalformedCallback);
     }
   });

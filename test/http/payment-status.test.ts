@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { OrderStatus } from '../../src/domain/order-status.ts';
+import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
+import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
+import { orderStatus, paymentRows, seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+
+const alipay = createTestAlipay();
+const stranger = createTestAlipay();
+
+for (const harness of databaseHarnesses) {
+  describe(`GET /payment/status/ on ${harness.name}`, () => {
+    let db: TestDatabase;
+    let app: RunningApp;
+    let orderId: string;
+    const ret = (query: string) => app.get(`/payment/status/?${query}`);
+    const validQuery = (extra: Record<string, string> = {}) => alipay.signedQuery({ ...returnParams(orderId, '3798.00'), ...extra });
+
+    before(async () => {
+      db = await harness.open();
+      app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem });
+    });
+    after(async () => {
+      await app.close();
+      await db.close();
+    });
+    beforeEach(async () => {
+      orderId = newOrderId();
+      await seedOrder(db.knex, orderId, '3798.00');
+    });
+
+    async function assertNothingWritten(): Promise<void> {
+      assert.deepEqual(await paymentRows(db.knex, orderId), []);
+      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNPAID);
+    }
+
+    it('confirms a valid return: 200 pay_success, one payment, order UNCOMMENT', async () => {
+      const tradeNo = returnParams(orderId, '3798.00').trade_no!;
+      const response = await ret(validQuery());
+      assert.equal(response.status, 200);
+      assert.match(response.body, /订单支付成功/);
+      assert.match(response.body, new RegExp(`您的订单已成功支付，支付交易号：<strong class="trade-id">${tradeNo}</strong>`));
+      assert.match(response.body, /href="\/orders\/info\/1\/"/);
+      assert.match(response.body, /我的订单/);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+      assert.deepEqual(await paymentRows(db.knex, orderId), [{ trade_id: tradeNo, amount: '3798.00', source: 'return', state: 'applied', review_reason: null }]);
+      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNCOMMENT);
+    });
+
+    it('shows the same success page on refresh and writes nothing more', async () => {
+      const query = validQuery();
+      const first = await ret(query);
+      const second = await ret(query);
+      assert.equal(second.status, 200);
+      assert.equal(second.body, first.body);
+      assert.equal((await paymentRows(db.knex, orderId)).length, 1);
+    });
+
+    it('confirms 30 concurrent identical returns once, with 30 success pages', async () => {
+      const query = validQuery();
+      const responses = await Promise.all(Array.from({ length: 30 }, () => ret(query)));
+      assert.deepEqual(responses.map((r) => r.status), Array(30).fill(200));
+      assert.equal((await paymentRows(db.knex, orderId)).length, 1);
+      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNCOMMENT);
+    });
+
+    it('applies one of 10 different trades racing for one order and flags the other 9 as already paid', async () => {
+      const queries = Array.from({ length: 10 }, (_, i) => alipay.signedQuery(returnParams(orderId, '3798.00', `RACE${orderId}${i}`)));
+      const responses = await Promise.all(queries.map(ret));
+      assert.deepEqual(responses.map((r) => r.status).sort(), [200, ...Array(9).fill(409)]);
+      const rows = await paymentRows(db.knex, orderId);
+      assert.equal(rows.filter((row) => row.state === 'applied').length, 1);
+      assert.equal(rows.filter((row) => row.review_reason === 'ALREADY_PAID').length, 9);
+    });
+
+    const forged: Array<[string, () => string]> = [
+      ['no sign', () => validQuery().replace(/&sign=[^&]*/, '')],
+      ['an empty sign', () => validQuery().replace(/&sign=[^&]*/, '&sign=')],
+      ['a sign that is not base64', () => validQuery().replace(/&sign=[^&]*/, '&sign=%25%25%25not-base64%21%21')],
+      ['a signature by another key', () => stranger.signedQuery(returnParams(orderId, '3798.00'))],
+      ['a tampered amount', () => validQuery().replace('total_amount=3798.00', 'total_amount=0.01')],
+      ['a tampered order id', () => validQuery().replace(`out_trade_no=${orderId}`, `out_trade_no=${orderId.slice(0, -1)}${orderId.endsWith('0') ? '1' : '0'}`)],
+      ['a duplicate key', () => `${validQuery()}&out_trade_no=20990101000000000000000`],
+      ['a sign_type other than RSA2', () => validQuery().replace('sign_type=RSA2', 'sign_type=RSA')],
+      ['an RSA (SHA1) signature', () => alipay.signedQuery(returnParams(orderId, '3798.00'), { algorithm: 'RSA' })],
+      ['another app_id', () => validQuery({ app_id: '2021000000000999' })],
+      ['another seller_id', () => validQuery({ seller_id: '2088000000000999' })],
+      ['an unsigned extra parameter', () => `${validQuery()}&extra=1`],
+      ['a broken % escape', () => `${validQuery()}&x=%zz`],
+      ['no parameters at all', () => ''],
+    ];
+    for (const [name, query] of forged) {
+      it(`answers 403 非法请求 to ${name}, writing nothing`, async () => {
+        const response = await ret(query());
+        assert.equal(response.status, 403);
+        assert.match(response.body, /非法请求/);
+        await assertNothingWritten();
+      });
+    }
+
+    it('accepts + % & = inside signed values', async () => {
+      const response = await ret(validQuery({ passback_params: 'a+b c%d&e=f', body: '1+1=2 & 100%' }));
+      assert.equal(response.status, 200);
+    });
+
+    it('accepts an empty parameter, which Alipay does not sign', async () => {
+      const response = await ret(`${validQuery()}&passback_params=`);
+      assert.equal(response.status, 200);
+    });
+
+    it('accepts Chinese values', async () => {
+      const response = await ret(validQuery({ subject: '美多商城订单 ' + orderId, body: '小米手机 黑色 ×1' }));
+      assert.equal(response.status, 200);
+    });
+
+    it('answers 404 for an authentic return of an unknown order, recording nothing', async () => {
+      const unknown = newOrderId();
+      const response = await ret(alipay.signedQuery(returnParams(unknown, '3798.00')));
+      assert.equal(response.status, 404);
+      assert.match(response.body, /订单不存在/);
+      assert.deepEqual(await paymentRows(db.knex, unknown), []);
+    });
+
+    for (const [name, status, amount, reason, label] of [
+      ['a cancelled order', OrderStatus.CANCELED, '3798.00', 'ORDER_CANCELED', '订单已取消'],
+      ['an amount that differs', OrderStatus.UNPAID, '3797.99', 'AMOUNT_MISMATCH', '支付金额与订单金额不符'],
+      ['an order already paid by another trade', OrderStatus.UNSEND, '3798.00', 'ALREADY_PAID', '订单已由其他交易支付'],
+    ] as const) {
+      it(`answers 409 for ${name}, records the payment for review and leaves the order`, async () => {
+        await db.knex('tb_order_info').where({ order_id: orderId }).update({ status });
+        const query = alipay.signedQuery(returnParams(orderId, amount));
+        for (const attempt of [1, 2]) {
+          const response = await ret(query);
+          assert.equal(response.status, 409, `attempt ${attempt}`);
+          assert.match(response.body, /联系客服/);
+          assert.match(response.body, new RegExp(label));
+        }
+        const rows = await paymentRows(db.knex, orderId);
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0]!.state, 'needs_review');
+        assert.equal(rows[0]!.review_reason, reason);
+        assert.equal(await orderStatus(db.knex, orderId), status);
+      });
+    }
+
+    it('answers /healthz with 200 while the database is up', async () => {
+      const response = await app.get('/healthz');
+      assert.equal(response.status, 200);
+      assert.deepEqual(JSON.parse(response.body), { status: 'ok', database: 'up' });
+    });
+
+    it('answers an unknown path with the 404 page and a wrong method with 405', async () => {
+      const missing = await app.get('/nope');
+      assert.equal(missing.status, 404);
+      assert.match(missing.body, /页面不存在/);
+      const post = await fetch(`${app.url}/payment/status/`, { method: 'POST' });
+      assert.equal(post.status, 405);
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const isDeno = 'Deno' in globalThis;
+// The same src/main.ts, under whichever runtime runs the tests.
+const command = isDeno ? ['run', '--allow-all', 'src/main.ts'] : ['--import', 'tsx', 'src/main.ts'];
+
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let output = '';
+  const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'info', ...env } });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(check: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the server process', () => {
+  it('stops on a bad setting with exit code 2 and one line that names the variable', async () => {
+    const run = start({ PORT: 'eighty' });
+    assert.equal(await run.exited, 2);
+    assert.equal(run.output().trim(), 'meiduo-payment: configuration error: PORT must be a whole number from 0 to 65535 (got "eighty")');
+  });
+
+  it('keeps a second process off a PGlite directory in use, and shuts down cleanly on SIGTERM', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-data-')), 'pglite');
+    const keys = mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
+    const env = { DATA_DIR: dataDir, ALIPAY_PUBLIC_KEY_FILE: join(keys, 'alipay_public_key.pem') };
+    const first = start(env);
+    try {
+      await waitFor(() => first.output().includes('"listening"'), 'the first server to listen');
+      assert.match(first.output(), /generated a local sandbox Alipay key pair/);
+
+      const second = start(env);
+      assert.equal(await second.exited, 2);
+      assert.match(second.output(), new RegExp(`DATA_DIR ${dataDir} is in use by process ${first.child.pid}`));
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    const code = await first.exited;
+    // Deno's child_process reports a null code for any child it sent kill() to; the log line still proves the clean exit.
+    assert.ok(code === 0 || (isDeno && code === null), `exit code ${code}`);
+    assert.match(first.output(), /"stopped"/);
+    assert.equal(existsSync(`${dataDir}.lock`), false);
+  });
+});

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import pino from 'pino';
+import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
+import { TOKENS } from '../../src/application/tokens.ts';
+import { buildContainer } from '../../src/container.ts';
+import { OrderStatus } from '../../src/domain/order-status.ts';
+import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
+import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { HealthController } from '../../src/interfaces/http/health-controller.ts';
+import { PaymentController } from '../../src/interfaces/http/payment-controller.ts';
+import { createTestAlipay } from '../support/alipay-signer.ts';
+
+describe('the composition root', () => {
+  const database = openDatabase({ kind: 'pglite', dataDir: null });
+  after(() => database.close());
+
+  it('resolves every port and controller', () => {
+    const container = buildContainer({
+      knex: database.knex,
+      logger: pino({ level: 'silent' }),
+      alipayPublicKey: parseAlipayPublicKey(createTestAlipay().publicKeyPem),
+      signType: 'RSA2',
+      settings: { appId: '1', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
+    });
+    for (const token of Object.values(TOKENS)) assert.ok(container.get(token), token.toString());
+    assert.ok(container.get(ConfirmAlipayPayment) instanceof ConfirmAlipayPayment);
+    assert.ok(container.get(PaymentController) instanceof PaymentController);
+    assert.ok(container.get(HealthController) instanceof HealthController);
+    assert.equal(container.get(PaymentController), container.get(PaymentController));
+  });
+});
