@@ -1,0 +1,22 @@
+import process from 'node:process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+
+/** Why browser tests cannot run here, or null when they can. CI installs Chromium, so it always runs them. */
+export function browserUnavailable(): string | null {
+  if ('Deno' in globalThis) return 'browser tests run on Node only';
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+  return null;
+}
+
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
