@@ -40,7 +40,6 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(INFRA.AlipayPublicKey).toConstantValue(wiring.alipayPublicKey);
   c.bind(INFRA.SignType).toConstantValue(wiring.signType);
   c.bind<PaymentSettings>(TOKENS.PaymentSettings).toConstantValue(wiring.settings);
-  c.bind<Logger>(TOKENS.Logger).toConstantValue(wiring.logger);
 
   c.bind<SignatureVerifier>(TOKENS.SignatureVerifier).to(ForgeSignatureVerifier).inSingletonScope();
   c.bind<AlipayCallbackParser>(TOKENS.AlipayCallbackParser).to(FormCallbackParser).inSingletonScope();

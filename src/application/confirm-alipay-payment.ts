@@ -26,6 +26,8 @@ export interface PaymentConfirmed {
 // Lengths of tb_order_info.order_id and tb_payment.trade_id.
 const MAX_ORDER_ID = 64;
 const MAX_TRADE_NO = 100;
+// PostgreSQL refuses NUL in text; no Alipay id holds any control character.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 @injectable()
 export class ConfirmAlipayPayment {
@@ -109,8 +111,8 @@ export class ConfirmAlipayPayment {
 
 function requireField(fields: ReadonlyMap<string, string>, name: string, maxLength: number): string {
   const value = fields.get(name) ?? '';
-  if (value === '' || value.length > maxLength) {
-    throw new MalformedCallback(`${name} is missing or longer than ${maxLength}`);
+  if (value === '' || value.length > maxLength || CONTROL_CHARACTER.test(value)) {
+    throw new MalformedCallback(`${name} is missing, longer than ${maxLength} or holds control characters`);
   }
   return value;
 }

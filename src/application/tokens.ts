@@ -8,5 +8,4 @@ export const TOKENS = {
   Clock: Symbol('Clock'),
   DatabaseHealth: Symbol('DatabaseHealth'),
   PaymentSettings: Symbol('PaymentSettings'),
-  Logger: Symbol('Logger'),
 } as const;

@@ -112,7 +112,7 @@ describe('ConfirmAlipayPayment', () => {
   });
 
   it('rejects an authentic message whose amount or ids are unusable', async () => {
-    const broken: Array<Record<string, string>> = [{ total_amount: '1e3' }, { trade_no: '' }, { out_trade_no: 'x'.repeat(65) }, { trade_no: 'x'.repeat(101) }];
+    const broken: Array<Record<string, string>> = [{ total_amount: '1e3' }, { trade_no: '' }, { out_trade_no: 'x'.repeat(65) }, { trade_no: 'x'.repeat(101) }, { out_trade_no: 'a\u0000b' }, { trade_no: 'T\n1' }];
     for (const fields of broken) {
       await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams('1', '1.00'), ...fields }))), MalformedCallback);
     }

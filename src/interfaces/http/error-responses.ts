@@ -11,6 +11,7 @@ export interface ErrorPage {
 }
 
 const FORBIDDEN: ErrorPage = { status: 403, title: '非法请求', message: '支付结果校验失败，该请求无效。', logLevel: 'warn' };
+const BUSY: ErrorPage = { status: 503, title: '系统繁忙', message: '请稍后刷新本页面，您的付款不会丢失。', logLevel: 'error' };
 const NEEDS_SUPPORT: ErrorPage = {
   status: 409, title: '支付需人工核对', message: '您的付款已收到，但订单无法自动更新。请联系客服处理，我们会尽快为您核实。', logLevel: 'error',
 };
@@ -26,8 +27,9 @@ export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
   PAYMENT_NEEDS_REVIEW: NEEDS_SUPPORT,
   TRADE_NO_CONFLICT: NEEDS_SUPPORT,
   ILLEGAL_TRANSITION: NEEDS_SUPPORT,
-  DUPLICATE_PAYMENT: { status: 503, title: '系统繁忙', message: '请稍后刷新本页面，您的付款不会丢失。', logLevel: 'warn' },
-  STORE_UNAVAILABLE: { status: 503, title: '系统繁忙', message: '请稍后刷新本页面，您的付款不会丢失。', logLevel: 'error' },
+  // Only when a unique-violation retry lost again: the winner's row is there, so a refresh succeeds.
+  DUPLICATE_PAYMENT: BUSY,
+  STORE_UNAVAILABLE: BUSY,
 };
 
 export const UNEXPECTED_PAGE: ErrorPage = { status: 500, title: '系统错误', message: '服务器出现错误，请稍后重试。', logLevel: 'error' };
