@@ -3,6 +3,7 @@ import { OrderNotFound, PaymentNeedsReview, TradeNoConflict } from '../domain/er
 import { Money } from '../domain/money.ts';
 import type { PaymentReceipt } from '../domain/order.ts';
 import type { Payment, PaymentSource } from '../domain/payment.ts';
+import { meaningOfNotify } from '../domain/trade-status.ts';
 import { DuplicatePayment, InvalidSignature, MalformedCallback, NotOurMerchant } from './errors.ts';
 import type { AlipayCallback } from './ports/alipay-callback-parser.ts';
 import type { Clock } from './ports/clock.ts';
@@ -17,10 +18,13 @@ export interface ConfirmAlipayPaymentCommand {
 }
 
 export interface PaymentConfirmed {
+  /**
+   * recorded: first time we hear of this trade. duplicate: already recorded (a refresh, a replay, or the
+   * other channel first). ignored: an authentic notify that reports no new payment (unpaid, closed, refund).
+   */
+  readonly outcome: 'recorded' | 'duplicate' | 'ignored';
   readonly orderId: string;
   readonly tradeNo: string;
-  /** True when this trade was already recorded (a refresh, a replay, or the other channel first). */
-  readonly duplicate: boolean;
 }
 
 // Lengths of tb_order_info.order_id and tb_payment.trade_id.
@@ -43,12 +47,24 @@ export class ConfirmAlipayPayment {
    * @throws InvalidSignature | NotOurMerchant | MalformedCallback | OrderNotFound
    *   | PaymentNeedsReview (after recording it) | TradeNoConflict | StoreUnavailable
    */
-  async execute(command: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
-    this.authenticate(command.callback);
-    const { orderId, receipt } = this.readReceipt(command.callback.fields, command.source);
+  async execute({ callback, source }: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
+    this.authenticate(callback);
+    const { fields } = callback;
+    if (source === 'notify' && this.meaningOf(fields) !== 'paid') {
+      // A page return carries no trade_status: Alipay only redirects after a successful payment.
+      return { outcome: 'ignored', orderId: fields.get('out_trade_no') ?? '', tradeNo: fields.get('trade_no') ?? '' };
+    }
+    const { orderId, receipt } = this.readReceipt(fields, source);
     const { payment, duplicate } = await this.record(orderId, receipt);
     if (payment.needsReview) throw new PaymentNeedsReview(orderId, payment.tradeNo, payment.reviewReason!);
-    return { orderId, tradeNo: payment.tradeNo, duplicate };
+    return { outcome: duplicate ? 'duplicate' : 'recorded', orderId, tradeNo: payment.tradeNo };
+  }
+
+  private meaningOf(fields: ReadonlyMap<string, string>) {
+    return meaningOfNotify(fields.get('trade_status') ?? '', {
+      refundFee: fields.get('refund_fee') ?? '',
+      gmtRefund: fields.get('gmt_refund') ?? '',
+    });
   }
 
   private authenticate({ sign, signType, signedContents, fields }: AlipayCallback): void {

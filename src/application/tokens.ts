@@ -8,4 +8,5 @@ export const TOKENS = {
   Clock: Symbol('Clock'),
   DatabaseHealth: Symbol('DatabaseHealth'),
   PaymentSettings: Symbol('PaymentSettings'),
+  PaymentGateway: Symbol('PaymentGateway'),
 } as const;

@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | 'INVALID_MONEY'
   | 'ILLEGAL_TRANSITION'
   | 'ORDER_NOT_FOUND'
+  | 'ORDER_NOT_PAYABLE'
   | 'PAYMENT_NEEDS_REVIEW'
   | 'TRADE_NO_CONFLICT';
 
@@ -31,6 +32,14 @@ export class OrderNotFound extends DomainError {
   readonly code = 'ORDER_NOT_FOUND';
   constructor(readonly orderId: string) {
     super(`no order ${orderId}`);
+  }
+}
+
+/** Not an UNPAID Alipay order of ours, so there is nothing to pay. */
+export class OrderNotPayable extends DomainError {
+  readonly code = 'ORDER_NOT_PAYABLE';
+  constructor(readonly orderId: string) {
+    super(`order ${JSON.stringify(orderId.slice(0, 64))} is unknown, not UNPAID, or not paid by Alipay`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { ReviewReason } from './errors.ts';
 import type { Money } from './money.ts';
 import { assertMove } from './order-transitions.ts';
-import { OrderStatus, type PayMethod, type StatusAfterPayment } from './order-status.ts';
+import { OrderStatus, PayMethod, type StatusAfterPayment } from './order-status.ts';
 import { Payment, type PaymentSource } from './payment.ts';
 
 export interface OrderSnapshot {
@@ -35,6 +35,12 @@ export class Order {
   get id(): string { return this.data.id; }
   get status(): OrderStatus { return this.data.status; }
   get total(): Money { return this.data.total; }
+  get payMethod(): PayMethod { return this.data.payMethod; }
+
+  /** An order the shopper can still pay on Alipay. */
+  awaitsAlipayPayment(): boolean {
+    return this.status === OrderStatus.UNPAID && this.payMethod === PayMethod.ALIPAY;
+  }
 
   /**
    * Takes an authentic payment. It moves an UNPAID order on when the amount matches; otherwise the

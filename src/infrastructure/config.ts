@@ -12,6 +12,8 @@ export interface Config {
   readonly production: boolean;
   readonly host: string;
   readonly port: number;
+  /** Where browsers and Alipay reach us; null: this server's own address once it listens. */
+  readonly publicUrl: string | null;
   /** postgres:// URL; when null, PGlite in dataDir. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
@@ -59,6 +61,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (databaseUrl !== null && !isUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
     throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
   }
+  const publicUrl = read('PUBLIC_URL')?.replace(/\/+$/, '') ?? null;
+  if (publicUrl !== null && !isUrl(publicUrl, ['https:', 'http:'])) {
+    throw new ConfigError('PUBLIC_URL', `must be an http(s) URL such as https://shop.example.com (got ${JSON.stringify(publicUrl)})`);
+  }
   const appId = required('ALIPAY_APP_ID', SANDBOX_APP_ID);
   if (production && appId === SANDBOX_APP_ID) throw new ConfigError('ALIPAY_APP_ID', 'is the sandbox app id');
 
@@ -66,6 +72,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     production,
     host: read('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: port(read('PORT') ?? '8000'),
+    publicUrl,
     databaseUrl,
     dataDir: read('DATA_DIR') ?? 'var/pglite',
     logLevel: oneOf('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', LOG_LEVELS),

@@ -3,4 +3,6 @@ export const INFRA = {
   Knex: Symbol('Knex'),
   AlipayPublicKey: Symbol('AlipayPublicKey'),
   SignType: Symbol('SignType'),
+  AppPrivateKey: Symbol('AppPrivateKey'),
+  PagePaySettings: Symbol('PagePaySettings'),
 } as const;

@@ -14,7 +14,7 @@ import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-m
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { InMemoryUnitOfWork } from '../../src/infrastructure/in-memory/in-memory-unit-of-work.ts';
-import { APP_ID, createTestAlipay, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
@@ -34,6 +34,7 @@ describe('ConfirmAlipayPayment', () => {
     });
   }
   const command = (query: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
+  const notify = (body: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });
 
   beforeEach(() => {
     store = new InMemoryStore();
@@ -45,7 +46,7 @@ describe('ConfirmAlipayPayment', () => {
     const order = anUnpaidOrder('3798.00');
     await orders.add(order);
     const result = await useCase().execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE1'))));
-    assert.deepEqual(result, { orderId: order.id, tradeNo: 'TRADE1', duplicate: false });
+    assert.deepEqual(result, { outcome: 'recorded', orderId: order.id, tradeNo: 'TRADE1' });
     assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     assert.deepEqual((await payments.findByTradeNo('TRADE1'))?.toSnapshot(), {
       orderId: order.id, tradeNo: 'TRADE1', amount: order.total, source: 'return', receivedAt: T0, reviewReason: null,
@@ -65,7 +66,7 @@ describe('ConfirmAlipayPayment', () => {
     const query = alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE2'));
     await useCase().execute(command(query));
     const again = await useCase().execute(command(query));
-    assert.equal(again.duplicate, true);
+    assert.equal(again.outcome, 'duplicate');
     assert.equal(again.tradeNo, 'TRADE2');
     assert.equal(store.payments.size, 1);
   });
@@ -88,7 +89,7 @@ describe('ConfirmAlipayPayment', () => {
     const sha1 = alipay.signedQuery(returnParams(order.id, '3798.00'), { algorithm: 'RSA' });
     await assert.rejects(useCase().execute(command(sha1)), /sign_type "RSA" is not RSA2/);
     const result = await useCase({}, 'RSA').execute(command(sha1));
-    assert.equal(result.duplicate, false);
+    assert.equal(result.outcome, 'recorded');
   });
 
   it('rejects an authentic message for another app or seller', async () => {
@@ -152,7 +153,62 @@ describe('ConfirmAlipayPayment', () => {
     await orders.add(order);
     const query = alipay.signedQuery(returnParams(order.id, '3798.00'));
     const results = await Promise.all(Array.from({ length: 20 }, () => useCase().execute(command(query))));
-    assert.equal(results.filter((r) => !r.duplicate).length, 1);
+    assert.equal(results.filter((r) => r.outcome === 'recorded').length, 1);
     assert.equal(store.payments.size, 1);
+  });
+
+  describe('for an async notify', () => {
+    it('records TRADE_SUCCESS as a payment from the notify', async () => {
+      const order = anUnpaidOrder('88.80');
+      await orders.add(order);
+      const result = await useCase().execute(notify(alipay.signedQuery(notifyParams(order.id, '88.80', 'TRADE_SUCCESS', 'N1'))));
+      assert.equal(result.outcome, 'recorded');
+      assert.equal((await payments.findByTradeNo('N1'))?.toSnapshot().source, 'notify');
+      assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+    });
+
+    for (const status of ['WAIT_BUYER_PAY', 'TRADE_CLOSED', 'SOMETHING_NEW', '']) {
+      it(`changes nothing for trade_status ${JSON.stringify(status)}`, async () => {
+        const order = anUnpaidOrder('88.80');
+        await orders.add(order);
+        const result = await useCase().execute(notify(alipay.signedQuery(notifyParams(order.id, '88.80', status))));
+        assert.equal(result.outcome, 'ignored');
+        assert.equal(store.payments.size, 0);
+        assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNPAID);
+      });
+    }
+
+    it('never takes a refund notify for a new payment, even with TRADE_SUCCESS', async () => {
+      const order = anUnpaidOrder('88.80');
+      await orders.add(order);
+      const refunds: Array<Record<string, string>> = [{ refund_fee: '10.00', gmt_refund: '2026-11-27 10:00:00.000' }, { refund_fee: '10.00' }, { gmt_refund: '2026-11-27 10:00:00' }];
+      for (const refund of refunds) {
+        const body = alipay.signedQuery({ ...notifyParams(order.id, '88.80', 'TRADE_SUCCESS'), ...refund });
+        assert.equal((await useCase().execute(notify(body))).outcome, 'ignored');
+      }
+      assert.equal(store.payments.size, 0);
+    });
+
+    it('records TRADE_FINISHED for a trade it never saw, and takes a later one as a duplicate', async () => {
+      const first = anUnpaidOrder('88.80');
+      const second = anUnpaidOrder('88.80');
+      await orders.add(first);
+      await orders.add(second);
+      assert.equal((await useCase().execute(notify(alipay.signedQuery(notifyParams(first.id, '88.80', 'TRADE_FINISHED'))))).outcome, 'recorded');
+      await useCase().execute(notify(alipay.signedQuery(notifyParams(second.id, '88.80', 'TRADE_SUCCESS'))));
+      assert.equal((await useCase().execute(notify(alipay.signedQuery(notifyParams(second.id, '88.80', 'TRADE_FINISHED'))))).outcome, 'duplicate');
+      assert.equal(store.payments.size, 2);
+    });
+
+    it('takes the notify after the return as a duplicate', async () => {
+      const order = anUnpaidOrder('88.80');
+      await orders.add(order);
+      await useCase().execute(command(alipay.signedQuery(returnParams(order.id, '88.80', 'N2'))));
+      assert.equal((await useCase().execute(notify(alipay.signedQuery(notifyParams(order.id, '88.80', 'TRADE_SUCCESS', 'N2'))))).outcome, 'duplicate');
+    });
+
+    it('checks the signature before it reads trade_status', async () => {
+      await assert.rejects(useCase().execute(notify(stranger.signedQuery(notifyParams('1', '88.80', 'WAIT_BUYER_PAY')))), InvalidSignature);
+    });
   });
 });

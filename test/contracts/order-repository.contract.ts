@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
-import { OrderStatus } from '../../src/domain/order-status.ts';
+import { Order } from '../../src/domain/order.ts';
+import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { Money } from '../../src/domain/money.ts';
 import { anUnpaidOrder, T0, type Persistence, type PersistenceHarness } from '../support/persistence-harness.ts';
 
@@ -45,6 +46,17 @@ export function describeOrderRepositoryContract(harness: PersistenceHarness): vo
       await p.orders.add(order);
       order.receivePayment({ tradeNo: 'T2', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNSEND);
       assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNPAID);
+    });
+
+    it('lists UNPAID Alipay orders newest first, up to the limit', async () => {
+      const older = anUnpaidOrder('1.00');
+      const cash = Order.place(anUnpaidOrder().id, Money.parse('2.00'), PayMethod.CASH, T0);
+      const paid = anUnpaidOrder('88.80');
+      paid.receivePayment({ tradeNo: 'T3', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+      const newer = Order.place(anUnpaidOrder().id, Money.parse('3.00'), PayMethod.ALIPAY, new Date(T0.getTime() + 1000));
+      for (const order of [older, cash, paid, newer]) await p.orders.add(order);
+      assert.deepEqual((await p.orders.listAwaitingAlipayPayment(10)).map((o) => o.id), [newer.id, older.id]);
+      assert.deepEqual((await p.orders.listAwaitingAlipayPayment(1)).map((o) => o.id), [newer.id]);
     });
 
     it('reads an order under lock inside a unit of work', async () => {

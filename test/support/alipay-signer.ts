@@ -46,6 +46,35 @@ export function returnParams(orderId: string, totalAmount: string, tradeNo = `20
   };
 }
 
+/** The parameters of a trade_status_sync notify, as Alipay posts them. */
+export function notifyParams(orderId: string, totalAmount: string, tradeStatus: string, tradeNo = `2026112622001${orderId.slice(-15)}`): Record<string, string> {
+  return {
+    gmt_create: '2026-11-26 15:30:05',
+    charset: 'utf-8',
+    seller_email: 'shop@example.com',
+    subject: `美多商城订单 ${orderId}`,
+    buyer_id: '2088102534368455',
+    invoice_amount: totalAmount,
+    notify_id: `2026112600222153012068450${orderId.slice(-9)}`,
+    fund_bill_list: `[{"amount":"${totalAmount}","fundChannel":"ALIPAYACCOUNT"}]`,
+    notify_type: 'trade_status_sync',
+    trade_status: tradeStatus,
+    receipt_amount: totalAmount,
+    buyer_pay_amount: totalAmount,
+    app_id: APP_ID,
+    seller_id: SELLER_ID,
+    gmt_payment: '2026-11-26 15:30:11',
+    notify_time: '2026-11-26 15:30:12',
+    version: '1.0',
+    out_trade_no: orderId,
+    total_amount: totalAmount,
+    trade_no: tradeNo,
+    auth_app_id: APP_ID,
+    buyer_logon_id: 'tes***@example.com',
+    point_amount: '0.00',
+  };
+}
+
 let counter = 0;
 /** A fresh Meiduo-style order id: yyyymmddHHMMSS + 9 digits. */
 export function newOrderId(): string {

@@ -1,5 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
+import forge from 'node-forge';
 import pino from 'pino';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
 import type { SignType } from '../../src/application/ports/signature-verifier.ts';
@@ -8,9 +11,16 @@ import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { APP_ID, SELLER_ID } from './alipay-signer.ts';
 
+export const TEST_GATEWAY = 'https://openapi.alipay.com/gateway.do';
+
+/** Our app's key pair, made at run time: the private half signs page-pay URLs, the public half checks them. */
+export const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const appPrivateKey = forge.pki.privateKeyFromPem(appKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+
 export interface RunningApp {
   readonly url: string;
   get(pathAndQuery: string): Promise<{ status: number; body: string; headers: Headers }>;
+  post(path: string, body: string | Uint8Array, contentType?: string): Promise<{ status: number; body: string; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -21,22 +31,25 @@ export async function startTestApp(options: {
   signType?: SignType;
   settings?: Partial<PaymentSettings>;
 }): Promise<RunningApp> {
-  const app = buildApp({
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { app } = buildApp({
     knex: options.knex,
     logger: pino({ level: 'silent' }),
     alipayPublicKey: parseAlipayPublicKey(options.alipayPublicKeyPem),
     signType: options.signType ?? 'RSA2',
     settings: { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...options.settings },
+    appPrivateKey,
+    pagePay: { appId: APP_ID, gatewayUrl: TEST_GATEWAY, returnUrl: `${url}/payment/status/`, notifyUrl: `${url}/payment/notify/` },
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', app.callback());
+  const answer = async (response: Response) => ({ status: response.status, body: await response.text(), headers: response.headers });
   return {
     url,
-    async get(pathAndQuery) {
-      const response = await fetch(url + pathAndQuery);
-      return { status: response.status, body: await response.text(), headers: response.headers };
-    },
+    get: async (pathAndQuery) => answer(await fetch(url + pathAndQuery)),
+    post: async (path, body, contentType = 'application/x-www-form-urlencoded; text/html; charset=UTF-8') =>
+      answer(await fetch(url + path, { method: 'POST', body: body as BodyInit, headers: { 'Content-Type': contentType } })),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections?.();
@@ -45,15 +58,15 @@ export async function startTestApp(options: {
 }
 
 /** Inserts an order with Meiduo's own columns only, as Meiduo's order view would. */
-export async function seedOrder(knex: Knex, orderId: string, totalAmount: string, status: number = OrderStatus.UNPAID): Promise<void> {
+export async function seedOrder(knex: Knex, orderId: string, totalAmount: string, status: number = OrderStatus.UNPAID, payMethod: number = PayMethod.ALIPAY): Promise<void> {
   await knex('tb_order_info').insert({
     order_id: orderId, user_id: 1, address_id: 1, total_count: 1, total_amount: totalAmount, freight: '10.00',
-    pay_method: PayMethod.ALIPAY, status, create_time: new Date(), update_time: new Date(),
+    pay_method: payMethod, status, create_time: new Date(), update_time: new Date(),
   });
 }
 
 export async function paymentRows(knex: Knex, orderId: string): Promise<Array<Record<string, unknown>>> {
-  return knex('tb_payment').where({ order_id: orderId }).select('trade_id', 'amount', 'source', 'state', 'review_reason');
+  return knex('tb_payment').where({ order_id: orderId }).orderBy('id').select('trade_id', 'amount', 'source', 'state', 'review_reason');
 }
 
 export async function orderStatus(knex: Knex, orderId: string): Promise<number> {

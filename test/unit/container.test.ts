@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import forge from 'node-forge';
 import pino from 'pino';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
+import { PlaceOrder } from '../../src/application/place-order.ts';
+import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
 import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/container.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
@@ -22,11 +25,15 @@ describe('the composition root', () => {
       alipayPublicKey: parseAlipayPublicKey(createTestAlipay().publicKeyPem),
       signType: 'RSA2',
       settings: { appId: '1', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
+      appPrivateKey: forge.pki.rsa.generateKeyPair({ bits: 512 }).privateKey,
+      pagePay: { appId: '1', gatewayUrl: 'https://gateway.example', returnUrl: 'https://shop.example/r', notifyUrl: 'https://shop.example/n' },
     });
     for (const token of Object.values(TOKENS)) assert.ok(container.get(token), token.toString());
     assert.ok(container.get(ConfirmAlipayPayment) instanceof ConfirmAlipayPayment);
     assert.ok(container.get(PaymentController) instanceof PaymentController);
     assert.ok(container.get(HealthController) instanceof HealthController);
+    assert.ok(container.get(StartAlipayPayment) instanceof StartAlipayPayment);
+    assert.ok(container.get(PlaceOrder) instanceof PlaceOrder);
     assert.equal(container.get(PaymentController), container.get(PaymentController));
   });
 });

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The private half of the local sandbox's "Alipay" key; a real deployment can never hold Alipay's. */
@@ -25,4 +25,10 @@ export function generateSandboxAlipayKeys(publicKeyFile: string): { publicKeyFil
 
 export function hasSandboxPrivateKey(publicKeyFile: string): boolean {
   return existsSync(sandboxPrivateKeyBeside(publicKeyFile));
+}
+
+/** The sandbox's stand-in for Alipay's private key, or null when there is none beside the public key. */
+export function readSandboxPrivateKey(publicKeyFile: string): string | null {
+  const file = sandboxPrivateKeyBeside(publicKeyFile);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
 }

@@ -15,6 +15,14 @@ export class InMemoryOrderRepository implements OrderRepository {
     return this.findById(id);
   }
 
+  async listAwaitingAlipayPayment(limit: number): Promise<Order[]> {
+    return [...this.store.orders.values()]
+      .map((snapshot) => Order.rehydrate(snapshot))
+      .filter((order) => order.awaitsAlipayPayment())
+      .reverse() // insertion order stands in for create_time
+      .slice(0, limit);
+  }
+
   async add(order: Order): Promise<void> {
     if (this.store.orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
     this.store.orders.set(order.id, order.toSnapshot());

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { OrderRepository } from '../../application/ports/order-repository.ts';
 import { Money } from '../../domain/money.ts';
 import { Order } from '../../domain/order.ts';
-import type { OrderStatus, PayMethod } from '../../domain/order-status.ts';
+import { OrderStatus, PayMethod } from '../../domain/order-status.ts';
 import { OrderRow } from './rows.ts';
 import { guarded } from './store-errors.ts';
 import { INFRA } from '../tokens.ts';
@@ -21,6 +21,16 @@ export class ObjectionOrderRepository implements OrderRepository {
 
   lockById(id: string): Promise<Order | null> {
     return guarded(async () => toOrder(await OrderRow.query(this.knex).select(COLUMNS).findById(id).forUpdate()));
+  }
+
+  listAwaitingAlipayPayment(limit: number): Promise<Order[]> {
+    return guarded(async () => {
+      const rows = await OrderRow.query(this.knex).select(COLUMNS)
+        .where({ status: OrderStatus.UNPAID, pay_method: PayMethod.ALIPAY })
+        .orderBy([{ column: 'create_time', order: 'desc' }, { column: 'order_id', order: 'desc' }])
+        .limit(limit);
+      return rows.map((row) => toOrder(row)!);
+    });
   }
 
   add(order: Order): Promise<void> {

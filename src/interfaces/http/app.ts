@@ -16,7 +16,8 @@ export interface Controllers {
   readonly health: HealthController;
 }
 
-export function createApp(controllers: Controllers, logger: Logger): Koa {
+/** `extraRoutes`: development-only routers (the local sandbox), mounted by the composition root. */
+export function createApp(controllers: Controllers, logger: Logger, extraRoutes: readonly Router[] = []): Koa {
   const app = new Koa();
   app.proxy = true;
   // Koa would print every error again; errorHandler has already logged it with the request id.
@@ -24,12 +25,15 @@ export function createApp(controllers: Controllers, logger: Logger): Koa {
 
   const router = new Router();
   router.get('/payment/status/', controllers.payment.paymentReturn);
+  router.post('/payment/notify/', controllers.payment.paymentNotify);
+  router.get('/payment/:order_id/', controllers.payment.payUrl);
   router.get('/healthz', controllers.health.check);
 
   app.use(requestLog(logger));
   app.use(securityHeaders);
   app.use(views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } }));
   app.use(errorHandler);
+  for (const extra of extraRoutes) app.use(extra.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

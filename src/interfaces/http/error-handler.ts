@@ -1,30 +1,50 @@
 import type { Context, Next } from 'koa';
 import { ApplicationError } from '../../application/errors.ts';
 import { DomainError, PaymentNeedsReview, TradeNoConflict } from '../../domain/errors.ts';
-import { ERROR_PAGES, NOT_FOUND_PAGE, REVIEW_REASON_LABELS, UNEXPECTED_PAGE, type ErrorPage } from './error-responses.ts';
+import {
+  ERROR_PAGES, NOT_FOUND_PAGE, NOTIFY_HANDLED, REVIEW_REASON_LABELS, TOO_LARGE_PAGE, UNEXPECTED_PAGE, type ErrorPage, type KnownErrorCode,
+} from './error-responses.ts';
+import { PayloadTooLarge } from './http-errors.ts';
+import type { ReplyFormat } from './payment-controller.ts';
 
-/** The one place where errors become responses. Stacks and SQL go to the log, never to the page. */
+/** The one place where errors become responses. Stacks and SQL go to the log, never to the client. */
 export async function errorHandler(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
-    if (ctx.status === 404 && ctx.body === undefined) await renderError(ctx, NOT_FOUND_PAGE);
+    if (ctx.status === 404 && ctx.body === undefined) await reply(ctx, NOT_FOUND_PAGE);
   } catch (error) {
-    const known = error instanceof DomainError || error instanceof ApplicationError;
-    const page = known ? ERROR_PAGES[error.code] : UNEXPECTED_PAGE;
-    if (known) ctx.state.log?.[page.logLevel]({ code: error.code, reason: error.message }, 'request refused');
-    else ctx.state.log?.error({ err: error }, 'unexpected error');
-    await renderError(ctx, page, detailsOf(error));
+    const code = knownCode(error);
+    const page = code ? ERROR_PAGES[code] : error instanceof PayloadTooLarge ? TOO_LARGE_PAGE : UNEXPECTED_PAGE;
+    if (page === UNEXPECTED_PAGE) ctx.state.log?.error({ err: error }, 'unexpected error');
+    else ctx.state.log?.[page.logLevel]({ code: code ?? 'PAYLOAD_TOO_LARGE', reason: (error as Error).message }, 'request refused');
+    await reply(ctx, page, error, code);
   }
 }
 
-async function renderError(ctx: Context, page: ErrorPage, details: Record<string, string> = {}): Promise<void> {
+function knownCode(error: unknown): KnownErrorCode | undefined {
+  return error instanceof DomainError || error instanceof ApplicationError ? error.code : undefined;
+}
+
+async function reply(ctx: Context, page: ErrorPage, error?: unknown, code?: KnownErrorCode): Promise<void> {
+  const format: ReplyFormat = ctx.state.replyFormat ?? 'page';
+  if (format === 'alipay-notify') {
+    const handled = code !== undefined && NOTIFY_HANDLED.has(code);
+    ctx.status = handled ? 200 : page.status;
+    ctx.type = 'text/plain';
+    ctx.body = handled ? 'success' : 'failure';
+    return;
+  }
   ctx.status = page.status;
   if (page.status === 503) ctx.set('Retry-After', '5');
+  if (format === 'json') {
+    ctx.body = { code: String(page.status), errmsg: page.title };
+    return;
+  }
   try {
-    await ctx.render('error', { page, details });
-  } catch (error) {
-    ctx.state.log?.error({ err: error }, 'error page failed to render');
-    ctx.type = 'text/plain; charset=utf-8';
+    await ctx.render('error', { page, details: detailsOf(error) });
+  } catch (renderError) {
+    ctx.state.log?.error({ err: renderError }, 'error page failed to render');
+    ctx.type = 'text/plain';
     ctx.body = page.title;
   }
 }

@@ -24,6 +24,7 @@ export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
   INVALID_MONEY: FORBIDDEN,
   // Alipay says the money moved, yet we have no such order: someone must look at once.
   ORDER_NOT_FOUND: { status: 404, title: '订单不存在', message: '未找到该笔支付对应的订单。如您已付款，请联系客服。', logLevel: 'error' },
+  ORDER_NOT_PAYABLE: { status: 400, title: '订单信息错误', message: '该订单不存在、已支付或不支持支付宝支付。', logLevel: 'info' },
   PAYMENT_NEEDS_REVIEW: NEEDS_SUPPORT,
   TRADE_NO_CONFLICT: NEEDS_SUPPORT,
   ILLEGAL_TRANSITION: NEEDS_SUPPORT,
@@ -32,8 +33,15 @@ export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
   STORE_UNAVAILABLE: BUSY,
 };
 
+/**
+ * An authentic notify whose payment we recorded for review is handled: Alipay retrying would change
+ * nothing, so it gets `success`. Every other failure gets `failure`, and a 5xx makes Alipay retry.
+ */
+export const NOTIFY_HANDLED: ReadonlySet<KnownErrorCode> = new Set(['PAYMENT_NEEDS_REVIEW', 'TRADE_NO_CONFLICT']);
+
 export const UNEXPECTED_PAGE: ErrorPage = { status: 500, title: '系统错误', message: '服务器出现错误，请稍后重试。', logLevel: 'error' };
 export const NOT_FOUND_PAGE: ErrorPage = { status: 404, title: '页面不存在', message: '您访问的页面不存在。', logLevel: 'info' };
+export const TOO_LARGE_PAGE: ErrorPage = { status: 413, title: '请求过大', message: '请求内容超出限制。', logLevel: 'warn' };
 
 export const REVIEW_REASON_LABELS: Record<ReviewReason, string> = {
   ORDER_CANCELED: '订单已取消',

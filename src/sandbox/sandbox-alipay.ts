@@ -1,0 +1,122 @@
+import type { KeyObject } from 'node:crypto';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import { PayloadTooLarge } from '../interfaces/http/http-errors.ts';
+import { loadPrivateKey, loadPublicKey, newTradeNo, signCallback, verifyMerchantRequest, type SandboxSignType } from './alipay-signing.ts';
+import { NotifySender } from './notify-sender.ts';
+
+export interface SandboxSettings {
+  readonly appId: string;
+  readonly sellerId: string;
+  readonly signType: SandboxSignType;
+  /** PEM of the key the sandbox signs with, standing in for Alipay's. */
+  readonly alipayPrivateKeyPem: string;
+  /** PEM of our app's public key, as uploaded to the Alipay console. */
+  readonly appPublicKeyPem: string;
+  readonly logger: Logger;
+  /** 1 by default: Alipay's retry minutes become seconds. */
+  readonly secondsPerMinute?: number;
+}
+
+export const SANDBOX_GATEWAY_PATH = '/sandbox/gateway.do';
+
+interface PayRequest {
+  readonly params: Record<string, string>;
+  readonly orderId: string;
+  readonly amount: string;
+  readonly subject: string;
+}
+
+/** A simulated Alipay: cashier, signed return and async notify. Development only. */
+export class SandboxAlipay {
+  private readonly alipayKey: KeyObject;
+  private readonly appKey: KeyObject;
+  readonly notifier: NotifySender;
+
+  constructor(private readonly settings: SandboxSettings) {
+    this.alipayKey = loadPrivateKey(settings.alipayPrivateKeyPem);
+    this.appKey = loadPublicKey(settings.appPublicKeyPem);
+    this.notifier = new NotifySender(settings.logger, settings.secondsPerMinute);
+  }
+
+  routes(): Router {
+    const router = new Router();
+    router.get(SANDBOX_GATEWAY_PATH, this.cashier);
+    router.post('/sandbox/pay', this.pay);
+    router.get('/sandbox/notifies', (ctx) => {
+      ctx.body = this.notifier.deliveries;
+    });
+    return router;
+  }
+
+  close(): void {
+    this.notifier.close();
+  }
+
+  private cashier = async (ctx: Context): Promise<void> => {
+    const request = this.readRequest(ctx.querystring);
+    if (typeof request === 'string') return this.refuse(ctx, request);
+    await ctx.render('sandbox/cashier', { request, query: ctx.querystring });
+  };
+
+  private pay = async (ctx: Context): Promise<void> => {
+    const form = new URLSearchParams(await readSmallBody(ctx));
+    const request = this.readRequest(form.get('request') ?? '');
+    if (typeof request === 'string') return this.refuse(ctx, request);
+    if (form.get('action') !== 'pay') {
+      await ctx.render('sandbox/message', { title: '交易已取消', message: `订单 ${request.orderId} 未付款。`, backUrl: new URL('/', request.params.return_url).href });
+      return;
+    }
+    const now = beijing(new Date());
+    const tradeNo = newTradeNo(now.slice(0, 10).replace(/-/g, ''));
+    const common = { out_trade_no: request.orderId, total_amount: request.amount, trade_no: tradeNo, app_id: this.settings.appId, auth_app_id: this.settings.appId, seller_id: this.settings.sellerId, version: '1.0', charset: 'utf-8' };
+    const notify = signCallback({
+      ...common, notify_type: 'trade_status_sync', notify_id: `${Date.now()}${tradeNo.slice(-8)}`, notify_time: now, trade_status: 'TRADE_SUCCESS',
+      gmt_create: now, gmt_payment: now, subject: request.subject, buyer_id: '2088102000000000', buyer_logon_id: 'san***@sandbox.example',
+      seller_email: 'shop@sandbox.example', invoice_amount: request.amount, receipt_amount: request.amount, buyer_pay_amount: request.amount,
+      point_amount: '0.00', fund_bill_list: JSON.stringify([{ amount: request.amount, fundChannel: 'ALIPAYACCOUNT' }]),
+    }, this.alipayKey, this.settings.signType);
+    if (request.params.notify_url) this.notifier.send(request.params.notify_url, notify);
+    const ret = signCallback({ ...common, method: 'alipay.trade.page.pay.return', timestamp: now }, this.alipayKey, this.settings.signType);
+    this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; redirecting to return_url');
+    ctx.redirect(`${request.params.return_url}?${new URLSearchParams(ret)}`);
+  };
+
+  /** The verified pay request, or the reason Alipay would refuse it. */
+  private readRequest(query: string): PayRequest | string {
+    const params = Object.fromEntries(new URLSearchParams(query));
+    if (!verifyMerchantRequest(params, this.appKey)) return 'invalid-signature 验签出错，请确认应用私钥与上传的应用公钥是否匹配';
+    if (params.app_id !== this.settings.appId) return `invalid-app-id 应用 ${params.app_id ?? ''} 不存在`;
+    if (params.method !== 'alipay.trade.page.pay') return 'invalid-method 不支持的接口';
+    if (!params.return_url) return 'missing-return-url 缺少 return_url';
+    let biz: Record<string, unknown>;
+    try {
+      biz = JSON.parse(params.biz_content ?? '');
+    } catch {
+      return 'invalid-biz-content biz_content 不是 JSON';
+    }
+    const { out_trade_no: orderId, total_amount: amount, subject } = biz;
+    if (typeof orderId !== 'string' || typeof amount !== 'string' || typeof subject !== 'string') return 'missing-parameter 缺少订单号、金额或标题';
+    return { params, orderId, amount, subject };
+  }
+
+  private async refuse(ctx: Context, reason: string): Promise<void> {
+    ctx.status = 400;
+    await ctx.render('sandbox/message', { title: '支付宝沙箱：请求被拒绝', message: reason, backUrl: '/' });
+  }
+}
+
+function beijing(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+async function readSmallBody(ctx: Context): Promise<string> {
+  const decoder = new TextDecoder();
+  let body = '';
+  for await (const chunk of ctx.req as AsyncIterable<Uint8Array>) {
+    body += decoder.decode(chunk, { stream: true });
+    if (body.length > 64 * 1024) throw new PayloadTooLarge(64 * 1024);
+  }
+  return body + decoder.decode();
+}
