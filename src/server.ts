@@ -26,11 +26,18 @@ const SANDBOX_SELLER_ID = '2088000000000001';
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const alipayKey = loadAlipayKey(config);
   if (alipayKey.generated) logger.warn(alipayKey.generated, 'generated a local sandbox Alipay key pair (development only; production refuses it)');
+  if (alipayKey.publicKey.certificateSn) {
+    logger.info({ alipayCertSn: alipayKey.publicKey.certificateSn }, "certificate mode: Alipay's messages should carry this alipay_cert_sn");
+  }
   const appKey = loadAppPrivateKey(config);
   if (appKey.generated) logger.warn(appKey.generated, 'generated an app key pair for signing page-pay requests (development only)');
   if (alipayKey.publicKey.key.n.equals(appKey.privateKey.n)) {
     logger.warn("the configured Alipay public key is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature will fail. Copy 支付宝公钥 from the Alipay console.");
   }
+
+  const useSandbox = config.alipay.gateway === 'sandbox';
+  // Every key is checked before anything is opened, so a bad one leaves nothing running.
+  const sandboxAlipayKeyPem = useSandbox ? sandboxKeyMatching(config, alipayKey.publicKey.spkiPem) : null;
 
   const database = openDatabase(databaseTarget(config));
   try {
@@ -42,14 +49,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, resolve);
+    });
+  } catch (error) {
+    await database.close();
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${inUse ? 'the port is in use; stop what runs there or set PORT' : (error as Error).message}`);
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   const publicUrl = config.publicUrl ?? url;
-  const useSandbox = config.alipay.gateway === 'sandbox';
 
   const { app, sandbox, demoShop } = buildApp({
     knex: database.knex,
@@ -64,11 +76,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       returnUrl: `${publicUrl}/payment/status/`,
       notifyUrl: `${publicUrl}/payment/notify/`,
     },
-    sandbox: useSandbox ? {
+    sandbox: sandboxAlipayKeyPem !== null ? {
       appId: config.alipay.appId,
       sellerId: config.alipay.sellerId ?? SANDBOX_SELLER_ID,
       signType: config.alipay.signType,
-      alipayPrivateKeyPem: sandboxKeyMatching(config, alipayKey.publicKey.spkiPem),
+      alipayPrivateKeyPem: sandboxAlipayKeyPem,
       appPublicKeyPem: appKey.publicKeyPem,
       logger,
     } : undefined,

@@ -63,6 +63,16 @@ describe('the shared Alipay vectors, through the real app on PGlite', () => {
     }
   }
 
+  const SECOND = manifest.orders[1]!.order_id;
+  for (const [name, paid] of [['notify-utf8', true], ['notify-gbk', true], ['notify-closed', false], ['notify-wait', false]] as const) {
+    it(`${name} through POST /payment/notify/: success, ${paid ? 'order paid' : 'nothing written'}`, async () => {
+      const response = await apps.RSA2!.post('/payment/notify/', read(`${name}.txt`));
+      assert.equal(response.body, 'success');
+      assert.equal((await paymentRows(db.knex, SECOND)).length, paid ? 1 : 0);
+      assert.equal(await orderStatus(db.knex, SECOND), paid ? OrderStatus.UNCOMMENT : OrderStatus.UNPAID);
+    });
+  }
+
   it('return-plus-in-value decodes passback_params to "a+b c%d" exactly once', () => {
     const callback = new FormCallbackParser().parse(new TextEncoder().encode(read('return-plus-in-value.txt')));
     assert.equal(callback.fields.get('passback_params'), 'a+b c%d');

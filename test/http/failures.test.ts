@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, type Database } from '../../src/infrastructure/persistence/database.ts';
-import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
+import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
 import { startTestApp, type RunningApp } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
@@ -29,6 +29,12 @@ describe('when the database is unreachable', () => {
   it('still answers a forged return with 403, before touching the database', async () => {
     const response = await app.get(`/payment/status/?${new URLSearchParams(returnParams(newOrderId(), '1.00'))}`);
     assert.equal(response.status, 403);
+  });
+
+  it('answers an authentic notify with failure and 503, so that Alipay retries', async () => {
+    const response = await app.post('/payment/notify/', alipay.signedQuery(notifyParams(newOrderId(), '1.00', 'TRADE_SUCCESS')));
+    assert.equal(response.status, 503);
+    assert.equal(response.body, 'failure');
   });
 
   it('answers /healthz with 503', async () => {

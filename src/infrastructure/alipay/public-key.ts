@@ -7,6 +7,8 @@ export interface AlipayPublicKey {
   readonly spkiPem: string;
   /** Present when the key came from a certificate (certificate mode). */
   readonly certificate?: forge.pki.Certificate;
+  /** The certificate's SN, which Alipay sends as alipay_cert_sn (certificate mode only). */
+  readonly certificateSn?: string;
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
@@ -34,7 +36,7 @@ export function parseAlipayPublicKey(text: string): AlipayPublicKey {
   if (label === 'CERTIFICATE') {
     const certificate = forge.pki.certificateFromAsn1(der);
     const key = certificate.publicKey as forge.pki.rsa.PublicKey;
-    return { key, spkiPem: forge.pki.publicKeyToPem(key), certificate };
+    return { key, spkiPem: forge.pki.publicKeyToPem(key), certificate, certificateSn: certificateSn(certificate) };
   }
   let key: forge.pki.rsa.PublicKey;
   try {
@@ -44,4 +46,13 @@ export function parseAlipayPublicKey(text: string): AlipayPublicKey {
   }
   if (!key.n || !key.e) throw new Error(`is not an RSA public key (${label})`);
   return { key, spkiPem: forge.pki.publicKeyToPem(key) };
+}
+
+/** Alipay's certificate SN: md5 of the issuer DN in reverse RDN order, then the decimal serial. */
+export function certificateSn(certificate: forge.pki.Certificate): string {
+  const issuer = [...certificate.issuer.attributes].reverse().map((a) => `${a.shortName}=${a.value}`).join(',');
+  const serial = BigInt(`0x${certificate.serialNumber}`).toString(10);
+  const md = forge.md.md5.create();
+  md.update(issuer + serial, 'utf8');
+  return md.digest().toHex();
 }
