@@ -134,6 +134,7 @@ for (const harness of databaseHarnesses) {
           const response = await ret(query);
           assert.equal(response.status, 409, `attempt ${attempt}`);
           assert.match(response.body, /联系客服/);
+          assert.match(response.body, /客服热线/);
           assert.match(response.body, new RegExp(label));
         }
         const rows = await paymentRows(db.knex, orderId);
@@ -154,6 +155,7 @@ for (const harness of databaseHarnesses) {
       const missing = await app.get('/nope');
       assert.equal(missing.status, 404);
       assert.match(missing.body, /页面不存在/);
+      assert.doesNotMatch(missing.body, /客服热线/);
       const post = await fetch(`${app.url}/payment/status/`, { method: 'POST' });
       assert.equal(post.status, 405);
     });
