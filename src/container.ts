@@ -5,7 +5,13 @@ import type Koa from 'koa';
 import type forge from 'node-forge';
 import type { Logger } from 'pino';
 import { ConfirmAlipayPayment } from './application/confirm-alipay-payment.ts';
+import { ExportPayments } from './application/export-payments.ts';
+import { ListPayments } from './application/list-payments.ts';
+import { ListRejections } from './application/list-rejections.ts';
 import { PlaceOrder } from './application/place-order.ts';
+import type { PaymentLedger } from './application/ports/payment-ledger.ts';
+import type { RejectionLog } from './application/ports/rejection-log.ts';
+import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import type { AlipayCallbackParser } from './application/ports/alipay-callback-parser.ts';
 import type { Clock } from './application/ports/clock.ts';
@@ -22,12 +28,16 @@ import { FormCallbackParser } from './infrastructure/alipay/form-callback-parser
 import { ForgeSignatureVerifier } from './infrastructure/alipay/forge-signature-verifier.ts';
 import type { AlipayPublicKey } from './infrastructure/alipay/public-key.ts';
 import { KnexDatabaseHealth } from './infrastructure/persistence/knex-database-health.ts';
+import { KnexPaymentLedger } from './infrastructure/persistence/knex-payment-ledger.ts';
+import { KnexRejectionLog, type RejectionRetention } from './infrastructure/persistence/knex-rejection-log.ts';
 import { KnexUnitOfWork } from './infrastructure/persistence/knex-unit-of-work.ts';
 import { ObjectionOrderRepository } from './infrastructure/persistence/objection-order-repository.ts';
 import { ObjectionPaymentRepository } from './infrastructure/persistence/objection-payment-repository.ts';
 import { SystemClock } from './infrastructure/system-clock.ts';
 import { INFRA } from './infrastructure/tokens.ts';
+import { AdminController } from './interfaces/http/admin-controller.ts';
 import { createApp } from './interfaces/http/app.ts';
+import type { AdminCredentials } from './interfaces/http/basic-auth.ts';
 import { HealthController } from './interfaces/http/health-controller.ts';
 import { PaymentController } from './interfaces/http/payment-controller.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
@@ -41,6 +51,8 @@ export interface Wiring {
   readonly settings: PaymentSettings;
   readonly appPrivateKey: forge.pki.rsa.PrivateKey;
   readonly pagePay: PagePaySettings;
+  readonly admin: AdminCredentials;
+  readonly rejections: RejectionRetention;
   /** Development only: mounts the local Alipay and the demo shop. */
   readonly sandbox?: SandboxSettings;
 }
@@ -59,6 +71,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(INFRA.SignType).toConstantValue(wiring.signType);
   c.bind(INFRA.AppPrivateKey).toConstantValue(wiring.appPrivateKey);
   c.bind(INFRA.PagePaySettings).toConstantValue(wiring.pagePay);
+  c.bind(INFRA.RejectionRetention).toConstantValue(wiring.rejections);
   c.bind<PaymentSettings>(TOKENS.PaymentSettings).toConstantValue(wiring.settings);
 
   c.bind<SignatureVerifier>(TOKENS.SignatureVerifier).to(ForgeSignatureVerifier).inSingletonScope();
@@ -67,23 +80,30 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind<PaymentRepository>(TOKENS.PaymentRepository).to(ObjectionPaymentRepository).inSingletonScope();
   c.bind<UnitOfWork>(TOKENS.UnitOfWork).to(KnexUnitOfWork).inSingletonScope();
   c.bind<DatabaseHealth>(TOKENS.DatabaseHealth).to(KnexDatabaseHealth).inSingletonScope();
+  c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
+  c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPagePayGateway).inSingletonScope();
   c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();
 
   c.bind(ConfirmAlipayPayment).toSelf().inSingletonScope();
+  c.bind(ReceiveAlipayCallback).toSelf().inSingletonScope();
+  c.bind(ListPayments).toSelf().inSingletonScope();
+  c.bind(ExportPayments).toSelf().inSingletonScope();
+  c.bind(ListRejections).toSelf().inSingletonScope();
   c.bind(StartAlipayPayment).toSelf().inSingletonScope();
   c.bind(PlaceOrder).toSelf().inSingletonScope();
   c.bind(PaymentController).toSelf().inSingletonScope();
   c.bind(HealthController).toSelf().inSingletonScope();
+  c.bind(AdminController).toSelf().inSingletonScope();
   return c;
 }
 
 /** The Koa app with every controller resolved once; nothing else looks into the container. */
 export function buildApp(wiring: Wiring): BuiltApp {
   const container = buildContainer(wiring);
-  const controllers = { payment: container.get(PaymentController), health: container.get(HealthController) };
-  if (!wiring.sandbox) return { app: createApp(controllers, wiring.logger) };
+  const controllers = { payment: container.get(PaymentController), health: container.get(HealthController), admin: container.get(AdminController) };
+  if (!wiring.sandbox) return { app: createApp(controllers, wiring.logger, wiring.admin) };
   const sandbox = new SandboxAlipay(wiring.sandbox);
   const demoShop = new DemoShop(container.get<OrderRepository>(TOKENS.OrderRepository), container.get(PlaceOrder));
-  return { app: createApp(controllers, wiring.logger, [sandbox.routes(), demoShop.routes()]), sandbox, demoShop };
+  return { app: createApp(controllers, wiring.logger, wiring.admin, [sandbox.routes(), demoShop.routes()]), sandbox, demoShop };
 }

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -35,6 +35,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.warn("the configured Alipay public key is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature will fail. Copy 支付宝公钥 from the Alipay console.");
   }
 
+  const adminPassword = config.admin.password ?? randomBytes(12).toString('base64url');
+  if (config.admin.password === null) {
+    logger.warn({ user: config.admin.user, password: adminPassword }, 'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)');
+  }
   const useSandbox = config.alipay.gateway === 'sandbox';
   // Every key is checked before anything is opened, so a bad one leaves nothing running.
   const sandboxAlipayKeyPem = useSandbox ? sandboxKeyMatching(config, alipayKey.publicKey.spkiPem) : null;
@@ -76,6 +80,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       returnUrl: `${publicUrl}/payment/status/`,
       notifyUrl: `${publicUrl}/payment/notify/`,
     },
+    admin: { user: config.admin.user, password: adminPassword },
+    rejections: config.rejections,
     sandbox: sandboxAlipayKeyPem !== null ? {
       appId: config.alipay.appId,
       sellerId: config.alipay.sellerId ?? SANDBOX_SELLER_ID,

@@ -9,7 +9,8 @@ export type ApplicationErrorCode =
   | 'INVALID_SIGNATURE'
   | 'NOT_OUR_MERCHANT'
   | 'DUPLICATE_PAYMENT'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'INVALID_QUERY';
 
 /** Not a well-formed Alipay message: bad encoding, a repeated key, a missing or unusable field. */
 export class MalformedCallback extends ApplicationError {
@@ -46,4 +47,9 @@ export class StoreUnavailable extends ApplicationError {
   constructor(options?: { cause?: unknown }) {
     super('the database is unavailable', options);
   }
+}
+
+/** A filter or cursor in the admin view's query string is not one we can use. */
+export class InvalidQuery extends ApplicationError {
+  readonly code = 'INVALID_QUERY';
 }

@@ -9,4 +9,6 @@ export const TOKENS = {
   DatabaseHealth: Symbol('DatabaseHealth'),
   PaymentSettings: Symbol('PaymentSettings'),
   PaymentGateway: Symbol('PaymentGateway'),
+  PaymentLedger: Symbol('PaymentLedger'),
+  RejectionLog: Symbol('RejectionLog'),
 } as const;

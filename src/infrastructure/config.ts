@@ -30,6 +30,10 @@ export interface Config {
     readonly gateway: string;
   };
   readonly statusAfterPayment: StatusAfterPayment;
+  /** HTTP Basic credentials of the admin view; a null password is generated at start-up (never in production). */
+  readonly admin: { readonly user: string; readonly password: string | null };
+  /** Bounds of the audit trail of rejected returns and notifies. */
+  readonly rejections: { readonly maxRows: number; readonly maxAgeDays: number };
 }
 
 /** The app id the local sandbox signs for; never valid in production. */
@@ -85,6 +89,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       appPrivateKeyFile: read('APP_PRIVATE_KEY_FILE') ?? 'keys/app_private_key.pem',
       gateway,
     },
+    admin: { user: read('ADMIN_USER') ?? 'admin', password: adminPassword(read('ADMIN_PASSWORD'), production) },
+    rejections: {
+      maxRows: wholeNumber('REJECTION_MAX_ROWS', read('REJECTION_MAX_ROWS') ?? '100000', 10, 10_000_000),
+      maxAgeDays: wholeNumber('REJECTION_RETENTION_DAYS', read('REJECTION_RETENTION_DAYS') ?? '90', 1, 3650),
+    },
     statusAfterPayment: OrderStatus[oneOf('ORDER_STATUS_AFTER_PAYMENT', read('ORDER_STATUS_AFTER_PAYMENT') ?? 'UNCOMMENT', ['UNCOMMENT', 'UNSEND'] as const)],
   };
 }
@@ -94,6 +103,23 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
     throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
   }
   return value as T;
+}
+
+function wholeNumber(name: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^[0-9]+$/.test(value) || number < min || number > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  }
+  return number;
+}
+
+function adminPassword(value: string | undefined, production: boolean): string | null {
+  if (value === undefined) {
+    if (production) throw new ConfigError('ADMIN_PASSWORD', 'must be set when NODE_ENV=production (12 characters or more)');
+    return null;
+  }
+  if (production && value.length < 12) throw new ConfigError('ADMIN_PASSWORD', 'must be 12 characters or more when NODE_ENV=production');
+  return value;
 }
 
 function port(value: string): number {

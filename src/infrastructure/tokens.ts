@@ -5,4 +5,5 @@ export const INFRA = {
   SignType: Symbol('SignType'),
   AppPrivateKey: Symbol('AppPrivateKey'),
   PagePaySettings: Symbol('PagePaySettings'),
+  RejectionRetention: Symbol('RejectionRetention'),
 } as const;

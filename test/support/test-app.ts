@@ -17,6 +17,8 @@ export const TEST_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 export const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const appPrivateKey = forge.pki.privateKeyFromPem(appKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
 
+export const ADMIN = { user: 'admin', password: 'test-admin-secret' };
+
 export interface RunningApp {
   readonly url: string;
   get(pathAndQuery: string): Promise<{ status: number; body: string; headers: Headers }>;
@@ -30,6 +32,7 @@ export async function startTestApp(options: {
   alipayPublicKeyPem: string;
   signType?: SignType;
   settings?: Partial<PaymentSettings>;
+  rejections?: { maxRows: number; maxAgeDays: number };
 }): Promise<RunningApp> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,6 +45,8 @@ export async function startTestApp(options: {
     settings: { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...options.settings },
     appPrivateKey,
     pagePay: { appId: APP_ID, gatewayUrl: TEST_GATEWAY, returnUrl: `${url}/payment/status/`, notifyUrl: `${url}/payment/notify/` },
+    admin: ADMIN,
+    rejections: options.rejections ?? { maxRows: 1_000, maxAgeDays: 90 },
   });
   server.on('request', app.callback());
   const answer = async (response: Response) => ({ status: response.status, body: await response.text(), headers: response.headers });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, SANDBOX_APP_ID } from '../../src/infrastructure/config.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 
-const PRODUCTION = { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002', ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do' };
+const PRODUCTION = { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002', ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'a long admin secret' };
 
 function failsOn(variable: string, env: Record<string, string>): void {
   assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable));
@@ -22,6 +22,8 @@ describe('loadConfig', () => {
     assert.equal(config.alipay.gateway, 'sandbox');
     assert.equal(config.alipay.publicKeyFile, 'keys/alipay_public_key.pem');
     assert.equal(config.statusAfterPayment, OrderStatus.UNCOMMENT);
+    assert.deepEqual(config.admin, { user: 'admin', password: null });
+    assert.deepEqual(config.rejections, { maxRows: 100_000, maxAgeDays: 90 });
   });
 
   it('reads every variable', () => {
@@ -48,6 +50,8 @@ describe('loadConfig', () => {
     failsOn('ALIPAY_GATEWAY', { ALIPAY_GATEWAY: 'not a url' });
     failsOn('ALIPAY_APP_ID', { ALIPAY_APP_ID: 'a b' });
     failsOn('LOG_LEVEL', { LOG_LEVEL: 'loud' });
+    failsOn('REJECTION_MAX_ROWS', { REJECTION_MAX_ROWS: '5' });
+    failsOn('REJECTION_RETENTION_DAYS', { REJECTION_RETENTION_DAYS: 'forever' });
   });
 
   it('demands real Alipay settings in production', () => {
@@ -56,5 +60,7 @@ describe('loadConfig', () => {
     failsOn('ALIPAY_APP_ID', { ...PRODUCTION, ALIPAY_APP_ID: SANDBOX_APP_ID });
     failsOn('ALIPAY_GATEWAY', { ...PRODUCTION, ALIPAY_GATEWAY: 'sandbox' });
     failsOn('ALIPAY_GATEWAY', { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002' });
+    failsOn('ADMIN_PASSWORD', { ...PRODUCTION, ADMIN_PASSWORD: '' });
+    failsOn('ADMIN_PASSWORD', { ...PRODUCTION, ADMIN_PASSWORD: 'short' });
   });
 });

@@ -4,6 +4,8 @@ import forge from 'node-forge';
 import pino from 'pino';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
 import { PlaceOrder } from '../../src/application/place-order.ts';
+import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
+import { AdminController } from '../../src/interfaces/http/admin-controller.ts';
 import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
 import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/container.ts';
@@ -27,6 +29,8 @@ describe('the composition root', () => {
       settings: { appId: '1', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
       appPrivateKey: forge.pki.rsa.generateKeyPair({ bits: 512 }).privateKey,
       pagePay: { appId: '1', gatewayUrl: 'https://gateway.example', returnUrl: 'https://shop.example/r', notifyUrl: 'https://shop.example/n' },
+      admin: { user: 'admin', password: 'x' },
+      rejections: { maxRows: 10, maxAgeDays: 1 },
     });
     for (const token of Object.values(TOKENS)) assert.ok(container.get(token), token.toString());
     assert.ok(container.get(ConfirmAlipayPayment) instanceof ConfirmAlipayPayment);
@@ -34,6 +38,8 @@ describe('the composition root', () => {
     assert.ok(container.get(HealthController) instanceof HealthController);
     assert.ok(container.get(StartAlipayPayment) instanceof StartAlipayPayment);
     assert.ok(container.get(PlaceOrder) instanceof PlaceOrder);
+    assert.ok(container.get(ReceiveAlipayCallback) instanceof ReceiveAlipayCallback);
+    assert.ok(container.get(AdminController) instanceof AdminController);
     assert.equal(container.get(PaymentController), container.get(PaymentController));
   });
 });

@@ -33,6 +33,7 @@ export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
   // Only when a unique-violation retry lost again: the winner's row is there, so a refresh succeeds.
   DUPLICATE_PAYMENT: BUSY,
   STORE_UNAVAILABLE: BUSY,
+  INVALID_QUERY: { status: 400, title: '查询参数错误', message: '请检查筛选条件后重试。', logLevel: 'info' },
 };
 
 /**

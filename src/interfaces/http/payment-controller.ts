@@ -1,10 +1,8 @@
 import { inject, injectable } from 'inversify';
 import type { RouterContext } from '@koa/router';
 import type { Context } from 'koa';
-import { ConfirmAlipayPayment } from '../../application/confirm-alipay-payment.ts';
-import type { AlipayCallbackParser } from '../../application/ports/alipay-callback-parser.ts';
+import { ReceiveAlipayCallback } from '../../application/receive-alipay-callback.ts';
 import { StartAlipayPayment } from '../../application/start-alipay-payment.ts';
-import { TOKENS } from '../../application/tokens.ts';
 import { readRawBody } from './raw-body.ts';
 
 const encoder = new TextEncoder();
@@ -17,15 +15,14 @@ export type ReplyFormat = 'page' | 'alipay-notify' | 'json';
 @injectable()
 export class PaymentController {
   constructor(
-    @inject(TOKENS.AlipayCallbackParser) private readonly parser: AlipayCallbackParser,
-    @inject(ConfirmAlipayPayment) private readonly confirmPayment: ConfirmAlipayPayment,
+    @inject(ReceiveAlipayCallback) private readonly receiveCallback: ReceiveAlipayCallback,
     @inject(StartAlipayPayment) private readonly startPayment: StartAlipayPayment,
   ) {}
 
   /** GET /payment/status/: the shopper's browser, redirected back by Alipay. */
   paymentReturn = async (ctx: Context): Promise<void> => {
-    const callback = this.parser.parse(encoder.encode(ctx.querystring));
-    const result = await this.confirmPayment.execute({ callback, source: 'return' });
+    const raw = encoder.encode(ctx.querystring);
+    const result = await this.receiveCallback.execute({ raw, source: 'return', remoteAddress: ctx.ip });
     ctx.set('Cache-Control', 'no-store');
     await ctx.render('pay_success', { tradeId: result.tradeNo });
   };
@@ -33,8 +30,8 @@ export class PaymentController {
   /** POST /payment/notify/: Alipay's servers; they retry until the body is exactly `success`. */
   paymentNotify = async (ctx: Context): Promise<void> => {
     ctx.state.replyFormat = 'alipay-notify' satisfies ReplyFormat;
-    const callback = this.parser.parse(await readRawBody(ctx, MAX_NOTIFY_BYTES));
-    await this.confirmPayment.execute({ callback, source: 'notify' });
+    const raw = await readRawBody(ctx, MAX_NOTIFY_BYTES);
+    await this.receiveCallback.execute({ raw, source: 'notify', remoteAddress: ctx.ip });
     ctx.type = 'text/plain';
     ctx.body = 'success';
   };

@@ -1,0 +1,68 @@
+import { inject, injectable } from 'inversify';
+import { DomainError } from '../domain/errors.ts';
+import type { PaymentSource } from '../domain/payment.ts';
+import { ConfirmAlipayPayment, type PaymentConfirmed } from './confirm-alipay-payment.ts';
+import { ApplicationError } from './errors.ts';
+import type { AlipayCallback, AlipayCallbackParser } from './ports/alipay-callback-parser.ts';
+import type { Clock } from './ports/clock.ts';
+import type { RejectionLog, RejectionReason } from './ports/rejection-log.ts';
+import { TOKENS } from './tokens.ts';
+
+export interface ReceiveAlipayCallbackCommand {
+  /** The query string of a return, or the body of a notify, exactly as received. */
+  readonly raw: Uint8Array;
+  readonly source: PaymentSource;
+  readonly remoteAddress: string;
+}
+
+const AUDITED: ReadonlySet<string> = new Set<RejectionReason>(['MALFORMED_CALLBACK', 'INVALID_SIGNATURE', 'NOT_OUR_MERCHANT', 'ORDER_NOT_FOUND']);
+const MAX_VALUE = 128;
+const MAX_PARAMS = 2_000;
+
+/** Parses a return or notify once, confirms it, and keeps evidence of every one we refuse. */
+@injectable()
+export class ReceiveAlipayCallback {
+  constructor(
+    @inject(TOKENS.AlipayCallbackParser) private readonly parser: AlipayCallbackParser,
+    @inject(ConfirmAlipayPayment) private readonly confirmPayment: ConfirmAlipayPayment,
+    @inject(TOKENS.RejectionLog) private readonly rejections: RejectionLog,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+  ) {}
+
+  /** @throws whatever ConfirmAlipayPayment throws, after recording the refusals among them */
+  async execute({ raw, source, remoteAddress }: ReceiveAlipayCallbackCommand): Promise<PaymentConfirmed> {
+    let callback: AlipayCallback | undefined;
+    try {
+      callback = this.parser.parse(raw);
+      return await this.confirmPayment.execute({ callback, source });
+    } catch (error) {
+      const known = error instanceof DomainError || error instanceof ApplicationError;
+      if (known && AUDITED.has(error.code)) {
+        const fields = callback?.fields;
+        await this.rejections.record({
+          at: this.clock.now(),
+          channel: source,
+          reason: error.code as RejectionReason,
+          detail: error.message.slice(0, 200),
+          remoteAddress: remoteAddress.slice(0, 64),
+          outTradeNo: fields?.get('out_trade_no')?.slice(0, 64) || null,
+          tradeNo: fields?.get('trade_no')?.slice(0, 100) || null,
+          params: evidence(fields, raw),
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+/** The parameters without sign, each value and the whole cut short: evidence, not a copy of an attack. */
+function evidence(fields: ReadonlyMap<string, string> | undefined, raw: Uint8Array): string {
+  if (!fields) {
+    return new TextDecoder().decode(raw.subarray(0, MAX_PARAMS * 2)).replace(/(^|&)sign=[^&]*/g, '$1sign=…').slice(0, MAX_PARAMS);
+  }
+  const kept: Record<string, string> = {};
+  for (const [key, value] of fields) {
+    if (key !== 'sign') kept[key.slice(0, MAX_VALUE)] = value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE)}…` : value;
+  }
+  return JSON.stringify(kept).slice(0, MAX_PARAMS);
+}

@@ -1,0 +1,85 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { Page, PageRequest } from '../../application/ports/paging.ts';
+import type { Rejection, RejectionLog, RejectionReason, RejectionRecord } from '../../application/ports/rejection-log.ts';
+import type { PaymentSource } from '../../domain/payment.ts';
+import { INFRA } from '../tokens.ts';
+import { keysetPage, prefixPattern, type Keyset } from './keyset.ts';
+import { guarded } from './store-errors.ts';
+
+export interface RejectionRetention {
+  readonly maxRows: number;
+  readonly maxAgeDays: number;
+}
+
+interface RejectionRow {
+  seq: string | number;
+  create_time: Date;
+  channel: string;
+  reason: string;
+  detail: string;
+  remote_address: string;
+  out_trade_no: string | null;
+  trade_no: string | null;
+  params: string;
+}
+
+const NEWEST_FIRST: Keyset<RejectionRow> = { columns: ['seq'], patterns: [/^\d{1,19}$/], cursorOf: (row) => [String(row.seq)] };
+// Age-based pruning runs with one insert in this many.
+const PRUNE_EVERY = 500;
+
+/** A ring of maxRows slots: the seq-th rejection overwrites slot seq % maxRows, so a flood cannot grow the table. */
+@injectable()
+export class KnexRejectionLog implements RejectionLog {
+  constructor(
+    @inject(INFRA.Knex) private readonly knex: Knex,
+    @inject(INFRA.RejectionRetention) private readonly retention: RejectionRetention,
+  ) {}
+
+  async record(rejection: Rejection): Promise<void> {
+    try {
+      const values = {
+        create_time: rejection.at, channel: rejection.channel, reason: rejection.reason, detail: clean(rejection.detail),
+        remote_address: clean(rejection.remoteAddress), out_trade_no: nullableClean(rejection.outTradeNo),
+        trade_no: nullableClean(rejection.tradeNo), params: clean(rejection.params),
+      };
+      const columns = Object.keys(values);
+      const { rows } = await this.knex.raw(
+        `INSERT INTO tb_payment_rejection (slot, seq, ${columns.join(', ')})
+         SELECT s.v % ?, s.v, ${columns.map(() => '?').join(', ')} FROM (SELECT nextval('tb_payment_rejection_seq') AS v) s
+         ON CONFLICT (slot) DO UPDATE SET seq = excluded.seq, ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}
+         RETURNING seq`,
+        [this.retention.maxRows, ...Object.values(values)],
+      );
+      if (Number(rows[0].seq) % PRUNE_EVERY === 0) await this.prune();
+    } catch {
+      // Evidence is best effort: losing one row must never turn a 403 into a 500.
+    }
+  }
+
+  /** Drops rows past the retention age, and slots beyond a maxRows that has since been lowered. */
+  async prune(): Promise<void> {
+    const cutoff = new Date(Date.now() - this.retention.maxAgeDays * 86_400_000);
+    await this.knex('tb_payment_rejection').where('create_time', '<', cutoff).orWhere('slot', '>=', this.retention.maxRows).delete();
+  }
+
+  page(filter: { q?: string }, request: PageRequest): Promise<Page<RejectionRecord>> {
+    return guarded(async () => {
+      const query = this.knex('tb_payment_rejection').select('seq', 'create_time', 'channel', 'reason', 'detail', 'remote_address', 'out_trade_no', 'trade_no', 'params');
+      if (filter.q) query.where((w) => w.where('out_trade_no', 'like', prefixPattern(filter.q!)).orWhere('trade_no', 'like', prefixPattern(filter.q!)));
+      const page = await keysetPage(query, NEWEST_FIRST, request);
+      return { ...page, rows: page.rows.map(toRecord) };
+    });
+  }
+}
+
+// PostgreSQL text cannot hold NUL, which a hostile %00 decodes to.
+const clean = (text: string) => text.replace(/\u0000/g, '\uFFFD');
+const nullableClean = (text: string | null) => (text === null ? null : clean(text));
+
+function toRecord(row: RejectionRow): RejectionRecord {
+  return {
+    id: String(row.seq), at: row.create_time, channel: row.channel as PaymentSource, reason: row.reason as RejectionReason,
+    detail: row.detail, remoteAddress: row.remote_address, outTradeNo: row.out_trade_no, tradeNo: row.trade_no, params: row.params,
+  };
+}

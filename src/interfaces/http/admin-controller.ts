@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { inject, injectable } from 'inversify';
+import type { Context } from 'koa';
+import { ExportPayments } from '../../application/export-payments.ts';
+import { ListPayments } from '../../application/list-payments.ts';
+import { ListRejections } from '../../application/list-rejections.ts';
+import type { PaymentRecord } from '../../application/ports/payment-ledger.ts';
+import { paymentRow, rejectionRow } from './admin-labels.ts';
+import { pageLink, readFilter } from './admin-query.ts';
+import { csvLine, UTF8_BOM } from './csv.ts';
+
+const CSV_HEADER = ['ID', '订单号', '支付宝交易号', '金额', '订单状态', '支付状态', '核对原因', '来源', '时间（北京时间）'];
+
+/** The internal, read-only admin view of payments and rejected attempts. */
+@injectable()
+export class AdminController {
+  constructor(
+    @inject(ListPayments) private readonly listPayments: ListPayments,
+    @inject(ExportPayments) private readonly exportPayments: ExportPayments,
+    @inject(ListRejections) private readonly listRejections: ListRejections,
+  ) {}
+
+  /** GET /admin/payments */
+  payments = async (ctx: Context): Promise<void> => {
+    const { form, filter, page: request } = readFilter(ctx.query);
+    const { page, needingReview } = await this.listPayments.execute(filter, request);
+    await ctx.render('admin/payments', {
+      form,
+      rows: page.rows.map(paymentRow),
+      needingReview,
+      reviewLink: pageLink('/admin/payments', { state: 'needs_review' }, {}),
+      previousLink: page.previous && pageLink('/admin/payments', form, { before: page.previous }),
+      nextLink: page.next && pageLink('/admin/payments', form, { after: page.next }),
+      csvLink: pageLink('/admin/payments.csv', { ...form, limit: '' }, {}),
+    });
+  };
+
+  /** GET /admin/payments.csv: the same filter, every page, streamed. */
+  paymentsCsv = async (ctx: Context): Promise<void> => {
+    const { filter } = readFilter({ ...ctx.query, limit: undefined, after: undefined, before: undefined });
+    const records = this.exportPayments.execute(filter)[Symbol.asyncIterator]();
+    // The first batch is read before the headers go out, so that a database error still gets its status.
+    const first = await records.next();
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('Content-Disposition', 'attachment; filename="payments.csv"');
+    ctx.body = Readable.from(csvLines(first, records));
+  };
+
+  /** GET /admin/rejections */
+  rejections = async (ctx: Context): Promise<void> => {
+    const { form, page: request } = readFilter({ q: ctx.query.q, limit: ctx.query.limit, after: ctx.query.after, before: ctx.query.before });
+    const page = await this.listRejections.execute({ q: form.q || undefined }, request);
+    await ctx.render('admin/rejections', {
+      form,
+      rows: page.rows.map(rejectionRow),
+      previousLink: page.previous && pageLink('/admin/rejections', form, { before: page.previous }),
+      nextLink: page.next && pageLink('/admin/rejections', form, { after: page.next }),
+    });
+  };
+}
+
+async function* csvLines(first: IteratorResult<PaymentRecord>, rest: AsyncIterator<PaymentRecord>): AsyncIterable<string> {
+  yield UTF8_BOM + csvLine(CSV_HEADER);
+  for (let next = first; !next.done; next = await rest.next()) {
+    const row = paymentRow(next.value);
+    yield csvLine([row.id, row.orderId, row.tradeNo, row.amount, row.orderStatus, row.state, row.reason, row.source, row.time]);
+  }
+}
