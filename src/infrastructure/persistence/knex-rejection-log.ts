@@ -59,13 +59,18 @@ export class KnexRejectionLog implements RejectionLog {
 
   /** Drops rows past the retention age, and slots beyond a maxRows that has since been lowered. */
   async prune(): Promise<void> {
-    const cutoff = new Date(Date.now() - this.retention.maxAgeDays * 86_400_000);
-    await this.knex('tb_payment_rejection').where('create_time', '<', cutoff).orWhere('slot', '>=', this.retention.maxRows).delete();
+    await this.knex('tb_payment_rejection').where('create_time', '<', this.cutoff()).orWhere('slot', '>=', this.retention.maxRows).delete();
+  }
+
+  private cutoff(): Date {
+    return new Date(Date.now() - this.retention.maxAgeDays * 86_400_000);
   }
 
   page(filter: { q?: string }, request: PageRequest): Promise<Page<RejectionRecord>> {
     return guarded(async () => {
-      const query = this.knex('tb_payment_rejection').select('seq', 'create_time', 'channel', 'reason', 'detail', 'remote_address', 'out_trade_no', 'trade_no', 'params');
+      const query = this.knex('tb_payment_rejection')
+        .select('seq', 'create_time', 'channel', 'reason', 'detail', 'remote_address', 'out_trade_no', 'trade_no', 'params')
+        .where('create_time', '>=', this.cutoff()); // pruning is periodic; reads honour the age at once
       if (filter.q) query.where((w) => w.where('out_trade_no', 'like', prefixPattern(filter.q!)).orWhere('trade_no', 'like', prefixPattern(filter.q!)));
       const page = await keysetPage(query, NEWEST_FIRST, request);
       return { ...page, rows: page.rows.map(toRecord) };

@@ -1,0 +1,120 @@
+import { Buffer } from 'node:buffer';
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { InvalidQuery } from '../../src/application/errors.ts';
+import type { PaymentRecord } from '../../src/application/ports/payment-ledger.ts';
+import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
+import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
+
+// 2026-11-26 00:00 in Beijing.
+const DAY_START = Date.parse('2026-11-25T16:00:00Z');
+
+async function seed(db: TestDatabase, count: number, shape: (n: number) => Record<string, unknown> = () => ({})): Promise<void> {
+  const orders = [];
+  const payments = [];
+  for (let n = 1; n <= count; n++) {
+    const orderId = `20261126${String(n).padStart(15, '0')}`;
+    orders.push({ order_id: orderId, total_amount: '88.80', pay_method: 2, status: 4 });
+    payments.push({ order_id: orderId, trade_id: `TRADE${String(n).padStart(5, '0')}`, amount: '88.80', source: 'return', create_time: new Date(DAY_START + n * 60_000), ...shape(n) });
+  }
+  for (let i = 0; i < count; i += 500) {
+    await db.knex('tb_order_info').insert(orders.slice(i, i + 500));
+    await db.knex('tb_payment').insert(payments.slice(i, i + 500));
+  }
+}
+
+const trades = (rows: readonly PaymentRecord[]) => rows.map((row) => row.tradeNo);
+
+for (const harness of databaseHarnesses) {
+  describe(`KnexPaymentLedger on ${harness.name}`, () => {
+    let db: TestDatabase;
+    let ledger: KnexPaymentLedger;
+    before(async () => {
+      db = await harness.open();
+      ledger = new KnexPaymentLedger(db.knex);
+    });
+    after(() => db.close());
+    beforeEach(() => db.truncate());
+
+    it('answers an empty table with an empty first page and no links', async () => {
+      assert.deepEqual(await ledger.page({}, { limit: 50 }), { rows: [], next: null, previous: null });
+      assert.equal(await ledger.countNeedingReview(), 0);
+    });
+
+    it('fits everything on one page when there is room', async () => {
+      await seed(db, 3);
+      const page = await ledger.page({}, { limit: 50 });
+      assert.deepEqual(trades(page.rows), ['TRADE00003', 'TRADE00002', 'TRADE00001']);
+      assert.equal(page.next, null);
+      assert.equal(page.previous, null);
+    });
+
+    it('reads every field, with the order status joined in', async () => {
+      await seed(db, 1, () => ({ state: 'needs_review', review_reason: 'AMOUNT_MISMATCH', source: 'notify', amount: '1.00' }));
+      const [row] = (await ledger.page({}, { limit: 1 })).rows;
+      assert.deepEqual({ ...row, id: undefined }, {
+        id: undefined, orderId: '20261126000000000000001', tradeNo: 'TRADE00001', amount: '1.00', orderStatus: 4,
+        reviewReason: 'AMOUNT_MISMATCH', source: 'notify', receivedAt: new Date(DAY_START + 60_000),
+      });
+    });
+
+    it('pages an exact multiple without an empty last page, and back again', async () => {
+      await seed(db, 6);
+      const first = await ledger.page({}, { limit: 3 });
+      const second = await ledger.page({}, { after: first.next!, limit: 3 });
+      assert.deepEqual(trades(second.rows), ['TRADE00003', 'TRADE00002', 'TRADE00001']);
+      assert.equal(second.next, null);
+      const back = await ledger.page({}, { before: second.previous!, limit: 3 });
+      assert.deepEqual(trades(back.rows), ['TRADE00006', 'TRADE00005', 'TRADE00004']);
+      assert.equal(back.previous, null);
+    });
+
+    it('keeps rows with the same time apart by id', async () => {
+      await seed(db, 5, () => ({ create_time: new Date(DAY_START) }));
+      const first = await ledger.page({}, { limit: 2 });
+      const second = await ledger.page({}, { after: first.next!, limit: 2 });
+      const third = await ledger.page({}, { after: second.next!, limit: 2 });
+      assert.deepEqual([...first.rows, ...second.rows, ...third.rows].map((r) => r.tradeNo).sort(), ['TRADE00001', 'TRADE00002', 'TRADE00003', 'TRADE00004', 'TRADE00005']);
+    });
+
+    it('filters by state and counts what needs review', async () => {
+      await seed(db, 6, (n) => (n % 3 === 0 ? { state: 'needs_review', review_reason: 'ALREADY_PAID' } : {}));
+      assert.deepEqual(trades((await ledger.page({ state: 'needs_review' }, { limit: 50 })).rows), ['TRADE00006', 'TRADE00003']);
+      assert.equal((await ledger.page({ state: 'applied' }, { limit: 50 })).rows.length, 4);
+      assert.equal(await ledger.countNeedingReview(), 2);
+    });
+
+    it('searches by a prefix of the trade no or the order id, taking % and _ literally', async () => {
+      await seed(db, 12);
+      assert.deepEqual(trades((await ledger.page({ q: 'TRADE0001' }, { limit: 50 })).rows), ['TRADE00012', 'TRADE00011', 'TRADE00010']);
+      assert.deepEqual(trades((await ledger.page({ q: '20261126000000000000007' }, { limit: 50 })).rows), ['TRADE00007']);
+      assert.deepEqual((await ledger.page({ q: '%' }, { limit: 50 })).rows, []);
+      assert.deepEqual((await ledger.page({ q: 'TRADE_' }, { limit: 50 })).rows, []);
+    });
+
+    it('filters by a time range', async () => {
+      await seed(db, 10);
+      const page = await ledger.page({ from: new Date(DAY_START + 3 * 60_000), until: new Date(DAY_START + 6 * 60_000) }, { limit: 50 });
+      assert.deepEqual(trades(page.rows), ['TRADE00005', 'TRADE00004', 'TRADE00003']);
+    });
+
+    it('streams every matching row across batches, newest first', async () => {
+      await seed(db, 2_100);
+      let count = 0;
+      let previous = Number.POSITIVE_INFINITY;
+      for await (const record of ledger.all({})) {
+        const n = Number(record.tradeNo!.slice(5));
+        assert.ok(n < previous);
+        previous = n;
+        count += 1;
+      }
+      assert.equal(count, 2_100);
+    });
+
+    it('refuses cursors it did not make, before they reach SQL', async () => {
+      for (const cursor of ['x', Buffer.from('["2026-01-01", "1"]').toString('base64url'), Buffer.from('["2026-11-26T00:00:00.000000Z", "1; drop table tb_payment"]').toString('base64url')]) {
+        await assert.rejects(ledger.page({}, { after: cursor, limit: 5 }), InvalidQuery);
+      }
+    });
+  });
+}

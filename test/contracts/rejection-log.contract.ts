@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+import { InvalidQuery } from '../../src/application/errors.ts';
+import type { Rejection, RejectionLog } from '../../src/application/ports/rejection-log.ts';
+
+export interface RejectionLogHarness {
+  readonly name: string;
+  /** An empty log keeping at most maxRows rejections for at most maxAgeDays. */
+  create(retention: { maxRows: number; maxAgeDays: number }): Promise<RejectionLog>;
+  close(): Promise<void>;
+}
+
+const NOW = Date.now();
+const rejection = (n: number, extra: Partial<Rejection> = {}): Rejection => ({
+  at: new Date(NOW - 1000 + n), channel: 'return', reason: 'INVALID_SIGNATURE', detail: 'invalid signature: does not verify',
+  remoteAddress: '203.0.113.7', outTradeNo: `2026112600000000000${String(n).padStart(4, '0')}`, tradeNo: `T${n}`, params: `{"n":"${n}"}`, ...extra,
+});
+
+export function describeRejectionLogContract(harness: RejectionLogHarness): void {
+  describe(`RejectionLog contract: ${harness.name}`, () => {
+    let log: RejectionLog;
+    beforeEach(async () => { log = await harness.create({ maxRows: 10, maxAgeDays: 30 }); });
+    after(() => harness.close());
+
+    const recordMany = async (count: number) => { for (let n = 1; n <= count; n++) await log.record(rejection(n)); };
+    const tradeNos = (rows: readonly { tradeNo: string | null }[]) => rows.map((row) => row.tradeNo);
+
+    it('round-trips a rejection, newest first', async () => {
+      await log.record(rejection(1));
+      await log.record(rejection(2, { channel: 'notify', reason: 'NOT_OUR_MERCHANT', outTradeNo: null, tradeNo: null }));
+      const { rows, next, previous } = await log.page({}, { limit: 50 });
+      assert.equal(rows.length, 2);
+      assert.deepEqual({ ...rows[1], id: undefined }, { ...rejection(1), id: undefined });
+      assert.equal(rows[0]!.reason, 'NOT_OUR_MERCHANT');
+      assert.equal(rows[0]!.outTradeNo, null);
+      assert.equal(next, null);
+      assert.equal(previous, null);
+    });
+
+    it('keeps only the newest maxRows however many arrive', async () => {
+      await recordMany(35);
+      const { rows } = await log.page({}, { limit: 200 });
+      assert.deepEqual(tradeNos(rows), ['T35', 'T34', 'T33', 'T32', 'T31', 'T30', 'T29', 'T28', 'T27', 'T26']);
+    });
+
+    it('hides rejections older than the retention age', async () => {
+      await log.record(rejection(1, { at: new Date(Date.now() - 31 * 86_400_000) }));
+      await log.record(rejection(2));
+      assert.deepEqual(tradeNos((await log.page({}, { limit: 50 })).rows), ['T2']);
+    });
+
+    it('pages forward and back with stable cursors, down to exact multiples', async () => {
+      await recordMany(6);
+      const first = await log.page({}, { limit: 2 });
+      assert.deepEqual(tradeNos(first.rows), ['T6', 'T5']);
+      assert.equal(first.previous, null);
+      const second = await log.page({}, { after: first.next!, limit: 2 });
+      assert.deepEqual(tradeNos(second.rows), ['T4', 'T3']);
+      const third = await log.page({}, { after: second.next!, limit: 2 });
+      assert.deepEqual(tradeNos(third.rows), ['T2', 'T1']);
+      assert.equal(third.next, null, 'an exact multiple has no empty last page');
+      const back = await log.page({}, { before: third.previous!, limit: 2 });
+      assert.deepEqual(tradeNos(back.rows), ['T4', 'T3']);
+      const top = await log.page({}, { before: back.previous!, limit: 2 });
+      assert.deepEqual(tradeNos(top.rows), ['T6', 'T5']);
+      assert.equal(top.previous, null);
+    });
+
+    it('searches by a prefix of out_trade_no or trade_no, taking % and _ literally', async () => {
+      await recordMany(3);
+      await log.record(rejection(4, { tradeNo: '50%_off' }));
+      assert.deepEqual(tradeNos((await log.page({ q: 'T2' }, { limit: 50 })).rows), ['T2']);
+      assert.deepEqual(tradeNos((await log.page({ q: '20261126000000000000003' }, { limit: 50 })).rows), ['T3']);
+      assert.deepEqual(tradeNos((await log.page({ q: '50%_' }, { limit: 50 })).rows), ['50%_off']);
+      assert.deepEqual(tradeNos((await log.page({ q: '%' }, { limit: 50 })).rows), []);
+    });
+
+    it('refuses a cursor it did not make', async () => {
+      await assert.rejects(log.page({}, { after: 'bm90IGEgY3Vyc29y', limit: 2 }), InvalidQuery);
+    });
+  });
+}
