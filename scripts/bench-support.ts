@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPT = fileURLToPath(new URL('./throwaway-postgres.sh', import.meta.url));
+
+/** DATABASE_URL when set; otherwise a throwaway PostgreSQL cluster that stop() removes. */
+export function postgresForBench(): { url: string; stop(): void } {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {} };
+  console.error('DATABASE_URL is not set: starting a throwaway PostgreSQL cluster (scripts/throwaway-postgres.sh)');
+  const exports = execFileSync('bash', [SCRIPT, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = /DATABASE_URL=(\S+)/.exec(exports)?.[1];
+  const dir = /PG_THROWAWAY_DIR=(\S+)/.exec(exports)?.[1];
+  if (!url || !dir) throw new Error(`throwaway-postgres.sh printed no DATABASE_URL: ${exports}`);
+  return { url, stop: () => execFileSync('bash', [SCRIPT, 'stop', dir], { stdio: 'inherit' }) };
+}
+
+export function percentile(sortedMs: readonly number[], p: number): number {
+  return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))]!;
+}
+
+/** Times `run` `times` times in a row; returns p50 and p95 in milliseconds. */
+export async function timeIt(times: number, run: (i: number) => Promise<void>): Promise<{ p50: number; p95: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await run(i);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+}
+
+export function progress(message: string): void {
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import pino from 'pino';
+import { loadConfig } from '../../src/infrastructure/config.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { seedOrder } from '../support/test-app.ts';
+
+const PASSWORD = 'browser-test-secret';
+
+describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? false }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meiduo-admin-'));
+    server = await startServer(loadConfig({
+      PORT: '0', DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'silent', ADMIN_PASSWORD: PASSWORD,
+      ALIPAY_PUBLIC_KEY_FILE: join(dir, 'keys', 'alipay_public_key.pem'), APP_PRIVATE_KEY_FILE: join(dir, 'keys', 'app_private_key.pem'),
+    }), pino({ level: 'silent' }));
+    const knex = server.database.knex;
+    for (let i = 1; i <= 7; i++) {
+      const orderId = `2026112610000000000000${i}`;
+      await seedOrder(knex, orderId, `${i}88.00`, i === 3 ? 6 : 4);
+      await knex('tb_payment').insert({
+        order_id: orderId, trade_id: i === 5 ? '<script>alert(1)</script>' : `20261126220014000000000000${i}`, amount: `${i}88.00`,
+        source: i % 2 ? 'return' : 'notify', state: i === 3 ? 'needs_review' : 'applied', review_reason: i === 3 ? 'ORDER_CANCELED' : null,
+        create_time: new Date(Date.parse('2026-11-26T02:00:00Z') + i * 60_000),
+      });
+    }
+    await fetch(`${server.url}/payment/status/?out_trade_no=1&trade_no=2&sign=AAAA&sign_type=RSA2`);
+    browser = await launchChromium();
+    page = await (await browser.newContext({ httpCredentials: { username: 'admin', password: PASSWORD }, acceptDownloads: true, viewport: { width: 1400, height: 800 } })).newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('logs in and lists payments, the one needing review highlighted, the hostile one as text', async () => {
+    const response = await page.goto(`${server.url}/admin/payments`);
+    assert.equal(response?.status(), 200);
+    assert.equal(await page.locator('tbody tr').count(), 7);
+    assert.equal(await page.locator('a.review').innerText(), '1 笔');
+    assert.match(await page.locator('tr.needs-review').innerText(), /待核对：订单已取消/);
+    assert.ok(await page.getByText('<script>alert(1)</script>').isVisible());
+    await shot('admin-payments');
+  });
+
+  it('searches by trade no', async () => {
+    await page.goto(`${server.url}/admin/payments`);
+    await page.getByLabel('订单号或交易号').fill('202611262200140000000000004');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForURL(/q=202611262200140000000000004/);
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    await shot('admin-search');
+  });
+
+  it('pages with 下一页 and 上一页', async () => {
+    await page.goto(`${server.url}/admin/payments?limit=3`);
+    const first = await page.locator('tbody tr td:first-child').allInnerTexts();
+    await page.getByRole('link', { name: '下一页' }).click();
+    const second = await page.locator('tbody tr td:first-child').allInnerTexts();
+    assert.equal(second.length, 3);
+    assert.ok(Number(second[0]) < Number(first[2]));
+    await shot('admin-page-2');
+    await page.getByRole('link', { name: '上一页' }).click();
+    assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), first);
+  });
+
+  it('downloads the CSV', async () => {
+    await page.goto(`${server.url}/admin/payments?state=applied`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 CSV' }).click()]);
+    assert.equal(download.suggestedFilename(), 'payments.csv');
+    const csv = readFileSync((await download.path())!, 'utf8');
+    assert.ok(csv.startsWith('\uFEFFID,订单号'));
+    assert.equal(csv.trimEnd().split('\r\n').length, 1 + 6);
+  });
+
+  it('shows the refused return on /admin/rejections', async () => {
+    await page.goto(`${server.url}/admin/rejections`);
+    assert.match(await page.locator('tbody').innerText(), /签名无效/);
+    await shot('admin-rejections');
+  });
+});
