@@ -26,6 +26,7 @@ import { TOKENS } from './application/tokens.ts';
 import { AlipayPagePayGateway, type PagePaySettings } from './infrastructure/alipay/alipay-page-pay-gateway.ts';
 import { FormCallbackParser } from './infrastructure/alipay/form-callback-parser.ts';
 import { ForgeSignatureVerifier } from './infrastructure/alipay/forge-signature-verifier.ts';
+import { NativeSignatureVerifier } from './infrastructure/alipay/native-signature-verifier.ts';
 import type { AlipayPublicKey } from './infrastructure/alipay/public-key.ts';
 import { KnexDatabaseHealth } from './infrastructure/persistence/knex-database-health.ts';
 import { KnexPaymentLedger } from './infrastructure/persistence/knex-payment-ledger.ts';
@@ -48,6 +49,8 @@ export interface Wiring {
   readonly logger: Logger;
   readonly alipayPublicKey: AlipayPublicKey;
   readonly signType: SignType;
+  /** Defaults to native: see README, Performance. */
+  readonly signatureVerifier?: 'native' | 'forge';
   readonly settings: PaymentSettings;
   readonly appPrivateKey: forge.pki.rsa.PrivateKey;
   readonly pagePay: PagePaySettings;
@@ -74,7 +77,8 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(INFRA.RejectionRetention).toConstantValue(wiring.rejections);
   c.bind<PaymentSettings>(TOKENS.PaymentSettings).toConstantValue(wiring.settings);
 
-  c.bind<SignatureVerifier>(TOKENS.SignatureVerifier).to(ForgeSignatureVerifier).inSingletonScope();
+  const verifier = wiring.signatureVerifier === 'forge' ? ForgeSignatureVerifier : NativeSignatureVerifier;
+  c.bind<SignatureVerifier>(TOKENS.SignatureVerifier).to(verifier).inSingletonScope();
   c.bind<AlipayCallbackParser>(TOKENS.AlipayCallbackParser).to(FormCallbackParser).inSingletonScope();
   c.bind<OrderRepository>(TOKENS.OrderRepository).to(ObjectionOrderRepository).inSingletonScope();
   c.bind<PaymentRepository>(TOKENS.PaymentRepository).to(ObjectionPaymentRepository).inSingletonScope();

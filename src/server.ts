@@ -72,6 +72,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger,
     alipayPublicKey: alipayKey.publicKey,
     signType: config.alipay.signType,
+    signatureVerifier: config.signatureVerifier,
     settings: { appId: config.alipay.appId, sellerId: config.alipay.sellerId, statusAfterPayment: config.statusAfterPayment },
     appPrivateKey: appKey.privateKey,
     pagePay: {

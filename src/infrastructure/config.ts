@@ -1,4 +1,5 @@
 import type { SignType } from '../application/ports/signature-verifier.ts';
+import { availableParallelism } from 'node:os';
 import { OrderStatus, type StatusAfterPayment } from '../domain/order-status.ts';
 
 /** A bad setting; the process prints this one line and exits. */
@@ -18,6 +19,10 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** Processes serving HTTP (node:cluster); 1 under Deno and with PGlite. */
+  readonly webConcurrency: number;
+  /** Which SignatureVerifier adapter checks Alipay's signatures. */
+  readonly signatureVerifier: 'native' | 'forge';
   readonly alipay: {
     readonly appId: string;
     readonly sellerId: string | null;
@@ -80,6 +85,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     databaseUrl,
     dataDir: read('DATA_DIR') ?? 'var/pglite',
     logLevel: oneOf('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', LOG_LEVELS),
+    webConcurrency: webConcurrency(read('WEB_CONCURRENCY'), production, databaseUrl !== null),
+    signatureVerifier: oneOf('SIGNATURE_VERIFIER', read('SIGNATURE_VERIFIER') ?? 'native', ['native', 'forge'] as const),
     alipay: {
       appId: token('ALIPAY_APP_ID', appId),
       sellerId: read('ALIPAY_SELLER_ID') === undefined ? null : token('ALIPAY_SELLER_ID', read('ALIPAY_SELLER_ID')!),
@@ -111,6 +118,16 @@ function wholeNumber(name: string, value: string, min: number, max: number): num
     throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   }
   return number;
+}
+
+function webConcurrency(value: string | undefined, production: boolean, postgres: boolean): number {
+  const processes = value === undefined ? (production ? availableParallelism() : 1) : wholeNumber('WEB_CONCURRENCY', value, 1, 64);
+  // PGlite is one process's database.
+  if (processes > 1 && !postgres) {
+    if (value === undefined) return 1;
+    throw new ConfigError('WEB_CONCURRENCY', 'above 1 needs DATABASE_URL: PGlite can be opened by one process only');
+  }
+  return processes;
 }
 
 function adminPassword(value: string | undefined, production: boolean): string | null {

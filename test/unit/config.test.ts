@@ -24,6 +24,8 @@ describe('loadConfig', () => {
     assert.equal(config.statusAfterPayment, OrderStatus.UNCOMMENT);
     assert.deepEqual(config.admin, { user: 'admin', password: null });
     assert.deepEqual(config.rejections, { maxRows: 100_000, maxAgeDays: 90 });
+    assert.equal(config.webConcurrency, 1);
+    assert.equal(config.signatureVerifier, 'native');
   });
 
   it('reads every variable', () => {
@@ -52,10 +54,16 @@ describe('loadConfig', () => {
     failsOn('LOG_LEVEL', { LOG_LEVEL: 'loud' });
     failsOn('REJECTION_MAX_ROWS', { REJECTION_MAX_ROWS: '5' });
     failsOn('REJECTION_RETENTION_DAYS', { REJECTION_RETENTION_DAYS: 'forever' });
+    failsOn('SIGNATURE_VERIFIER', { SIGNATURE_VERIFIER: 'openssl' });
+    failsOn('WEB_CONCURRENCY', { WEB_CONCURRENCY: '0' });
+    failsOn('WEB_CONCURRENCY', { WEB_CONCURRENCY: '2' });
+    assert.equal(loadConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: 'postgres://u@h/db' }).webConcurrency, 2);
   });
 
   it('demands real Alipay settings in production', () => {
     assert.equal(loadConfig(PRODUCTION).host, '0.0.0.0');
+    assert.equal(loadConfig(PRODUCTION).webConcurrency, 1, 'PGlite stays one process even in production');
+    assert.ok(loadConfig({ ...PRODUCTION, DATABASE_URL: 'postgres://u@h/db' }).webConcurrency >= 1);
     failsOn('ALIPAY_APP_ID', { ...PRODUCTION, ALIPAY_APP_ID: '' });
     failsOn('ALIPAY_APP_ID', { ...PRODUCTION, ALIPAY_APP_ID: SANDBOX_APP_ID });
     failsOn('ALIPAY_GATEWAY', { ...PRODUCTION, ALIPAY_GATEWAY: 'sandbox' });
