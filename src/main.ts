@@ -1,22 +1,63 @@
+import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from './infrastructure/config.ts';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
-import { startServer } from './server.ts';
+import { loadKeys, openMigratedDatabase, startServer } from './server.ts';
 import { exitWith } from './startup.ts';
+
+const isDeno = 'Deno' in globalThis;
 
 export async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const server = await startServer(config, logger);
+  if (config.webConcurrency > 1 && isDeno) logger.warn('Deno serves from one process: WEB_CONCURRENCY is ignored');
+  if (config.webConcurrency > 1 && !isDeno && cluster.isPrimary) return supervise(config, logger);
 
+  const worker = cluster.isWorker;
+  const server = await startServer(config, logger, { worker, placeDemoOrders: !worker || cluster.worker?.id === 1 });
+  onSignals(logger, async () => {
+    await server.close();
+  });
+}
+
+/** The cluster primary: keys and migrations once, then WEB_CONCURRENCY workers sharing the port. */
+async function supervise(config: Config, logger: Logger): Promise<void> {
+  loadKeys(config, logger);
+  await (await openMigratedDatabase(config, logger)).close();
+  if (config.admin.password === null) {
+    // One password for every worker, generated here and handed down in the environment.
+    process.env.ADMIN_PASSWORD = randomBytes(12).toString('base64url');
+    logger.warn({ user: config.admin.user, password: process.env.ADMIN_PASSWORD }, 'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)');
+  }
+  let stopping = false;
+  for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
+    cluster.fork();
+  });
+  logger.info({ workers: config.webConcurrency }, 'cluster started');
+  onSignals(logger, async () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {});
+    await Promise.all(workers.map((worker) => new Promise((resolve) => {
+      worker!.once('exit', resolve);
+      worker!.process.kill('SIGTERM');
+    })));
+  });
+}
+
+function onSignals(logger: Logger, drain: () => Promise<void>): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining requests');
     setTimeout(() => process.exit(1), 10_000).unref();
-    await server.close();
+    await drain();
     logger.info('stopped');
     process.exit(0);
   };

@@ -22,8 +22,15 @@ export interface RunningServer {
 // The sandbox's seller when ALIPAY_SELLER_ID is not set (and so not checked).
 const SANDBOX_SELLER_ID = '2088000000000001';
 
-/** Everything main does but parse the environment: keys, database, migrations, app, listen. */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export interface StartOptions {
+  /** A cluster worker: the primary has already generated keys and migrated. */
+  readonly worker?: boolean;
+  /** Whether this process places the demo shop's orders (one process of a cluster does). */
+  readonly placeDemoOrders?: boolean;
+}
+
+/** Loads (outside production, generates) every key, saying what it generated. @throws ConfigError */
+export function loadKeys(config: Config, logger: Logger) {
   const alipayKey = loadAlipayKey(config);
   if (alipayKey.generated) logger.warn(alipayKey.generated, 'generated a local sandbox Alipay key pair (development only; production refuses it)');
   if (alipayKey.publicKey.certificateSn) {
@@ -34,6 +41,25 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (alipayKey.publicKey.key.n.equals(appKey.privateKey.n)) {
     logger.warn("the configured Alipay public key is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature will fail. Copy 支付宝公钥 from the Alipay console.");
   }
+  return { alipayKey, appKey };
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
+  const database = openDatabase(databaseTarget(config));
+  try {
+    const applied = await migrate(database.knex);
+    logger.info({ database: database.description, applied }, 'database ready');
+    return database;
+  } catch (error) {
+    await database.close();
+    throw new Error(`${database.description} is not usable: ${(error as Error).message}`);
+  }
+}
+
+/** Everything main does but parse the environment: keys, database, migrations, app, listen. */
+export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const { alipayKey, appKey } = loadKeys(config, options.worker ? logger.child({}, { level: 'error' }) : logger);
 
   const adminPassword = config.admin.password ?? randomBytes(12).toString('base64url');
   if (config.admin.password === null) {
@@ -43,14 +69,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Every key is checked before anything is opened, so a bad one leaves nothing running.
   const sandboxAlipayKeyPem = useSandbox ? sandboxKeyMatching(config, alipayKey.publicKey.spkiPem) : null;
 
-  const database = openDatabase(databaseTarget(config));
-  try {
-    const applied = await migrate(database.knex);
-    logger.info({ database: database.description, applied }, 'database ready');
-  } catch (error) {
-    await database.close();
-    throw new Error(`${database.description} is not usable: ${(error as Error).message}`);
-  }
+  const database = options.worker ? openDatabase(databaseTarget(config)) : await openMigratedDatabase(config, logger);
 
   const server = createServer();
   try {
@@ -93,7 +112,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     } : undefined,
   });
   server.on('request', app.callback());
-  const placed = await demoShop?.ensureDemoOrders();
+  const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
   if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
   logger.info({ url, publicUrl, sandbox: useSandbox }, 'listening');
 
