@@ -12,6 +12,7 @@ import { PlaceOrder } from './application/place-order.ts';
 import type { PaymentLedger } from './application/ports/payment-ledger.ts';
 import type { RejectionLog } from './application/ports/rejection-log.ts';
 import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
+import { RecordAlipayPayment } from './application/record-alipay-payment.ts';
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import type { AlipayCallbackParser } from './application/ports/alipay-callback-parser.ts';
 import type { Clock } from './application/ports/clock.ts';
@@ -89,6 +90,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPagePayGateway).inSingletonScope();
   c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();
 
+  c.bind(RecordAlipayPayment).toSelf().inSingletonScope();
   c.bind(ConfirmAlipayPayment).toSelf().inSingletonScope();
   c.bind(ReceiveAlipayCallback).toSelf().inSingletonScope();
   c.bind(ListPayments).toSelf().inSingletonScope();

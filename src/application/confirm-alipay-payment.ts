@@ -1,15 +1,15 @@
 import { inject, injectable } from 'inversify';
-import { OrderNotFound, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
+import { PaymentNeedsReview } from '../domain/errors.ts';
 import { Money } from '../domain/money.ts';
 import type { PaymentReceipt } from '../domain/order.ts';
-import type { Payment, PaymentSource } from '../domain/payment.ts';
+import type { PaymentSource } from '../domain/payment.ts';
 import { meaningOfNotify } from '../domain/trade-status.ts';
-import { DuplicatePayment, InvalidSignature, MalformedCallback, NotOurMerchant } from './errors.ts';
+import { InvalidSignature, MalformedCallback, NotOurMerchant } from './errors.ts';
 import type { AlipayCallback } from './ports/alipay-callback-parser.ts';
 import type { Clock } from './ports/clock.ts';
 import type { PaymentSettings } from './ports/payment-settings.ts';
 import type { SignatureVerifier } from './ports/signature-verifier.ts';
-import type { UnitOfWork } from './ports/unit-of-work.ts';
+import { RecordAlipayPayment } from './record-alipay-payment.ts';
 import { TOKENS } from './tokens.ts';
 
 export interface ConfirmAlipayPaymentCommand {
@@ -37,9 +37,9 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 export class ConfirmAlipayPayment {
   constructor(
     @inject(TOKENS.SignatureVerifier) private readonly verifier: SignatureVerifier,
-    @inject(TOKENS.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.PaymentSettings) private readonly settings: PaymentSettings,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(RecordAlipayPayment) private readonly recordPayment: RecordAlipayPayment,
   ) {}
 
   /**
@@ -55,7 +55,7 @@ export class ConfirmAlipayPayment {
       return { outcome: 'ignored', orderId: fields.get('out_trade_no') ?? '', tradeNo: fields.get('trade_no') ?? '' };
     }
     const { orderId, receipt } = this.readReceipt(fields, source);
-    const { payment, duplicate } = await this.record(orderId, receipt);
+    const { payment, duplicate } = await this.recordPayment.execute(orderId, receipt);
     if (payment.needsReview) throw new PaymentNeedsReview(orderId, payment.tradeNo, payment.reviewReason!);
     return { outcome: duplicate ? 'duplicate' : 'recorded', orderId, tradeNo: payment.tradeNo };
   }
@@ -96,32 +96,6 @@ export class ConfirmAlipayPayment {
     }
     const receipt: PaymentReceipt = { tradeNo, amount, source, receivedAt: this.clock.now() };
     return { orderId, receipt };
-  }
-
-  private async record(orderId: string, receipt: PaymentReceipt): Promise<{ payment: Payment; duplicate: boolean }> {
-    try {
-      return await this.recordOnce(orderId, receipt);
-    } catch (error) {
-      // Another transaction won the unique constraint; running again finds its row.
-      if (!(error instanceof DuplicatePayment)) throw error;
-      return this.recordOnce(orderId, receipt);
-    }
-  }
-
-  private recordOnce(orderId: string, receipt: PaymentReceipt): Promise<{ payment: Payment; duplicate: boolean }> {
-    return this.unitOfWork.run(async ({ orders, payments }) => {
-      const order = await orders.lockById(orderId);
-      if (!order) throw new OrderNotFound(orderId);
-      const known = await payments.findByTradeNo(receipt.tradeNo);
-      if (known) {
-        if (known.orderId !== orderId) throw new TradeNoConflict(receipt.tradeNo, orderId, known.orderId);
-        return { payment: known, duplicate: true };
-      }
-      const payment = order.receivePayment(receipt, this.settings.statusAfterPayment);
-      await payments.add(payment);
-      if (!payment.needsReview) await orders.save(order);
-      return { payment, duplicate: false };
-    });
   }
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { beforeEach, describe, it } from 'node:test';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
+import { RecordAlipayPayment } from '../../src/application/record-alipay-payment.ts';
 import { InvalidSignature, MalformedCallback, NotOurMerchant } from '../../src/application/errors.ts';
 import type { Clock } from '../../src/application/ports/clock.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
@@ -29,9 +30,8 @@ describe('ConfirmAlipayPayment', () => {
 
   function useCase(settings: Partial<PaymentSettings> = {}, signType: 'RSA2' | 'RSA' = 'RSA2') {
     const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), signType);
-    return new ConfirmAlipayPayment(verifier, new InMemoryUnitOfWork(store), clock, {
-      appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings,
-    });
+    const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings };
+    return new ConfirmAlipayPayment(verifier, all, clock, new RecordAlipayPayment(payments, new InMemoryUnitOfWork(store), all));
   }
   const command = (query: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
   const notify = (body: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });

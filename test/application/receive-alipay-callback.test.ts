@@ -4,12 +4,14 @@ import { beforeEach, describe, it } from 'node:test';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
 import { InvalidSignature, MalformedCallback } from '../../src/application/errors.ts';
 import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
+import { RecordAlipayPayment } from '../../src/application/record-alipay-payment.ts';
 import { OrderNotFound, PaymentNeedsReview } from '../../src/domain/errors.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
+import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { InMemoryUnitOfWork } from '../../src/infrastructure/in-memory/in-memory-unit-of-work.ts';
@@ -30,9 +32,9 @@ describe('ReceiveAlipayCallback', () => {
     store = new InMemoryStore();
     rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 });
     const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
-    const confirm = new ConfirmAlipayPayment(verifier, new InMemoryUnitOfWork(store), { now: () => T0 }, {
-      appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT,
-    });
+    const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
+    const record = new RecordAlipayPayment(new InMemoryPaymentRepository(store), new InMemoryUnitOfWork(store), settings);
+    const confirm = new ConfirmAlipayPayment(verifier, settings, { now: () => T0 }, record);
     receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, { now: () => new Date() });
   });
 

@@ -1,0 +1,176 @@
+// npm run bench [-- --duration 10 --connections 16 --workers 2 --verifier native]
+// The real service (dist/main.js, WEB_CONCURRENCY workers) against PostgreSQL (DATABASE_URL, or a
+// throwaway cluster), loaded by autocannon with unique signed returns, refreshes and notifies; then
+// the same statements through pgbench, for the database's own ceiling.
+import { spawn, execFileSync } from 'node:child_process';
+import { Buffer } from 'node:buffer';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/infrastructure/persistence/database.ts';
+import { migrate } from '../src/infrastructure/persistence/migrations.ts';
+import { postgresForBench, progress } from './bench-support.ts';
+
+const { values: args } = parseArgs({ options: {
+  duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' },
+  workers: { type: 'string', default: '2' }, verifier: { type: 'string', default: 'native' }, returns: { type: 'string', default: '60000' },
+} });
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const RETURNS = Number(args.returns);
+const SCHEMA = 'bench_payments';
+const APP_ID = '2021000000009999';
+const PORT = 18080;
+
+const postgres = postgresForBench();
+const withSchema = (url: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${SCHEMA}`)}`;
+const dir = mkdtempSync(join(tmpdir(), 'meiduo-bench-'));
+let service: ReturnType<typeof spawn> | undefined;
+
+try {
+  progress('building dist/');
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  const admin = openDatabase({ kind: 'postgres', url: postgres.url });
+  await admin.knex.raw(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await admin.knex.raw(`CREATE SCHEMA ${SCHEMA}`);
+  await admin.close();
+  const database = openDatabase({ kind: 'postgres', url: postgres.url, schema: SCHEMA });
+  const { knex } = database;
+  await migrate(knex);
+  progress(`seeding ${(RETURNS * 2).toLocaleString()} UNPAID Alipay orders (half for returns, half for notifies)`);
+  await knex.raw(`INSERT INTO tb_order_info (order_id, total_amount, pay_method, status)
+    SELECT 'B' || lpad(g::text, 12, '0'), 88.80, 2, 1 FROM generate_series(1, ${RETURNS * 2}) g`);
+
+  progress(`pre-signing ${(RETURNS * 2).toLocaleString()} messages with node:crypto (WebCrypto, 64 in flight)`);
+  const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signer = await webcrypto.subtle.importKey('pkcs8', alipay.privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+  const sign = async (params: Record<string, string>) => {
+    const content = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('&');
+    const signature = Buffer.from(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', signer, new TextEncoder().encode(content))).toString('base64');
+    return new URLSearchParams({ ...params, sign: signature, sign_type: 'RSA2' }).toString();
+  };
+  const message = (n: number, notify: boolean) => {
+    const orderId = `B${String(n).padStart(12, '0')}`;
+    const base = { app_id: APP_ID, auth_app_id: APP_ID, charset: 'utf-8', out_trade_no: orderId, total_amount: '88.80', trade_no: `2026112622001${String(n).padStart(15, '0')}`, version: '1.0', seller_id: '2088000000009999' };
+    return notify
+      ? { ...base, notify_type: 'trade_status_sync', notify_id: String(n), trade_status: 'TRADE_SUCCESS', notify_time: '2026-11-26 15:30:12', subject: `美多商城${orderId}` }
+      : { ...base, method: 'alipay.trade.page.pay.return', timestamp: '2026-11-26 15:30:12' };
+  };
+  const signAll = async (from: number, count: number, notify: boolean) => {
+    const out: string[] = new Array(count);
+    for (let i = 0; i < count; i += 64) {
+      await Promise.all(Array.from({ length: Math.min(64, count - i) }, async (_, j) => { out[i + j] = await sign(message(from + i + j, notify)); }));
+    }
+    return out;
+  };
+  const returns = await signAll(1, RETURNS, false);
+  const notifies = await signAll(RETURNS + 1, RETURNS, true);
+
+  progress(`starting the service: ${args.workers} worker(s), SIGNATURE_VERIFIER=${args.verifier}`);
+  const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+  writeFileSync(join(dir, 'app_private_key.pem'), appKey);
+  service = spawn(process.execPath, ['dist/main.js'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: withSchema(postgres.url),
+      WEB_CONCURRENCY: args.workers, SIGNATURE_VERIFIER: args.verifier, ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: '2088000000009999',
+      ALIPAY_PUBLIC_KEY: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(), APP_PRIVATE_KEY_FILE: join(dir, 'app_private_key.pem'),
+      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'benchmark-admin-password', LOG_LEVEL: 'info',
+    },
+  });
+  const base = `http://127.0.0.1:${PORT}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    if (i > 100) throw new Error('the service did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  const load = async (title: string, next: () => Partial<autocannon.Request>): Promise<Load> => {
+    progress(`${title}: ${CONNECTIONS} connections for ${DURATION} s`);
+    const result = await autocannon({
+      url: base, connections: CONNECTIONS, duration: DURATION,
+      requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
+    });
+    return { title, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts, ok: result['2xx'] };
+  };
+
+  let r = 0;
+  const unique = await load('unique returns', () => {
+    if (r >= RETURNS) throw new Error(`ran out of the ${RETURNS} pre-signed returns: raise --returns`);
+    return { path: `/payment/status/?${returns[r++]}` };
+  });
+  const confirmed = r;
+  let f = 0;
+  const refresh = await load('refreshes (returns already confirmed)', () => ({ path: `/payment/status/?${returns[f++ % Math.min(confirmed, 5_000)]}` }));
+  let n = 0;
+  const notify = await load('unique notifies', () => {
+    if (n >= RETURNS) throw new Error(`ran out of the ${RETURNS} pre-signed notifies: raise --returns`);
+    return { method: 'POST', path: '/payment/notify/', body: notifies[n++]!, headers: { 'content-type': 'application/x-www-form-urlencoded; text/html; charset=UTF-8' } } as Partial<autocannon.Request>;
+  });
+
+  const rss = workerRss(service.pid!);
+  const [{ payments }] = await knex('tb_payment').count({ payments: '*' });
+  const [{ paid }] = await knex('tb_order_info').where({ status: 4 }).count({ paid: '*' });
+  service.kill('SIGTERM');
+
+  progress('pgbench: the same statements, 16 clients');
+  const ceiling = pgbenchCeiling(withSchema(postgres.url), RETURNS * 2);
+  await database.close();
+  report({ unique, refresh, notify, ceiling, rss, payments: Number(payments), paid: Number(paid), confirmed: unique.ok + notify.ok });
+} finally {
+  service?.kill('SIGTERM');
+  postgres.stop();
+}
+
+function workerRss(primary: number): number[] {
+  const children = execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  const pids = children.length ? children : [String(primary)];
+  return pids.map((pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+}
+
+/** The statements of one confirmation, in one transaction, on orders of their own. */
+function pgbenchCeiling(url: string, orders: number): number | null {
+  try {
+    execFileSync('pgbench', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const script = join(dir, 'confirm.sql');
+  writeFileSync(script, `\\set n random(1, ${orders})
+\\set t random(1, 1000000000000)
+BEGIN;
+SELECT order_id, total_amount, pay_method, status, update_time FROM tb_order_info WHERE order_id = 'B' || lpad(:n::text, 12, '0') FOR UPDATE;
+SELECT * FROM tb_payment WHERE trade_id = 'PGB' || :client_id || '-' || :t LIMIT 1;
+INSERT INTO tb_payment (order_id, trade_id, amount, source, state, review_reason, create_time, update_time) VALUES ('B' || lpad(:n::text, 12, '0'), 'PGB' || :client_id || '-' || :t, 88.80, 'return', 'applied', NULL, now(), now()) RETURNING id;
+UPDATE tb_order_info SET status = 4, update_time = now() WHERE order_id = 'B' || lpad(:n::text, 12, '0');
+COMMIT;
+`);
+  const output = execFileSync('pgbench', ['-n', '-c', '16', '-j', '2', '-T', String(DURATION), '-f', script, url], { encoding: 'utf8' });
+  return Number(/tps = ([\d.]+)/.exec(output)?.[1]);
+}
+
+function report(r: { unique: Load; refresh: Load; notify: Load; ceiling: number | null; rss: number[]; payments: number; paid: number; confirmed: number }) {
+  const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, ${args.workers} worker(s), SIGNATURE_VERIFIER=${args.verifier}, PostgreSQL on this machine`);
+  console.log('| path | req/s | p50 ms | p99 ms | non-2xx |');
+  console.log('|---|---|---|---|---|');
+  for (const l of [r.unique, r.refresh, r.notify]) console.log(`| ${l.title} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.non2xx} |`);
+  if (r.ceiling) console.log(`| pgbench, the same statements (database ceiling) | ${Math.round(r.ceiling)} | | | |`);
+  console.log(`\nconsistency: ${r.confirmed} confirmations answered 2xx; ${r.payments} payment rows; ${r.paid} orders UNCOMMENT -> ${r.confirmed === r.payments && r.payments === r.paid ? 'exact' : 'MISMATCH'}`);
+  console.log(`resident memory per worker: ${r.rss.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}`);
+  const ratio = r.ceiling ? r.unique.rps / r.ceiling : null;
+  console.log('\ntargets:');
+  console.log(`- unique returns >= 0.5 x pgbench ceiling: ${ratio === null ? 'no pgbench' : `${ratio.toFixed(2)} x -> ${mark(ratio >= 0.5)}`}`);
+  console.log(`- unique returns >= 3 x 936 = 2808 req/s: ${Math.round(r.unique.rps)} -> ${mark(r.unique.rps >= 2808)}`);
+  console.log(`- refreshes >= 8000 req/s: ${Math.round(r.refresh.rps)} -> ${mark(r.refresh.rps >= 8000)}`);
+  console.log(`- p99 < 50 ms: ${[r.unique, r.refresh, r.notify].map((l) => l.p99).join(' / ')} -> ${mark([r.unique, r.refresh, r.notify].every((l) => l.p99 < 50))}`);
+  console.log(`- zero non-2xx: ${mark([r.unique, r.refresh, r.notify].every((l) => l.non2xx === 0))}`);
+  console.log(`- RSS per worker < 150 MB: ${mark(r.rss.every((mb) => mb < 150))}`);
+  console.log(`\nReproduce: npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --workers ${args.workers} --verifier ${args.verifier}   (DATABASE_URL, or a throwaway cluster)`);
+}
+
+interface Load { title: string; rps: number; p50: number; p99: number; non2xx: number; ok: number }
