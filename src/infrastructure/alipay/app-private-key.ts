@@ -1,14 +1,14 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import forge from 'node-forge';
 import { ConfigError, type Config } from '../config.ts';
+import { writeRsaKeyPair, type KeyPairFiles } from './key-pair-files.ts';
 
 export interface LoadedAppKey {
   readonly privateKey: forge.pki.rsa.PrivateKey;
   /** Our app's public key (应用公钥), as SPKI PEM: what the Alipay console (or the sandbox) holds. */
   readonly publicKeyPem: string;
-  readonly generated?: { privateKeyFile: string; publicKeyFile: string };
+  readonly generated?: KeyPairFiles;
 }
 
 /**
@@ -42,15 +42,6 @@ function parsePrivateKey(text: string): forge.pki.rsa.PrivateKey {
   return forge.pki.privateKeyFromAsn1(der) as forge.pki.rsa.PrivateKey;
 }
 
-function generateAppKeys(privateKeyFile: string): { privateKeyFile: string; publicKeyFile: string } {
-  const publicKeyFile = join(dirname(privateKeyFile), 'app_public_key.pem');
-  mkdirSync(dirname(privateKeyFile), { recursive: true });
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-  writeFileSync(privateKeyFile, privateKey, { mode: 0o600 });
-  writeFileSync(publicKeyFile, publicKey);
-  return { privateKeyFile, publicKeyFile };
+function generateAppKeys(privateKeyFile: string): KeyPairFiles {
+  return writeRsaKeyPair({ privateKeyFile, publicKeyFile: join(dirname(privateKeyFile), 'app_public_key.pem') });
 }

@@ -1,6 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeRsaKeyPair, type KeyPairFiles } from './key-pair-files.ts';
 
 /** The private half of the local sandbox's "Alipay" key; a real deployment can never hold Alipay's. */
 export const SANDBOX_PRIVATE_KEY_NAME = 'alipay_private_key.pem';
@@ -9,18 +9,9 @@ export function sandboxPrivateKeyBeside(publicKeyFile: string): string {
   return join(dirname(publicKeyFile), SANDBOX_PRIVATE_KEY_NAME);
 }
 
-/** Writes a fresh RSA-2048 pair that stands in for Alipay's, for development only. */
-export function generateSandboxAlipayKeys(publicKeyFile: string): { publicKeyFile: string; privateKeyFile: string } {
-  const privateKeyFile = sandboxPrivateKeyBeside(publicKeyFile);
-  mkdirSync(dirname(publicKeyFile), { recursive: true });
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-  writeFileSync(privateKeyFile, privateKey, { mode: 0o600 });
-  writeFileSync(publicKeyFile, publicKey);
-  return { publicKeyFile, privateKeyFile };
+/** Writes a fresh pair that stands in for Alipay's, for development only. */
+export function generateSandboxAlipayKeys(publicKeyFile: string): KeyPairFiles {
+  return writeRsaKeyPair({ publicKeyFile, privateKeyFile: sandboxPrivateKeyBeside(publicKeyFile) });
 }
 
 export function hasSandboxPrivateKey(publicKeyFile: string): boolean {
