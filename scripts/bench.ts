@@ -17,7 +17,7 @@ import { postgresForBench, progress } from './bench-support.ts';
 
 const { values: args } = parseArgs({ options: {
   duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' },
-  workers: { type: 'string', default: '2' }, verifier: { type: 'string', default: 'native' }, returns: { type: 'string', default: '30000' },
+  workers: { type: 'string', default: '2' }, 'node-options': { type: 'string', default: '' }, verifier: { type: 'string', default: 'native' }, returns: { type: 'string', default: '30000' },
 } });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
@@ -76,7 +76,7 @@ try {
   service = spawn(process.execPath, ['dist/main.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: withSchema(postgres.url),
+      ...process.env, NODE_OPTIONS: args['node-options'], NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: withSchema(postgres.url),
       WEB_CONCURRENCY: args.workers, SIGNATURE_VERIFIER: args.verifier, ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: '2088000000009999',
       ALIPAY_PUBLIC_KEY: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(), APP_PRIVATE_KEY_FILE: join(dir, 'app_private_key.pem'),
       ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'benchmark-admin-password', LOG_LEVEL: 'info',
