@@ -17,7 +17,7 @@ import { postgresForBench, progress } from './bench-support.ts';
 
 const { values: args } = parseArgs({ options: {
   duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' },
-  workers: { type: 'string', default: '2' }, 'node-options': { type: 'string', default: '' }, verifier: { type: 'string', default: 'native' }, returns: { type: 'string', default: '30000' },
+  workers: { type: 'string', default: '2' }, pool: { type: 'string', default: '10' }, 'node-options': { type: 'string', default: '' }, verifier: { type: 'string', default: 'native' }, returns: { type: 'string', default: '30000' },
 } });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
@@ -77,7 +77,7 @@ try {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env, NODE_OPTIONS: args['node-options'], NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: withSchema(postgres.url),
-      WEB_CONCURRENCY: args.workers, SIGNATURE_VERIFIER: args.verifier, ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: '2088000000009999',
+      WEB_CONCURRENCY: args.workers, DATABASE_POOL_SIZE: args.pool, SIGNATURE_VERIFIER: args.verifier, ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: '2088000000009999',
       ALIPAY_PUBLIC_KEY: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(), APP_PRIVATE_KEY_FILE: join(dir, 'app_private_key.pem'),
       ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'benchmark-admin-password', LOG_LEVEL: 'info',
     },
@@ -131,7 +131,12 @@ try {
 }
 
 function workerRss(primary: number): number[] {
-  const children = execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  let children: string[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    // pgrep exits 1 when there are none: WEB_CONCURRENCY=1 serves from the process itself.
+  }
   const pids = children.length ? children : [String(primary)];
   return pids.map((pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 }
@@ -159,7 +164,7 @@ COMMIT;
 
 function report(r: { unique: Load; refresh: Load; notify: Load; ceiling: number | null; rss: number[]; payments: number; paid: number; answered: number; sent: number }) {
   const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, ${args.workers} worker(s), SIGNATURE_VERIFIER=${args.verifier}, PostgreSQL on this machine`);
+  console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, ${args.workers} worker(s) with ${args.pool} connections each, SIGNATURE_VERIFIER=${args.verifier}, PostgreSQL on this machine`);
   console.log('| path | req/s | p50 ms | p99 ms | non-2xx |');
   console.log('|---|---|---|---|---|');
   for (const l of [r.unique, r.refresh, r.notify]) console.log(`| ${l.title} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.non2xx} |`);
@@ -176,7 +181,7 @@ function report(r: { unique: Load; refresh: Load; notify: Load; ceiling: number 
   console.log(`- p99 < 50 ms: ${[r.unique, r.refresh, r.notify].map((l) => l.p99).join(' / ')} -> ${mark([r.unique, r.refresh, r.notify].every((l) => l.p99 < 50))}`);
   console.log(`- zero non-2xx: ${mark([r.unique, r.refresh, r.notify].every((l) => l.non2xx === 0))}`);
   console.log(`- RSS per worker < 150 MB: ${mark(r.rss.every((mb) => mb < 150))}`);
-  console.log(`\nReproduce: npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --workers ${args.workers} --verifier ${args.verifier}   (DATABASE_URL, or a throwaway cluster)`);
+  console.log(`\nReproduce: npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --workers ${args.workers} --pool ${args.pool} --verifier ${args.verifier}   (DATABASE_URL, or a throwaway cluster)`);
 }
 
 interface Load { title: string; rps: number; p50: number; p99: number; non2xx: number; ok: number }

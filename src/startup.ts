@@ -5,7 +5,7 @@ import type { DatabaseTarget } from './infrastructure/persistence/database.ts';
 export function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl === null
     ? { kind: 'pglite', dataDir: config.dataDir }
-    : { kind: 'postgres', url: config.databaseUrl };
+    : { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize };
 }
 
 /** Start-up failures end in one line that says what to fix, never a stack. */

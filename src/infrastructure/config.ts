@@ -18,6 +18,8 @@ export interface Config {
   /** postgres:// URL; when null, PGlite in dataDir. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
+  /** Connections per process to PostgreSQL. */
+  readonly databasePoolSize: number;
   readonly logLevel: string;
   /** Processes serving HTTP (node:cluster); 1 under Deno and with PGlite. */
   readonly webConcurrency: number;
@@ -84,6 +86,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     publicUrl,
     databaseUrl,
     dataDir: read('DATA_DIR') ?? 'var/pglite',
+    databasePoolSize: wholeNumber('DATABASE_POOL_SIZE', read('DATABASE_POOL_SIZE') ?? '10', 1, 100),
     logLevel: oneOf('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', LOG_LEVELS),
     webConcurrency: webConcurrency(read('WEB_CONCURRENCY'), production, databaseUrl !== null),
     signatureVerifier: oneOf('SIGNATURE_VERIFIER', read('SIGNATURE_VERIFIER') ?? 'native', ['native', 'forge'] as const),
