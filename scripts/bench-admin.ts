@@ -2,7 +2,6 @@
 // Seeds PostgreSQL with payments (DATABASE_URL, or a throwaway cluster) and times the admin view
 // over HTTP: the first page, the page after following 下一页 50 times, and a search by trade no.
 import { Buffer } from 'node:buffer';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
@@ -14,6 +13,7 @@ import { parseAlipayPublicKey } from '../src/infrastructure/alipay/public-key.ts
 import { openDatabase } from '../src/infrastructure/persistence/database.ts';
 import { migrate } from '../src/infrastructure/persistence/migrations.ts';
 import { postgresForBench, progress, timeIt } from './bench-support.ts';
+import { createHttpServer } from '../src/interfaces/http/http-server.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '200' } } });
 const ROWS = Number(values.rows);
@@ -52,7 +52,7 @@ try {
     progress(`reusing ${ROWS.toLocaleString()} payments already in schema ${SCHEMA}`);
   }
 
-  const server = createServer();
+  const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const keys = forge.pki.rsa.generateKeyPair({ bits: 1024 });

@@ -40,6 +40,7 @@ import { INFRA } from './infrastructure/tokens.ts';
 import { AdminController } from './interfaces/http/admin-controller.ts';
 import { createApp } from './interfaces/http/app.ts';
 import type { AdminCredentials } from './interfaces/http/basic-auth.ts';
+import { Metrics } from './interfaces/http/metrics.ts';
 import { HealthController } from './interfaces/http/health-controller.ts';
 import { PaymentController } from './interfaces/http/payment-controller.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
@@ -108,8 +109,9 @@ export function buildContainer(wiring: Wiring): Container {
 export function buildApp(wiring: Wiring): BuiltApp {
   const container = buildContainer(wiring);
   const controllers = { payment: container.get(PaymentController), health: container.get(HealthController), admin: container.get(AdminController) };
-  if (!wiring.sandbox) return { app: createApp(controllers, wiring.logger, wiring.admin) };
+  const metrics = new Metrics();
+  if (!wiring.sandbox) return { app: createApp(controllers, wiring.logger, wiring.admin, metrics) };
   const sandbox = new SandboxAlipay(wiring.sandbox);
   const demoShop = new DemoShop(container.get<OrderRepository>(TOKENS.OrderRepository), container.get(PlaceOrder));
-  return { app: createApp(controllers, wiring.logger, wiring.admin, [sandbox.routes(), demoShop.routes()]), sandbox, demoShop };
+  return { app: createApp(controllers, wiring.logger, wiring.admin, metrics, [sandbox.routes(), demoShop.routes()]), sandbox, demoShop };
 }

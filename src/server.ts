@@ -1,5 +1,4 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp } from './container.ts';
@@ -11,6 +10,7 @@ import { openDatabase, type Database } from './infrastructure/persistence/databa
 import { migrate } from './infrastructure/persistence/migrations.ts';
 import { SANDBOX_GATEWAY_PATH } from './sandbox/sandbox-alipay.ts';
 import { databaseTarget } from './startup.ts';
+import { createHttpServer } from './interfaces/http/http-server.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -71,7 +71,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
   const database = options.worker ? openDatabase(databaseTarget(config)) : await openMigratedDatabase(config, logger);
 
-  const server = createServer();
+  const server = createHttpServer();
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import forge from 'node-forge';
@@ -10,6 +9,7 @@ import { buildApp } from '../../src/container.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { APP_ID, SELLER_ID } from './alipay-signer.ts';
+import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 
 export const TEST_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
@@ -34,7 +34,7 @@ export async function startTestApp(options: {
   settings?: Partial<PaymentSettings>;
   rejections?: { maxRows: number; maxAgeDays: number };
 }): Promise<RunningApp> {
-  const server = createServer();
+  const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { app } = buildApp({

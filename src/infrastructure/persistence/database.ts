@@ -18,7 +18,7 @@ export interface Database {
 
 // A dead database must give an answer within seconds, never a hang.
 const CONNECT_TIMEOUT_MS = 5_000;
-const STATEMENT_TIMEOUT_MS = 10_000;
+const STATEMENT_TIMEOUT_MS = 5_000;
 
 export function openDatabase(target: DatabaseTarget): Database {
   return target.kind === 'postgres' ? openPostgres(target) : openPglite(target.dataDir);

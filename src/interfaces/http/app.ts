@@ -9,6 +9,7 @@ import { errorHandler } from './error-handler.ts';
 import type { HealthController } from './health-controller.ts';
 import type { PaymentController } from './payment-controller.ts';
 import { requestLog } from './request-log.ts';
+import type { Metrics } from './metrics.ts';
 import { ADMIN_CSP, securityHeaders } from './security-headers.ts';
 import { VIEWS_DIR } from './views-dir.ts';
 
@@ -19,7 +20,7 @@ export interface Controllers {
 }
 
 /** `extraRoutes`: development-only routers (the local sandbox), mounted by the composition root. */
-export function createApp(controllers: Controllers, logger: Logger, admin: AdminCredentials, extraRoutes: readonly Router[] = []): Koa {
+export function createApp(controllers: Controllers, logger: Logger, admin: AdminCredentials, metrics: Metrics, extraRoutes: readonly Router[] = []): Koa {
   const app = new Koa();
   // Koa would print every error again; errorHandler has already logged it with the request id.
   app.silent = true;
@@ -30,6 +31,7 @@ export function createApp(controllers: Controllers, logger: Logger, admin: Admin
   router.get('/payment/:order_id/', controllers.payment.payUrl);
   router.get('/healthz', controllers.health.check);
   router.get('/assets/:file', serveAsset);
+  router.get('/metrics', metrics.expose);
 
   const adminRouter = new Router({ prefix: '/admin' });
   adminRouter.use(adminHeaders, requireAdmin(admin));
@@ -38,6 +40,8 @@ export function createApp(controllers: Controllers, logger: Logger, admin: Admin
   adminRouter.get('/rejections', controllers.admin.rejections);
 
   app.use(requestLog(logger));
+  app.use(metrics.middleware);
+  app.use(limitQuery);
   app.use(securityHeaders);
   app.use(views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } }));
   app.use(errorHandler);
@@ -46,6 +50,18 @@ export function createApp(controllers: Controllers, logger: Logger, admin: Admin
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+const MAX_QUERY = 16 * 1024;
+
+async function limitQuery(ctx: Context, next: Next): Promise<void> {
+  if (ctx.querystring.length > MAX_QUERY) {
+    ctx.status = 414;
+    ctx.type = 'text/plain';
+    ctx.body = '请求地址过长';
+    return;
+  }
+  await next();
 }
 
 /** Staff pages are never cached and run no script at all. */

@@ -17,8 +17,15 @@ export async function errorHandler(ctx: Context, next: Next): Promise<void> {
     const page = code ? ERROR_PAGES[code] : error instanceof PayloadTooLarge ? TOO_LARGE_PAGE : UNEXPECTED_PAGE;
     if (page === UNEXPECTED_PAGE) ctx.state.log?.error({ err: error }, 'unexpected error');
     else ctx.state.log?.[page.logLevel]({ code: code ?? 'PAYLOAD_TOO_LARGE', reason: (error as Error).message }, 'request refused');
+    if (ctx.state.payment && code) Object.assign(ctx.state.payment, paymentOutcome(code));
     await reply(ctx, page, error, code);
   }
+}
+
+/** How metrics count a payment route's error: a payment kept for review, a refusal, or a failure. */
+function paymentOutcome(code: KnownErrorCode): { outcome: string; reason: string } {
+  if (NOTIFY_HANDLED.has(code)) return { outcome: 'needs_review', reason: code };
+  return { outcome: ERROR_PAGES[code].status < 500 ? 'rejected' : 'error', reason: code };
 }
 
 function knownCode(error: unknown): KnownErrorCode | undefined {

@@ -21,8 +21,10 @@ export class PaymentController {
 
   /** GET /payment/status/: the shopper's browser, redirected back by Alipay. */
   paymentReturn = async (ctx: Context): Promise<void> => {
+    ctx.state.payment = { channel: 'return', outcome: 'error' };
     const raw = encoder.encode(ctx.querystring);
     const result = await this.receiveCallback.execute({ raw, source: 'return', remoteAddress: ctx.ip });
+    ctx.state.payment.outcome = result.outcome;
     ctx.set('Cache-Control', 'no-store');
     await ctx.render('pay_success', { tradeId: result.tradeNo });
   };
@@ -30,8 +32,10 @@ export class PaymentController {
   /** POST /payment/notify/: Alipay's servers; they retry until the body is exactly `success`. */
   paymentNotify = async (ctx: Context): Promise<void> => {
     ctx.state.replyFormat = 'alipay-notify' satisfies ReplyFormat;
+    ctx.state.payment = { channel: 'notify', outcome: 'error' };
     const raw = await readRawBody(ctx, MAX_NOTIFY_BYTES);
-    await this.receiveCallback.execute({ raw, source: 'notify', remoteAddress: ctx.ip });
+    const result = await this.receiveCallback.execute({ raw, source: 'notify', remoteAddress: ctx.ip });
+    ctx.state.payment.outcome = result.outcome;
     ctx.type = 'text/plain';
     ctx.body = 'success';
   };

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { OrderStatus } from '../../src/domain/order-status.ts';
+import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
+import { pglite, type TestDatabase } from '../support/databases.ts';
+import { seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+
+const alipay = createTestAlipay();
+const stranger = createTestAlipay();
+
+describe('/metrics and request limits', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+  before(async () => {
+    db = await pglite.open();
+    app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem });
+  });
+  after(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  const metric = (body: string, line: string) => Number(new RegExp(`^${line.replace(/[{}"]/g, '\\$&')} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
+
+  it('counts confirmed, duplicate, ignored, needs-review and rejected callbacks, and times each route', async () => {
+    const paid = newOrderId();
+    const cancelled = newOrderId();
+    await seedOrder(db.knex, paid, '88.80');
+    await seedOrder(db.knex, cancelled, '88.80', OrderStatus.CANCELED);
+    const query = alipay.signedQuery(returnParams(paid, '88.80'));
+    await app.get(`/payment/status/?${query}`);
+    await app.get(`/payment/status/?${query}`);
+    await app.get(`/payment/status/?${stranger.signedQuery(returnParams(paid, '88.80'))}`);
+    await app.get(`/payment/status/?${alipay.signedQuery(returnParams(cancelled, '88.80'))}`);
+    await app.post('/payment/notify/', alipay.signedQuery(notifyParams(paid, '88.80', 'WAIT_BUYER_PAY')));
+
+    const response = await app.get('/metrics');
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
+    const body = response.body;
+    assert.equal(metric(body, 'meiduo_payment_callbacks_total{channel="return",outcome="recorded"}'), 1);
+    assert.equal(metric(body, 'meiduo_payment_callbacks_total{channel="return",outcome="duplicate"}'), 1);
+    assert.equal(metric(body, 'meiduo_payment_callbacks_total{channel="return",outcome="rejected"}'), 1);
+    assert.equal(metric(body, 'meiduo_payment_callbacks_total{channel="return",outcome="needs_review"}'), 1);
+    assert.equal(metric(body, 'meiduo_payment_callbacks_total{channel="notify",outcome="ignored"}'), 1);
+    assert.equal(metric(body, 'meiduo_payment_rejections_total{channel="return",reason="INVALID_SIGNATURE"}'), 1);
+    assert.ok(metric(body, 'meiduo_http_request_duration_seconds_count{method="GET",route="/payment/status/",status="200"}') >= 2);
+  });
+
+  it('answers a query over 16 KB with 414, and one under it as usual', async () => {
+    assert.equal((await app.get(`/payment/status/?x=${'A'.repeat(17 * 1024)}`)).status, 414);
+    assert.equal((await app.get(`/payment/status/?x=${'A'.repeat(15 * 1024)}`)).status, 403);
+  });
+});
