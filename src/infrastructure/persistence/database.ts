@@ -31,6 +31,8 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Da
       connectionString: target.url,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       statement_timeout: STATEMENT_TIMEOUT_MS,
+      // Client side too: a frozen server never answers, so its own timeout would never fire.
+      query_timeout: STATEMENT_TIMEOUT_MS + 1_000,
     } as Knex.PgConnectionConfig,
     searchPath: target.schema ? [target.schema] : undefined,
     pool: { min: 0, max: target.poolSize ?? 10 },

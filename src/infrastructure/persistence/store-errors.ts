@@ -8,7 +8,7 @@ export function isUnavailable(error: unknown): boolean {
   for (let e: any = error; e; e = e.nativeError ?? e.cause) {
     if (UNAVAILABLE_CODES.has(e.code) || String(e.code ?? '').startsWith('08')) return true;
     if (e.name === 'KnexTimeoutError') return true;
-    if (/Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(String(e.message))) return true;
+    if (/Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Query read timeout/i.test(String(e.message))) return true;
     if (e === e.cause) break;
   }
   return false;
