@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,5 +57,33 @@ describe('the server process', () => {
     assert.ok(code === 0 || (isDeno && code === null), `exit code ${code}`);
     assert.match(first.output(), /"stopped"/);
     assert.equal(existsSync(`${dataDir}.lock`), false);
+  });
+});
+
+// Measured: under Deno 2.9 the node:http server's close() ends a request whose body is still arriving,
+// so the drain guarantee is Node's only (README, Reliability).
+describe('graceful shutdown', { skip: isDeno ? 'Deno does not drain requests in flight' : false }, () => {
+  it('finishes a request in flight before it closes the database and exits', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-drain-')), 'pglite');
+    const keys = mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
+    const run = start({ DATA_DIR: dataDir, ALIPAY_PUBLIC_KEY_FILE: join(keys, 'alipay_public_key.pem'), APP_PRIVATE_KEY_FILE: join(keys, 'app_private_key.pem') });
+    await waitFor(() => run.output().includes('"listening"'), 'the server to listen');
+    const url = new URL(/"url":"(http:\/\/[^"]+)"/.exec(run.output())![1]!);
+    // A notify whose body is still arriving when SIGTERM comes.
+    const socket = connect(Number(url.port), url.hostname);
+    let reply = '';
+    socket.on('data', (chunk) => (reply += chunk));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write('POST /payment/notify/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\nConnection: close\r\n\r\na=');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    run.child.kill('SIGTERM');
+    await waitFor(() => run.output().includes('draining'), 'shutdown to begin');
+    socket.end('1&b=2');
+    await closed;
+    assert.match(reply, /^HTTP\/1\.1 403/, 'the request in flight was answered (a forged notify: 403 failure)');
+    assert.match(reply, /failure$/);
+    const code = await run.exited;
+    assert.ok(code === 0 || (isDeno && code === null), `exit code ${code}`);
+    assert.ok(run.output().indexOf('"stopped"') > run.output().indexOf('draining'));
   });
 });
