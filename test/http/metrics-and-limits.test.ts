@@ -51,4 +51,14 @@ describe('/metrics and request limits', () => {
     assert.equal((await app.get(`/payment/status/?x=${'A'.repeat(17 * 1024)}`)).status, 414);
     assert.equal((await app.get(`/payment/status/?x=${'A'.repeat(15 * 1024)}`)).status, 403);
   });
+
+  it('sends the security headers on every kind of response', async () => {
+    for (const path of ['/payment/status/?a=1', '/healthz', '/nope', '/metrics', '/payment/1/', `/payment/status/?x=${'A'.repeat(17 * 1024)}`, '/assets/site.css']) {
+      const { headers } = await app.get(path);
+      assert.equal(headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(headers.get('x-frame-options'), 'DENY', path);
+      assert.equal(headers.get('referrer-policy'), 'no-referrer', path);
+      assert.match(headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, path);
+    }
+  });
 });

@@ -41,8 +41,8 @@ export function createApp(controllers: Controllers, logger: Logger, admin: Admin
 
   app.use(requestLog(logger));
   app.use(metrics.middleware);
-  app.use(limitQuery);
   app.use(securityHeaders);
+  app.use(limitQuery);
   app.use(views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } }));
   app.use(errorHandler);
   for (const extra of extraRoutes) app.use(extra.routes());
