@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # npm run test:faults: the fault tests need a PostgreSQL cluster they may stop, freeze and restart,
-# so they get one of their own, whatever DATABASE_URL says.
+# so they get one of their own, whatever DATABASE_URL says. The hostile-input tests (point 5) run here too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/throwaway-postgres.sh start)"
 trap 'pkill -CONT -u postgres -f "$PG_THROWAWAY_DIR" 2>/dev/null || true; scripts/throwaway-postgres.sh stop "$PG_THROWAWAY_DIR"' EXIT
 export DATABASE_URL PG_THROWAWAY_DIR PG_THROWAWAY_BIN
-node --import tsx --test --test-concurrency=1 test/faults/*.test.ts
+node --import tsx --test --test-concurrency=1 test/faults/*.test.ts test/http/hostile-input.test.ts test/unit/form-parsing.property.test.ts
