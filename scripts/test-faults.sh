@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/throwaway-postgres.sh start)"
-trap 'pkill -CONT -u postgres -f "$PG_THROWAWAY_DIR" 2>/dev/null || true; scripts/throwaway-postgres.sh stop "$PG_THROWAWAY_DIR"' EXIT
+# A test that dies while PostgreSQL is frozen must not leave it frozen: thaw, then stop.
+thaw() {
+  local postmaster
+  postmaster=$(head -n 1 "$PG_THROWAWAY_DIR/data/postmaster.pid" 2>/dev/null) || return 0
+  kill -CONT "$postmaster" $(pgrep -P "$postmaster") 2>/dev/null || true
+}
+trap 'thaw; scripts/throwaway-postgres.sh stop "$PG_THROWAWAY_DIR"' EXIT
 export DATABASE_URL PG_THROWAWAY_DIR PG_THROWAWAY_BIN
 node --import tsx --test --test-concurrency=1 test/faults/*.test.ts test/http/hostile-input.test.ts test/unit/form-parsing.property.test.ts
