@@ -11,5 +11,5 @@ thaw() {
   kill -CONT "$postmaster" $(pgrep -P "$postmaster") 2>/dev/null || true
 }
 trap 'thaw; scripts/throwaway-postgres.sh stop "$PG_THROWAWAY_DIR"' EXIT
-export DATABASE_URL PG_THROWAWAY_DIR PG_THROWAWAY_BIN
+export DATABASE_URL PG_THROWAWAY_DIR PG_THROWAWAY_BIN MEIDUO_FAULTS=1
 node --import tsx --test --test-concurrency=1 test/faults/*.test.ts test/http/hostile-input.test.ts test/unit/form-parsing.property.test.ts
