@@ -1,11 +1,11 @@
 import { Buffer } from 'node:buffer';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
-import { pglite, type TestDatabase } from '../support/databases.ts';
-import { seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { pglite } from '../support/databases.ts';
+import { appForSuite, seedOrder } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 const PATHS = ['/payment/status/', '/payment/notify/', '/payment/20261126000000000000001/', '/payment/%00/', '/payment/..%2F..%2Fetc%2Fpasswd/', '//payment//status//', '/admin/payments', '/admin/payments.csv', '/sandbox/gateway.do', '/healthz', '/%ff%fe', '/payment/status/..', '/assets/..%2Fsite.css', '/assets/site.css'];
@@ -20,20 +20,11 @@ function encodeURIComponentLoosely(text: string): string {
 }
 
 describe('2,000 hostile requests', () => {
-  let db: TestDatabase;
-  let app: RunningApp;
-  before(async () => {
-    db = await pglite.open();
-    app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem });
-  });
-  after(async () => {
-    await app.close();
-    await db.close();
-  });
+  const suite = appForSuite(pglite, { alipayPublicKeyPem: alipay.publicKeyPem });
 
   it('get no 5xx, whatever the path, method, query, body or content type', async () => {
     const orderId = newOrderId();
-    await seedOrder(db.knex, orderId, '88.80');
+    await seedOrder(suite.db.knex, orderId, '88.80');
     const requests = fc.sample(fc.record({
       path: fc.constantFrom(...PATHS), method: fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'OPTIONS'), query,
       body: fc.oneof(query, fc.constant(alipay.signedQuery(notifyParams(orderId, '88.80', 'TRADE_SUCCESS'))), fc.string({ maxLength: 2000 })),
@@ -48,7 +39,7 @@ describe('2,000 hostile requests', () => {
         if (tamper === 'overlong') target = `${path}?x=${'A'.repeat(15_000)}`;
         const init: RequestInit = { method, headers: contentType ? { 'Content-Type': contentType } : {} };
         if (method === 'POST' || method === 'PUT') init.body = body;
-        const response = await fetch(app.url + target, init).catch((error: Error) => ({ status: 0, text: async () => error.message }));
+        const response = await fetch(suite.app.url + target, init).catch((error: Error) => ({ status: 0, text: async () => error.message }));
         if (response.status >= 500 || response.status === 0) failures.push(`${method} ${target.slice(0, 120)} -> ${response.status} ${(await response.text()).slice(0, 80)}`);
       }));
     }
@@ -56,7 +47,7 @@ describe('2,000 hostile requests', () => {
   });
 
   it('get no 5xx from 400 raw requests with arbitrary bytes in the request line, and the server stays healthy', async () => {
-    const port = Number(new URL(app.url).port);
+    const port = Number(new URL(suite.app.url).port);
     const lines = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 300 }), 400);
     const statuses = await Promise.all(lines.map((bytes) => new Promise<number>((resolve) => {
       const socket = connect(port, '127.0.0.1');
@@ -69,9 +60,9 @@ describe('2,000 hostile requests', () => {
     })));
     assert.deepEqual(statuses.filter((status) => status >= 500), []);
     assert.ok(statuses.some((status) => status === 403), 'some reached the route and were refused');
-    assert.equal((await app.get('/healthz')).status, 200);
+    assert.equal((await suite.app.get('/healthz')).status, 200);
     const orderId = newOrderId();
-    await seedOrder(db.knex, orderId, '3798.00');
-    assert.equal((await app.get(`/payment/status/?${alipay.signedQuery(returnParams(orderId, '3798.00'))}`)).status, 200);
+    await seedOrder(suite.db.knex, orderId, '3798.00');
+    assert.equal((await suite.app.get(`/payment/status/?${alipay.signedQuery(returnParams(orderId, '3798.00'))}`)).status, 200);
   });
 });

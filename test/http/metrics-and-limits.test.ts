@@ -1,40 +1,31 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
-import { pglite, type TestDatabase } from '../support/databases.ts';
-import { seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { pglite } from '../support/databases.ts';
+import { appForSuite, seedOrder } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 const stranger = createTestAlipay();
 
 describe('/metrics and request limits', () => {
-  let db: TestDatabase;
-  let app: RunningApp;
-  before(async () => {
-    db = await pglite.open();
-    app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem });
-  });
-  after(async () => {
-    await app.close();
-    await db.close();
-  });
+  const suite = appForSuite(pglite, { alipayPublicKeyPem: alipay.publicKeyPem });
 
   const metric = (body: string, line: string) => Number(new RegExp(`^${line.replace(/[{}"]/g, '\\$&')} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
 
   it('counts confirmed, duplicate, ignored, needs-review and rejected callbacks, and times each route', async () => {
     const paid = newOrderId();
     const cancelled = newOrderId();
-    await seedOrder(db.knex, paid, '88.80');
-    await seedOrder(db.knex, cancelled, '88.80', OrderStatus.CANCELED);
+    await seedOrder(suite.db.knex, paid, '88.80');
+    await seedOrder(suite.db.knex, cancelled, '88.80', OrderStatus.CANCELED);
     const query = alipay.signedQuery(returnParams(paid, '88.80'));
-    await app.get(`/payment/status/?${query}`);
-    await app.get(`/payment/status/?${query}`);
-    await app.get(`/payment/status/?${stranger.signedQuery(returnParams(paid, '88.80'))}`);
-    await app.get(`/payment/status/?${alipay.signedQuery(returnParams(cancelled, '88.80'))}`);
-    await app.post('/payment/notify/', alipay.signedQuery(notifyParams(paid, '88.80', 'WAIT_BUYER_PAY')));
+    await suite.app.get(`/payment/status/?${query}`);
+    await suite.app.get(`/payment/status/?${query}`);
+    await suite.app.get(`/payment/status/?${stranger.signedQuery(returnParams(paid, '88.80'))}`);
+    await suite.app.get(`/payment/status/?${alipay.signedQuery(returnParams(cancelled, '88.80'))}`);
+    await suite.app.post('/payment/notify/', alipay.signedQuery(notifyParams(paid, '88.80', 'WAIT_BUYER_PAY')));
 
-    const response = await app.get('/metrics');
+    const response = await suite.app.get('/metrics');
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
     const body = response.body;
@@ -48,13 +39,13 @@ describe('/metrics and request limits', () => {
   });
 
   it('answers a query over 16 KB with 414, and one under it as usual', async () => {
-    assert.equal((await app.get(`/payment/status/?x=${'A'.repeat(17 * 1024)}`)).status, 414);
-    assert.equal((await app.get(`/payment/status/?x=${'A'.repeat(15 * 1024)}`)).status, 403);
+    assert.equal((await suite.app.get(`/payment/status/?x=${'A'.repeat(17 * 1024)}`)).status, 414);
+    assert.equal((await suite.app.get(`/payment/status/?x=${'A'.repeat(15 * 1024)}`)).status, 403);
   });
 
   it('sends the security headers on every kind of response', async () => {
     for (const path of ['/payment/status/?a=1', '/healthz', '/nope', '/metrics', '/payment/1/', `/payment/status/?x=${'A'.repeat(17 * 1024)}`, '/assets/site.css']) {
-      const { headers } = await app.get(path);
+      const { headers } = await suite.app.get(path);
       assert.equal(headers.get('x-content-type-options'), 'nosniff', path);
       assert.equal(headers.get('x-frame-options'), 'DENY', path);
       assert.equal(headers.get('referrer-policy'), 'no-referrer', path);

@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { verify } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { APP_ID, createTestAlipay, newOrderId } from '../support/alipay-signer.ts';
-import { pglite, type TestDatabase } from '../support/databases.ts';
-import { appKeys, seedOrder, startTestApp, TEST_GATEWAY, type RunningApp } from '../support/test-app.ts';
+import { pglite } from '../support/databases.ts';
+import { appForSuite, appKeys, seedOrder, TEST_GATEWAY } from '../support/test-app.ts';
 
 describe('GET /payment/:order_id/', () => {
-  let db: TestDatabase;
-  let app: RunningApp;
-  before(async () => {
-    db = await pglite.open();
-    app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: createTestAlipay().publicKeyPem });
-  });
-  after(async () => {
-    await app.close();
-    await db.close();
-  });
+  const suite = appForSuite(pglite, { alipayPublicKeyPem: createTestAlipay().publicKeyPem });
 
   it('answers an UNPAID Alipay order with a page-pay URL signed by our app key', async () => {
     const orderId = newOrderId();
-    await seedOrder(db.knex, orderId, '3798.00');
-    const response = await app.get(`/payment/${orderId}/`);
+    await seedOrder(suite.db.knex, orderId, '3798.00');
+    const response = await suite.app.get(`/payment/${orderId}/`);
     assert.equal(response.status, 200);
     const answer = JSON.parse(response.body);
     assert.deepEqual(Object.keys(answer), ['code', 'errmsg', 'alipay_url']);
@@ -36,7 +27,7 @@ describe('GET /payment/:order_id/', () => {
       { ...params, sign: undefined, timestamp: undefined },
       {
         app_id: APP_ID, method: 'alipay.trade.page.pay', format: 'JSON', charset: 'utf-8', sign_type: 'RSA2', version: '1.0',
-        return_url: `${app.url}/payment/status/`, notify_url: `${app.url}/payment/notify/`, sign: undefined, timestamp: undefined,
+        return_url: `${suite.app.url}/payment/status/`, notify_url: `${suite.app.url}/payment/notify/`, sign: undefined, timestamp: undefined,
         biz_content: JSON.stringify({ out_trade_no: orderId, total_amount: '3798.00', subject: `美多商城${orderId}`, product_code: 'FAST_INSTANT_TRADE_PAY' }),
       },
     );
@@ -48,15 +39,15 @@ describe('GET /payment/:order_id/', () => {
 
   const refused: Array<[string, () => Promise<string>]> = [
     ['an unknown order', async () => newOrderId()],
-    ['a paid order', async () => { const id = newOrderId(); await seedOrder(db.knex, id, '1.00', OrderStatus.UNCOMMENT); return id; }],
-    ['a cancelled order', async () => { const id = newOrderId(); await seedOrder(db.knex, id, '1.00', OrderStatus.CANCELED); return id; }],
-    ['a cash-on-delivery order', async () => { const id = newOrderId(); await seedOrder(db.knex, id, '1.00', OrderStatus.UNPAID, PayMethod.CASH); return id; }],
+    ['a paid order', async () => { const id = newOrderId(); await seedOrder(suite.db.knex, id, '1.00', OrderStatus.UNCOMMENT); return id; }],
+    ['a cancelled order', async () => { const id = newOrderId(); await seedOrder(suite.db.knex, id, '1.00', OrderStatus.CANCELED); return id; }],
+    ['a cash-on-delivery order', async () => { const id = newOrderId(); await seedOrder(suite.db.knex, id, '1.00', OrderStatus.UNPAID, PayMethod.CASH); return id; }],
     ['a hostile id', async () => encodeURIComponent('<script>alert(1)</script>')],
     ['an overlong id', async () => '1'.repeat(65)],
   ];
   for (const [name, orderId] of refused) {
     it(`answers ${name} with 400 and 订单信息错误`, async () => {
-      const response = await app.get(`/payment/${await orderId()}/`);
+      const response = await suite.app.get(`/payment/${await orderId()}/`);
       assert.equal(response.status, 400);
       assert.deepEqual(JSON.parse(response.body), { code: '400', errmsg: '订单信息错误' });
       assert.match(response.headers.get('content-type') ?? '', /^application\/json/);

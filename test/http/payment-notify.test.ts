@@ -1,33 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
-import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
-import { orderStatus, paymentRows, seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { databaseHarnesses } from '../support/databases.ts';
+import { appForSuite, orderStatus, paymentRows, seedOrder, startTestApp } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 const stranger = createTestAlipay();
 
 for (const harness of databaseHarnesses) {
   describe(`POST /payment/notify/ on ${harness.name}`, () => {
-    let db: TestDatabase;
-    let app: RunningApp;
+    const suite = appForSuite(harness, { alipayPublicKeyPem: alipay.publicKeyPem });
     let orderId: string;
-    const notify = (body: string, contentType?: string) => app.post('/payment/notify/', body, contentType);
+    const notify = (body: string, contentType?: string) => suite.app.post('/payment/notify/', body, contentType);
     const signedNotify = (status = 'TRADE_SUCCESS', extra: Record<string, string> = {}) =>
       alipay.signedQuery({ ...notifyParams(orderId, '88.80', status), ...extra });
 
-    before(async () => {
-      db = await harness.open();
-      app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem });
-    });
-    after(async () => {
-      await app.close();
-      await db.close();
-    });
     beforeEach(async () => {
       orderId = newOrderId();
-      await seedOrder(db.knex, orderId, '88.80');
+      await seedOrder(suite.db.knex, orderId, '88.80');
     });
 
     async function assertSuccess(response: { status: number; body: string; headers: Headers }): Promise<void> {
@@ -38,31 +29,31 @@ for (const harness of databaseHarnesses) {
 
     it('confirms TRADE_SUCCESS, sent with the malformed Content-Type Alipay uses, and replies exactly success', async () => {
       await assertSuccess(await notify(signedNotify()));
-      assert.deepEqual(await paymentRows(db.knex, orderId), [{ trade_id: notifyParams(orderId, '88.80', '').trade_no, amount: '88.80', source: 'notify', state: 'applied', review_reason: null }]);
-      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNCOMMENT);
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), [{ trade_id: notifyParams(orderId, '88.80', '').trade_no, amount: '88.80', source: 'notify', state: 'applied', review_reason: null }]);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
     });
 
     it('reads the body whatever the Content-Type says, or without one', async () => {
       await assertSuccess(await notify(signedNotify(), 'text/plain'));
       const second = newOrderId();
-      await seedOrder(db.knex, second, '88.80');
+      await seedOrder(suite.db.knex, second, '88.80');
       const body = alipay.signedQuery(notifyParams(second, '88.80', 'TRADE_SUCCESS'));
-      const response = await fetch(`${app.url}/payment/notify/`, { method: 'POST', body: new TextEncoder().encode(body) });
+      const response = await fetch(`${suite.app.url}/payment/notify/`, { method: 'POST', body: new TextEncoder().encode(body) });
       assert.equal(await response.text(), 'success');
-      assert.equal(await orderStatus(db.knex, second), OrderStatus.UNCOMMENT);
+      assert.equal(await orderStatus(suite.db.knex, second), OrderStatus.UNCOMMENT);
     });
 
     it('replies success to a duplicate notify and writes nothing more', async () => {
       const body = signedNotify();
       for (let i = 0; i < 3; i++) await assertSuccess(await notify(body));
-      assert.equal((await paymentRows(db.knex, orderId)).length, 1);
+      assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
     });
 
     for (const status of ['WAIT_BUYER_PAY', 'TRADE_CLOSED']) {
       it(`replies success to ${status} and changes nothing`, async () => {
         await assertSuccess(await notify(signedNotify(status)));
-        assert.deepEqual(await paymentRows(db.knex, orderId), []);
-        assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNPAID);
+        assert.deepEqual(await paymentRows(suite.db.knex, orderId), []);
+        assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNPAID);
       });
     }
 
@@ -71,19 +62,19 @@ for (const harness of databaseHarnesses) {
       await assertSuccess(await notify(signedNotify('TRADE_SUCCESS', { refund_fee: '8.80', gmt_refund: '2026-11-27 10:00:00.000', out_biz_no: 'R1' })));
       await assertSuccess(await notify(signedNotify('TRADE_FINISHED')));
       await assertSuccess(await notify(signedNotify('TRADE_CLOSED', { refund_fee: '88.80', gmt_refund: '2026-11-28 10:00:00.000' })));
-      assert.equal((await paymentRows(db.knex, orderId)).length, 1);
-      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNCOMMENT);
+      assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
     });
 
     it('replies success to a refund notify for a trade it never saw, recording nothing', async () => {
       await assertSuccess(await notify(signedNotify('TRADE_SUCCESS', { refund_fee: '8.80', gmt_refund: '2026-11-27 10:00:00' })));
-      assert.deepEqual(await paymentRows(db.knex, orderId), []);
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), []);
     });
 
     it('records an authentic notify it cannot apply for review, and replies success so that Alipay stops', async () => {
-      await db.knex('tb_order_info').where({ order_id: orderId }).update({ status: OrderStatus.CANCELED });
+      await suite.db.knex('tb_order_info').where({ order_id: orderId }).update({ status: OrderStatus.CANCELED });
       await assertSuccess(await notify(signedNotify()));
-      const [row] = await paymentRows(db.knex, orderId);
+      const [row] = await paymentRows(suite.db.knex, orderId);
       assert.equal(row?.review_reason, 'ORDER_CANCELED');
     });
 
@@ -103,8 +94,8 @@ for (const harness of databaseHarnesses) {
         const response = await notify(body());
         assert.equal(response.status, status);
         assert.equal(response.body, 'failure');
-        assert.deepEqual(await paymentRows(db.knex, orderId), []);
-        assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNPAID);
+        assert.deepEqual(await paymentRows(suite.db.knex, orderId), []);
+        assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNPAID);
       });
     }
 
@@ -115,12 +106,12 @@ for (const harness of databaseHarnesses) {
     });
 
     it('verifies legacy RSA (SHA1) notifies when configured for them', async () => {
-      const rsaApp = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem, signType: 'RSA' });
+      const rsaApp = await startTestApp({ knex: suite.db.knex, alipayPublicKeyPem: alipay.publicKeyPem, signType: 'RSA' });
       try {
         const sha1 = alipay.signedQuery(notifyParams(orderId, '88.80', 'TRADE_SUCCESS'), { algorithm: 'RSA' });
         assert.equal((await notify(sha1)).body, 'failure', 'an RSA2 server refuses SHA1');
         assert.equal((await rsaApp.post('/payment/notify/', sha1)).body, 'success');
-        assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNCOMMENT);
+        assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
       } finally {
         await rsaApp.close();
       }
@@ -129,12 +120,12 @@ for (const harness of databaseHarnesses) {
     for (const first of ['return', 'notify'] as const) {
       it(`keeps one payment when the ${first} arrives first and the other follows`, async () => {
         const tradeNo = `BOTH${orderId}`;
-        const viaReturn = () => app.get(`/payment/status/?${alipay.signedQuery(returnParams(orderId, '88.80', tradeNo))}`);
+        const viaReturn = () => suite.app.get(`/payment/status/?${alipay.signedQuery(returnParams(orderId, '88.80', tradeNo))}`);
         const viaNotify = () => notify(alipay.signedQuery(notifyParams(orderId, '88.80', 'TRADE_SUCCESS', tradeNo)));
         const [a, b] = first === 'return' ? [viaReturn, viaNotify] : [viaNotify, viaReturn];
         await a();
         await b();
-        const rows = await paymentRows(db.knex, orderId);
+        const rows = await paymentRows(suite.db.knex, orderId);
         assert.equal(rows.length, 1);
         assert.equal(rows[0]!.source, first);
       });
@@ -144,11 +135,11 @@ for (const harness of databaseHarnesses) {
       const tradeNo = `RACE${orderId}`;
       const returnQuery = alipay.signedQuery(returnParams(orderId, '88.80', tradeNo));
       const notifyBody = alipay.signedQuery(notifyParams(orderId, '88.80', 'TRADE_SUCCESS', tradeNo));
-      const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? app.get(`/payment/status/?${returnQuery}`) : notify(notifyBody))));
+      const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? suite.app.get(`/payment/status/?${returnQuery}`) : notify(notifyBody))));
       assert.deepEqual(responses.map((r) => r.status), Array(30).fill(200));
       assert.equal(responses.filter((r) => r.body === 'success').length, 15);
-      assert.equal((await paymentRows(db.knex, orderId)).length, 1);
-      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNCOMMENT);
+      assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
     });
   });
 }

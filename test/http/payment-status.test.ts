@@ -1,37 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
-import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
-import { orderStatus, paymentRows, seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { databaseHarnesses } from '../support/databases.ts';
+import { appForSuite, orderStatus, paymentRows, seedOrder } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 const stranger = createTestAlipay();
 
 for (const harness of databaseHarnesses) {
   describe(`GET /payment/status/ on ${harness.name}`, () => {
-    let db: TestDatabase;
-    let app: RunningApp;
+    const suite = appForSuite(harness, { alipayPublicKeyPem: alipay.publicKeyPem });
     let orderId: string;
-    const ret = (query: string) => app.get(`/payment/status/?${query}`);
+    const ret = (query: string) => suite.app.get(`/payment/status/?${query}`);
     const validQuery = (extra: Record<string, string> = {}) => alipay.signedQuery({ ...returnParams(orderId, '3798.00'), ...extra });
 
-    before(async () => {
-      db = await harness.open();
-      app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem });
-    });
-    after(async () => {
-      await app.close();
-      await db.close();
-    });
     beforeEach(async () => {
       orderId = newOrderId();
-      await seedOrder(db.knex, orderId, '3798.00');
+      await seedOrder(suite.db.knex, orderId, '3798.00');
     });
 
     async function assertNothingWritten(): Promise<void> {
-      assert.deepEqual(await paymentRows(db.knex, orderId), []);
-      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNPAID);
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), []);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNPAID);
     }
 
     it('confirms a valid return: 200 pay_success, one payment, order UNCOMMENT', async () => {
@@ -44,8 +35,8 @@ for (const harness of databaseHarnesses) {
       assert.match(response.body, /我的订单/);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
-      assert.deepEqual(await paymentRows(db.knex, orderId), [{ trade_id: tradeNo, amount: '3798.00', source: 'return', state: 'applied', review_reason: null }]);
-      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNCOMMENT);
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), [{ trade_id: tradeNo, amount: '3798.00', source: 'return', state: 'applied', review_reason: null }]);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
     });
 
     it('shows the same success page on refresh and writes nothing more', async () => {
@@ -54,22 +45,22 @@ for (const harness of databaseHarnesses) {
       const second = await ret(query);
       assert.equal(second.status, 200);
       assert.equal(second.body, first.body);
-      assert.equal((await paymentRows(db.knex, orderId)).length, 1);
+      assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
     });
 
     it('confirms 30 concurrent identical returns once, with 30 success pages', async () => {
       const query = validQuery();
       const responses = await Promise.all(Array.from({ length: 30 }, () => ret(query)));
       assert.deepEqual(responses.map((r) => r.status), Array(30).fill(200));
-      assert.equal((await paymentRows(db.knex, orderId)).length, 1);
-      assert.equal(await orderStatus(db.knex, orderId), OrderStatus.UNCOMMENT);
+      assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
     });
 
     it('applies one of 10 different trades racing for one order and flags the other 9 as already paid', async () => {
       const queries = Array.from({ length: 10 }, (_, i) => alipay.signedQuery(returnParams(orderId, '3798.00', `RACE${orderId}${i}`)));
       const responses = await Promise.all(queries.map(ret));
       assert.deepEqual(responses.map((r) => r.status).sort(), [200, ...Array(9).fill(409)]);
-      const rows = await paymentRows(db.knex, orderId);
+      const rows = await paymentRows(suite.db.knex, orderId);
       assert.equal(rows.filter((row) => row.state === 'applied').length, 1);
       assert.equal(rows.filter((row) => row.review_reason === 'ALREADY_PAID').length, 9);
     });
@@ -119,7 +110,7 @@ for (const harness of databaseHarnesses) {
       const response = await ret(alipay.signedQuery(returnParams(unknown, '3798.00')));
       assert.equal(response.status, 404);
       assert.match(response.body, /订单不存在/);
-      assert.deepEqual(await paymentRows(db.knex, unknown), []);
+      assert.deepEqual(await paymentRows(suite.db.knex, unknown), []);
     });
 
     for (const [name, status, amount, reason, label] of [
@@ -128,7 +119,7 @@ for (const harness of databaseHarnesses) {
       ['an order already paid by another trade', OrderStatus.UNSEND, '3798.00', 'ALREADY_PAID', '订单已由其他交易支付'],
     ] as const) {
       it(`answers 409 for ${name}, records the payment for review and leaves the order`, async () => {
-        await db.knex('tb_order_info').where({ order_id: orderId }).update({ status });
+        await suite.db.knex('tb_order_info').where({ order_id: orderId }).update({ status });
         const query = alipay.signedQuery(returnParams(orderId, amount));
         for (const attempt of [1, 2]) {
           const response = await ret(query);
@@ -137,26 +128,26 @@ for (const harness of databaseHarnesses) {
           assert.match(response.body, /客服热线/);
           assert.match(response.body, new RegExp(label));
         }
-        const rows = await paymentRows(db.knex, orderId);
+        const rows = await paymentRows(suite.db.knex, orderId);
         assert.equal(rows.length, 1);
         assert.equal(rows[0]!.state, 'needs_review');
         assert.equal(rows[0]!.review_reason, reason);
-        assert.equal(await orderStatus(db.knex, orderId), status);
+        assert.equal(await orderStatus(suite.db.knex, orderId), status);
       });
     }
 
     it('answers /healthz with 200 while the database is up', async () => {
-      const response = await app.get('/healthz');
+      const response = await suite.app.get('/healthz');
       assert.equal(response.status, 200);
       assert.deepEqual(JSON.parse(response.body), { status: 'ok', database: 'up' });
     });
 
     it('answers an unknown path with the 404 page and a wrong method with 405', async () => {
-      const missing = await app.get('/nope');
+      const missing = await suite.app.get('/nope');
       assert.equal(missing.status, 404);
       assert.match(missing.body, /页面不存在/);
       assert.doesNotMatch(missing.body, /客服热线/);
-      const post = await fetch(`${app.url}/payment/status/`, { method: 'POST' });
+      const post = await fetch(`${suite.app.url}/payment/status/`, { method: 'POST' });
       assert.equal(post.status, 405);
     });
   });

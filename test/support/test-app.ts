@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import type { Knex } from 'knex';
 import forge from 'node-forge';
 import pino from 'pino';
@@ -9,6 +10,7 @@ import { buildApp } from '../../src/container.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { APP_ID, SELLER_ID } from './alipay-signer.ts';
+import type { TestDatabase } from './databases.ts';
 import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 
 export const TEST_GATEWAY = 'https://openapi.alipay.com/gateway.do';
@@ -60,6 +62,23 @@ export async function startTestApp(options: {
       server.closeAllConnections?.();
     }),
   };
+}
+
+/** Opens a database and starts the app before a suite's tests, and closes both after them. */
+export function appForSuite(
+  harness: { open(): Promise<{ knex: Knex; close(): Promise<void> }> },
+  options: Omit<Parameters<typeof startTestApp>[0], 'knex'>,
+): { readonly db: TestDatabase; readonly app: RunningApp } {
+  const suite = {} as { db: TestDatabase; app: RunningApp };
+  before(async () => {
+    suite.db = (await harness.open()) as TestDatabase;
+    suite.app = await startTestApp({ ...options, knex: suite.db.knex });
+  });
+  after(async () => {
+    await suite.app?.close();
+    await suite.db?.close();
+  });
+  return suite;
 }
 
 /** Inserts an order with Meiduo's own columns only, as Meiduo's order view would. */
