@@ -15,11 +15,3 @@ export type PayMethod = (typeof PayMethod)[keyof typeof PayMethod];
 
 /** Where a confirmed payment leaves an order: the seed's UNCOMMENT, or UNSEND for shops that ship after paying. */
 export type StatusAfterPayment = typeof OrderStatus.UNCOMMENT | typeof OrderStatus.UNSEND;
-
-export function isOrderStatus(value: number): value is OrderStatus {
-  return Object.values(OrderStatus).includes(value as OrderStatus);
-}
-
-export function isPayMethod(value: number): value is PayMethod {
-  return Object.values(PayMethod).includes(value as PayMethod);
-}

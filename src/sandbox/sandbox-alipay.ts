@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { PayloadTooLarge } from '../interfaces/http/http-errors.ts';
+import { readRawBody } from '../interfaces/http/raw-body.ts';
 import { loadPrivateKey, loadPublicKey, newTradeNo, signCallback, verifyMerchantRequest, type SandboxSignType } from './alipay-signing.ts';
 import { NotifySender } from './notify-sender.ts';
 
@@ -61,7 +61,7 @@ export class SandboxAlipay {
   };
 
   private pay = async (ctx: Context): Promise<void> => {
-    const form = new URLSearchParams(await readSmallBody(ctx));
+    const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 64 * 1024)));
     const request = this.readRequest(form.get('request') ?? '');
     if (typeof request === 'string') return this.refuse(ctx, request);
     if (form.get('action') !== 'pay') {
@@ -109,14 +109,4 @@ export class SandboxAlipay {
 
 function beijing(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-async function readSmallBody(ctx: Context): Promise<string> {
-  const decoder = new TextDecoder();
-  let body = '';
-  for await (const chunk of ctx.req as AsyncIterable<Uint8Array>) {
-    body += decoder.decode(chunk, { stream: true });
-    if (body.length > 64 * 1024) throw new PayloadTooLarge(64 * 1024);
-  }
-  return body + decoder.decode();
 }

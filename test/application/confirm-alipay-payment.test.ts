@@ -92,6 +92,15 @@ describe('ConfirmAlipayPayment', () => {
     assert.equal(result.outcome, 'recorded');
   });
 
+  it('verifies a message that claims no sign_type with the pinned algorithm', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    const withoutSignType = alipay.signedQuery(returnParams(order.id, '3798.00')).replace('&sign_type=RSA2', '');
+    assert.equal((await useCase().execute(command(withoutSignType))).outcome, 'recorded');
+    const sha1WithoutSignType = alipay.signedQuery(returnParams(anUnpaidOrder().id, '3798.00'), { algorithm: 'RSA' }).replace('&sign_type=RSA', '');
+    await assert.rejects(useCase().execute(command(sha1WithoutSignType)), InvalidSignature);
+  });
+
   it('rejects an authentic message for another app or seller', async () => {
     const order = anUnpaidOrder();
     await orders.add(order);

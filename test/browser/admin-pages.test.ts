@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -8,6 +7,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { freshEnv } from '../support/fresh-env.ts';
 import { seedOrder } from '../support/test-app.ts';
 
 const PASSWORD = 'browser-test-secret';
@@ -19,11 +19,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meiduo-admin-'));
-    server = await startServer(loadConfig({
-      PORT: '0', DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'silent', ADMIN_PASSWORD: PASSWORD,
-      ALIPAY_PUBLIC_KEY_FILE: join(dir, 'keys', 'alipay_public_key.pem'), APP_PRIVATE_KEY_FILE: join(dir, 'keys', 'app_private_key.pem'),
-    }), pino({ level: 'silent' }));
+    server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: PASSWORD })), pino({ level: 'silent' }));
     const knex = server.database.knex;
     for (let i = 1; i <= 7; i++) {
       const orderId = `2026112610000000000000${i}`;

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -9,6 +7,7 @@ import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { freshEnv } from '../support/fresh-env.ts';
 import { orderStatus, paymentRows } from '../support/test-app.ts';
 
 interface Delivery { tradeNo: string; delivered: boolean; attempts: number }
@@ -21,12 +20,7 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
 
   before(async () => {
     // A fresh machine: no database, no keys.
-    const dir = mkdtempSync(join(tmpdir(), 'meiduo-e2e-'));
-    const config = loadConfig({
-      PORT: '0', DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'silent',
-      ALIPAY_PUBLIC_KEY_FILE: join(dir, 'keys', 'alipay_public_key.pem'), APP_PRIVATE_KEY_FILE: join(dir, 'keys', 'app_private_key.pem'),
-    });
-    server = await startServer(config, pino({ level: 'silent' }));
+    server = await startServer(loadConfig(freshEnv()), pino({ level: 'silent' }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
   });

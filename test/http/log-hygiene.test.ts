@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
@@ -9,17 +7,15 @@ import { loadConfig } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
 import { startServer } from '../../src/server.ts';
 import { APP_ID, createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
+import { freshEnv } from '../support/fresh-env.ts';
 
 describe('logs', () => {
   it('never hold a signature or key material, however requests fail', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'trace' }, new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
-    const dir = mkdtempSync(join(tmpdir(), 'meiduo-logs-'));
     const alipay = createTestAlipay();
-    const server = await startServer(loadConfig({
-      PORT: '0', DATA_DIR: join(dir, 'pglite'), ALIPAY_APP_ID: APP_ID, ALIPAY_PUBLIC_KEY: alipay.publicKeyPem,
-      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', APP_PRIVATE_KEY_FILE: join(dir, 'keys', 'app_private_key.pem'),
-    }), logger);
+    const env = freshEnv({ ALIPAY_APP_ID: APP_ID, ALIPAY_PUBLIC_KEY: alipay.publicKeyPem, ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do' });
+    const server = await startServer(loadConfig(env), logger);
     const signs: string[] = [];
     const send = async (query: string, notify = false) => {
       signs.push(new URLSearchParams(query).get('sign') ?? '');
@@ -39,7 +35,7 @@ describe('logs', () => {
     assert.ok(lines.length > 8, 'requests were logged');
     for (const sign of signs.filter((s) => s.length > 20)) assert.ok(!log.includes(sign.slice(0, 24)), 'a signature reached the log');
     assert.doesNotMatch(log, /PRIVATE KEY|PUBLIC KEY|MII[A-Za-z0-9+/]{20}/);
-    assert.ok(!log.includes(readFileSync(join(dir, 'keys', 'app_private_key.pem'), 'utf8').split('\n')[1]!.slice(0, 24)));
+    assert.ok(!log.includes(readFileSync(env.APP_PRIVATE_KEY_FILE!, 'utf8').split('\n')[1]!.slice(0, 24)));
   });
 
   it('redact a sign or private key even when one is logged by mistake', () => {

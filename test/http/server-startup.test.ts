@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
 import { startServer } from '../../src/server.ts';
-
-function freshEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'meiduo-start-'));
-  return {
-    PORT: '0', DATA_DIR: join(dir, 'pglite'),
-    ALIPAY_PUBLIC_KEY_FILE: join(dir, 'keys', 'alipay_public_key.pem'), APP_PRIVATE_KEY_FILE: join(dir, 'keys', 'app_private_key.pem'),
-    ...extra,
-  };
-}
+import { freshEnv } from '../support/fresh-env.ts';
 
 function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
   const lines: string[] = [];

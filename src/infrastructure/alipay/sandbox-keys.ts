@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { writeRsaKeyPair, type KeyPairFiles } from './key-pair-files.ts';
 
 /** The private half of the local sandbox's "Alipay" key; a real deployment can never hold Alipay's. */
-export const SANDBOX_PRIVATE_KEY_NAME = 'alipay_private_key.pem';
+const SANDBOX_PRIVATE_KEY_NAME = 'alipay_private_key.pem';
 
 export function sandboxPrivateKeyBeside(publicKeyFile: string): string {
   return join(dirname(publicKeyFile), SANDBOX_PRIVATE_KEY_NAME);

@@ -32,7 +32,7 @@ export async function keysetPage<Row>(query: Knex.QueryBuilder, keyset: Keyset<R
     : { rows, previous: cursor ? encode(first) : null, next: more ? encode(last) : null };
 }
 
-export function encodeCursor(values: readonly string[]): string {
+function encodeCursor(values: readonly string[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
