@@ -18,6 +18,8 @@ import { postgresForBench, progress } from './bench-support.ts';
 const { values: args } = parseArgs({ options: {
   duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' },
   workers: { type: 'string', default: '2' }, pool: { type: 'string', default: '10' }, 'node-options': { type: 'string', default: '' }, verifier: { type: 'string', default: 'native' }, returns: { type: 'string', default: '30000' },
+  // A folder for V8 CPU profiles of the service (Node refuses --cpu-prof in NODE_OPTIONS); use with --workers 1.
+  profile: { type: 'string' },
 } });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
@@ -73,7 +75,8 @@ try {
   progress(`starting the service: ${args.workers} worker(s), SIGNATURE_VERIFIER=${args.verifier}`);
   const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
   writeFileSync(join(dir, 'app_private_key.pem'), appKey);
-  service = spawn(process.execPath, ['dist/main.js'], {
+  const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  service = spawn(process.execPath, [...profiling, 'dist/main.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env, NODE_OPTIONS: args['node-options'], NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: withSchema(postgres.url),

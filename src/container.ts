@@ -35,6 +35,10 @@ import { KnexRejectionLog, type RejectionRetention } from './infrastructure/pers
 import { KnexUnitOfWork } from './infrastructure/persistence/knex-unit-of-work.ts';
 import { ObjectionOrderRepository } from './infrastructure/persistence/objection-order-repository.ts';
 import { ObjectionPaymentRepository } from './infrastructure/persistence/objection-payment-repository.ts';
+import { pooledSql } from './infrastructure/persistence/sql.ts';
+import { SqlOrderRepository } from './infrastructure/persistence/sql-order-repository.ts';
+import { SqlPaymentRepository } from './infrastructure/persistence/sql-payment-repository.ts';
+import { SqlUnitOfWork } from './infrastructure/persistence/sql-unit-of-work.ts';
 import { SystemClock } from './infrastructure/system-clock.ts';
 import { INFRA } from './infrastructure/tokens.ts';
 import { AdminController } from './interfaces/http/admin-controller.ts';
@@ -53,6 +57,8 @@ export interface Wiring {
   readonly signType: SignType;
   /** Defaults to native: see README, Performance. */
   readonly signatureVerifier?: 'native' | 'forge';
+  /** Defaults to sql: see README, Performance. */
+  readonly repositories?: 'sql' | 'objection';
   readonly settings: PaymentSettings;
   readonly appPrivateKey: forge.pki.rsa.PrivateKey;
   readonly pagePay: PagePaySettings;
@@ -82,9 +88,11 @@ export function buildContainer(wiring: Wiring): Container {
   const verifier = wiring.signatureVerifier === 'forge' ? ForgeSignatureVerifier : NativeSignatureVerifier;
   c.bind<SignatureVerifier>(TOKENS.SignatureVerifier).to(verifier).inSingletonScope();
   c.bind<AlipayCallbackParser>(TOKENS.AlipayCallbackParser).to(FormCallbackParser).inSingletonScope();
-  c.bind<OrderRepository>(TOKENS.OrderRepository).to(ObjectionOrderRepository).inSingletonScope();
-  c.bind<PaymentRepository>(TOKENS.PaymentRepository).to(ObjectionPaymentRepository).inSingletonScope();
-  c.bind<UnitOfWork>(TOKENS.UnitOfWork).to(KnexUnitOfWork).inSingletonScope();
+  const objection = wiring.repositories === 'objection';
+  c.bind(INFRA.Sql).toConstantValue(pooledSql(wiring.knex));
+  c.bind<OrderRepository>(TOKENS.OrderRepository).to(objection ? ObjectionOrderRepository : SqlOrderRepository).inSingletonScope();
+  c.bind<PaymentRepository>(TOKENS.PaymentRepository).to(objection ? ObjectionPaymentRepository : SqlPaymentRepository).inSingletonScope();
+  c.bind<UnitOfWork>(TOKENS.UnitOfWork).to(objection ? KnexUnitOfWork : SqlUnitOfWork).inSingletonScope();
   c.bind<DatabaseHealth>(TOKENS.DatabaseHealth).to(KnexDatabaseHealth).inSingletonScope();
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();

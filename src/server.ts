@@ -92,6 +92,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     alipayPublicKey: alipayKey.publicKey,
     signType: config.alipay.signType,
     signatureVerifier: config.signatureVerifier,
+    repositories: config.repositories,
     settings: { appId: config.alipay.appId, sellerId: config.alipay.sellerId, statusAfterPayment: config.statusAfterPayment },
     appPrivateKey: appKey.privateKey,
     pagePay: {

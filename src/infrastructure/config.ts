@@ -25,6 +25,8 @@ export interface Config {
   readonly webConcurrency: number;
   /** Which SignatureVerifier adapter checks Alipay's signatures. */
   readonly signatureVerifier: 'native' | 'forge';
+  /** Which adapters hold orders and payments: prepared SQL on the driver, or Objection models. */
+  readonly repositories: 'sql' | 'objection';
   readonly alipay: {
     readonly appId: string;
     readonly sellerId: string | null;
@@ -90,6 +92,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: oneOf('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', LOG_LEVELS),
     webConcurrency: webConcurrency(read('WEB_CONCURRENCY'), production, databaseUrl !== null),
     signatureVerifier: oneOf('SIGNATURE_VERIFIER', read('SIGNATURE_VERIFIER') ?? 'native', ['native', 'forge'] as const),
+    repositories: oneOf('REPOSITORIES', read('REPOSITORIES') ?? 'sql', ['sql', 'objection'] as const),
     alipay: {
       appId: token('ALIPAY_APP_ID', appId),
       sellerId: read('ALIPAY_SELLER_ID') === undefined ? null : token('ALIPAY_SELLER_ID', read('ALIPAY_SELLER_ID')!),

@@ -1,6 +1,8 @@
 // Tokens for values that only adapters need.
 export const INFRA = {
   Knex: Symbol('Knex'),
+  /** Prepared statements on the pool's connections, outside any transaction. */
+  Sql: Symbol('Sql'),
   AlipayPublicKey: Symbol('AlipayPublicKey'),
   SignType: Symbol('SignType'),
   AppPrivateKey: Symbol('AppPrivateKey'),

@@ -32,6 +32,6 @@ export class DemoShop {
   private home = async (ctx: Context): Promise<void> => {
     const orders = await this.orders.listAwaitingAlipayPayment(20);
     ctx.set('Cache-Control', 'no-store');
-    await ctx.render('sandbox/shop', { orders: orders.map((order) => ({ id: order.id, amount: order.total.toString() })) });
+    await ctx.render('sandbox/shop.pug', { orders: orders.map((order) => ({ id: order.id, amount: order.total.toString() })) });
   };
 }

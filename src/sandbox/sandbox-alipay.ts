@@ -57,7 +57,7 @@ export class SandboxAlipay {
   private cashier = async (ctx: Context): Promise<void> => {
     const request = this.readRequest(ctx.querystring);
     if (typeof request === 'string') return this.refuse(ctx, request);
-    await ctx.render('sandbox/cashier', { request, query: ctx.querystring });
+    await ctx.render('sandbox/cashier.pug', { request, query: ctx.querystring });
   };
 
   private pay = async (ctx: Context): Promise<void> => {
@@ -65,7 +65,7 @@ export class SandboxAlipay {
     const request = this.readRequest(form.get('request') ?? '');
     if (typeof request === 'string') return this.refuse(ctx, request);
     if (form.get('action') !== 'pay') {
-      await ctx.render('sandbox/message', { title: '交易已取消', message: `订单 ${request.orderId} 未付款。`, backUrl: new URL('/', request.params.return_url).href });
+      await ctx.render('sandbox/message.pug', { title: '交易已取消', message: `订单 ${request.orderId} 未付款。`, backUrl: new URL('/', request.params.return_url).href });
       return;
     }
     const now = beijing(new Date());
@@ -103,7 +103,7 @@ export class SandboxAlipay {
 
   private async refuse(ctx: Context, reason: string): Promise<void> {
     ctx.status = 400;
-    await ctx.render('sandbox/message', { title: '支付宝沙箱：请求被拒绝', message: reason, backUrl: '/' });
+    await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：请求被拒绝', message: reason, backUrl: '/' });
   }
 }
 

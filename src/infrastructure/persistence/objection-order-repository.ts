@@ -1,9 +1,9 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import type { OrderRepository } from '../../application/ports/order-repository.ts';
-import { Money } from '../../domain/money.ts';
-import { Order } from '../../domain/order.ts';
+import type { Order } from '../../domain/order.ts';
 import { OrderStatus, PayMethod } from '../../domain/order-status.ts';
+import { toOrder } from './records.ts';
 import { OrderRow } from './rows.ts';
 import { guarded } from './store-errors.ts';
 import { INFRA } from '../tokens.ts';
@@ -49,15 +49,4 @@ export class ObjectionOrderRepository implements OrderRepository {
       await OrderRow.query(this.knex).findById(s.id).patch({ status: s.status, update_time: s.updatedAt });
     });
   }
-}
-
-function toOrder(row: OrderRow | undefined): Order | null {
-  if (!row) return null;
-  return Order.rehydrate({
-    id: row.order_id,
-    total: Money.parse(row.total_amount),
-    payMethod: row.pay_method as PayMethod,
-    status: row.status as OrderStatus,
-    updatedAt: row.update_time,
-  });
 }

@@ -24,7 +24,7 @@ export class AdminController {
   payments = async (ctx: Context): Promise<void> => {
     const { form, filter, page: request } = readFilter(ctx.query);
     const { page, needingReview } = await this.listPayments.execute(filter, request);
-    await ctx.render('admin/payments', {
+    await ctx.render('admin/payments.pug', {
       form,
       rows: page.rows.map(paymentRow),
       needingReview,
@@ -50,7 +50,7 @@ export class AdminController {
   rejections = async (ctx: Context): Promise<void> => {
     const { form, page: request } = readFilter({ q: ctx.query.q, limit: ctx.query.limit, after: ctx.query.after, before: ctx.query.before });
     const page = await this.listRejections.execute({ q: form.q || undefined }, request);
-    await ctx.render('admin/rejections', {
+    await ctx.render('admin/rejections.pug', {
       form,
       rows: page.rows.map(rejectionRow),
       previousLink: page.previous && pageLink('/admin/rejections', form, { before: page.previous }),

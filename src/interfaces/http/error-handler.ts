@@ -48,7 +48,7 @@ async function reply(ctx: Context, page: ErrorPage, error?: unknown, code?: Know
     return;
   }
   try {
-    await ctx.render('error', { page, details: detailsOf(error) });
+    await ctx.render('error.pug', { page, details: detailsOf(error) });
   } catch (renderError) {
     ctx.state.log?.error({ err: renderError }, 'error page failed to render');
     ctx.type = 'text/plain';

@@ -26,7 +26,7 @@ export class PaymentController {
     const result = await this.receiveCallback.execute({ raw, source: 'return', remoteAddress: ctx.ip });
     ctx.state.payment.outcome = result.outcome;
     ctx.set('Cache-Control', 'no-store');
-    await ctx.render('pay_success', { tradeId: result.tradeNo });
+    await ctx.render('pay_success.pug', { tradeId: result.tradeNo });
   };
 
   /** POST /payment/notify/: Alipay's servers; they retry until the body is exactly `success`. */
