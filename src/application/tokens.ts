@@ -4,7 +4,6 @@ export const TOKENS = {
   AlipayCallbackParser: Symbol('AlipayCallbackParser'),
   OrderRepository: Symbol('OrderRepository'),
   PaymentRepository: Symbol('PaymentRepository'),
-  UnitOfWork: Symbol('UnitOfWork'),
   Clock: Symbol('Clock'),
   DatabaseHealth: Symbol('DatabaseHealth'),
   PaymentSettings: Symbol('PaymentSettings'),

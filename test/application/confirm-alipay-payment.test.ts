@@ -14,7 +14,6 @@ import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { InMemoryUnitOfWork } from '../../src/infrastructure/in-memory/in-memory-unit-of-work.ts';
 import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
@@ -31,7 +30,7 @@ describe('ConfirmAlipayPayment', () => {
   function useCase(settings: Partial<PaymentSettings> = {}, signType: 'RSA2' | 'RSA' = 'RSA2') {
     const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), signType);
     const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings };
-    return new ConfirmAlipayPayment(verifier, all, clock, new RecordAlipayPayment(payments, new InMemoryUnitOfWork(store), all));
+    return new ConfirmAlipayPayment(verifier, all, clock, new RecordAlipayPayment(orders, payments, all));
   }
   const command = (query: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
   const notify = (body: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });

@@ -14,7 +14,6 @@ import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-m
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { InMemoryUnitOfWork } from '../../src/infrastructure/in-memory/in-memory-unit-of-work.ts';
 import { APP_ID, createTestAlipay, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
@@ -33,7 +32,7 @@ describe('ReceiveAlipayCallback', () => {
     rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 });
     const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
-    const record = new RecordAlipayPayment(new InMemoryPaymentRepository(store), new InMemoryUnitOfWork(store), settings);
+    const record = new RecordAlipayPayment(new InMemoryOrderRepository(store), new InMemoryPaymentRepository(store), settings);
     const confirm = new ConfirmAlipayPayment(verifier, settings, { now: () => T0 }, record);
     receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, { now: () => new Date() });
   });

@@ -1,7 +1,6 @@
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { InMemoryUnitOfWork } from '../../src/infrastructure/in-memory/in-memory-unit-of-work.ts';
 import type { PersistenceHarness } from '../support/persistence-harness.ts';
 import { describeOrderRepositoryContract } from './order-repository.contract.ts';
 import { describePaymentRepositoryContract } from './payment-repository.contract.ts';
@@ -10,11 +9,7 @@ const inMemory: PersistenceHarness = {
   name: 'in-memory',
   async create() {
     const store = new InMemoryStore();
-    return {
-      orders: new InMemoryOrderRepository(store),
-      payments: new InMemoryPaymentRepository(store),
-      unitOfWork: new InMemoryUnitOfWork(store),
-    };
+    return { orders: new InMemoryOrderRepository(store), payments: new InMemoryPaymentRepository(store) };
   },
   async close() {},
 };

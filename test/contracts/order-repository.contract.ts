@@ -33,14 +33,6 @@ export function describeOrderRepositoryContract(harness: PersistenceHarness): vo
       await assert.rejects(p.orders.add(order));
     });
 
-    it('writes a status change back on save', async () => {
-      const order = anUnpaidOrder('88.80');
-      await p.orders.add(order);
-      order.receivePayment({ tradeNo: 'T1', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
-      await p.orders.save(order);
-      assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
-    });
-
     it('is not changed by mutating an aggregate after it was added', async () => {
       const order = anUnpaidOrder('88.80');
       await p.orders.add(order);
@@ -57,14 +49,6 @@ export function describeOrderRepositoryContract(harness: PersistenceHarness): vo
       for (const order of [older, cash, paid, newer]) await p.orders.add(order);
       assert.deepEqual((await p.orders.listAwaitingAlipayPayment(10)).map((o) => o.id), [newer.id, older.id]);
       assert.deepEqual((await p.orders.listAwaitingAlipayPayment(1)).map((o) => o.id), [newer.id]);
-    });
-
-    it('reads an order under lock inside a unit of work', async () => {
-      const order = anUnpaidOrder();
-      await p.orders.add(order);
-      const locked = await p.unitOfWork.run(({ orders }) => orders.lockById(order.id));
-      assert.deepEqual(locked?.toSnapshot(), order.toSnapshot());
-      assert.equal(await p.unitOfWork.run(({ orders }) => orders.lockById('20990101000000000000000')), null);
     });
   });
 }

@@ -3,20 +3,22 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { DuplicatePayment } from '../../src/application/errors.ts';
 import { ReviewReason } from '../../src/domain/errors.ts';
 import { Money } from '../../src/domain/money.ts';
-import type { Order } from '../../src/domain/order.ts';
+import { Order } from '../../src/domain/order.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
-import type { Payment } from '../../src/domain/payment.ts';
 import { anUnpaidOrder, T0, type Persistence, type PersistenceHarness } from '../support/persistence-harness.ts';
 
 const CONCURRENT = 30;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function pay(order: Order, amount = order.total.toString(), tradeNo = `T${order.id}`): Payment {
-  return order.receivePayment({ tradeNo, amount: Money.parse(amount), source: 'notify', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+/** Decides on a fresh read of the order, as the use case does, then records. */
+async function payAndRecord(p: Persistence, orderId: string, tradeNo: string, amount?: string): Promise<boolean> {
+  const order = (await p.orders.findById(orderId))!;
+  const readStatus = order.status;
+  const payment = order.receivePayment({ tradeNo, amount: Money.parse(amount ?? order.total.toString()), source: 'notify', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+  return p.payments.record(payment, order, readStatus);
 }
 
 export function describePaymentRepositoryContract(harness: PersistenceHarness): void {
-  describe(`PaymentRepository and UnitOfWork contract: ${harness.name}`, () => {
+  describe(`PaymentRepository contract: ${harness.name}`, () => {
     let p: Persistence;
     let order: Order;
     beforeEach(async () => {
@@ -30,79 +32,80 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
       assert.equal(await p.payments.findByTradeNo('2099'), null);
     });
 
-    it('round-trips an applied payment', async () => {
-      const payment = pay(order);
-      await p.payments.add(payment);
-      assert.deepEqual((await p.payments.findByTradeNo(payment.tradeNo))?.toSnapshot(), payment.toSnapshot());
-    });
-
-    it('round-trips a payment that needs review, with its reason', async () => {
-      const payment = pay(order, '0.01');
-      assert.equal(payment.reviewReason, ReviewReason.AMOUNT_MISMATCH);
-      await p.payments.add(payment);
-      const stored = await p.payments.findByTradeNo(payment.tradeNo);
-      assert.equal(stored?.reviewReason, ReviewReason.AMOUNT_MISMATCH);
-      assert.equal(stored?.amount?.toString(), '0.01');
-    });
-
-    it('rejects a second payment with the same trade_no as DuplicatePayment', async () => {
-      await p.payments.add(pay(order));
-      await assert.rejects(p.payments.add(pay(order)), DuplicatePayment);
-    });
-
-    it('rejects a payment for an order it does not hold', async () => {
-      await assert.rejects(p.payments.add(pay(anUnpaidOrder())));
-    });
-
-    it('commits the payment and the order change together', async () => {
-      const result = await p.unitOfWork.run(async ({ orders, payments }) => {
-        const locked = (await orders.lockById(order.id))!;
-        await payments.add(pay(locked));
-        await orders.save(locked);
-        return 'done';
-      });
-      assert.equal(result, 'done');
-      assert.ok(await p.payments.findByTradeNo(`T${order.id}`));
+    it('records an applied payment and moves its order in the same write', async () => {
+      assert.equal(await payAndRecord(p, order.id, 'T1'), true);
+      const stored = await p.payments.findByTradeNo('T1');
+      assert.deepEqual(stored?.toSnapshot(), { orderId: order.id, tradeNo: 'T1', amount: Money.parse('88.80'), source: 'notify', receivedAt: T0, reviewReason: null });
       assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     });
 
-    it('rolls back every write of a unit that throws', async () => {
-      await assert.rejects(
-        p.unitOfWork.run(async ({ orders, payments }) => {
-          const locked = (await orders.lockById(order.id))!;
-          await payments.add(pay(locked));
-          await orders.save(locked);
-          throw new Error('boom');
-        }),
-        /boom/,
-      );
-      assert.equal(await p.payments.findByTradeNo(`T${order.id}`), null);
+    it('records a payment that needs review, with its reason, and leaves the order as it was', async () => {
+      assert.equal(await payAndRecord(p, order.id, 'T1', '0.01'), true);
+      const stored = await p.payments.findByTradeNo('T1');
+      assert.equal(stored?.reviewReason, ReviewReason.AMOUNT_MISMATCH);
+      assert.equal(stored?.amount?.toString(), '0.01');
       assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNPAID);
     });
 
-    it(`serialises ${CONCURRENT} units that lock one order: one payment, none fails`, async () => {
-      const confirmOnce = () =>
-        p.unitOfWork.run(async ({ orders, payments }) => {
-          const locked = (await orders.lockById(order.id))!;
-          await pause(20); // widen the window in which a missing lock would let two units both see no payment
-          if (await payments.findByTradeNo(`T${order.id}`)) return 'duplicate';
-          await payments.add(pay(locked));
-          await orders.save(locked);
-          return 'recorded';
-        });
-      const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, confirmOnce));
-      assert.deepEqual(outcomes.filter((o) => o === 'recorded').length, 1);
+    it('writes nothing and says so when the order moved on after it was read', async () => {
+      const stale = (await p.orders.findById(order.id))!;
+      const payment = stale.receivePayment({ tradeNo: 'T-late', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+      assert.equal(await payAndRecord(p, order.id, 'T-first'), true);
+      assert.equal(await p.payments.record(payment, stale, OrderStatus.UNPAID), false);
+      assert.equal(await p.payments.findByTradeNo('T-late'), null);
+      assert.equal((await p.payments.findByTradeNo('T-first'))?.orderId, order.id);
+    });
+
+    it('writes nothing for a payment whose review decision went stale either', async () => {
+      const stale = (await p.orders.findById(order.id))!;
+      const payment = stale.receivePayment({ tradeNo: 'T-odd', amount: Money.parse('0.01'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+      assert.equal(await payAndRecord(p, order.id, 'T-first'), true);
+      assert.equal(await p.payments.record(payment, stale, OrderStatus.UNPAID), false);
+      assert.equal(await p.payments.findByTradeNo('T-odd'), null);
+    });
+
+    it('writes nothing for an order it does not hold', async () => {
+      const elsewhere = anUnpaidOrder('88.80');
+      const payment = elsewhere.receivePayment({ tradeNo: 'T-x', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+      assert.equal(await p.payments.record(payment, elsewhere, OrderStatus.UNPAID), false);
+      assert.equal(await p.payments.findByTradeNo('T-x'), null);
+    });
+
+    it('rejects a trade_no already stored as DuplicatePayment, and leaves the other order unmoved', async () => {
+      assert.equal(await payAndRecord(p, order.id, 'T1'), true);
+      const other = anUnpaidOrder('88.80');
+      await p.orders.add(other);
+      await assert.rejects(payAndRecord(p, other.id, 'T1'), DuplicatePayment);
+      assert.equal((await p.orders.findById(other.id))?.status, OrderStatus.UNPAID);
+      assert.equal((await p.payments.findByTradeNo('T1'))?.orderId, order.id);
+    });
+
+    it(`lets one of ${CONCURRENT} different trades racing for one order move it; the rest write nothing`, async () => {
+      const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => payAndRecord(p, order.id, `T-race-${i}`)));
+      assert.equal(outcomes.filter(Boolean).length, 1);
+      const stored = await Promise.all(outcomes.map((_, i) => p.payments.findByTradeNo(`T-race-${i}`)));
+      assert.deepEqual(stored.map((payment) => payment !== null), outcomes);
       assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     });
 
-    it(`lets exactly one of ${CONCURRENT} racing inserts of one trade_no win, without a lock`, async () => {
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: CONCURRENT }, () => p.unitOfWork.run(({ payments }) => payments.add(pay(order)))),
-      );
-      assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
+    it(`stores one row when ${CONCURRENT} copies of one trade race; each other copy writes nothing`, async () => {
+      const outcomes = await Promise.allSettled(Array.from({ length: CONCURRENT }, () => payAndRecord(p, order.id, 'T-same')));
+      assert.equal(outcomes.filter((o) => o.status === 'fulfilled' && o.value).length, 1);
       for (const o of outcomes) {
         if (o.status === 'rejected') assert.ok(o.reason instanceof DuplicatePayment, String(o.reason));
       }
+      assert.equal((await p.payments.findByTradeNo('T-same'))?.orderId, order.id);
+    });
+
+    it(`stores one row when ${CONCURRENT} copies of one trade for a cancelled order race`, async () => {
+      const cancelled = Order.rehydrate({ ...anUnpaidOrder('88.80').toSnapshot(), status: OrderStatus.CANCELED });
+      await p.orders.add(cancelled);
+      const outcomes = await Promise.allSettled(Array.from({ length: CONCURRENT }, () => payAndRecord(p, cancelled.id, 'T-void')));
+      assert.equal(outcomes.filter((o) => o.status === 'fulfilled' && o.value).length, 1);
+      for (const o of outcomes) {
+        if (o.status === 'rejected') assert.ok(o.reason instanceof DuplicatePayment, String(o.reason));
+      }
+      assert.equal((await p.payments.findByTradeNo('T-void'))?.reviewReason, ReviewReason.ORDER_CANCELED);
     });
   });
 }

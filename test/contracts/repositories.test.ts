@@ -1,21 +1,19 @@
 import type { Knex } from 'knex';
-import { KnexUnitOfWork } from '../../src/infrastructure/persistence/knex-unit-of-work.ts';
 import { ObjectionOrderRepository } from '../../src/infrastructure/persistence/objection-order-repository.ts';
 import { ObjectionPaymentRepository } from '../../src/infrastructure/persistence/objection-payment-repository.ts';
 import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
 import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
-import { SqlUnitOfWork } from '../../src/infrastructure/persistence/sql-unit-of-work.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import type { Persistence, PersistenceHarness } from '../support/persistence-harness.ts';
 import { describeOrderRepositoryContract } from './order-repository.contract.ts';
 import { describePaymentRepositoryContract } from './payment-repository.contract.ts';
 
 const adapters: Record<string, (knex: Knex) => Persistence> = {
-  Objection: (knex) => ({ orders: new ObjectionOrderRepository(knex), payments: new ObjectionPaymentRepository(knex), unitOfWork: new KnexUnitOfWork(knex) }),
+  Objection: (knex) => ({ orders: new ObjectionOrderRepository(knex), payments: new ObjectionPaymentRepository(knex) }),
   'Prepared SQL': (knex) => {
     const sql = pooledSql(knex);
-    return { orders: new SqlOrderRepository(sql), payments: new SqlPaymentRepository(sql), unitOfWork: new SqlUnitOfWork(knex) };
+    return { orders: new SqlOrderRepository(sql), payments: new SqlPaymentRepository(sql) };
   },
 };
 

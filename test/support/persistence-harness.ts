@@ -1,6 +1,5 @@
 import type { OrderRepository } from '../../src/application/ports/order-repository.ts';
 import type { PaymentRepository } from '../../src/application/ports/payment-repository.ts';
-import type { UnitOfWork } from '../../src/application/ports/unit-of-work.ts';
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { PayMethod } from '../../src/domain/order-status.ts';
@@ -10,7 +9,6 @@ import { newOrderId } from './alipay-signer.ts';
 export interface Persistence {
   readonly orders: OrderRepository;
   readonly payments: PaymentRepository;
-  readonly unitOfWork: UnitOfWork;
 }
 
 export interface PersistenceHarness {

@@ -3,11 +3,10 @@ import iconv from 'iconv-lite';
 import { injectable } from 'inversify';
 import { MalformedCallback } from '../../application/errors.ts';
 import type { AlipayCallback, AlipayCallbackParser } from '../../application/ports/alipay-callback-parser.ts';
-import { decodeForm, type RawPair } from './form-decoding.ts';
+import { decodeForm, decodeUtf8, type RawPair } from './form-decoding.ts';
 import { signContentCandidates } from './sign-content.ts';
 
 // Alipay sends gbk/gb2312 to merchants whose pay request declared no charset; gb18030 is their superset.
-const utf8 = new TextDecoder();
 const CHARSETS: Record<string, string> = { 'utf-8': 'utf-8', utf8: 'utf-8', gbk: 'gbk', gb2312: 'gbk', gb18030: 'gb18030' };
 
 /** Parses Alipay's form-encoded returns and notifies once, keeping the exact signed bytes. */
@@ -30,12 +29,12 @@ export class FormCallbackParser implements AlipayCallbackParser {
 function charsetOf(pairs: readonly RawPair[]): string {
   const declared = pairs.find(({ key }) => key === 'charset');
   if (!declared || declared.value.length === 0) return 'utf-8';
-  const name = utf8.decode(declared.value).toLowerCase();
+  const name = decodeUtf8(declared.value).toLowerCase();
   const charset = CHARSETS[name];
   if (!charset) throw new MalformedCallback(`charset ${JSON.stringify(name.slice(0, 20))} is not supported`);
   return charset;
 }
 
 function decodeText(bytes: Uint8Array, charset: string): string {
-  return charset === 'utf-8' ? utf8.decode(bytes) : iconv.decode(Buffer.from(bytes), charset);
+  return charset === 'utf-8' ? decodeUtf8(bytes) : iconv.decode(Buffer.from(bytes), charset);
 }

@@ -10,11 +10,6 @@ export class InMemoryOrderRepository implements OrderRepository {
     return snapshot ? Order.rehydrate(snapshot) : null;
   }
 
-  /** InMemoryUnitOfWork runs one unit at a time, which holds every lock at once. */
-  lockById(id: string): Promise<Order | null> {
-    return this.findById(id);
-  }
-
   async listAwaitingAlipayPayment(limit: number): Promise<Order[]> {
     return [...this.store.orders.values()]
       .map((snapshot) => Order.rehydrate(snapshot))
@@ -25,11 +20,6 @@ export class InMemoryOrderRepository implements OrderRepository {
 
   async add(order: Order): Promise<void> {
     if (this.store.orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
-    this.store.orders.set(order.id, order.toSnapshot());
-  }
-
-  async save(order: Order): Promise<void> {
-    if (!this.store.orders.has(order.id)) return;
     this.store.orders.set(order.id, order.toSnapshot());
   }
 }

@@ -1,5 +1,7 @@
 import { DuplicatePayment } from '../../application/errors.ts';
 import type { PaymentRepository } from '../../application/ports/payment-repository.ts';
+import type { Order } from '../../domain/order.ts';
+import type { OrderStatus } from '../../domain/order-status.ts';
 import { Payment } from '../../domain/payment.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
@@ -11,10 +13,13 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     return snapshot ? Payment.rehydrate(snapshot) : null;
   }
 
-  async add(payment: Payment): Promise<void> {
+  /** Check and write run without an await between them: that is this store's atomicity. */
+  async record(payment: Payment, order: Order, readStatus: OrderStatus): Promise<boolean> {
     const snapshot = payment.toSnapshot();
     if (this.store.payments.has(snapshot.tradeNo)) throw new DuplicatePayment(snapshot.tradeNo);
-    if (!this.store.orders.has(snapshot.orderId)) throw new Error(`payment for unknown order ${snapshot.orderId}`);
+    if (this.store.orders.get(order.id)?.status !== readStatus) return false;
     this.store.payments.set(snapshot.tradeNo, snapshot);
+    this.store.orders.set(order.id, order.toSnapshot());
+    return true;
   }
 }

@@ -10,17 +10,12 @@ import { INFRA } from '../tokens.ts';
 
 const COLUMNS = ['order_id', 'total_amount', 'pay_method', 'status', 'update_time'];
 
-/** Given a Knex.Transaction, every query runs inside it. */
 @injectable()
 export class ObjectionOrderRepository implements OrderRepository {
   constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
 
   findById(id: string): Promise<Order | null> {
     return guarded(async () => toOrder(await OrderRow.query(this.knex).select(COLUMNS).findById(id)));
-  }
-
-  lockById(id: string): Promise<Order | null> {
-    return guarded(async () => toOrder(await OrderRow.query(this.knex).select(COLUMNS).findById(id).forUpdate()));
   }
 
   listAwaitingAlipayPayment(limit: number): Promise<Order[]> {
@@ -40,13 +35,6 @@ export class ObjectionOrderRepository implements OrderRepository {
         order_id: s.id, total_amount: s.total.toString(), pay_method: s.payMethod, status: s.status,
         update_time: s.updatedAt, create_time: s.updatedAt,
       } as Partial<OrderRow>);
-    });
-  }
-
-  save(order: Order): Promise<void> {
-    const s = order.toSnapshot();
-    return guarded(async () => {
-      await OrderRow.query(this.knex).findById(s.id).patch({ status: s.status, update_time: s.updatedAt });
     });
   }
 }

@@ -2,13 +2,14 @@ import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import { DuplicatePayment } from '../../application/errors.ts';
 import type { PaymentRepository } from '../../application/ports/payment-repository.ts';
+import type { Order } from '../../domain/order.ts';
+import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
 import { paymentRecord, toPayment } from './records.ts';
-import { PaymentRow } from './rows.ts';
+import { OrderRow, PaymentRow } from './rows.ts';
 import { guarded, isUniqueViolation } from './store-errors.ts';
 import { INFRA } from '../tokens.ts';
 
-/** Given a Knex.Transaction, every query runs inside it. */
 @injectable()
 export class ObjectionPaymentRepository implements PaymentRepository {
   constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
@@ -17,14 +18,22 @@ export class ObjectionPaymentRepository implements PaymentRepository {
     return guarded(async () => toPayment(await PaymentRow.query(this.knex).findOne({ trade_id: tradeNo })));
   }
 
-  add(payment: Payment): Promise<void> {
-    const record = paymentRecord(payment);
-    return guarded(async () => {
-      try {
-        await PaymentRow.query(this.knex).insert(record);
-      } catch (error) {
-        throw isUniqueViolation(error) ? new DuplicatePayment(payment.tradeNo) : error;
-      }
-    });
+  /** A transaction: the order's row lock, then the insert and the order's new status. */
+  record(payment: Payment, order: Order, readStatus: OrderStatus): Promise<boolean> {
+    const row = paymentRecord(payment);
+    const { status, updatedAt } = order.toSnapshot();
+    return guarded(() =>
+      this.knex.transaction(async (trx) => {
+        const stored = await OrderRow.query(trx).select('status').findById(order.id).forUpdate();
+        if (stored?.status !== readStatus) return false;
+        try {
+          await PaymentRow.query(trx).insert(row);
+        } catch (error) {
+          throw isUniqueViolation(error) ? new DuplicatePayment(payment.tradeNo) : error;
+        }
+        if (status !== readStatus) await OrderRow.query(trx).findById(order.id).patch({ status, update_time: updatedAt });
+        return true;
+      }),
+    );
   }
 }

@@ -9,7 +9,6 @@ import { INFRA } from '../tokens.ts';
 
 const COLUMNS = 'order_id, total_amount, pay_method, status, update_time';
 const FIND = { name: 'order_find', text: `SELECT ${COLUMNS} FROM tb_order_info WHERE order_id = $1` };
-const LOCK = { name: 'order_lock', text: `SELECT ${COLUMNS} FROM tb_order_info WHERE order_id = $1 FOR UPDATE` };
 const AWAITING = {
   name: 'order_awaiting',
   text: `SELECT ${COLUMNS} FROM tb_order_info WHERE status = $1 AND pay_method = $2 ORDER BY create_time DESC, order_id DESC LIMIT $3`,
@@ -18,19 +17,14 @@ const INSERT = {
   name: 'order_insert',
   text: `INSERT INTO tb_order_info (order_id, total_amount, pay_method, status, update_time, create_time) VALUES ($1, $2, $3, $4, $5, $5)`,
 };
-const SAVE = { name: 'order_save', text: 'UPDATE tb_order_info SET status = $2, update_time = $3 WHERE order_id = $1' };
 
-/** Prepared statements on the driver; given a transaction's Sql, every query runs inside it. */
+/** Prepared statements on the driver, on the connections of knex's pool. */
 @injectable()
 export class SqlOrderRepository implements OrderRepository {
   constructor(@inject(INFRA.Sql) private readonly sql: Sql) {}
 
   findById(id: string): Promise<Order | null> {
     return guarded(async () => toOrder((await this.sql.query<OrderRecord>(FIND, [id])).rows[0]));
-  }
-
-  lockById(id: string): Promise<Order | null> {
-    return guarded(async () => toOrder((await this.sql.query<OrderRecord>(LOCK, [id])).rows[0]));
   }
 
   listAwaitingAlipayPayment(limit: number): Promise<Order[]> {
@@ -44,13 +38,6 @@ export class SqlOrderRepository implements OrderRepository {
     const s = order.toSnapshot();
     return guarded(async () => {
       await this.sql.query(INSERT, [s.id, s.total.toString(), s.payMethod, s.status, s.updatedAt]);
-    });
-  }
-
-  save(order: Order): Promise<void> {
-    const s = order.toSnapshot();
-    return guarded(async () => {
-      await this.sql.query(SAVE, [s.id, s.status, s.updatedAt]);
     });
   }
 }

@@ -1,6 +1,8 @@
 import { inject, injectable } from 'inversify';
 import { DuplicatePayment } from '../../application/errors.ts';
 import type { PaymentRepository } from '../../application/ports/payment-repository.ts';
+import type { Order } from '../../domain/order.ts';
+import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
 import { paymentRecord, toPayment, type PaymentRecord } from './records.ts';
 import type { Sql } from './sql.ts';
@@ -11,13 +13,22 @@ const FIND = {
   name: 'payment_find',
   text: 'SELECT order_id, trade_id, amount, source, state, review_reason, create_time, update_time FROM tb_payment WHERE trade_id = $1',
 };
-const INSERT = {
-  name: 'payment_insert',
-  text: `INSERT INTO tb_payment (order_id, trade_id, amount, source, state, review_reason, create_time, update_time)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+const INSERT_FROM = `INSERT INTO tb_payment (order_id, trade_id, amount, source, state, review_reason, create_time, update_time)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM`;
+// One statement is one atomic write. Each guard takes the order's row lock and re-reads its status
+// after any concurrent writer commits, so a decision made on a stale read writes nothing.
+const MOVE_ORDER_AND_INSERT = {
+  name: 'payment_record_moving_order',
+  text: `WITH moved AS (UPDATE tb_order_info SET status = $10, update_time = $11 WHERE order_id = $1 AND status = $9 RETURNING 1)
+    ${INSERT_FROM} moved`,
+};
+const INSERT_IF_ORDER_UNCHANGED = {
+  name: 'payment_record_order_unchanged',
+  text: `WITH unchanged AS (SELECT 1 FROM tb_order_info WHERE order_id = $1 AND status = $9 FOR SHARE)
+    ${INSERT_FROM} unchanged`,
 };
 
-/** Prepared statements on the driver; given a transaction's Sql, every query runs inside it. */
+/** Prepared statements on the driver, on the connections of knex's pool. */
 @injectable()
 export class SqlPaymentRepository implements PaymentRepository {
   constructor(@inject(INFRA.Sql) private readonly sql: Sql) {}
@@ -26,13 +37,18 @@ export class SqlPaymentRepository implements PaymentRepository {
     return guarded(async () => toPayment((await this.sql.query<PaymentRecord>(FIND, [tradeNo])).rows[0]));
   }
 
-  add(payment: Payment): Promise<void> {
+  record(payment: Payment, order: Order, readStatus: OrderStatus): Promise<boolean> {
     const r = paymentRecord(payment);
+    const { status, updatedAt } = order.toSnapshot();
+    const values = [r.order_id, r.trade_id, r.amount, r.source, r.state, r.review_reason, r.create_time, r.update_time, readStatus];
     return guarded(async () => {
       try {
-        await this.sql.query(INSERT, [r.order_id, r.trade_id, r.amount, r.source, r.state, r.review_reason, r.create_time, r.update_time]);
+        const { rowCount } = status === readStatus
+          ? await this.sql.query(INSERT_IF_ORDER_UNCHANGED, values)
+          : await this.sql.query(MOVE_ORDER_AND_INSERT, [...values, status, updatedAt]);
+        return rowCount === 1;
       } catch (error) {
-        throw isUniqueViolation(error) ? new DuplicatePayment(r.trade_id!) : error;
+        throw isUniqueViolation(error) ? new DuplicatePayment(payment.tradeNo) : error;
       }
     });
   }
