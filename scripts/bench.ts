@@ -27,6 +27,8 @@ const RETURNS = Number(args.returns);
 const SCHEMA = 'bench_payments';
 const APP_ID = '2021000000009999';
 const PORT = 18080;
+// pgbench draws orders at random: this many keeps the ones it draws twice (and so finds paid) to a few percent.
+const PGBENCH_ORDERS = 1_000_000;
 
 const postgres = postgresForBench();
 const withSchema = (url: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${SCHEMA}`)}`;
@@ -94,11 +96,17 @@ try {
 
   const load = async (title: string, next: () => Partial<autocannon.Request>): Promise<Load> => {
     progress(`${title}: ${CONNECTIONS} connections for ${DURATION} s`);
+    const before = cpuSplit(service!.pid!);
     const result = await autocannon({
       url: base, connections: CONNECTIONS, duration: DURATION,
       requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
     });
-    return { title, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts, ok: result['2xx'] };
+    const after = cpuSplit(service!.pid!);
+    const perRequest = (key: keyof CpuSplit) => ((after[key] - before[key]) * 1000) / result.requests.total;
+    return {
+      title, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts, ok: result['2xx'],
+      cpu: { service: perRequest('service'), postgres: perRequest('postgres'), load: perRequest('load') },
+    };
   };
 
   let r = 0;
@@ -124,8 +132,10 @@ try {
   const [{ paid }] = await knex('tb_order_info').where({ status: 4 }).count({ paid: '*' });
   service.kill('SIGTERM');
 
-  progress('pgbench: the same statements, 16 clients');
-  const ceiling = pgbenchCeiling(withSchema(postgres.url), RETURNS * 2);
+  progress(`pgbench: the same statements, 16 clients, on ${PGBENCH_ORDERS.toLocaleString()} orders of its own`);
+  await knex.raw(`INSERT INTO tb_order_info (order_id, total_amount, pay_method, status)
+    SELECT 'P' || lpad(g::text, 12, '0'), 88.80, 2, 1 FROM generate_series(1, ${PGBENCH_ORDERS}) g`);
+  const ceiling = pgbenchCeiling(withSchema(postgres.url), PGBENCH_ORDERS);
   await database.close();
   report({ unique, refresh, notify, ceiling, rss, payments: Number(payments), paid: Number(paid), answered: warmed + unique.ok + notify.ok, sent: r + n });
 } finally {
@@ -144,7 +154,7 @@ function workerRss(primary: number): number[] {
   return pids.map((pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 }
 
-/** The statements of one confirmation, in one transaction, on orders of their own. */
+/** The statements of one confirmation (sql-payment-repository.ts, sql-order-repository.ts), prepared, on orders of their own. */
 function pgbenchCeiling(url: string, orders: number): number | null {
   try {
     execFileSync('pgbench', ['--version'], { stdio: 'ignore' });
@@ -154,24 +164,24 @@ function pgbenchCeiling(url: string, orders: number): number | null {
   const script = join(dir, 'confirm.sql');
   writeFileSync(script, `\\set n random(1, ${orders})
 \\set t random(1, 1000000000000)
-BEGIN;
-SELECT order_id, total_amount, pay_method, status, update_time FROM tb_order_info WHERE order_id = 'B' || lpad(:n::text, 12, '0') FOR UPDATE;
-SELECT * FROM tb_payment WHERE trade_id = 'PGB' || :client_id || '-' || :t LIMIT 1;
-INSERT INTO tb_payment (order_id, trade_id, amount, source, state, review_reason, create_time, update_time) VALUES ('B' || lpad(:n::text, 12, '0'), 'PGB' || :client_id || '-' || :t, 88.80, 'return', 'applied', NULL, now(), now()) RETURNING id;
-UPDATE tb_order_info SET status = 4, update_time = now() WHERE order_id = 'B' || lpad(:n::text, 12, '0');
-COMMIT;
+SELECT o.order_id, o.total_amount, o.pay_method, o.status, o.update_time, p.order_id, p.trade_id, p.amount, p.source, p.state, p.review_reason, p.create_time
+  FROM (SELECT 1) AS one LEFT JOIN tb_order_info o ON o.order_id = 'P' || lpad(:n::text, 12, '0') LEFT JOIN tb_payment p ON p.trade_id = 'PGB' || :client_id || '-' || :t;
+WITH moved AS (UPDATE tb_order_info SET status = 4, update_time = now() WHERE order_id = 'P' || lpad(:n::text, 12, '0') AND status = 1 RETURNING 1)
+  INSERT INTO tb_payment (order_id, trade_id, amount, source, state, review_reason, create_time, update_time)
+  SELECT 'P' || lpad(:n::text, 12, '0'), 'PGB' || :client_id || '-' || :t, 88.80, 'return', 'applied', NULL, now(), now() FROM moved;
 `);
-  const output = execFileSync('pgbench', ['-n', '-c', '16', '-j', '2', '-T', String(DURATION), '-f', script, url], { encoding: 'utf8' });
+  const output = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', '16', '-j', '2', '-T', String(DURATION), '-f', script, url], { encoding: 'utf8' });
   return Number(/tps = ([\d.]+)/.exec(output)?.[1]);
 }
 
 function report(r: { unique: Load; refresh: Load; notify: Load; ceiling: number | null; rss: number[]; payments: number; paid: number; answered: number; sent: number }) {
   const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, ${args.workers} worker(s) with ${args.pool} connections each, SIGNATURE_VERIFIER=${args.verifier}, PostgreSQL on this machine`);
-  console.log('| path | req/s | p50 ms | p99 ms | non-2xx |');
-  console.log('|---|---|---|---|---|');
-  for (const l of [r.unique, r.refresh, r.notify]) console.log(`| ${l.title} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.non2xx} |`);
-  if (r.ceiling) console.log(`| pgbench, the same statements (database ceiling) | ${Math.round(r.ceiling)} | | | |`);
+  console.log('| path | req/s | p50 ms | p99 ms | non-2xx | CPU µs per request: service / PostgreSQL / load generator |');
+  console.log('|---|---|---|---|---|---|');
+  const cpu = ({ service, postgres, load }: Load['cpu']) => [service, postgres, load].map((us) => Math.round(us)).join(' / ');
+  for (const l of [r.unique, r.refresh, r.notify]) console.log(`| ${l.title} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.non2xx} | ${cpu(l.cpu)} |`);
+  if (r.ceiling) console.log(`| pgbench, the same statements (database ceiling) | ${Math.round(r.ceiling)} | | | | |`);
   // Requests still in flight when a run's time is up commit without being counted as answered.
   const exact = r.payments === r.paid && r.answered <= r.payments && r.payments <= r.sent;
   console.log(`\nconsistency: ${r.sent} unique confirmations sent, ${r.answered} answered 2xx before time was up; ${r.payments} payment rows; ${r.paid} orders UNCOMMENT -> ${exact ? 'exact' : 'MISMATCH'}`);
@@ -187,4 +197,28 @@ function report(r: { unique: Load; refresh: Load; notify: Load; ceiling: number 
   console.log(`\nReproduce: npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --workers ${args.workers} --pool ${args.pool} --verifier ${args.verifier}   (DATABASE_URL, or a throwaway cluster)`);
 }
 
-interface Load { title: string; rps: number; p50: number; p99: number; non2xx: number; ok: number }
+interface CpuSplit { service: number; postgres: number; load: number }
+interface Load { title: string; rps: number; p50: number; p99: number; non2xx: number; ok: number; cpu: CpuSplit }
+
+/** CPU milliseconds used so far by the service's processes, PostgreSQL's, and this one (autocannon). */
+function cpuSplit(primary: number): CpuSplit {
+  const pids = (args: string[]) => {
+    try {
+      return execFileSync('pgrep', args, { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  // utime and stime, the 14th and 15th fields of /proc/PID/stat, in clock ticks of 10 ms.
+  const ms = (pid: string | number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return 0; // a backend that ended between pgrep and the read
+    }
+  };
+  const sum = (list: (string | number)[]) => list.reduce<number>((total, pid) => total + ms(pid), 0);
+  const usage = process.cpuUsage();
+  return { service: sum([primary, ...pids(['-P', String(primary)])]), postgres: sum(pids(['-x', 'postgres'])), load: (usage.user + usage.system) / 1000 };
+}

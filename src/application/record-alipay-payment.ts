@@ -3,7 +3,6 @@ import { OrderNotFound, TradeNoConflict } from '../domain/errors.ts';
 import type { PaymentReceipt } from '../domain/order.ts';
 import type { Payment } from '../domain/payment.ts';
 import { DuplicatePayment } from './errors.ts';
-import type { OrderRepository } from './ports/order-repository.ts';
 import type { PaymentRepository } from './ports/payment-repository.ts';
 import type { PaymentSettings } from './ports/payment-settings.ts';
 import { TOKENS } from './tokens.ts';
@@ -21,7 +20,6 @@ const MAX_ROUNDS = 5;
 @injectable()
 export class RecordAlipayPayment {
   constructor(
-    @inject(TOKENS.OrderRepository) private readonly orders: OrderRepository,
     @inject(TOKENS.PaymentRepository) private readonly payments: PaymentRepository,
     @inject(TOKENS.PaymentSettings) private readonly settings: PaymentSettings,
   ) {}
@@ -33,9 +31,12 @@ export class RecordAlipayPayment {
    */
   async execute(orderId: string, receipt: PaymentReceipt): Promise<Recorded> {
     for (let round = 1; ; round++) {
-      const known = await this.knownPayment(orderId, receipt.tradeNo);
-      if (known) return known;
-      const order = await this.orders.findById(orderId);
+      // Payment rows are never changed once written, so reading one needs neither lock nor transaction.
+      const { payment: known, order } = await this.payments.findTrade(receipt.tradeNo, orderId);
+      if (known) {
+        if (known.orderId !== orderId) throw new TradeNoConflict(receipt.tradeNo, orderId, known.orderId);
+        return { payment: known, duplicate: true };
+      }
       if (!order) throw new OrderNotFound(orderId);
       const readStatus = order.status;
       const payment = order.receivePayment(receipt, this.settings.statusAfterPayment);
@@ -47,13 +48,5 @@ export class RecordAlipayPayment {
       }
       if (round === MAX_ROUNDS) throw new Error(`order ${orderId} kept changing while trade ${receipt.tradeNo} was recorded`);
     }
-  }
-
-  /** Payment rows are never changed once written, so reading one needs neither lock nor transaction. */
-  private async knownPayment(orderId: string, tradeNo: string): Promise<Recorded | null> {
-    const known = await this.payments.findByTradeNo(tradeNo);
-    if (!known) return null;
-    if (known.orderId !== orderId) throw new TradeNoConflict(tradeNo, orderId, known.orderId);
-    return { payment: known, duplicate: true };
   }
 }

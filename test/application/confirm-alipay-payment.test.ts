@@ -30,7 +30,7 @@ describe('ConfirmAlipayPayment', () => {
   function useCase(settings: Partial<PaymentSettings> = {}, signType: 'RSA2' | 'RSA' = 'RSA2') {
     const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), signType);
     const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings };
-    return new ConfirmAlipayPayment(verifier, all, clock, new RecordAlipayPayment(orders, payments, all));
+    return new ConfirmAlipayPayment(verifier, all, clock, new RecordAlipayPayment(payments, all));
   }
   const command = (query: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
   const notify = (body: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });
@@ -47,7 +47,7 @@ describe('ConfirmAlipayPayment', () => {
     const result = await useCase().execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE1'))));
     assert.deepEqual(result, { outcome: 'recorded', orderId: order.id, tradeNo: 'TRADE1' });
     assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
-    assert.deepEqual((await payments.findByTradeNo('TRADE1'))?.toSnapshot(), {
+    assert.deepEqual(store.payments.get('TRADE1'), {
       orderId: order.id, tradeNo: 'TRADE1', amount: order.total, source: 'return', receivedAt: T0, reviewReason: null,
     });
   });
@@ -140,7 +140,7 @@ describe('ConfirmAlipayPayment', () => {
       for (let attempt = 0; attempt < 2; attempt++) {
         await assert.rejects(useCase().execute(command(query)), (error: unknown) => error instanceof PaymentNeedsReview && error.reason === reason);
       }
-      assert.equal((await payments.findByTradeNo('TRADE3'))?.reviewReason, reason);
+      assert.equal(store.payments.get('TRADE3')?.reviewReason, reason);
       assert.equal(store.payments.size, 1);
       assert.equal((await orders.findById(order.id))?.status, status);
     });
@@ -171,7 +171,7 @@ describe('ConfirmAlipayPayment', () => {
       await orders.add(order);
       const result = await useCase().execute(notify(alipay.signedQuery(notifyParams(order.id, '88.80', 'TRADE_SUCCESS', 'N1'))));
       assert.equal(result.outcome, 'recorded');
-      assert.equal((await payments.findByTradeNo('N1'))?.toSnapshot().source, 'notify');
+      assert.equal(store.payments.get('N1')?.source, 'notify');
       assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     });
 

@@ -32,7 +32,7 @@ describe('ReceiveAlipayCallback', () => {
     rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 });
     const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
-    const record = new RecordAlipayPayment(new InMemoryOrderRepository(store), new InMemoryPaymentRepository(store), settings);
+    const record = new RecordAlipayPayment(new InMemoryPaymentRepository(store), settings);
     const confirm = new ConfirmAlipayPayment(verifier, settings, { now: () => T0 }, record);
     receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, { now: () => new Date() });
   });

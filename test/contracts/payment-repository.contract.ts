@@ -27,21 +27,35 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
       await p.orders.add(order);
     });
     after(() => harness.close());
+    const storedPayment = async (tradeNo: string) => (await p.payments.findTrade(tradeNo, order.id)).payment;
 
-    it('returns null for an unknown trade_no', async () => {
-      assert.equal(await p.payments.findByTradeNo('2099'), null);
+    it('finds neither payment nor order when neither is stored', async () => {
+      assert.deepEqual(await p.payments.findTrade('2099', '20990101000000000000000'), { payment: null, order: null });
+    });
+
+    it('finds the order of an unpaid trade, with no payment', async () => {
+      const { payment, order: found } = await p.payments.findTrade('2099', order.id);
+      assert.equal(payment, null);
+      assert.deepEqual(found?.toSnapshot(), order.toSnapshot());
+    });
+
+    it('finds the payment of a trade whichever order it paid', async () => {
+      assert.equal(await payAndRecord(p, order.id, 'T1'), true);
+      const { payment, order: found } = await p.payments.findTrade('T1', '20990101000000000000000');
+      assert.equal(payment?.orderId, order.id);
+      assert.equal(found, null);
     });
 
     it('records an applied payment and moves its order in the same write', async () => {
       assert.equal(await payAndRecord(p, order.id, 'T1'), true);
-      const stored = await p.payments.findByTradeNo('T1');
+      const stored = await storedPayment('T1');
       assert.deepEqual(stored?.toSnapshot(), { orderId: order.id, tradeNo: 'T1', amount: Money.parse('88.80'), source: 'notify', receivedAt: T0, reviewReason: null });
       assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     });
 
     it('records a payment that needs review, with its reason, and leaves the order as it was', async () => {
       assert.equal(await payAndRecord(p, order.id, 'T1', '0.01'), true);
-      const stored = await p.payments.findByTradeNo('T1');
+      const stored = await storedPayment('T1');
       assert.equal(stored?.reviewReason, ReviewReason.AMOUNT_MISMATCH);
       assert.equal(stored?.amount?.toString(), '0.01');
       assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNPAID);
@@ -52,8 +66,8 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
       const payment = stale.receivePayment({ tradeNo: 'T-late', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
       assert.equal(await payAndRecord(p, order.id, 'T-first'), true);
       assert.equal(await p.payments.record(payment, stale, OrderStatus.UNPAID), false);
-      assert.equal(await p.payments.findByTradeNo('T-late'), null);
-      assert.equal((await p.payments.findByTradeNo('T-first'))?.orderId, order.id);
+      assert.equal(await storedPayment('T-late'), null);
+      assert.equal((await storedPayment('T-first'))?.orderId, order.id);
     });
 
     it('writes nothing for a payment whose review decision went stale either', async () => {
@@ -61,14 +75,14 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
       const payment = stale.receivePayment({ tradeNo: 'T-odd', amount: Money.parse('0.01'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
       assert.equal(await payAndRecord(p, order.id, 'T-first'), true);
       assert.equal(await p.payments.record(payment, stale, OrderStatus.UNPAID), false);
-      assert.equal(await p.payments.findByTradeNo('T-odd'), null);
+      assert.equal(await storedPayment('T-odd'), null);
     });
 
     it('writes nothing for an order it does not hold', async () => {
       const elsewhere = anUnpaidOrder('88.80');
       const payment = elsewhere.receivePayment({ tradeNo: 'T-x', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
       assert.equal(await p.payments.record(payment, elsewhere, OrderStatus.UNPAID), false);
-      assert.equal(await p.payments.findByTradeNo('T-x'), null);
+      assert.equal(await storedPayment('T-x'), null);
     });
 
     it('rejects a trade_no already stored as DuplicatePayment, and leaves the other order unmoved', async () => {
@@ -77,14 +91,16 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
       await p.orders.add(other);
       await assert.rejects(payAndRecord(p, other.id, 'T1'), DuplicatePayment);
       assert.equal((await p.orders.findById(other.id))?.status, OrderStatus.UNPAID);
-      assert.equal((await p.payments.findByTradeNo('T1'))?.orderId, order.id);
+      assert.equal((await storedPayment('T1'))?.orderId, order.id);
     });
 
-    it(`lets one of ${CONCURRENT} different trades racing for one order move it; the rest write nothing`, async () => {
+    it(`lets one of ${CONCURRENT} different trades racing for one order move it; none other applies`, async () => {
       const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => payAndRecord(p, order.id, `T-race-${i}`)));
-      assert.equal(outcomes.filter(Boolean).length, 1);
-      const stored = await Promise.all(outcomes.map((_, i) => p.payments.findByTradeNo(`T-race-${i}`)));
-      assert.deepEqual(stored.map((payment) => payment !== null), outcomes);
+      const payments = await Promise.all(outcomes.map((_, i) => storedPayment(`T-race-${i}`)));
+      assert.deepEqual(payments.map((payment) => payment !== null), outcomes);
+      assert.equal(payments.filter((payment) => payment && !payment.needsReview).length, 1);
+      // A trade that read the order after the winner moved it is kept for review; a stale one wrote nothing.
+      for (const payment of payments) if (payment?.needsReview) assert.equal(payment.reviewReason, ReviewReason.ALREADY_PAID);
       assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     });
 
@@ -94,7 +110,7 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
       for (const o of outcomes) {
         if (o.status === 'rejected') assert.ok(o.reason instanceof DuplicatePayment, String(o.reason));
       }
-      assert.equal((await p.payments.findByTradeNo('T-same'))?.orderId, order.id);
+      assert.equal((await storedPayment('T-same'))?.orderId, order.id);
     });
 
     it(`stores one row when ${CONCURRENT} copies of one trade for a cancelled order race`, async () => {
@@ -105,7 +121,7 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
       for (const o of outcomes) {
         if (o.status === 'rejected') assert.ok(o.reason instanceof DuplicatePayment, String(o.reason));
       }
-      assert.equal((await p.payments.findByTradeNo('T-void'))?.reviewReason, ReviewReason.ORDER_CANCELED);
+      assert.equal((await storedPayment('T-void'))?.reviewReason, ReviewReason.ORDER_CANCELED);
     });
   });
 }

@@ -2,8 +2,15 @@ import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
 
+export interface TradeAndOrder {
+  /** The payment stored for the trade_no, whichever order it paid; null when there is none yet. */
+  readonly payment: Payment | null;
+  readonly order: Order | null;
+}
+
 export interface PaymentRepository {
-  findByTradeNo(tradeNo: string): Promise<Payment | null>;
+  /** Everything recording a trade needs, in one read and without locks. */
+  findTrade(tradeNo: string, orderId: string): Promise<TradeAndOrder>;
   /**
    * Stores the payment and `order`'s status in one atomic write, if and only if the stored order still
    * has `readStatus`, the status the decision was made on. The database orders concurrent writers (a

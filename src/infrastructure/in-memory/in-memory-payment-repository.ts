@@ -1,6 +1,6 @@
 import { DuplicatePayment } from '../../application/errors.ts';
-import type { PaymentRepository } from '../../application/ports/payment-repository.ts';
-import type { Order } from '../../domain/order.ts';
+import type { PaymentRepository, TradeAndOrder } from '../../application/ports/payment-repository.ts';
+import { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import { Payment } from '../../domain/payment.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
@@ -8,9 +8,10 @@ import type { InMemoryStore } from './in-memory-store.ts';
 export class InMemoryPaymentRepository implements PaymentRepository {
   constructor(private readonly store: InMemoryStore) {}
 
-  async findByTradeNo(tradeNo: string): Promise<Payment | null> {
-    const snapshot = this.store.payments.get(tradeNo);
-    return snapshot ? Payment.rehydrate(snapshot) : null;
+  async findTrade(tradeNo: string, orderId: string): Promise<TradeAndOrder> {
+    const payment = this.store.payments.get(tradeNo);
+    const order = this.store.orders.get(orderId);
+    return { payment: payment ? Payment.rehydrate(payment) : null, order: order ? Order.rehydrate(order) : null };
   }
 
   /** Check and write run without an await between them: that is this store's atomicity. */

@@ -3,24 +3,22 @@ import type { Knex } from 'knex';
 import type { OrderRepository } from '../../application/ports/order-repository.ts';
 import type { Order } from '../../domain/order.ts';
 import { OrderStatus, PayMethod } from '../../domain/order-status.ts';
-import { toOrder } from './records.ts';
+import { ORDER_COLUMNS, toOrder } from './records.ts';
 import { OrderRow } from './rows.ts';
 import { guarded } from './store-errors.ts';
 import { INFRA } from '../tokens.ts';
-
-const COLUMNS = ['order_id', 'total_amount', 'pay_method', 'status', 'update_time'];
 
 @injectable()
 export class ObjectionOrderRepository implements OrderRepository {
   constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
 
   findById(id: string): Promise<Order | null> {
-    return guarded(async () => toOrder(await OrderRow.query(this.knex).select(COLUMNS).findById(id)));
+    return guarded(async () => toOrder(await OrderRow.query(this.knex).select(ORDER_COLUMNS).findById(id)));
   }
 
   listAwaitingAlipayPayment(limit: number): Promise<Order[]> {
     return guarded(async () => {
-      const rows = await OrderRow.query(this.knex).select(COLUMNS)
+      const rows = await OrderRow.query(this.knex).select(ORDER_COLUMNS)
         .where({ status: OrderStatus.UNPAID, pay_method: PayMethod.ALIPAY })
         .orderBy([{ column: 'create_time', order: 'desc' }, { column: 'order_id', order: 'desc' }])
         .limit(limit);

@@ -1,11 +1,11 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import { DuplicatePayment } from '../../application/errors.ts';
-import type { PaymentRepository } from '../../application/ports/payment-repository.ts';
+import type { PaymentRepository, TradeAndOrder } from '../../application/ports/payment-repository.ts';
 import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
-import { paymentRecord, toPayment } from './records.ts';
+import { ORDER_COLUMNS, paymentRecord, toOrder, toPayment } from './records.ts';
 import { OrderRow, PaymentRow } from './rows.ts';
 import { guarded, isUniqueViolation } from './store-errors.ts';
 import { INFRA } from '../tokens.ts';
@@ -14,8 +14,14 @@ import { INFRA } from '../tokens.ts';
 export class ObjectionPaymentRepository implements PaymentRepository {
   constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
 
-  findByTradeNo(tradeNo: string): Promise<Payment | null> {
-    return guarded(async () => toPayment(await PaymentRow.query(this.knex).findOne({ trade_id: tradeNo })));
+  findTrade(tradeNo: string, orderId: string): Promise<TradeAndOrder> {
+    return guarded(async () => {
+      const [payment, order] = await Promise.all([
+        PaymentRow.query(this.knex).findOne({ trade_id: tradeNo }),
+        OrderRow.query(this.knex).select(ORDER_COLUMNS).findById(orderId),
+      ]);
+      return { payment: toPayment(payment), order: toOrder(order) };
+    });
   }
 
   /** A transaction: the order's row lock, then the insert and the order's new status. */

@@ -6,6 +6,8 @@ import { Payment, type PaymentSource } from '../../domain/payment.ts';
 
 // The columns both persistence adapters read and write; rows never leave infrastructure/persistence.
 
+export const ORDER_COLUMNS = ['order_id', 'total_amount', 'pay_method', 'status', 'update_time'] as const;
+
 export interface OrderRecord {
   readonly order_id: string;
   /** numeric(10,2) arrives as a string: never a float. */

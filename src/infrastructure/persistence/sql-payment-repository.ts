@@ -1,18 +1,33 @@
 import { inject, injectable } from 'inversify';
 import { DuplicatePayment } from '../../application/errors.ts';
-import type { PaymentRepository } from '../../application/ports/payment-repository.ts';
+import type { PaymentRepository, TradeAndOrder } from '../../application/ports/payment-repository.ts';
 import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
-import { paymentRecord, toPayment, type PaymentRecord } from './records.ts';
+import { paymentRecord, toOrder, toPayment, type OrderRecord, type PaymentRecord } from './records.ts';
 import type { Sql } from './sql.ts';
 import { guarded, isUniqueViolation } from './store-errors.ts';
 import { INFRA } from '../tokens.ts';
 
-const FIND = {
-  name: 'payment_find',
-  text: 'SELECT order_id, trade_id, amount, source, state, review_reason, create_time, update_time FROM tb_payment WHERE trade_id = $1',
+// Always one row: either side is all nulls when it is missing.
+const FIND_TRADE = {
+  name: 'payment_find_trade',
+  text: `SELECT o.order_id, o.total_amount, o.pay_method, o.status, o.update_time,
+      p.order_id AS payment_order_id, p.trade_id, p.amount, p.source, p.state, p.review_reason, p.create_time AS payment_time
+    FROM (SELECT 1) AS one
+    LEFT JOIN tb_order_info o ON o.order_id = $2
+    LEFT JOIN tb_payment p ON p.trade_id = $1`,
 };
+
+interface TradeRow extends OrderRecord {
+  readonly payment_order_id: string;
+  readonly trade_id: string | null;
+  readonly amount: string | null;
+  readonly source: PaymentRecord['source'];
+  readonly state: PaymentRecord['state'];
+  readonly review_reason: PaymentRecord['review_reason'];
+  readonly payment_time: Date;
+}
 const INSERT_FROM = `INSERT INTO tb_payment (order_id, trade_id, amount, source, state, review_reason, create_time, update_time)
   SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM`;
 // One statement is one atomic write. Each guard takes the order's row lock and re-reads its status
@@ -33,8 +48,12 @@ const INSERT_IF_ORDER_UNCHANGED = {
 export class SqlPaymentRepository implements PaymentRepository {
   constructor(@inject(INFRA.Sql) private readonly sql: Sql) {}
 
-  findByTradeNo(tradeNo: string): Promise<Payment | null> {
-    return guarded(async () => toPayment((await this.sql.query<PaymentRecord>(FIND, [tradeNo])).rows[0]));
+  findTrade(tradeNo: string, orderId: string): Promise<TradeAndOrder> {
+    return guarded(async () => {
+      const [row] = (await this.sql.query<TradeRow>(FIND_TRADE, [tradeNo, orderId])).rows;
+      const payment = row?.trade_id == null ? undefined : { ...row, order_id: row.payment_order_id, create_time: row.payment_time, update_time: row.payment_time };
+      return { payment: toPayment(payment), order: toOrder(row?.order_id == null ? undefined : row) };
+    });
   }
 
   record(payment: Payment, order: Order, readStatus: OrderStatus): Promise<boolean> {
