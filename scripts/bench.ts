@@ -1,4 +1,4 @@
-// npm run bench [-- --duration 10 --connections 16 --workers 2 --verifier native]
+// npm run bench [-- --duration 10 --connections 16 --workers 2 --pool 10 --verifier native --repositories sql]
 // The real service (dist/main.js, WEB_CONCURRENCY workers) against PostgreSQL (DATABASE_URL, or a
 // throwaway cluster), loaded by autocannon with unique signed returns, refreshes and notifies; then
 // the same statements through pgbench, for the database's own ceiling.
@@ -17,7 +17,7 @@ import { postgresForBench, progress } from './bench-support.ts';
 
 const { values: args } = parseArgs({ options: {
   duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' },
-  workers: { type: 'string', default: '2' }, pool: { type: 'string', default: '10' }, 'node-options': { type: 'string', default: '' }, verifier: { type: 'string', default: 'native' }, returns: { type: 'string', default: '30000' },
+  workers: { type: 'string', default: '2' }, pool: { type: 'string', default: '10' }, 'node-options': { type: 'string', default: '' }, verifier: { type: 'string', default: 'native' }, repositories: { type: 'string', default: 'sql' }, returns: { type: 'string', default: '30000' },
   // A folder for V8 CPU profiles of the service (Node refuses --cpu-prof in NODE_OPTIONS); use with --workers 1.
   profile: { type: 'string' },
 } });
@@ -74,7 +74,7 @@ try {
   const returns = await signAll(1, RETURNS, false);
   const notifies = await signAll(RETURNS + 1, RETURNS, true);
 
-  progress(`starting the service: ${args.workers} worker(s), SIGNATURE_VERIFIER=${args.verifier}`);
+  progress(`starting the service: ${args.workers} worker(s), SIGNATURE_VERIFIER=${args.verifier}, REPOSITORIES=${args.repositories}`);
   const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
   writeFileSync(join(dir, 'app_private_key.pem'), appKey);
   const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
@@ -82,7 +82,7 @@ try {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env, NODE_OPTIONS: args['node-options'], NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: withSchema(postgres.url),
-      WEB_CONCURRENCY: args.workers, DATABASE_POOL_SIZE: args.pool, SIGNATURE_VERIFIER: args.verifier, ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: '2088000000009999',
+      WEB_CONCURRENCY: args.workers, DATABASE_POOL_SIZE: args.pool, SIGNATURE_VERIFIER: args.verifier, REPOSITORIES: args.repositories, ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: '2088000000009999',
       ALIPAY_PUBLIC_KEY: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(), APP_PRIVATE_KEY_FILE: join(dir, 'app_private_key.pem'),
       ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'benchmark-admin-password', LOG_LEVEL: 'info',
     },
@@ -176,7 +176,7 @@ WITH moved AS (UPDATE tb_order_info SET status = 4, update_time = now() WHERE or
 
 function report(r: { unique: Load; refresh: Load; notify: Load; ceiling: number | null; rss: number[]; payments: number; paid: number; answered: number; sent: number }) {
   const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, ${args.workers} worker(s) with ${args.pool} connections each, SIGNATURE_VERIFIER=${args.verifier}, PostgreSQL on this machine`);
+  console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, ${args.workers} worker(s) with ${args.pool} connections each, SIGNATURE_VERIFIER=${args.verifier}, REPOSITORIES=${args.repositories}, PostgreSQL on this machine`);
   console.log('| path | req/s | p50 ms | p99 ms | non-2xx | CPU µs per request: service / PostgreSQL / load generator |');
   console.log('|---|---|---|---|---|---|');
   const cpu = ({ service, postgres, load }: Load['cpu']) => [service, postgres, load].map((us) => Math.round(us)).join(' / ');
@@ -194,7 +194,7 @@ function report(r: { unique: Load; refresh: Load; notify: Load; ceiling: number 
   console.log(`- p99 < 50 ms: ${[r.unique, r.refresh, r.notify].map((l) => l.p99).join(' / ')} -> ${mark([r.unique, r.refresh, r.notify].every((l) => l.p99 < 50))}`);
   console.log(`- zero non-2xx: ${mark([r.unique, r.refresh, r.notify].every((l) => l.non2xx === 0))}`);
   console.log(`- RSS per worker < 150 MB: ${mark(r.rss.every((mb) => mb < 150))}`);
-  console.log(`\nReproduce: npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --workers ${args.workers} --pool ${args.pool} --verifier ${args.verifier}   (DATABASE_URL, or a throwaway cluster)`);
+  console.log(`\nReproduce: npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --workers ${args.workers} --pool ${args.pool} --verifier ${args.verifier} --repositories ${args.repositories}   (DATABASE_URL, or a throwaway cluster)`);
 }
 
 interface CpuSplit { service: number; postgres: number; load: number }
