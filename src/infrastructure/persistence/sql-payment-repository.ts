@@ -28,6 +28,7 @@ interface TradeRow extends OrderRecord {
   readonly review_reason: PaymentRecord['review_reason'];
   readonly payment_time: Date;
 }
+
 const INSERT_FROM = `INSERT INTO tb_payment (order_id, trade_id, amount, source, state, review_reason, create_time, update_time)
   SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM`;
 // One statement is one atomic write. Each guard takes the order's row lock and re-reads its status
