@@ -165,6 +165,19 @@ describe('ConfirmAlipayPayment', () => {
     assert.equal(store.payments.size, 1);
   });
 
+  it('reads again when another trade paid the order between its read and its write, and keeps it for review', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    const [first, second] = await Promise.allSettled(['TRADE-A', 'TRADE-B'].map((tradeNo) =>
+      useCase().execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', tradeNo))))));
+    assert.deepEqual(first, { status: 'fulfilled', value: { outcome: 'recorded', orderId: order.id, tradeNo: 'TRADE-A' } });
+    assert.equal(second.status, 'rejected');
+    assert.ok((second as PromiseRejectedResult).reason instanceof PaymentNeedsReview);
+    assert.equal(store.payments.get('TRADE-A')?.reviewReason, null);
+    assert.equal(store.payments.get('TRADE-B')?.reviewReason, ReviewReason.ALREADY_PAID);
+    assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+  });
+
   describe('for an async notify', () => {
     it('records TRADE_SUCCESS as a payment from the notify', async () => {
       const order = anUnpaidOrder('88.80');
