@@ -31,7 +31,7 @@ export class RecordAlipayPayment {
    */
   async execute(orderId: string, receipt: PaymentReceipt): Promise<Recorded> {
     for (let round = 1; ; round++) {
-      // Payment rows are never changed once written, so reading one needs neither lock nor transaction.
+      // No lock: payment rows never change once written, and the write lands only if the order is still as read.
       const { payment: known, order } = await this.payments.findTrade(receipt.tradeNo, orderId);
       if (known) {
         if (known.orderId !== orderId) throw new TradeNoConflict(receipt.tradeNo, orderId, known.orderId);

@@ -4,7 +4,8 @@ import { Order } from '../../domain/order.ts';
 import type { OrderStatus, PayMethod } from '../../domain/order-status.ts';
 import { Payment, type PaymentSource } from '../../domain/payment.ts';
 
-// The columns both persistence adapters read and write; rows never leave infrastructure/persistence.
+// The columns both persistence adapters read and write; rows never leave infrastructure/persistence:
+// repositories turn them into aggregates.
 
 export const ORDER_COLUMNS = ['order_id', 'total_amount', 'pay_method', 'status', 'update_time'] as const;
 

@@ -4,7 +4,7 @@ import type { PaymentRepository, TradeAndOrder } from '../../application/ports/p
 import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
-import { paymentRecord, toOrder, toPayment, type OrderRecord, type PaymentRecord } from './records.ts';
+import { ORDER_COLUMNS, paymentRecord, toOrder, toPayment, type OrderRecord, type PaymentRecord } from './records.ts';
 import type { Sql } from './sql.ts';
 import { guarded, isUniqueViolation } from './store-errors.ts';
 import { INFRA } from '../tokens.ts';
@@ -12,7 +12,7 @@ import { INFRA } from '../tokens.ts';
 // Always one row: either side is all nulls when it is missing.
 const FIND_TRADE = {
   name: 'payment_find_trade',
-  text: `SELECT o.order_id, o.total_amount, o.pay_method, o.status, o.update_time,
+  text: `SELECT ${ORDER_COLUMNS.map((column) => `o.${column}`).join(', ')},
       p.order_id AS payment_order_id, p.trade_id, p.amount, p.source, p.state, p.review_reason, p.create_time AS payment_time
     FROM (SELECT 1) AS one
     LEFT JOIN tb_order_info o ON o.order_id = $2
