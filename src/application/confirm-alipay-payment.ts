@@ -3,8 +3,8 @@ import { PaymentNeedsReview } from '../domain/errors.ts';
 import { Money } from '../domain/money.ts';
 import type { PaymentReceipt } from '../domain/order.ts';
 import type { PaymentSource } from '../domain/payment.ts';
-import { meaningOfNotify } from '../domain/trade-status.ts';
-import { InvalidSignature, MalformedCallback, NotOurMerchant } from './errors.ts';
+import { meaningOfNotify, wrongChannel, type MessageKind } from '../domain/trade-status.ts';
+import { InvalidSignature, MalformedCallback, NotOurMerchant, WrongChannel } from './errors.ts';
 import type { AlipayCallback } from './ports/alipay-callback-parser.ts';
 import type { Clock } from './ports/clock.ts';
 import type { PaymentSettings } from './ports/payment-settings.ts';
@@ -44,27 +44,22 @@ export class ConfirmAlipayPayment {
 
   /**
    * Records an authentic Alipay payment once per trade_no and applies it to its order.
-   * @throws InvalidSignature | NotOurMerchant | MalformedCallback | OrderNotFound
+   * @throws InvalidSignature | NotOurMerchant | WrongChannel | MalformedCallback | OrderNotFound
    *   | PaymentNeedsReview (after recording it) | TradeNoConflict | StoreUnavailable
    */
   async execute({ callback, source }: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
     this.authenticate(callback);
     const { fields } = callback;
-    if (source === 'notify' && this.meaningOf(fields) !== 'paid') {
-      // A page return carries no trade_status: Alipay only redirects after a successful payment.
+    const kind = messageKind(fields);
+    const mismatch = wrongChannel(source, kind);
+    if (mismatch !== null) throw new WrongChannel(source, mismatch);
+    if (source === 'notify' && meaningOfNotify(kind) !== 'paid') {
       return { outcome: 'ignored', orderId: fields.get('out_trade_no') ?? '', tradeNo: fields.get('trade_no') ?? '' };
     }
     const { orderId, receipt } = this.readReceipt(fields, source);
     const { payment, duplicate } = await this.recordPayment.execute(orderId, receipt);
     if (payment.needsReview) throw new PaymentNeedsReview(orderId, payment.tradeNo, payment.reviewReason!);
     return { outcome: duplicate ? 'duplicate' : 'recorded', orderId, tradeNo: payment.tradeNo };
-  }
-
-  private meaningOf(fields: ReadonlyMap<string, string>) {
-    return meaningOfNotify(fields.get('trade_status') ?? '', {
-      refundFee: fields.get('refund_fee') ?? '',
-      gmtRefund: fields.get('gmt_refund') ?? '',
-    });
   }
 
   private authenticate({ sign, signType, signedContents, fields }: AlipayCallback): void {
@@ -97,6 +92,16 @@ export class ConfirmAlipayPayment {
     const receipt: PaymentReceipt = { tradeNo, amount, source, receivedAt: this.clock.now() };
     return { orderId, receipt };
   }
+}
+
+function messageKind(fields: ReadonlyMap<string, string>): MessageKind {
+  return {
+    method: fields.get('method') ?? '',
+    notifyType: fields.get('notify_type') ?? '',
+    tradeStatus: fields.get('trade_status') ?? '',
+    refundFee: fields.get('refund_fee') ?? '',
+    gmtRefund: fields.get('gmt_refund') ?? '',
+  };
 }
 
 function requireField(fields: ReadonlyMap<string, string>, name: string, maxLength: number): string {

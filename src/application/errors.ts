@@ -8,6 +8,7 @@ export type ApplicationErrorCode =
   | 'MALFORMED_CALLBACK'
   | 'INVALID_SIGNATURE'
   | 'NOT_OUR_MERCHANT'
+  | 'WRONG_CHANNEL'
   | 'DUPLICATE_PAYMENT'
   | 'STORE_UNAVAILABLE'
   | 'INVALID_QUERY';
@@ -30,6 +31,14 @@ export class NotOurMerchant extends ApplicationError {
   readonly code = 'NOT_OUR_MERCHANT';
   constructor(readonly field: 'app_id' | 'seller_id', readonly received: string) {
     super(`${field} ${JSON.stringify(received)} is not ours`);
+  }
+}
+
+/** Authentic, but not the kind of message its channel takes: a notify replayed as a return, say. */
+export class WrongChannel extends ApplicationError {
+  readonly code = 'WRONG_CHANNEL';
+  constructor(readonly channel: string, reason: string) {
+    super(`not a ${channel}: ${reason}`);
   }
 }
 

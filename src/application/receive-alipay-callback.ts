@@ -15,7 +15,7 @@ export interface ReceiveAlipayCallbackCommand {
   readonly remoteAddress: string;
 }
 
-const AUDITED: ReadonlySet<string> = new Set<RejectionReason>(['MALFORMED_CALLBACK', 'INVALID_SIGNATURE', 'NOT_OUR_MERCHANT', 'ORDER_NOT_FOUND']);
+const AUDITED: ReadonlySet<string> = new Set<RejectionReason>(['MALFORMED_CALLBACK', 'INVALID_SIGNATURE', 'NOT_OUR_MERCHANT', 'WRONG_CHANNEL', 'ORDER_NOT_FOUND']);
 const MAX_VALUE = 128;
 const MAX_PARAMS = 2_000;
 

@@ -48,6 +48,7 @@ export const ReviewReason = {
   ORDER_CANCELED: 'ORDER_CANCELED',
   AMOUNT_MISMATCH: 'AMOUNT_MISMATCH',
   ALREADY_PAID: 'ALREADY_PAID',
+  PAY_METHOD_MISMATCH: 'PAY_METHOD_MISMATCH',
 } as const;
 export type ReviewReason = (typeof ReviewReason)[keyof typeof ReviewReason];
 

@@ -58,6 +58,8 @@ export class Order {
 
   private whyPaymentCannotApply(amount: Money): ReviewReason | null {
     if (this.status === OrderStatus.CANCELED) return ReviewReason.ORDER_CANCELED;
+    // Applied, a cash-on-delivery order would ship and the courier would collect the money again.
+    if (this.payMethod !== PayMethod.ALIPAY) return ReviewReason.PAY_METHOD_MISMATCH;
     // The same trade_no is handled before we get here, so a paid order was paid by another trade.
     if (this.status !== OrderStatus.UNPAID) return ReviewReason.ALREADY_PAID;
     if (!amount.equals(this.total)) return ReviewReason.AMOUNT_MISMATCH;

@@ -1,13 +1,46 @@
+import type { PaymentSource } from './payment.ts';
+
 /** What an authentic async notify says about money, by Alipay's trade_status and refund fields. */
 export type NotifyMeaning = 'paid' | 'not-paid' | 'refund';
 
+/** The facts of an Alipay message that say what kind of message it is. '' where a field is absent. */
+export interface MessageKind {
+  readonly method: string;
+  readonly notifyType: string;
+  readonly tradeStatus: string;
+  readonly refundFee: string;
+  readonly gmtRefund: string;
+}
+
 const PAID = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
+const PAGE_PAY_RETURN = 'alipay.trade.page.pay.return';
+const TRADE_STATUS_SYNC = 'trade_status_sync';
+
+/**
+ * Why a message cannot be what the channel it arrived on says, or null. A signed notify of a closed
+ * trade or a refund replayed to the return URL is authentic, yet it is no proof of payment: a return
+ * must be a page-pay return, and a notify a trade status notify.
+ */
+export function wrongChannel(channel: PaymentSource, kind: MessageKind): string | null {
+  if (channel === 'notify') {
+    return kind.notifyType === TRADE_STATUS_SYNC ? null : `notify_type ${JSON.stringify(kind.notifyType)} is not ${TRADE_STATUS_SYNC}`;
+  }
+  if (kind.method !== PAGE_PAY_RETURN) return `method ${JSON.stringify(kind.method)} is not ${PAGE_PAY_RETURN}`;
+  if (kind.notifyType !== '') return 'a page return carries no notify_type';
+  if (isRefund(kind)) return 'a page return carries no refund fields';
+  if (kind.tradeStatus !== '' && !PAID.has(kind.tradeStatus)) return `trade_status ${JSON.stringify(kind.tradeStatus)} reports no payment`;
+  return null;
+}
 
 /**
  * Only TRADE_SUCCESS and TRADE_FINISHED mean paid; WAIT_BUYER_PAY and TRADE_CLOSED never do. A partial
  * refund re-sends TRADE_SUCCESS with refund_fee or gmt_refund: that is never a new payment.
  */
-export function meaningOfNotify(tradeStatus: string, refundFields: { refundFee: string; gmtRefund: string }): NotifyMeaning {
-  if (refundFields.refundFee !== '' || refundFields.gmtRefund !== '') return 'refund';
-  return PAID.has(tradeStatus) ? 'paid' : 'not-paid';
+export function meaningOfNotify(kind: Pick<MessageKind, 'tradeStatus' | 'refundFee' | 'gmtRefund'>): NotifyMeaning {
+  if (isRefund(kind)) return 'refund';
+  return PAID.has(kind.tradeStatus) ? 'paid' : 'not-paid';
+}
+
+function isRefund(kind: Pick<MessageKind, 'refundFee' | 'gmtRefund'>): boolean {
+  return kind.refundFee !== '' || kind.gmtRefund !== '';
 }

@@ -88,6 +88,10 @@ for (const harness of databaseHarnesses) {
       ['an empty body', () => '', 403],
       ['JSON', () => JSON.stringify(notifyParams(orderId, '88.80', 'TRADE_SUCCESS')), 403],
       ['a body over 16 KB', () => `${signedNotify()}&pad=${'x'.repeat(17 * 1024)}`, 413],
+      ['a page return', () => alipay.signedQuery(returnParams(orderId, '88.80')), 403],
+      ['a notify of another type', () => signedNotify('TRADE_SUCCESS', { notify_type: 'trade_status_sync_v2' }), 403],
+      ['a notify with no notify_type', () => signedNotify('TRADE_SUCCESS', { notify_type: '' }), 403],
+      ['refund fields folded into gmt_payment', () => signedNotify('TRADE_SUCCESS', { gmt_payment: '2026-11-26 15:30:11&gmt_refund=2026-11-27 10:00:00&refund_fee=88.80' }), 403],
     ];
     for (const [name, body, status] of refused) {
       it(`replies failure with ${status} to ${name}, writing nothing`, async () => {

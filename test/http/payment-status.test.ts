@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { OrderStatus } from '../../src/domain/order-status.ts';
+import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { databaseHarnesses } from '../support/databases.ts';
 import { appForSuite, orderStatus, paymentRows, seedOrder } from '../support/test-app.ts';
@@ -91,8 +91,15 @@ for (const harness of databaseHarnesses) {
     }
 
     it('accepts + % & = inside signed values', async () => {
-      const response = await ret(validQuery({ passback_params: 'a+b c%d&e=f', body: '1+1=2 & 100%' }));
+      const response = await ret(validQuery({ passback_params: 'a+b c%d&e', body: '1+1=2 & 100% &=' }));
       assert.equal(response.status, 200);
+      assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
+    });
+
+    it('refuses a signed value that holds &name=, which would sign the same text as another parameter', async () => {
+      const response = await ret(validQuery({ passback_params: 'a+b c%d&e=f' }));
+      assert.equal(response.status, 403);
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), []);
     });
 
     it('accepts an empty parameter, which Alipay does not sign', async () => {
@@ -105,6 +112,31 @@ for (const harness of databaseHarnesses) {
       assert.equal(response.status, 200);
     });
 
+    for (const [name, params] of [
+      ['a notify of a closed trade', { notify_type: 'trade_status_sync', trade_status: 'TRADE_CLOSED' }],
+      ['a notify of a trade awaiting payment', { notify_type: 'trade_status_sync', trade_status: 'WAIT_BUYER_PAY' }],
+      ['a refund notify', { notify_type: 'trade_status_sync', trade_status: 'TRADE_SUCCESS', refund_fee: '3798.00', gmt_refund: '2026-11-27 10:00:00' }],
+      ['a paid notify', { notify_type: 'trade_status_sync', trade_status: 'TRADE_SUCCESS' }],
+      ['a return of another method', { method: 'alipay.trade.wap.pay.return' }],
+      ['a return without method', { method: '' }],
+      ['a return claiming a closed trade', { trade_status: 'TRADE_CLOSED' }],
+    ] as const) {
+      it(`refuses ${name} sent to the return URL with 403, writes nothing and keeps evidence`, async () => {
+        const { method, ...rest } = returnParams(orderId, '3798.00');
+        const response = await ret(alipay.signedQuery({ ...rest, ...('notify_type' in params ? {} : { method }), ...params }));
+        assert.equal(response.status, 403);
+        assert.match(response.body, /非法请求/);
+        await assertNothingWritten();
+        const evidence = await suite.db.knex('tb_payment_rejection').where({ out_trade_no: orderId }).select('reason', 'channel');
+        assert.deepEqual(evidence, [{ reason: 'WRONG_CHANNEL', channel: 'return' }]);
+      });
+    }
+
+    it('accepts a page return that carries a paid trade_status', async () => {
+      assert.equal((await ret(validQuery({ trade_status: 'TRADE_SUCCESS' }))).status, 200);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
+    });
+
     it('answers 404 for an authentic return of an unknown order, recording nothing', async () => {
       const unknown = newOrderId();
       const response = await ret(alipay.signedQuery(returnParams(unknown, '3798.00')));
@@ -113,13 +145,14 @@ for (const harness of databaseHarnesses) {
       assert.deepEqual(await paymentRows(suite.db.knex, unknown), []);
     });
 
-    for (const [name, status, amount, reason, label] of [
-      ['a cancelled order', OrderStatus.CANCELED, '3798.00', 'ORDER_CANCELED', '订单已取消'],
-      ['an amount that differs', OrderStatus.UNPAID, '3797.99', 'AMOUNT_MISMATCH', '支付金额与订单金额不符'],
-      ['an order already paid by another trade', OrderStatus.UNSEND, '3798.00', 'ALREADY_PAID', '订单已由其他交易支付'],
+    for (const [name, status, amount, reason, label, payMethod] of [
+      ['a cancelled order', OrderStatus.CANCELED, '3798.00', 'ORDER_CANCELED', '订单已取消', PayMethod.ALIPAY],
+      ['an amount that differs', OrderStatus.UNPAID, '3797.99', 'AMOUNT_MISMATCH', '支付金额与订单金额不符', PayMethod.ALIPAY],
+      ['an order already paid by another trade', OrderStatus.UNSEND, '3798.00', 'ALREADY_PAID', '订单已由其他交易支付', PayMethod.ALIPAY],
+      ['a cash-on-delivery order', OrderStatus.UNPAID, '3798.00', 'PAY_METHOD_MISMATCH', '货到付款订单收到支付宝付款', PayMethod.CASH],
     ] as const) {
       it(`answers 409 for ${name}, records the payment for review and leaves the order`, async () => {
-        await suite.db.knex('tb_order_info').where({ order_id: orderId }).update({ status });
+        await suite.db.knex('tb_order_info').where({ order_id: orderId }).update({ status, pay_method: payMethod });
         const query = alipay.signedQuery(returnParams(orderId, amount));
         for (const attempt of [1, 2]) {
           const response = await ret(query);

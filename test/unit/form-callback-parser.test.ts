@@ -24,9 +24,15 @@ describe('FormCallbackParser', () => {
   });
 
   it('keeps = and & that arrive escaped inside values', () => {
-    const callback = parse('body=k%3Dv%26w%3Dz&a=1');
-    assert.equal(callback.fields.get('body'), 'k=v&w=z');
-    assert.equal(text(callback.signedContents[0]!), 'a=1&body=k=v&w=z');
+    const callback = parse('body=k%3Dv%26%20w%26%3Dz&a=1');
+    assert.equal(callback.fields.get('body'), 'k=v& w&=z');
+    assert.equal(text(callback.signedContents[0]!), 'a=1&body=k=v& w&=z');
+  });
+
+  it('refuses a value holding &name= and a name holding & or =: their sign content reads as other parameters', () => {
+    assert.throws(() => parse('body=k%3Dv%26w%3Dz&a=1'), /parameter "body" holds '&name='/);
+    assert.throws(() => parse('a%3D1%26b=2'), /parameter name "a=1&b" holds '&' or '='/);
+    assert.throws(() => parse('a%3D1=2'), MalformedCallback);
   });
 
   it('drops empty values from the sign content but keeps them as fields', () => {

@@ -57,3 +57,53 @@ describe('form parsing, for any input', () => {
     }), { numRuns: 1000 });
   });
 });
+
+describe('folded fields: one signature never fits another set of fields', () => {
+  const keyOf = fc.stringMatching(/^[a-z_]{1,10}$/).filter((k) => k !== 'charset' && k !== 'sign' && k !== 'sign_type');
+  const valueOf = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('2026-11-26 15:30:11', '0.01', 'a=b', 'x&y', '=', '&'));
+  const message = fc.uniqueArray(fc.tuple(keyOf, valueOf), { selector: ([k]) => k, minLength: 1, maxLength: 8 });
+
+  it('refuses a refund notify whose refund fields are folded into the value before them', () => {
+    const folded = 'gmt_payment=2026-11-26%2015%3A30%3A11%26gmt_refund%3D2026-11-27%2010%3A00%3A00%26refund_fee%3D88.80&out_trade_no=1';
+    assert.throws(() => parser.parse(new TextEncoder().encode(folded)), /holds '&name='/);
+    assert.throws(() => parser.parse(new TextEncoder().encode('gmt_payment%3Dx%26gmt_refund=y')), /holds '&' or '='/);
+  });
+
+  it('accepts no re-split of a signed text with other fields than the original', () => {
+    const acceptable = message.filter((params) => {
+      try {
+        return parser.parse(new TextEncoder().encode(new URLSearchParams(params).toString())) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    fc.assert(fc.property(acceptable, fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), (params, choices) => {
+      const signedText = params.slice().sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('&');
+      // Cut the signed text at some of its '&' into pairs, and each pair at one of its '=' into key and value.
+      const segments: string[] = [];
+      let current = '';
+      signedText.split('&').forEach((part, i) => {
+        current = i === 0 ? part : (choices[i % choices.length]! % 3 === 0 ? `${current}&${part}` : (segments.push(current), part));
+      });
+      segments.push(current);
+      const rearranged = segments.map((segment, i) => {
+        const cuts = [...segment.matchAll(/=/g)].map((m) => m.index!);
+        if (cuts.length === 0) return null;
+        const cut = cuts[choices[(i + 7) % choices.length]! % cuts.length]!;
+        return [segment.slice(0, cut), segment.slice(cut + 1)] as [string, string];
+      });
+      if (rearranged.some((pair) => pair === null || pair[0] === '' || pair[1] === '')) return;
+      const keys = rearranged.map((pair) => pair![0]);
+      if (new Set(keys).size !== keys.length || keys.some((k) => k === 'charset' || k === 'sign' || k === 'sign_type')) return;
+      let accepted;
+      try {
+        accepted = parser.parse(new TextEncoder().encode(new URLSearchParams(rearranged as [string, string][]).toString()));
+      } catch (error) {
+        assert.ok(error instanceof MalformedCallback, String(error));
+        return;
+      }
+      if (Buffer.from(accepted.signedContents[0]!).toString('utf8') !== signedText) return;
+      assert.deepEqual(new Map([...accepted.fields].sort()), new Map(params.slice().sort()));
+    }), { numRuns: 3000 });
+  });
+});

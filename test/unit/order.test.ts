@@ -64,6 +64,15 @@ describe('Order.receivePayment', () => {
     assert.equal(order.status, UNPAID);
   });
 
+  it('keeps a payment for a cash-on-delivery order for review and leaves the order as it was', () => {
+    for (const status of [UNPAID, OrderStatus.UNSEND]) {
+      const order = Order.rehydrate({ id: '1', total: Money.parse('3798.00'), payMethod: PayMethod.CASH, status, updatedAt: new Date(0) });
+      const payment = order.receivePayment(receipt(), UNCOMMENT);
+      assert.equal(payment.reviewReason, ReviewReason.PAY_METHOD_MISMATCH);
+      assert.equal(order.status, status);
+    }
+  });
+
   it('stamps the order with the time the payment arrived', () => {
     const order = orderIn(UNPAID);
     order.receivePayment(receipt(), UNCOMMENT);

@@ -1,7 +1,7 @@
 import type { PaymentSource } from '../../domain/payment.ts';
 import type { Page, PageRequest } from './paging.ts';
 
-export type RejectionReason = 'MALFORMED_CALLBACK' | 'INVALID_SIGNATURE' | 'NOT_OUR_MERCHANT' | 'ORDER_NOT_FOUND';
+export type RejectionReason = 'MALFORMED_CALLBACK' | 'INVALID_SIGNATURE' | 'NOT_OUR_MERCHANT' | 'WRONG_CHANNEL' | 'ORDER_NOT_FOUND';
 
 /** A return or notify we refused, as evidence for staff. */
 export interface Rejection {

@@ -1,3 +1,4 @@
+import { MalformedCallback } from '../../application/errors.ts';
 import type { RawPair } from './form-decoding.ts';
 
 const UNSIGNED = new Set(['sign', 'sign_type']);
@@ -33,4 +34,32 @@ export function signContentCandidates(pairs: readonly RawPair[]): Uint8Array[] {
     candidates.push(signContent(pairs, new Set([...UNSIGNED, 'alipay_cert_sn'])));
   }
   return candidates;
+}
+
+/**
+ * The sign content joins `key=value` with '&' unescaped, so one signature fits every message whose
+ * pairs concatenate to the same text: a refund notify's `&gmt_refund=…` folded into the value before
+ * it signs the same bytes as the real thing. Only a message whose sign content splits back into
+ * exactly its own pairs is taken. Byte-level, so GBK (whose trail bytes are all above '=') is safe.
+ * @throws MalformedCallback
+ */
+export function assertUnambiguous(pairs: readonly RawPair[]): void {
+  for (const { key, keyBytes, value } of pairs) {
+    if (keyBytes.includes(AMPERSAND) || keyBytes.includes(EQUALS)) {
+      throw new MalformedCallback(`parameter name ${JSON.stringify(key.slice(0, 40))} holds '&' or '='`);
+    }
+    if (holdsFoldedPair(value)) {
+      throw new MalformedCallback(`parameter ${JSON.stringify(key.slice(0, 40))} holds '&name=': its signed text would read as other parameters`);
+    }
+  }
+}
+
+/** `&`, then one or more bytes that are neither '&' nor '=', then '=': a pair hidden in a value. */
+function holdsFoldedPair(value: Uint8Array): boolean {
+  for (let i = value.indexOf(AMPERSAND); i !== -1; i = value.indexOf(AMPERSAND, i + 1)) {
+    let j = i + 1;
+    while (j < value.length && value[j] !== AMPERSAND && value[j] !== EQUALS) j++;
+    if (j > i + 1 && value[j] === EQUALS) return true;
+  }
+  return false;
 }

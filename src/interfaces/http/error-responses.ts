@@ -23,6 +23,7 @@ export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
   MALFORMED_CALLBACK: FORBIDDEN,
   INVALID_SIGNATURE: FORBIDDEN,
   NOT_OUR_MERCHANT: FORBIDDEN,
+  WRONG_CHANNEL: FORBIDDEN,
   INVALID_MONEY: FORBIDDEN,
   // Alipay says the money moved, yet we have no such order: someone must look at once.
   ORDER_NOT_FOUND: { status: 404, title: '订单不存在', message: '未找到该笔支付对应的订单。如您已付款，请联系客服。', logLevel: 'error', contactSupport: true },
@@ -50,4 +51,5 @@ export const REVIEW_REASON_LABELS: Record<ReviewReason, string> = {
   ORDER_CANCELED: '订单已取消',
   AMOUNT_MISMATCH: '支付金额与订单金额不符',
   ALREADY_PAID: '订单已由其他交易支付',
+  PAY_METHOD_MISMATCH: '货到付款订单收到支付宝付款',
 };
