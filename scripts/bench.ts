@@ -84,7 +84,7 @@ try {
       ...process.env, NODE_OPTIONS: args['node-options'], NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: withSchema(postgres.url),
       WEB_CONCURRENCY: args.workers, DATABASE_POOL_SIZE: args.pool, SIGNATURE_VERIFIER: args.verifier, REPOSITORIES: args.repositories, ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: '2088000000009999',
       ALIPAY_PUBLIC_KEY: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(), APP_PRIVATE_KEY_FILE: join(dir, 'app_private_key.pem'),
-      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'benchmark-admin-password', LOG_LEVEL: 'info',
+      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'benchmark-admin-password', PUBLIC_URL: 'https://pay.example.com', LOG_LEVEL: 'info',
     },
   });
   const base = `http://127.0.0.1:${PORT}`;

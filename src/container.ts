@@ -28,6 +28,7 @@ import { FormCallbackParser } from './infrastructure/alipay/form-callback-parser
 import { ForgeSignatureVerifier } from './infrastructure/alipay/forge-signature-verifier.ts';
 import { NativeSignatureVerifier } from './infrastructure/alipay/native-signature-verifier.ts';
 import type { AlipayPublicKey } from './infrastructure/alipay/public-key.ts';
+import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from './infrastructure/alipay/request-signer.ts';
 import { KnexDatabaseHealth } from './infrastructure/persistence/knex-database-health.ts';
 import { KnexPaymentLedger } from './infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexRejectionLog, type RejectionRetention } from './infrastructure/persistence/knex-rejection-log.ts';
@@ -52,7 +53,7 @@ export interface Wiring {
   readonly logger: Logger;
   readonly alipayPublicKey: AlipayPublicKey;
   readonly signType: SignType;
-  /** Defaults to native: see README, Performance. */
+  /** Verifies Alipay's signatures and signs ours; defaults to native: see README, Performance. */
   readonly signatureVerifier?: 'native' | 'forge';
   /** Defaults to sql: see README, Performance. */
   readonly repositories?: 'sql' | 'objection';
@@ -61,6 +62,10 @@ export interface Wiring {
   readonly pagePay: PagePaySettings;
   readonly admin: AdminCredentials;
   readonly rejections: RejectionRetention;
+  /** Production: HSTS on every response. */
+  readonly production?: boolean;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For names the client. */
+  readonly trustedProxies?: readonly string[];
   /** Development only: mounts the local Alipay and the demo shop. */
   readonly sandbox?: SandboxSettings;
 }
@@ -77,13 +82,13 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(INFRA.Knex).toConstantValue(wiring.knex);
   c.bind(INFRA.AlipayPublicKey).toConstantValue(wiring.alipayPublicKey);
   c.bind(INFRA.SignType).toConstantValue(wiring.signType);
-  c.bind(INFRA.AppPrivateKey).toConstantValue(wiring.appPrivateKey);
+  const forgeCrypto = wiring.signatureVerifier === 'forge';
+  c.bind<RequestSigner>(INFRA.RequestSigner).toConstantValue((forgeCrypto ? forgeRequestSigner : nativeRequestSigner)(wiring.appPrivateKey));
   c.bind(INFRA.PagePaySettings).toConstantValue(wiring.pagePay);
   c.bind(INFRA.RejectionRetention).toConstantValue(wiring.rejections);
   c.bind<PaymentSettings>(TOKENS.PaymentSettings).toConstantValue(wiring.settings);
 
-  const verifier = wiring.signatureVerifier === 'forge' ? ForgeSignatureVerifier : NativeSignatureVerifier;
-  c.bind<SignatureVerifier>(TOKENS.SignatureVerifier).to(verifier).inSingletonScope();
+  c.bind<SignatureVerifier>(TOKENS.SignatureVerifier).to(forgeCrypto ? ForgeSignatureVerifier : NativeSignatureVerifier).inSingletonScope();
   c.bind<AlipayCallbackParser>(TOKENS.AlipayCallbackParser).to(FormCallbackParser).inSingletonScope();
   const objection = wiring.repositories === 'objection';
   c.bind(INFRA.Sql).toConstantValue(pooledSql(wiring.knex));
@@ -113,9 +118,11 @@ export function buildContainer(wiring: Wiring): Container {
 export function buildApp(wiring: Wiring): BuiltApp {
   const container = buildContainer(wiring);
   const controllers = { payment: container.get(PaymentController), health: container.get(HealthController), admin: container.get(AdminController) };
-  const metrics = new Metrics();
-  if (!wiring.sandbox) return { app: createApp(controllers, wiring.logger, wiring.admin, metrics) };
+  const options = {
+    controllers, logger: wiring.logger, metrics: new Metrics(), admin: wiring.admin, production: wiring.production, trustedProxies: wiring.trustedProxies,
+  };
+  if (!wiring.sandbox) return { app: createApp(options) };
   const sandbox = new SandboxAlipay(wiring.sandbox);
   const demoShop = new DemoShop(container.get<OrderRepository>(TOKENS.OrderRepository), container.get(PlaceOrder));
-  return { app: createApp(controllers, wiring.logger, wiring.admin, metrics, [sandbox.routes(), demoShop.routes()]), sandbox, demoShop };
+  return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop };
 }

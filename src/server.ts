@@ -39,7 +39,9 @@ export function loadKeys(config: Config, logger: Logger) {
   const appKey = loadAppPrivateKey(config);
   if (appKey.generated) logger.warn(appKey.generated, 'generated an app key pair for signing page-pay requests (development only)');
   if (alipayKey.publicKey.key.n.equals(appKey.privateKey.n)) {
-    logger.warn("the configured Alipay public key is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature will fail. Copy 支付宝公钥 from the Alipay console.");
+    const problem = "is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature would fail. Copy 支付宝公钥 from the Alipay console";
+    if (config.production) throw new ConfigError(config.alipay.publicKey !== null ? 'ALIPAY_PUBLIC_KEY' : 'ALIPAY_PUBLIC_KEY_FILE', problem);
+    logger.warn(`the configured Alipay public key ${problem}.`);
   }
   return { alipayKey, appKey };
 }
@@ -103,6 +105,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
     },
     admin: { user: config.admin.user, password: adminPassword },
     rejections: config.rejections,
+    production: config.production,
+    trustedProxies: config.trustedProxies,
     sandbox: sandboxAlipayKeyPem !== null ? {
       appId: config.alipay.appId,
       sellerId: config.alipay.sellerId ?? SANDBOX_SELLER_ID,

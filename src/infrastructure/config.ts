@@ -1,5 +1,6 @@
-import type { SignType } from '../application/ports/signature-verifier.ts';
 import { availableParallelism } from 'node:os';
+import proxyaddr from 'proxy-addr';
+import type { SignType } from '../application/ports/signature-verifier.ts';
 import { OrderStatus, type StatusAfterPayment } from '../domain/order-status.ts';
 
 /** A bad setting; the process prints this one line and exits. */
@@ -21,6 +22,8 @@ export interface Config {
   /** Connections per process to PostgreSQL. */
   readonly databasePoolSize: number;
   readonly logLevel: string;
+  /** Addresses or CIDRs of the proxies whose X-Forwarded-For names the client. */
+  readonly trustedProxies: readonly string[];
   /** Processes serving HTTP (node:cluster); 1 under Deno and with PGlite. */
   readonly webConcurrency: number;
   /** Which SignatureVerifier adapter checks Alipay's signatures. */
@@ -65,21 +68,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   };
 
   const gateway = required('ALIPAY_GATEWAY', 'sandbox');
-  if (gateway === 'sandbox' ? production : !isUrl(gateway, ['https:', 'http:'])) {
-    throw new ConfigError('ALIPAY_GATEWAY', production && gateway === 'sandbox'
-      ? 'must be a real Alipay gateway URL when NODE_ENV=production, not "sandbox"'
+  if (gateway === 'sandbox' ? production : !isUrl(gateway, production ? ['https:'] : ['https:', 'http:'])) {
+    throw new ConfigError('ALIPAY_GATEWAY', production
+      ? `must be a real Alipay gateway https:// URL when NODE_ENV=production, such as https://openapi.alipay.com/gateway.do (got ${JSON.stringify(gateway)})`
       : `must be a gateway URL or "sandbox" (got ${JSON.stringify(gateway)})`);
   }
   const databaseUrl = read('DATABASE_URL') ?? null;
   if (databaseUrl !== null && !isUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
     throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
   }
-  const publicUrl = read('PUBLIC_URL')?.replace(/\/+$/, '') ?? null;
-  if (publicUrl !== null && !isUrl(publicUrl, ['https:', 'http:'])) {
-    throw new ConfigError('PUBLIC_URL', `must be an http(s) URL such as https://shop.example.com (got ${JSON.stringify(publicUrl)})`);
-  }
+  const publicUrl = publicUrlOf(read('PUBLIC_URL'), production);
   const appId = required('ALIPAY_APP_ID', SANDBOX_APP_ID);
   if (production && appId === SANDBOX_APP_ID) throw new ConfigError('ALIPAY_APP_ID', 'is the sandbox app id');
+  const signType = oneOf('ALIPAY_SIGN_TYPE', read('ALIPAY_SIGN_TYPE') ?? 'RSA2', ['RSA2', 'RSA'] as const);
+  if (production && signType === 'RSA' && read('ALIPAY_ALLOW_SHA1') !== 'true') {
+    throw new ConfigError('ALIPAY_SIGN_TYPE', 'RSA (SHA1withRSA) is weak: switch the app to RSA2 in the Alipay console, or set ALIPAY_ALLOW_SHA1=true to accept it knowingly');
+  }
 
   return {
     production,
@@ -90,13 +94,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataDir: read('DATA_DIR') ?? 'var/pglite',
     databasePoolSize: wholeNumber('DATABASE_POOL_SIZE', read('DATABASE_POOL_SIZE') ?? '10', 1, 100),
     logLevel: oneOf('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', LOG_LEVELS),
+    trustedProxies: trustedProxies(read('TRUSTED_PROXIES')),
     webConcurrency: webConcurrency(read('WEB_CONCURRENCY'), production, databaseUrl !== null),
     signatureVerifier: oneOf('SIGNATURE_VERIFIER', read('SIGNATURE_VERIFIER') ?? 'native', ['native', 'forge'] as const),
     repositories: oneOf('REPOSITORIES', read('REPOSITORIES') ?? 'sql', ['sql', 'objection'] as const),
     alipay: {
       appId: token('ALIPAY_APP_ID', appId),
       sellerId: read('ALIPAY_SELLER_ID') === undefined ? null : token('ALIPAY_SELLER_ID', read('ALIPAY_SELLER_ID')!),
-      signType: oneOf('ALIPAY_SIGN_TYPE', read('ALIPAY_SIGN_TYPE') ?? 'RSA2', ['RSA2', 'RSA'] as const),
+      signType,
       publicKey: read('ALIPAY_PUBLIC_KEY') ?? null,
       publicKeyFile: read('ALIPAY_PUBLIC_KEY_FILE') ?? 'keys/alipay_public_key.pem',
       appPrivateKeyFile: read('APP_PRIVATE_KEY_FILE') ?? 'keys/app_private_key.pem',
@@ -136,13 +141,48 @@ function webConcurrency(value: string | undefined, production: boolean, postgres
   return processes;
 }
 
+const ADMIN_PASSWORD_RULE = 'at least 16 characters, of which at least 6 differ';
+
 function adminPassword(value: string | undefined, production: boolean): string | null {
   if (value === undefined) {
-    if (production) throw new ConfigError('ADMIN_PASSWORD', 'must be set when NODE_ENV=production (12 characters or more)');
+    if (production) throw new ConfigError('ADMIN_PASSWORD', `must be set when NODE_ENV=production (${ADMIN_PASSWORD_RULE})`);
     return null;
   }
-  if (production && value.length < 12) throw new ConfigError('ADMIN_PASSWORD', 'must be 12 characters or more when NODE_ENV=production');
+  if (production && ([...value].length < 16 || new Set(value).size < 6)) {
+    throw new ConfigError('ADMIN_PASSWORD', `must have ${ADMIN_PASSWORD_RULE} when NODE_ENV=production`);
+  }
   return value;
+}
+
+/** Where browsers and Alipay reach us; in production it must be https, since Alipay sends the shopper there. */
+function publicUrlOf(value: string | undefined, production: boolean): string | null {
+  if (value === undefined) {
+    if (production) throw new ConfigError('PUBLIC_URL', 'must be set when NODE_ENV=production: the https:// address Alipay sends shoppers and notifies to, such as https://pay.example.com');
+    return null;
+  }
+  const example = production ? 'https://pay.example.com' : 'https://pay.example.com or http://127.0.0.1:8000';
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const allowed = production ? ['https:'] : ['https:', 'http:'];
+  if (!url || !allowed.includes(url.protocol) || url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#') || url.username || url.password) {
+    throw new ConfigError('PUBLIC_URL', `must be ${production ? 'an https' : 'an http(s)'} URL with no query, fragment or credentials, such as ${example} (got ${JSON.stringify(value)})`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function trustedProxies(value: string | undefined): readonly string[] {
+  if (value === undefined) return [];
+  const list = value.split(/[\s,]+/).filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch (error) {
+    throw new ConfigError('TRUSTED_PROXIES', `must be IP addresses or CIDRs separated by commas, such as 10.0.0.0/8,127.0.0.1 (${(error as Error).message})`);
+  }
+  return list;
 }
 
 function port(value: string): number {

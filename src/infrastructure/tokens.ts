@@ -5,7 +5,8 @@ export const INFRA = {
   Sql: Symbol('Sql'),
   AlipayPublicKey: Symbol('AlipayPublicKey'),
   SignType: Symbol('SignType'),
-  AppPrivateKey: Symbol('AppPrivateKey'),
+  /** Signs our requests to Alipay with the app's private key (native or forge, as SIGNATURE_VERIFIER). */
+  RequestSigner: Symbol('RequestSigner'),
   PagePaySettings: Symbol('PagePaySettings'),
   RejectionRetention: Symbol('RejectionRetention'),
 } as const;

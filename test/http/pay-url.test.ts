@@ -53,4 +53,31 @@ describe('GET /payment/:order_id/', () => {
       assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     });
   }
+
+  it('hands out the same signed URL for an order for a while, and its own to each order', async () => {
+    const [first, second] = [newOrderId(), newOrderId()];
+    await seedOrder(suite.db.knex, first, '3798.00');
+    await seedOrder(suite.db.knex, second, '3798.00');
+    const urlOf = async (orderId: string) => JSON.parse((await suite.app.get(`/payment/${orderId}/`)).body).alipay_url as string;
+    const url = await urlOf(first);
+    assert.equal(await urlOf(first), url);
+    assert.notEqual(await urlOf(second), url);
+  });
+
+  it('answers 429 with Retry-After once one address asks for more than 60 URLs a minute, and serves returns meanwhile', async () => {
+    const orderId = newOrderId();
+    await seedOrder(suite.db.knex, orderId, '3798.00');
+    const statuses: number[] = [];
+    let throttled: Awaited<ReturnType<typeof suite.app.get>> | undefined;
+    for (let i = 0; i < 70; i++) {
+      const response = await suite.app.get(`/payment/${orderId}/`);
+      statuses.push(response.status);
+      if (response.status === 429) throttled ??= response;
+    }
+    assert.ok(statuses.filter((status) => status !== 429).length <= 60, 'at most 60 answered');
+    assert.equal(statuses.at(-1), 429);
+    assert.deepEqual(JSON.parse(throttled!.body), { code: '429', errmsg: '请求过于频繁，请稍后再试' });
+    assert.ok(Number(throttled!.headers.get('retry-after')) >= 1);
+    assert.equal((await suite.app.get('/healthz')).status, 200);
+  });
 });

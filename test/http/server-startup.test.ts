@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
-import { startServer } from '../../src/server.ts';
+import { loadKeys, startServer } from '../../src/server.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 
 function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
@@ -43,6 +43,18 @@ describe('server start-up', () => {
     await server.close();
     const warning = captured.lines().find((line) => line.level === 40 && String(line.msg).includes('应用公钥'));
     assert.match(String(warning?.msg), /is your app's own public key \(应用公钥\), not Alipay's \(支付宝公钥\)/);
+  });
+
+  it("refuses in production to start with the app's own public key as Alipay's", () => {
+    const env = freshEnv({
+      NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002', ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
+      ADMIN_PASSWORD: 'a long admin secret', PUBLIC_URL: 'https://pay.example.com',
+    });
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    mkdirSync(join(env.APP_PRIVATE_KEY_FILE!, '..'), { recursive: true });
+    writeFileSync(env.APP_PRIVATE_KEY_FILE!, privateKey.export({ type: 'pkcs1', format: 'pem' }));
+    const config = loadConfig({ ...env, ALIPAY_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') });
+    assert.throws(() => loadKeys(config, pino({ level: 'silent' })), (error: unknown) => error instanceof ConfigError && error.variable === 'ALIPAY_PUBLIC_KEY' && /应用公钥/.test(error.message));
   });
 
   it('refuses the sandbox gateway with an Alipay key that is not the sandbox key', async () => {

@@ -35,6 +35,8 @@ export async function startTestApp(options: {
   signType?: SignType;
   settings?: Partial<PaymentSettings>;
   rejections?: { maxRows: number; maxAgeDays: number };
+  production?: boolean;
+  trustedProxies?: readonly string[];
 }): Promise<RunningApp> {
   const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,6 +51,8 @@ export async function startTestApp(options: {
     pagePay: { appId: APP_ID, gatewayUrl: TEST_GATEWAY, returnUrl: `${url}/payment/status/`, notifyUrl: `${url}/payment/notify/` },
     admin: ADMIN,
     rejections: options.rejections ?? { maxRows: 1_000, maxAgeDays: 90 },
+    production: options.production,
+    trustedProxies: options.trustedProxies,
   });
   server.on('request', app.callback());
   const answer = async (response: Response) => ({ status: response.status, body: await response.text(), headers: response.headers });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, SANDBOX_APP_ID } from '../../src/infrastructure/config.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 
-const PRODUCTION = { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002', ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'a long admin secret' };
+const PRODUCTION = { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002', ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'a long admin secret', PUBLIC_URL: 'https://pay.example.com' };
 
 function failsOn(variable: string, env: Record<string, string>): void {
   assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable));
@@ -70,5 +70,32 @@ describe('loadConfig', () => {
     failsOn('ALIPAY_GATEWAY', { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002' });
     failsOn('ADMIN_PASSWORD', { ...PRODUCTION, ADMIN_PASSWORD: '' });
     failsOn('ADMIN_PASSWORD', { ...PRODUCTION, ADMIN_PASSWORD: 'short' });
+  });
+
+  it('refuses in production what cannot work or is weak, saying the rule', () => {
+    failsOn('PUBLIC_URL', { ...PRODUCTION, PUBLIC_URL: '' });
+    failsOn('PUBLIC_URL', { ...PRODUCTION, PUBLIC_URL: 'http://pay.example.com' });
+    failsOn('ALIPAY_GATEWAY', { ...PRODUCTION, ALIPAY_GATEWAY: 'http://openapi.alipay.com/gateway.do' });
+    failsOn('ALIPAY_SIGN_TYPE', { ...PRODUCTION, ALIPAY_SIGN_TYPE: 'RSA' });
+    assert.equal(loadConfig({ ...PRODUCTION, ALIPAY_SIGN_TYPE: 'RSA', ALIPAY_ALLOW_SHA1: 'true' }).alipay.signType, 'RSA');
+    for (const weak of ['aaaaaaaaaaaaaaaaaaaaaaaa', 'abababababababababab', '15-characters!!']) {
+      assert.throws(() => loadConfig({ ...PRODUCTION, ADMIN_PASSWORD: weak }), /ADMIN_PASSWORD must have at least 16 characters, of which at least 6 differ/);
+    }
+    assert.equal(loadConfig({ ...PRODUCTION, ADMIN_PASSWORD: 'correct horse battery' }).admin.password, 'correct horse battery');
+    assert.equal(loadConfig({ ...PRODUCTION, PUBLIC_URL: 'https://pay.example.com/shop/' }).publicUrl, 'https://pay.example.com/shop');
+  });
+
+  it('takes a public address with no query, fragment or credentials, anywhere', () => {
+    for (const bad of ['https://pay.example.com/?a=1', 'https://pay.example.com/#top', 'https://pay.example.com?', 'https://u:p@pay.example.com', 'ftp://pay.example.com', 'pay.example.com']) {
+      failsOn('PUBLIC_URL', { PUBLIC_URL: bad });
+    }
+    assert.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:8000/' }).publicUrl, 'http://127.0.0.1:8000');
+  });
+
+  it('reads TRUSTED_PROXIES as addresses and CIDRs, and refuses anything else', () => {
+    assert.deepEqual(loadConfig({}).trustedProxies, []);
+    assert.deepEqual(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1 ::1' }).trustedProxies, ['10.0.0.0/8', '127.0.0.1', '::1']);
+    failsOn('TRUSTED_PROXIES', { TRUSTED_PROXIES: '10.0.0.0/33' });
+    failsOn('TRUSTED_PROXIES', { TRUSTED_PROXIES: 'proxy.example.com' });
   });
 });

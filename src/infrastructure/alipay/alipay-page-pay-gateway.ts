@@ -1,10 +1,10 @@
 import { inject, injectable } from 'inversify';
-import forge from 'node-forge';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { PagePayRequest, PaymentGateway } from '../../application/ports/payment-gateway.ts';
 import { TOKENS } from '../../application/tokens.ts';
 import { INFRA } from '../tokens.ts';
 import { beijingTimestamp } from './beijing-time.ts';
+import type { RequestSigner } from './request-signer.ts';
 
 export interface PagePaySettings {
   readonly appId: string;
@@ -14,16 +14,34 @@ export interface PagePaySettings {
   readonly notifyUrl: string;
 }
 
+// A shopper's clicks and reloads reuse one signed URL; its timestamp stays well inside what Alipay accepts.
+const REUSE_MS = 60_000;
+const MAX_REMEMBERED = 10_000;
+
 /** alipay.trade.page.pay, signed RSA2 with our app's private key (ALIPAY.md "Signing our own request"). */
 @injectable()
 export class AlipayPagePayGateway implements PaymentGateway {
+  private readonly recent = new Map<string, { url: string; until: number }>();
+
   constructor(
-    @inject(INFRA.AppPrivateKey) private readonly privateKey: forge.pki.rsa.PrivateKey,
+    @inject(INFRA.RequestSigner) private readonly signer: RequestSigner,
     @inject(INFRA.PagePaySettings) private readonly settings: PagePaySettings,
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
-  pagePayUrl({ orderId, amount, subject }: PagePayRequest): string {
+  pagePayUrl(request: PagePayRequest): string {
+    const key = `${request.orderId}\n${request.amount.toString()}\n${request.subject}`;
+    const now = this.clock.now().getTime();
+    const known = this.recent.get(key);
+    if (known && known.until > now) return known.url;
+    const url = this.sign(request);
+    this.recent.delete(key);
+    if (this.recent.size >= MAX_REMEMBERED) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, { url, until: now + REUSE_MS });
+    return url;
+  }
+
+  private sign({ orderId, amount, subject }: PagePayRequest): string {
     const params: Record<string, string> = {
       app_id: this.settings.appId,
       method: 'alipay.trade.page.pay',
@@ -43,9 +61,6 @@ export class AlipayPagePayGateway implements PaymentGateway {
     };
     // A request's sign content keeps sign_type; only Alipay's callbacks leave it out.
     const content = Object.keys(params).sort().map((key) => `${key}=${params[key]}`).join('&');
-    const md = forge.md.sha256.create();
-    md.update(content, 'utf8');
-    const sign = forge.util.encode64(this.privateKey.sign(md));
-    return `${this.settings.gatewayUrl}?${new URLSearchParams({ ...params, sign })}`;
+    return `${this.settings.gatewayUrl}?${new URLSearchParams({ ...params, sign: this.signer.sign(content) })}`;
   }
 }

@@ -3,14 +3,18 @@ import Koa, { type Context, type Next } from 'koa';
 import views from 'koa-views';
 import type { Logger } from 'pino';
 import type { AdminController } from './admin-controller.ts';
+import { adminGate } from './admin-gate.ts';
 import { serveAsset } from './assets.ts';
-import { requireAdmin, type AdminCredentials } from './basic-auth.ts';
+import type { AdminCredentials } from './basic-auth.ts';
+import { clientAddress } from './client-address.ts';
 import { errorHandler } from './error-handler.ts';
 import type { HealthController } from './health-controller.ts';
 import type { PaymentController } from './payment-controller.ts';
+import { RateLimiter } from './rate-limiter.ts';
 import { requestLog } from './request-log.ts';
 import type { Metrics } from './metrics.ts';
-import { ADMIN_CSP, securityHeaders } from './security-headers.ts';
+import { securityHeaders } from './security-headers.ts';
+import { throttleJson } from './throttle.ts';
 import { VIEWS_DIR } from './views-dir.ts';
 
 export interface Controllers {
@@ -19,8 +23,26 @@ export interface Controllers {
   readonly admin: AdminController;
 }
 
-/** `extraRoutes`: development-only routers (the local sandbox), mounted by the composition root. */
-export function createApp(controllers: Controllers, logger: Logger, admin: AdminCredentials, metrics: Metrics, extraRoutes: readonly Router[] = []): Koa {
+export interface AppOptions {
+  readonly controllers: Controllers;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly admin: AdminCredentials;
+  /** Production: HSTS on every response. */
+  readonly production?: boolean;
+  /** Addresses or CIDRs whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  readonly trustedProxies?: readonly string[];
+  /** Development-only routers (the local sandbox), mounted by the composition root. */
+  readonly extraRoutes?: readonly Router[];
+}
+
+const MINUTE = 60_000;
+// A person mistypes a password a few times; a guesser is held to a handful a minute per address.
+const ADMIN_LOGIN_FAILURES = 5;
+// A shopper asks for a pay URL a few times per order; signing hundreds a second is an attack.
+const PAY_URLS_PER_MINUTE = 60;
+
+export function createApp({ controllers, logger, metrics, admin, production = false, trustedProxies = [], extraRoutes = [] }: AppOptions): Koa {
   const app = new Koa();
   // Koa would print every error again; errorHandler has already logged it with the request id.
   app.silent = true;
@@ -28,25 +50,25 @@ export function createApp(controllers: Controllers, logger: Logger, admin: Admin
   const router = new Router();
   router.get('/payment/status/', controllers.payment.paymentReturn);
   router.post('/payment/notify/', controllers.payment.paymentNotify);
-  router.get('/payment/:order_id/', controllers.payment.payUrl);
+  // Before /payment/:order_id/, which would read "notify" as an order id.
+  router.get('/payment/notify/', methodNotAllowed('POST'));
+  router.get('/payment/:order_id/', throttleJson(new RateLimiter(PAY_URLS_PER_MINUTE, MINUTE), metrics), controllers.payment.payUrl);
   router.get('/healthz', controllers.health.check);
   router.get('/assets/:file', serveAsset);
   router.get('/metrics', metrics.expose);
+  router.get('/admin/payments', controllers.admin.payments);
+  router.get('/admin/payments.csv', controllers.admin.paymentsCsv);
+  router.get('/admin/rejections', controllers.admin.rejections);
 
-  const adminRouter = new Router({ prefix: '/admin' });
-  adminRouter.use(adminHeaders, requireAdmin(admin));
-  adminRouter.get('/payments', controllers.admin.payments);
-  adminRouter.get('/payments.csv', controllers.admin.paymentsCsv);
-  adminRouter.get('/rejections', controllers.admin.rejections);
-
+  if (trustedProxies.length > 0) app.use(clientAddress(trustedProxies));
   app.use(requestLog(logger));
   app.use(metrics.middleware);
-  app.use(securityHeaders);
+  app.use(securityHeaders({ hsts: production }));
   app.use(limitQuery);
   app.use(views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } }));
   app.use(errorHandler);
+  app.use(adminGate(admin, new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE), metrics));
   for (const extra of extraRoutes) app.use(extra.routes());
-  app.use(adminRouter.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
@@ -64,10 +86,11 @@ async function limitQuery(ctx: Context, next: Next): Promise<void> {
   await next();
 }
 
-/** Staff pages are never cached and run no script at all. */
-async function adminHeaders(ctx: Context, next: Next): Promise<void> {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Content-Security-Policy', ADMIN_CSP);
-  ctx.state.admin = true;
-  await next();
+function methodNotAllowed(allow: string) {
+  return (ctx: Context): void => {
+    ctx.status = 405;
+    ctx.set('Allow', allow);
+    ctx.type = 'text/plain';
+    ctx.body = '请求方法不允许';
+  };
 }

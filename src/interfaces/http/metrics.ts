@@ -16,6 +16,17 @@ export class Metrics {
     labelNames: ['channel', 'reason'],
     registers: [this.registry],
   });
+  private readonly adminLoginFailures = new Counter({
+    name: 'meiduo_admin_login_failures_total',
+    help: 'Admin logins refused for wrong or malformed credentials.',
+    registers: [this.registry],
+  });
+  private readonly throttledRequests = new Counter({
+    name: 'meiduo_throttled_requests_total',
+    help: 'Requests answered 429 because their client address went over a limit.',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'meiduo_http_request_duration_seconds',
     help: 'Request latency by route.',
@@ -39,6 +50,14 @@ export class Metrics {
       }
     }
   };
+
+  adminLoginFailed(): void {
+    this.adminLoginFailures.inc();
+  }
+
+  throttled(limit: 'admin-login' | 'pay-url'): void {
+    this.throttledRequests.inc({ limit });
+  }
 
   /** GET /metrics */
   expose = async (ctx: Context): Promise<void> => {

@@ -1,0 +1,52 @@
+import type { Context, Next } from 'koa';
+import { basicAuthChecker, type AdminCredentials } from './basic-auth.ts';
+import type { Metrics } from './metrics.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { ADMIN_CSP } from './security-headers.ts';
+
+const REALM = 'Basic realm="meiduo-payment admin", charset="UTF-8"';
+
+/**
+ * The one guard of the staff area. It runs before any router and claims every path that could
+ * reach an admin route however it is spelled (any case, %-escapes, doubled slashes), so that no
+ * route can be matched around it. Failed logins are counted per client address; past the limit the
+ * address gets 429 until its window ends, whatever it offers, while other addresses sign in as usual.
+ */
+export function adminGate(credentials: AdminCredentials, failures: RateLimiter, metrics: Metrics) {
+  const check = basicAuthChecker(credentials);
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if (!isAdminPath(ctx.path)) return next();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Content-Security-Policy', ADMIN_CSP);
+    const wait = failures.retryAfter(ctx.ip);
+    if (wait > 0) {
+      metrics.throttled('admin-login');
+      return refuse(ctx, 429, '登录失败次数过多，请稍后再试', { 'Retry-After': String(wait) });
+    }
+    const result = check(ctx.get('Authorization'));
+    if (result === 'right') return next();
+    if (result === 'wrong') {
+      failures.hit(ctx.ip);
+      metrics.adminLoginFailed();
+      ctx.state.log?.warn({ remoteAddress: ctx.ip }, 'admin login failed');
+    }
+    refuse(ctx, 401, '需要管理员登录', { 'WWW-Authenticate': REALM });
+  };
+}
+
+/** Whether a request path names the admin area, decoded as often as anything downstream might decode it. */
+export function isAdminPath(path: string): boolean {
+  let decoded = path;
+  for (let previous = ''; previous !== decoded;) {
+    previous = decoded;
+    decoded = decoded.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+  return decoded.replace(/[/\\]+/g, '/').replace(/\/\.(?=\/)/g, '').toLowerCase().startsWith('/admin');
+}
+
+function refuse(ctx: Context, status: number, body: string, headers: Record<string, string>): void {
+  ctx.status = status;
+  ctx.set(headers);
+  ctx.type = 'text/plain';
+  ctx.body = body;
+}
