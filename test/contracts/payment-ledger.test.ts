@@ -116,5 +116,21 @@ for (const harness of databaseHarnesses) {
         await assert.rejects(ledger.page({}, { after: cursor, limit: 5 }), InvalidQuery);
       }
     });
+
+    it('refuses well-formed cursor values PostgreSQL cannot take, and takes the ends of the range', async () => {
+      const cursor = (time: string, id: string) => Buffer.from(JSON.stringify([time, id])).toString('base64url');
+      const time = '2026-11-26T00:00:00.000000Z';
+      const outOfRange: Array<[string, string]> = [
+        ['9999-99-99T99:99:99.000000Z', '1'], ['2026-02-31T00:00:00.000000Z', '1'], ['0000-01-01T00:00:00.000000Z', '1'],
+        ['2026-11-26T24:00:00.000000Z', '1'], [time, '9223372036854775808'], [time, '9999999999999999999'], [time, '0'],
+      ];
+      for (const [badTime, badId] of outOfRange) {
+        await assert.rejects(ledger.page({}, { after: cursor(badTime, badId), limit: 5 }), InvalidQuery, `${badTime} ${badId}`);
+        await assert.rejects(ledger.page({}, { before: cursor(badTime, badId), limit: 5 }), InvalidQuery, `${badTime} ${badId}`);
+      }
+      await seed(db, 2);
+      assert.equal((await ledger.page({}, { after: cursor('9999-12-31T23:59:59.999999Z', '9223372036854775807'), limit: 5 })).rows.length, 2);
+      assert.equal((await ledger.page({}, { before: cursor('0001-01-01T00:00:00.000000Z', '1'), limit: 5 })).rows.length, 2);
+    });
   });
 }

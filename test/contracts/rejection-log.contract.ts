@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { after, beforeEach, describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
 import type { Rejection, RejectionLog } from '../../src/application/ports/rejection-log.ts';
@@ -77,6 +78,16 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
 
     it('refuses a cursor it did not make', async () => {
       await assert.rejects(log.page({}, { after: 'bm90IGEgY3Vyc29y', limit: 2 }), InvalidQuery);
+    });
+
+    it('refuses its own cursor edited to a seq it never gives, before it reaches a database', async () => {
+      await recordMany(3);
+      const made = Buffer.from((await log.page({}, { limit: 1 })).next!, 'base64url').toString();
+      for (const seq of ['0', '02', '9223372036854775808', '9999999999999999999']) {
+        const edited = Buffer.from(made.replace(/\d+/, seq)).toString('base64url');
+        await assert.rejects(log.page({}, { after: edited, limit: 2 }), InvalidQuery, seq);
+        await assert.rejects(log.page({}, { before: edited, limit: 2 }), InvalidQuery, seq);
+      }
     });
   });
 }

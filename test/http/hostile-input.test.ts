@@ -4,8 +4,8 @@ import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
-import { pglite } from '../support/databases.ts';
-import { appForSuite, seedOrder } from '../support/test-app.ts';
+import { databaseHarnesses, pglite } from '../support/databases.ts';
+import { ADMIN, appForSuite, seedOrder } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 const PATHS = ['/payment/status/', '/payment/notify/', '/payment/20261126000000000000001/', '/payment/%00/', '/payment/..%2F..%2Fetc%2Fpasswd/', '//payment//status//', '/admin/payments', '/admin/payments.csv', '/sandbox/gateway.do', '/healthz', '/%ff%fe', '/payment/status/..', '/assets/..%2Fsite.css', '/assets/site.css'];
@@ -13,6 +13,26 @@ const NASTY = ['%', '%2', '%zz', '%00', '%ff', '+', '&&', '==', '__proto__', 'co
 const nasty = fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 }), fc.stringMatching(/^[A-Za-z0-9+/=]{0,400}$/));
 const query = fc.array(fc.tuple(nasty, nasty), { maxLength: 12 }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponentLoosely(k)}=${encodeURIComponentLoosely(v)}`).join('&'));
 const CONTENT_TYPES = ['application/x-www-form-urlencoded; text/html; charset=UTF-8', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', '', 'application/x-www-form-urlencoded; charset=gbk'];
+
+// Well-formed enough to pass a shape check, and often out of the calendar's or PostgreSQL's range.
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const upTo = (max: number) => fc.integer({ min: 0, max });
+const day = fc.tuple(fc.oneof(fc.constantFrom(0, 1, 2026, 9999), upTo(9999)), upTo(13), upTo(32)).map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
+const time = fc.tuple(day, upTo(25), upTo(61), upTo(61)).map(([d, h, m, s]) => `${d}T${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}.000000Z`);
+const id = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String), fc.constantFrom('0', '9223372036854775807', '9223372036854775808', '99999999999999999999'));
+const toCursor = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
+const CURSORS = [
+  ['9999-99-99T99:99:99.000000Z', '99999999999999999999'], ['9999-99-99T99:99:99.000000Z', '1'], ['2026-02-31T00:00:00.000000Z', '1'],
+  ['0000-01-01T00:00:00.000000Z', '1'], ['2026-11-26T00:00:00.000000Z', '9223372036854775808'], ['9223372036854775808'], ['0'],
+  [], {}, null, [1, 2], ['__proto__', 'constructor'],
+].map(toCursor);
+const cursor = fc.oneof(fc.constantFrom(...CURSORS), fc.tuple(time, id).map(toCursor), id.map((seq) => toCursor([seq])));
+const DATES = ['2026-02-31', '2026-02-30', '2026-02-29', '2026-13-01', '2026-00-00', '0000-01-01', '0001-01-01', '9999-12-31', '9999-99-99', '2026-11-26T00:00', '+002026-11-26'];
+const adminValue = fc.oneof(nasty, cursor, day, fc.constantFrom(...DATES, 'applied', 'needs_review', '0', '1', '200', '201', '-1', '1e2', '0x10'));
+const adminQuery = fc.array(fc.tuple(fc.constantFrom('q', 'state', 'from', 'to', 'limit', 'after', 'before'), adminValue), { maxLength: 6 })
+  .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponentLoosely(v)}`).join('&'));
+const assetName = fc.oneof(fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'toLocaleString', '__defineGetter__', 'site.css', 'sandbox.css'), fc.string({ maxLength: 20 }));
+const AUTHORIZATION = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
 
 /** Leaves some characters raw, so that broken escapes and stray % reach the server as they are. */
 function encodeURIComponentLoosely(text: string): string {
@@ -66,3 +86,31 @@ describe('2,000 hostile requests', () => {
     assert.equal((await suite.app.get(`/payment/status/?${alipay.signedQuery(returnParams(orderId, '3798.00'))}`)).status, 200);
   });
 });
+
+for (const harness of databaseHarnesses) {
+  describe(`hostile admin queries and asset names on ${harness.name}`, () => {
+    const suite = appForSuite(harness, { alipayPublicKeyPem: alipay.publicKeyPem });
+
+    it('get no 5xx, with the right credentials, whatever the filters, cursors or asset name', async () => {
+      const orderId = newOrderId();
+      await seedOrder(suite.db.knex, orderId, '88.80', 4);
+      await suite.db.knex('tb_payment').insert({ order_id: orderId, trade_id: 'T0001', amount: '88.80', source: 'notify' });
+      const admin = fc.record({ path: fc.constantFrom('/admin/payments', '/admin/payments.csv', '/admin/rejections'), query: adminQuery }).map(({ path, query: q }) => `${path}?${q}`);
+      const asset = assetName.map((name) => `/assets/${encodeURIComponent(name)}`);
+      const targets = [...fc.sample(admin, 800), ...fc.sample(asset, 100)];
+      const failures: string[] = [];
+      const statuses = new Set<number>();
+      for (let i = 0; i < targets.length; i += 16) {
+        await Promise.all(targets.slice(i, i + 16).map(async (target) => {
+          // Always the right credentials: wrong ones would count towards the login throttle.
+          const response = await fetch(suite.app.url + target, { headers: { Authorization: AUTHORIZATION } });
+          const body = await response.text();
+          statuses.add(response.status);
+          if (response.status >= 500) failures.push(`GET ${target.slice(0, 160)} -> ${response.status} ${body.slice(0, 80)}`);
+        }));
+      }
+      assert.deepEqual(failures, []);
+      assert.deepEqual([...statuses].sort((a, b) => a - b), [200, 400, 404], 'every request got past the login to a handler');
+    });
+  });
+}

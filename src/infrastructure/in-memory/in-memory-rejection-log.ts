@@ -37,6 +37,7 @@ export class InMemoryRejectionLog implements RejectionLog {
 function decode(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{1,15}$/.test(text)) throw new InvalidQuery('the page cursor is not one this listing made');
+  // Like the database log's: a seq this log could have made, never 0 or zero-padded.
+  if (!/^[1-9]\d{0,14}$/.test(text)) throw new InvalidQuery('the page cursor is not one this listing made');
   return Number(text);
 }

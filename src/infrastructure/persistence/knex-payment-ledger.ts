@@ -6,7 +6,7 @@ import type { ReviewReason } from '../../domain/errors.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
-import { keysetPage, prefixPattern, type Keyset } from './keyset.ts';
+import { isBigintId, isUtcMicros, keysetPage, prefixPattern, type Keyset } from './keyset.ts';
 import { guarded } from './store-errors.ts';
 
 interface LedgerRow {
@@ -25,7 +25,7 @@ interface LedgerRow {
 
 const NEWEST_FIRST: Keyset<LedgerRow> = {
   columns: ['p.create_time', 'p.id'],
-  patterns: [/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, /^\d{1,19}$/],
+  valid: [isUtcMicros, isBigintId],
   cursorOf: (row) => [row.cursor_time, String(row.id)],
 };
 const EXPORT_BATCH = 1_000;

@@ -4,7 +4,7 @@ import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import type { Rejection, RejectionLog, RejectionReason, RejectionRecord } from '../../application/ports/rejection-log.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
-import { keysetPage, prefixPattern, type Keyset } from './keyset.ts';
+import { isBigintId, keysetPage, prefixPattern, type Keyset } from './keyset.ts';
 import { guarded } from './store-errors.ts';
 
 export interface RejectionRetention {
@@ -24,7 +24,7 @@ interface RejectionRow {
   params: string;
 }
 
-const NEWEST_FIRST: Keyset<RejectionRow> = { columns: ['seq'], patterns: [/^\d{1,19}$/], cursorOf: (row) => [String(row.seq)] };
+const NEWEST_FIRST: Keyset<RejectionRow> = { columns: ['seq'], valid: [isBigintId], cursorOf: (row) => [String(row.seq)] };
 // Age-based pruning runs with one insert in this many.
 const PRUNE_EVERY = 500;
 

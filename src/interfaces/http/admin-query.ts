@@ -21,6 +21,8 @@ export interface FilterForm {
 export function readFilter(query: Query): { form: FilterForm; filter: PaymentFilter; page: PageRequest } {
   const form: FilterForm = { q: single(query, 'q').trim(), state: single(query, 'state'), from: single(query, 'from'), to: single(query, 'to'), limit: single(query, 'limit') };
   if (form.q.length > 100) throw new InvalidQuery('q is longer than 100 characters');
+  // PostgreSQL text cannot hold NUL, which %00 decodes to: the search would fail as a 500.
+  if (form.q.includes('\u0000')) throw new InvalidQuery('q holds a NUL character');
   if (form.state !== '' && form.state !== 'applied' && form.state !== 'needs_review') throw new InvalidQuery('state must be applied or needs_review');
   const filter: PaymentFilter = {
     q: form.q || undefined,
@@ -56,7 +58,18 @@ function single(query: Query, name: string): string {
 
 /** 00:00 in Beijing of `day` plus `addDays`: the admin's dates are Beijing dates. */
 function beijingMidnight(day: string, field: string, addDays: number): Date {
-  const date = new Date(`${day}T00:00:00+08:00`);
-  if (!DAY.test(day) || Number.isNaN(date.getTime())) throw new InvalidQuery(`${field} must be a date such as 2026-11-26`);
-  return new Date(date.getTime() + addDays * 86_400_000);
+  const midnight = new Date(Date.parse(`${day}T00:00:00+08:00`) + addDays * 86_400_000);
+  if (!isCalendarDay(day) || !isStorable(midnight)) throw new InvalidQuery(`${field} must be a date such as 2026-11-26`);
+  return midnight;
+}
+
+/** Date rolls 02-31 over to 03-03: a real day is one it prints back unchanged. */
+function isCalendarDay(day: string): boolean {
+  const date = new Date(`${day}T00:00:00Z`);
+  return DAY.test(day) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
+/** PGlite is sent a Date as UTC text and refuses year 0000, which 0001-01-01 in Beijing still is. */
+function isStorable(instant: Date): boolean {
+  return instant.getUTCFullYear() >= 1;
 }
