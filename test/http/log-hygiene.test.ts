@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -36,6 +37,22 @@ describe('logs', () => {
     for (const sign of signs.filter((s) => s.length > 20)) assert.ok(!log.includes(sign.slice(0, 24)), 'a signature reached the log');
     assert.doesNotMatch(log, /PRIVATE KEY|PUBLIC KEY|MII[A-Za-z0-9+/]{20}/);
     assert.ok(!log.includes(readFileSync(env.APP_PRIVATE_KEY_FILE!, 'utf8').split('\n')[1]!.slice(0, 24)));
+  });
+
+  it('warn of each failed admin login with the client address, never the password offered', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+    const server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: 'the right admin password' })), logger);
+    const offered = 'admin:a-guess-that-must-not-be-logged';
+    const response = await fetch(`${server.url}/admin/payments`, { headers: { Authorization: `Basic ${Buffer.from(offered).toString('base64')}` } });
+    await server.close();
+    assert.equal(response.status, 401);
+    const warnings = lines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'admin login failed');
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0].level, 40);
+    assert.match(warnings[0].remoteAddress, /127\.0\.0\.1/);
+    assert.ok(!lines.join('').includes('a-guess-that'));
+    assert.ok(!lines.join('').includes(Buffer.from(offered).toString('base64').slice(0, 16)));
   });
 
   it('redact a sign or private key even when one is logged by mistake', () => {
