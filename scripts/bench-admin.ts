@@ -3,7 +3,6 @@
 // over HTTP: the first page, the page after following 下一页 50 times, and a search by trade no.
 import { Buffer } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
-import process from 'node:process';
 import { parseArgs } from 'node:util';
 import forge from 'node-forge';
 import pino from 'pino';
@@ -12,8 +11,8 @@ import { OrderStatus } from '../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../src/infrastructure/alipay/public-key.ts';
 import { openDatabase } from '../src/infrastructure/persistence/database.ts';
 import { migrate } from '../src/infrastructure/persistence/migrations.ts';
-import { postgresForBench, progress, timeIt } from './bench-support.ts';
 import { createHttpServer } from '../src/interfaces/http/http-server.ts';
+import { postgresForBench, progress, timeIt } from './bench-support.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '200' } } });
 const ROWS = Number(values.rows);
@@ -57,10 +56,15 @@ try {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const keys = forge.pki.rsa.generateKeyPair({ bits: 1024 });
   const { app } = buildApp({
-    knex, logger: pino({ level: 'silent' }), alipayPublicKey: parseAlipayPublicKey(forge.pki.publicKeyToPem(keys.publicKey)), signType: 'RSA2',
-    settings: { appId: 'bench', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT }, appPrivateKey: keys.privateKey,
+    knex,
+    logger: pino({ level: 'silent' }),
+    alipayPublicKey: parseAlipayPublicKey(forge.pki.publicKeyToPem(keys.publicKey)),
+    signType: 'RSA2',
+    settings: { appId: 'bench', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
+    appPrivateKey: keys.privateKey,
     pagePay: { appId: 'bench', gatewayUrl: 'https://gateway.example', returnUrl: `${url}/r`, notifyUrl: `${url}/n` },
-    admin: { user: 'admin', password: 'bench' }, rejections: { maxRows: 1000, maxAgeDays: 1 },
+    admin: { user: 'admin', password: 'bench' },
+    rejections: { maxRows: 1000, maxAgeDays: 1 },
   });
   server.on('request', app.callback());
   const get = async (path: string): Promise<string> => {
@@ -80,7 +84,10 @@ try {
   const results = {
     'first page (50 rows)': await timeIt(SAMPLES, async () => void (await get('/admin/payments'))),
     'page after 下一页 ×50': await timeIt(SAMPLES, async () => void (await get(deep))),
-    'search by trade no': await timeIt(SAMPLES, async (i) => void (await get(`/admin/payments?q=2026112622001${String(1 + ((i * 7919) % ROWS)).padStart(15, '0')}`))),
+    'search by trade no': await timeIt(
+      SAMPLES,
+      async (i) => void (await get(`/admin/payments?q=2026112622001${String(1 + ((i * 7919) % ROWS)).padStart(15, '0')}`)),
+    ),
     'needs-review filter': await timeIt(SAMPLES, async () => void (await get('/admin/payments?state=needs_review'))),
   };
   server.close();
@@ -91,7 +98,9 @@ try {
   for (const [name, { p50, p95 }] of Object.entries(results)) {
     console.log(`| ${name} | ${p50.toFixed(1)} | ${p95.toFixed(1)} | ${p95 < 50 ? 'met' : 'NOT met'} |`);
   }
-  console.log(`\nReproduce: npm run bench:admin -- --rows ${ROWS} --samples ${SAMPLES}   (uses DATABASE_URL, or starts a throwaway cluster)`);
+  console.log(
+    `\nReproduce: npm run bench:admin -- --rows ${ROWS} --samples ${SAMPLES}   (uses DATABASE_URL, or starts a throwaway cluster)`,
+  );
 } finally {
   await database.close();
   postgres.stop();

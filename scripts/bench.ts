@@ -2,8 +2,9 @@
 // The real service (dist/main.js, WEB_CONCURRENCY workers) against PostgreSQL (DATABASE_URL, or a
 // throwaway cluster), loaded by autocannon with unique signed returns, refreshes and notifies; then
 // the same statements through pgbench, for the database's own ceiling.
-import { spawn, execFileSync } from 'node:child_process';
+
 import { Buffer } from 'node:buffer';
+import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +16,20 @@ import { openDatabase } from '../src/infrastructure/persistence/database.ts';
 import { migrate } from '../src/infrastructure/persistence/migrations.ts';
 import { postgresForBench, progress } from './bench-support.ts';
 
-const { values: args } = parseArgs({ options: {
-  duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' },
-  workers: { type: 'string', default: '2' }, pool: { type: 'string', default: '10' }, 'node-options': { type: 'string', default: '' }, verifier: { type: 'string', default: 'native' }, repositories: { type: 'string', default: 'sql' }, returns: { type: 'string', default: '30000' },
-  // A folder for V8 CPU profiles of the service (Node refuses --cpu-prof in NODE_OPTIONS); use with --workers 1.
-  profile: { type: 'string' },
-} });
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    workers: { type: 'string', default: '2' },
+    pool: { type: 'string', default: '10' },
+    'node-options': { type: 'string', default: '' },
+    verifier: { type: 'string', default: 'native' },
+    repositories: { type: 'string', default: 'sql' },
+    returns: { type: 'string', default: '30000' },
+    // A folder for V8 CPU profiles of the service (Node refuses --cpu-prof in NODE_OPTIONS); use with --workers 1.
+    profile: { type: 'string' },
+  },
+});
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const RETURNS = Number(args.returns);
@@ -51,23 +60,54 @@ try {
 
   progress(`pre-signing ${(RETURNS * 2).toLocaleString()} messages with node:crypto (WebCrypto, 64 in flight)`);
   const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const signer = await webcrypto.subtle.importKey('pkcs8', alipay.privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+  const signer = await webcrypto.subtle.importKey(
+    'pkcs8',
+    alipay.privateKey.export({ type: 'pkcs8', format: 'der' }),
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const sign = async (params: Record<string, string>) => {
-    const content = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('&');
-    const signature = Buffer.from(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', signer, new TextEncoder().encode(content))).toString('base64');
+    const content = Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join('&');
+    const signature = Buffer.from(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', signer, new TextEncoder().encode(content))).toString(
+      'base64',
+    );
     return new URLSearchParams({ ...params, sign: signature, sign_type: 'RSA2' }).toString();
   };
   const message = (n: number, notify: boolean) => {
     const orderId = `B${String(n).padStart(12, '0')}`;
-    const base = { app_id: APP_ID, auth_app_id: APP_ID, charset: 'utf-8', out_trade_no: orderId, total_amount: '88.80', trade_no: `2026112622001${String(n).padStart(15, '0')}`, version: '1.0', seller_id: '2088000000009999' };
+    const base = {
+      app_id: APP_ID,
+      auth_app_id: APP_ID,
+      charset: 'utf-8',
+      out_trade_no: orderId,
+      total_amount: '88.80',
+      trade_no: `2026112622001${String(n).padStart(15, '0')}`,
+      version: '1.0',
+      seller_id: '2088000000009999',
+    };
     return notify
-      ? { ...base, notify_type: 'trade_status_sync', notify_id: String(n), trade_status: 'TRADE_SUCCESS', notify_time: '2026-11-26 15:30:12', subject: `美多商城${orderId}` }
+      ? {
+          ...base,
+          notify_type: 'trade_status_sync',
+          notify_id: String(n),
+          trade_status: 'TRADE_SUCCESS',
+          notify_time: '2026-11-26 15:30:12',
+          subject: `美多商城${orderId}`,
+        }
       : { ...base, method: 'alipay.trade.page.pay.return', timestamp: '2026-11-26 15:30:12' };
   };
   const signAll = async (from: number, count: number, notify: boolean) => {
     const out: string[] = new Array(count);
     for (let i = 0; i < count; i += 64) {
-      await Promise.all(Array.from({ length: Math.min(64, count - i) }, async (_, j) => { out[i + j] = await sign(message(from + i + j, notify)); }));
+      await Promise.all(
+        Array.from({ length: Math.min(64, count - i) }, async (_, j) => {
+          out[i + j] = await sign(message(from + i + j, notify));
+        }),
+      );
     }
     return out;
   };
@@ -81,15 +121,35 @@ try {
   service = spawn(process.execPath, [...profiling, 'dist/main.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      ...process.env, NODE_OPTIONS: args['node-options'], NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: withSchema(postgres.url),
-      WEB_CONCURRENCY: args.workers, DATABASE_POOL_SIZE: args.pool, SIGNATURE_VERIFIER: args.verifier, REPOSITORIES: args.repositories, ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: '2088000000009999',
-      ALIPAY_PUBLIC_KEY: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(), APP_PRIVATE_KEY_FILE: join(dir, 'app_private_key.pem'),
-      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'benchmark-admin-password', PUBLIC_URL: 'https://pay.example.com', LOG_LEVEL: 'info',
+      ...process.env,
+      NODE_OPTIONS: args['node-options'],
+      NODE_ENV: 'production',
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATABASE_URL: withSchema(postgres.url),
+      WEB_CONCURRENCY: args.workers,
+      DATABASE_POOL_SIZE: args.pool,
+      SIGNATURE_VERIFIER: args.verifier,
+      REPOSITORIES: args.repositories,
+      ALIPAY_APP_ID: APP_ID,
+      ALIPAY_SELLER_ID: '2088000000009999',
+      ALIPAY_PUBLIC_KEY: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      APP_PRIVATE_KEY_FILE: join(dir, 'app_private_key.pem'),
+      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
+      ADMIN_PASSWORD: 'benchmark-admin-password',
+      PUBLIC_URL: 'https://pay.example.com',
+      LOG_LEVEL: 'info',
     },
   });
   const base = `http://127.0.0.1:${PORT}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 100) throw new Error('the service did not start');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -98,13 +158,20 @@ try {
     progress(`${title}: ${CONNECTIONS} connections for ${DURATION} s`);
     const before = cpuSplit(service!.pid!);
     const result = await autocannon({
-      url: base, connections: CONNECTIONS, duration: DURATION,
+      url: base,
+      connections: CONNECTIONS,
+      duration: DURATION,
       requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
     });
     const after = cpuSplit(service!.pid!);
     const perRequest = (key: keyof CpuSplit) => ((after[key] - before[key]) * 1000) / result.requests.total;
     return {
-      title, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts, ok: result['2xx'],
+      title,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      non2xx: result.non2xx + result.errors + result.timeouts,
+      ok: result['2xx'],
       cpu: { service: perRequest('service'), postgres: perRequest('postgres'), load: perRequest('load') },
     };
   };
@@ -115,16 +182,28 @@ try {
     return { path: `/payment/status/?${returns[r++]}` };
   };
   // Warm caches, JIT and pools first; these confirmations count in the consistency check, not the table.
-  const warm = await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests: [{ setupRequest: (request) => ({ ...request, ...nextReturn() }) }] });
+  const warm = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: 3,
+    requests: [{ setupRequest: (request) => ({ ...request, ...nextReturn() }) }],
+  });
   const warmed = warm['2xx'];
   const unique = await load('unique returns', nextReturn);
   const confirmed = r;
   let f = 0;
-  const refresh = await load('refreshes (returns already confirmed)', () => ({ path: `/payment/status/?${returns[f++ % Math.min(confirmed, 5_000)]}` }));
+  const refresh = await load('refreshes (returns already confirmed)', () => ({
+    path: `/payment/status/?${returns[f++ % Math.min(confirmed, 5_000)]}`,
+  }));
   let n = 0;
   const notify = await load('unique notifies', () => {
     if (n >= RETURNS) throw new Error(`ran out of the ${RETURNS} pre-signed notifies: raise --returns`);
-    return { method: 'POST', path: '/payment/notify/', body: notifies[n++]!, headers: { 'content-type': 'application/x-www-form-urlencoded; text/html; charset=UTF-8' } } as Partial<autocannon.Request>;
+    return {
+      method: 'POST',
+      path: '/payment/notify/',
+      body: notifies[n++]!,
+      headers: { 'content-type': 'application/x-www-form-urlencoded; text/html; charset=UTF-8' },
+    } as Partial<autocannon.Request>;
   });
 
   const rss = workerRss(service.pid!);
@@ -137,7 +216,17 @@ try {
     SELECT 'P' || lpad(g::text, 12, '0'), 88.80, 2, 1 FROM generate_series(1, ${PGBENCH_ORDERS}) g`);
   const ceiling = pgbenchCeiling(withSchema(postgres.url), PGBENCH_ORDERS);
   await database.close();
-  report({ unique, refresh, notify, ceiling, rss, payments: Number(payments), paid: Number(paid), answered: warmed + unique.ok + notify.ok, sent: r + n });
+  report({
+    unique,
+    refresh,
+    notify,
+    ceiling,
+    rss,
+    payments: Number(payments),
+    paid: Number(paid),
+    answered: warmed + unique.ok + notify.ok,
+    sent: r + n,
+  });
 } finally {
   service?.kill('SIGTERM');
   postgres.stop();
@@ -146,7 +235,10 @@ try {
 function workerRss(primary: number): number[] {
   let children: string[] = [];
   try {
-    children = execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    children = execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     // pgrep exits 1 when there are none: WEB_CONCURRENCY=1 serves from the process itself.
   }
@@ -162,43 +254,81 @@ function pgbenchCeiling(url: string, orders: number): number | null {
     return null;
   }
   const script = join(dir, 'confirm.sql');
-  writeFileSync(script, `\\set n random(1, ${orders})
+  writeFileSync(
+    script,
+    `\\set n random(1, ${orders})
 \\set t random(1, 1000000000000)
 SELECT o.order_id, o.total_amount, o.pay_method, o.status, o.update_time, p.order_id, p.trade_id, p.amount, p.source, p.state, p.review_reason, p.create_time
   FROM (SELECT 1) AS one LEFT JOIN tb_order_info o ON o.order_id = 'P' || lpad(:n::text, 12, '0') LEFT JOIN tb_payment p ON p.trade_id = 'PGB' || :client_id || '-' || :t;
 WITH moved AS (UPDATE tb_order_info SET status = 4, update_time = now() WHERE order_id = 'P' || lpad(:n::text, 12, '0') AND status = 1 RETURNING 1)
   INSERT INTO tb_payment (order_id, trade_id, amount, source, state, review_reason, create_time, update_time)
   SELECT 'P' || lpad(:n::text, 12, '0'), 'PGB' || :client_id || '-' || :t, 88.80, 'return', 'applied', NULL, now(), now() FROM moved;
-`);
-  const output = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', '16', '-j', '2', '-T', String(DURATION), '-f', script, url], { encoding: 'utf8' });
+`,
+  );
+  const output = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', '16', '-j', '2', '-T', String(DURATION), '-f', script, url], {
+    encoding: 'utf8',
+  });
   return Number(/tps = ([\d.]+)/.exec(output)?.[1]);
 }
 
-function report(r: { unique: Load; refresh: Load; notify: Load; ceiling: number | null; rss: number[]; payments: number; paid: number; answered: number; sent: number }) {
+function report(r: {
+  unique: Load;
+  refresh: Load;
+  notify: Load;
+  ceiling: number | null;
+  rss: number[];
+  payments: number;
+  paid: number;
+  answered: number;
+  sent: number;
+}) {
   const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, ${args.workers} worker(s) with ${args.pool} connections each, SIGNATURE_VERIFIER=${args.verifier}, REPOSITORIES=${args.repositories}, PostgreSQL on this machine`);
+  console.log(
+    `\n${CONNECTIONS} connections, ${DURATION} s each, ${args.workers} worker(s) with ${args.pool} connections each, SIGNATURE_VERIFIER=${args.verifier}, REPOSITORIES=${args.repositories}, PostgreSQL on this machine`,
+  );
   console.log('| path | req/s | p50 ms | p99 ms | non-2xx | CPU µs per request: service / PostgreSQL / load generator |');
   console.log('|---|---|---|---|---|---|');
   const cpu = ({ service, postgres, load }: Load['cpu']) => [service, postgres, load].map((us) => Math.round(us)).join(' / ');
-  for (const l of [r.unique, r.refresh, r.notify]) console.log(`| ${l.title} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.non2xx} | ${cpu(l.cpu)} |`);
+  for (const l of [r.unique, r.refresh, r.notify])
+    console.log(`| ${l.title} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.non2xx} | ${cpu(l.cpu)} |`);
   if (r.ceiling) console.log(`| pgbench, the same statements (database ceiling) | ${Math.round(r.ceiling)} | | | | |`);
   // Requests still in flight when a run's time is up commit without being counted as answered.
   const exact = r.payments === r.paid && r.answered <= r.payments && r.payments <= r.sent;
-  console.log(`\nconsistency: ${r.sent} unique confirmations sent, ${r.answered} answered 2xx before time was up; ${r.payments} payment rows; ${r.paid} orders UNCOMMENT -> ${exact ? 'exact' : 'MISMATCH'}`);
+  console.log(
+    `\nconsistency: ${r.sent} unique confirmations sent, ${r.answered} answered 2xx before time was up; ${r.payments} payment rows; ${r.paid} orders UNCOMMENT -> ${exact ? 'exact' : 'MISMATCH'}`,
+  );
   console.log(`resident memory per worker: ${r.rss.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}`);
   const ratio = r.ceiling ? r.unique.rps / r.ceiling : null;
   console.log('\ntargets:');
-  console.log(`- unique returns >= 0.5 x pgbench ceiling: ${ratio === null ? 'no pgbench' : `${ratio.toFixed(2)} x -> ${mark(ratio >= 0.5)}`}`);
+  console.log(
+    `- unique returns >= 0.5 x pgbench ceiling: ${ratio === null ? 'no pgbench' : `${ratio.toFixed(2)} x -> ${mark(ratio >= 0.5)}`}`,
+  );
   console.log(`- unique returns >= 3 x 936 = 2808 req/s: ${Math.round(r.unique.rps)} -> ${mark(r.unique.rps >= 2808)}`);
   console.log(`- refreshes >= 8000 req/s: ${Math.round(r.refresh.rps)} -> ${mark(r.refresh.rps >= 8000)}`);
-  console.log(`- p99 < 50 ms: ${[r.unique, r.refresh, r.notify].map((l) => l.p99).join(' / ')} -> ${mark([r.unique, r.refresh, r.notify].every((l) => l.p99 < 50))}`);
+  console.log(
+    `- p99 < 50 ms: ${[r.unique, r.refresh, r.notify].map((l) => l.p99).join(' / ')} -> ${mark([r.unique, r.refresh, r.notify].every((l) => l.p99 < 50))}`,
+  );
   console.log(`- zero non-2xx: ${mark([r.unique, r.refresh, r.notify].every((l) => l.non2xx === 0))}`);
   console.log(`- RSS per worker < 150 MB: ${mark(r.rss.every((mb) => mb < 150))}`);
-  console.log(`\nReproduce: npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --workers ${args.workers} --pool ${args.pool} --verifier ${args.verifier} --repositories ${args.repositories}   (DATABASE_URL, or a throwaway cluster)`);
+  console.log(
+    `\nReproduce: npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --workers ${args.workers} --pool ${args.pool} --verifier ${args.verifier} --repositories ${args.repositories}   (DATABASE_URL, or a throwaway cluster)`,
+  );
 }
 
-interface CpuSplit { service: number; postgres: number; load: number }
-interface Load { title: string; rps: number; p50: number; p99: number; non2xx: number; ok: number; cpu: CpuSplit }
+interface CpuSplit {
+  service: number;
+  postgres: number;
+  load: number;
+}
+interface Load {
+  title: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  ok: number;
+  cpu: CpuSplit;
+}
 
 /** CPU milliseconds used so far by the service's processes, PostgreSQL's, and this one (autocannon). */
 function cpuSplit(primary: number): CpuSplit {
@@ -220,5 +350,9 @@ function cpuSplit(primary: number): CpuSplit {
   };
   const sum = (list: (string | number)[]) => list.reduce<number>((total, pid) => total + ms(pid), 0);
   const usage = process.cpuUsage();
-  return { service: sum([primary, ...pids(['-P', String(primary)])]), postgres: sum(pids(['-x', 'postgres'])), load: (usage.user + usage.system) / 1000 };
+  return {
+    service: sum([primary, ...pids(['-P', String(primary)])]),
+    postgres: sum(pids(['-x', 'postgres'])),
+    load: (usage.user + usage.system) / 1000,
+  };
 }

@@ -9,23 +9,23 @@ import { ExportPayments } from './application/export-payments.ts';
 import { ListPayments } from './application/list-payments.ts';
 import { ListRejections } from './application/list-rejections.ts';
 import { PlaceOrder } from './application/place-order.ts';
-import type { PaymentLedger } from './application/ports/payment-ledger.ts';
-import type { RejectionLog } from './application/ports/rejection-log.ts';
-import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
-import { RecordAlipayPayment } from './application/record-alipay-payment.ts';
-import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import type { AlipayCallbackParser } from './application/ports/alipay-callback-parser.ts';
 import type { Clock } from './application/ports/clock.ts';
 import type { DatabaseHealth } from './application/ports/database-health.ts';
 import type { OrderRepository } from './application/ports/order-repository.ts';
 import type { PaymentGateway } from './application/ports/payment-gateway.ts';
+import type { PaymentLedger } from './application/ports/payment-ledger.ts';
 import type { PaymentRepository } from './application/ports/payment-repository.ts';
 import type { PaymentSettings } from './application/ports/payment-settings.ts';
+import type { RejectionLog } from './application/ports/rejection-log.ts';
 import type { SignatureVerifier, SignType } from './application/ports/signature-verifier.ts';
+import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
+import { RecordAlipayPayment } from './application/record-alipay-payment.ts';
+import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import { TOKENS } from './application/tokens.ts';
 import { AlipayPagePayGateway, type PagePaySettings } from './infrastructure/alipay/alipay-page-pay-gateway.ts';
-import { FormCallbackParser } from './infrastructure/alipay/form-callback-parser.ts';
 import { ForgeSignatureVerifier } from './infrastructure/alipay/forge-signature-verifier.ts';
+import { FormCallbackParser } from './infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from './infrastructure/alipay/native-signature-verifier.ts';
 import type { AlipayPublicKey } from './infrastructure/alipay/public-key.ts';
 import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from './infrastructure/alipay/request-signer.ts';
@@ -42,8 +42,8 @@ import { INFRA } from './infrastructure/tokens.ts';
 import { AdminController } from './interfaces/http/admin-controller.ts';
 import { createApp } from './interfaces/http/app.ts';
 import type { AdminCredentials } from './interfaces/http/basic-auth.ts';
-import { Metrics } from './interfaces/http/metrics.ts';
 import { HealthController } from './interfaces/http/health-controller.ts';
+import { Metrics } from './interfaces/http/metrics.ts';
 import { PaymentController } from './interfaces/http/payment-controller.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
 import { SandboxAlipay, type SandboxSettings } from './sandbox/sandbox-alipay.ts';
@@ -83,17 +83,25 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(INFRA.AlipayPublicKey).toConstantValue(wiring.alipayPublicKey);
   c.bind(INFRA.SignType).toConstantValue(wiring.signType);
   const forgeCrypto = wiring.signatureVerifier === 'forge';
-  c.bind<RequestSigner>(INFRA.RequestSigner).toConstantValue((forgeCrypto ? forgeRequestSigner : nativeRequestSigner)(wiring.appPrivateKey));
+  c.bind<RequestSigner>(INFRA.RequestSigner).toConstantValue(
+    (forgeCrypto ? forgeRequestSigner : nativeRequestSigner)(wiring.appPrivateKey),
+  );
   c.bind(INFRA.PagePaySettings).toConstantValue(wiring.pagePay);
   c.bind(INFRA.RejectionRetention).toConstantValue(wiring.rejections);
   c.bind<PaymentSettings>(TOKENS.PaymentSettings).toConstantValue(wiring.settings);
 
-  c.bind<SignatureVerifier>(TOKENS.SignatureVerifier).to(forgeCrypto ? ForgeSignatureVerifier : NativeSignatureVerifier).inSingletonScope();
+  c.bind<SignatureVerifier>(TOKENS.SignatureVerifier)
+    .to(forgeCrypto ? ForgeSignatureVerifier : NativeSignatureVerifier)
+    .inSingletonScope();
   c.bind<AlipayCallbackParser>(TOKENS.AlipayCallbackParser).to(FormCallbackParser).inSingletonScope();
   const objection = wiring.repositories === 'objection';
   c.bind(INFRA.Sql).toConstantValue(pooledSql(wiring.knex));
-  c.bind<OrderRepository>(TOKENS.OrderRepository).to(objection ? ObjectionOrderRepository : SqlOrderRepository).inSingletonScope();
-  c.bind<PaymentRepository>(TOKENS.PaymentRepository).to(objection ? ObjectionPaymentRepository : SqlPaymentRepository).inSingletonScope();
+  c.bind<OrderRepository>(TOKENS.OrderRepository)
+    .to(objection ? ObjectionOrderRepository : SqlOrderRepository)
+    .inSingletonScope();
+  c.bind<PaymentRepository>(TOKENS.PaymentRepository)
+    .to(objection ? ObjectionPaymentRepository : SqlPaymentRepository)
+    .inSingletonScope();
   c.bind<DatabaseHealth>(TOKENS.DatabaseHealth).to(KnexDatabaseHealth).inSingletonScope();
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
@@ -117,9 +125,18 @@ export function buildContainer(wiring: Wiring): Container {
 /** The Koa app with every controller resolved once; nothing else looks into the container. */
 export function buildApp(wiring: Wiring): BuiltApp {
   const container = buildContainer(wiring);
-  const controllers = { payment: container.get(PaymentController), health: container.get(HealthController), admin: container.get(AdminController) };
+  const controllers = {
+    payment: container.get(PaymentController),
+    health: container.get(HealthController),
+    admin: container.get(AdminController),
+  };
   const options = {
-    controllers, logger: wiring.logger, metrics: new Metrics(), admin: wiring.admin, production: wiring.production, trustedProxies: wiring.trustedProxies,
+    controllers,
+    logger: wiring.logger,
+    metrics: new Metrics(),
+    admin: wiring.admin,
+    production: wiring.production,
+    trustedProxies: wiring.trustedProxies,
   };
   if (!wiring.sandbox) return { app: createApp(options) };
   const sandbox = new SandboxAlipay(wiring.sandbox);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { loadConfig, type Config } from './infrastructure/config.ts';
+import { type Config, loadConfig } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
 import { loadKeys, openMigratedDatabase, startServer } from './server.ts';
 import { exitWith } from './startup.ts';
@@ -33,7 +33,10 @@ async function supervise(config: Config, logger: Logger): Promise<void> {
   if (config.admin.password === null) {
     // One password for every worker, generated here and handed down in the environment.
     process.env.ADMIN_PASSWORD = randomBytes(12).toString('base64url');
-    logger.warn({ user: config.admin.user, password: process.env.ADMIN_PASSWORD }, 'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)');
+    logger.warn(
+      { user: config.admin.user, password: process.env.ADMIN_PASSWORD },
+      'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)',
+    );
   }
   let stopping = false;
   cluster.setupPrimary({ execArgv: [...process.execArgv, ...WORKER_HEAP] });
@@ -47,10 +50,15 @@ async function supervise(config: Config, logger: Logger): Promise<void> {
   onSignals(logger, async () => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {});
-    await Promise.all(workers.map((worker) => new Promise((resolve) => {
-      worker!.once('exit', resolve);
-      worker!.process.kill('SIGTERM');
-    })));
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise((resolve) => {
+            worker!.once('exit', resolve);
+            worker!.process.kill('SIGTERM');
+          }),
+      ),
+    );
   });
 }
 

@@ -5,12 +5,12 @@ import { buildApp } from './container.ts';
 import { loadAlipayKey } from './infrastructure/alipay/alipay-key-loader.ts';
 import { loadAppPrivateKey } from './infrastructure/alipay/app-private-key.ts';
 import { readSandboxPrivateKey } from './infrastructure/alipay/sandbox-keys.ts';
-import { ConfigError, type Config } from './infrastructure/config.ts';
-import { openDatabase, type Database } from './infrastructure/persistence/database.ts';
+import { type Config, ConfigError } from './infrastructure/config.ts';
+import { type Database, openDatabase } from './infrastructure/persistence/database.ts';
 import { migrate } from './infrastructure/persistence/migrations.ts';
+import { createHttpServer } from './interfaces/http/http-server.ts';
 import { SANDBOX_GATEWAY_PATH } from './sandbox/sandbox-alipay.ts';
 import { databaseTarget } from './startup.ts';
-import { createHttpServer } from './interfaces/http/http-server.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -32,15 +32,21 @@ export interface StartOptions {
 /** Loads (outside production, generates) every key, saying what it generated. @throws ConfigError */
 export function loadKeys(config: Config, logger: Logger) {
   const alipayKey = loadAlipayKey(config);
-  if (alipayKey.generated) logger.warn(alipayKey.generated, 'generated a local sandbox Alipay key pair (development only; production refuses it)');
+  if (alipayKey.generated)
+    logger.warn(alipayKey.generated, 'generated a local sandbox Alipay key pair (development only; production refuses it)');
   if (alipayKey.publicKey.certificateSn) {
-    logger.info({ alipayCertSn: alipayKey.publicKey.certificateSn }, "certificate mode: Alipay's messages should carry this alipay_cert_sn");
+    logger.info(
+      { alipayCertSn: alipayKey.publicKey.certificateSn },
+      "certificate mode: Alipay's messages should carry this alipay_cert_sn",
+    );
   }
   const appKey = loadAppPrivateKey(config);
   if (appKey.generated) logger.warn(appKey.generated, 'generated an app key pair for signing page-pay requests (development only)');
   if (alipayKey.publicKey.key.n.equals(appKey.privateKey.n)) {
-    const problem = "is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature would fail. Copy 支付宝公钥 from the Alipay console";
-    if (config.production) throw new ConfigError(config.alipay.publicKey !== null ? 'ALIPAY_PUBLIC_KEY' : 'ALIPAY_PUBLIC_KEY_FILE', problem);
+    const problem =
+      "is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature would fail. Copy 支付宝公钥 from the Alipay console";
+    if (config.production)
+      throw new ConfigError(config.alipay.publicKey !== null ? 'ALIPAY_PUBLIC_KEY' : 'ALIPAY_PUBLIC_KEY_FILE', problem);
     logger.warn(`the configured Alipay public key ${problem}.`);
   }
   return { alipayKey, appKey };
@@ -65,7 +71,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
   const adminPassword = config.admin.password ?? randomBytes(12).toString('base64url');
   if (config.admin.password === null) {
-    logger.warn({ user: config.admin.user, password: adminPassword }, 'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)');
+    logger.warn(
+      { user: config.admin.user, password: adminPassword },
+      'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)',
+    );
   }
   const useSandbox = config.alipay.gateway === 'sandbox';
   // Every key is checked before anything is opened, so a bad one leaves nothing running.
@@ -82,7 +91,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
   } catch (error) {
     await database.close();
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-    throw new Error(`cannot listen on ${config.host}:${config.port}: ${inUse ? 'the port is in use; stop what runs there or set PORT' : (error as Error).message}`);
+    throw new Error(
+      `cannot listen on ${config.host}:${config.port}: ${inUse ? 'the port is in use; stop what runs there or set PORT' : (error as Error).message}`,
+    );
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -107,14 +118,17 @@ export async function startServer(config: Config, logger: Logger, options: Start
     rejections: config.rejections,
     production: config.production,
     trustedProxies: config.trustedProxies,
-    sandbox: sandboxAlipayKeyPem !== null ? {
-      appId: config.alipay.appId,
-      sellerId: config.alipay.sellerId ?? SANDBOX_SELLER_ID,
-      signType: config.alipay.signType,
-      alipayPrivateKeyPem: sandboxAlipayKeyPem,
-      appPublicKeyPem: appKey.publicKeyPem,
-      logger,
-    } : undefined,
+    sandbox:
+      sandboxAlipayKeyPem !== null
+        ? {
+            appId: config.alipay.appId,
+            sellerId: config.alipay.sellerId ?? SANDBOX_SELLER_ID,
+            signType: config.alipay.signType,
+            alipayPrivateKeyPem: sandboxAlipayKeyPem,
+            appPublicKeyPem: appKey.publicKeyPem,
+            logger,
+          }
+        : undefined,
   });
   server.on('request', app.callback());
   const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
@@ -138,10 +152,15 @@ export async function startServer(config: Config, logger: Logger, options: Start
 /** The sandbox must sign with the private half of the Alipay key we verify with. @throws ConfigError */
 function sandboxKeyMatching(config: Config, alipayPublicKeyPem: string): string {
   const pem = readSandboxPrivateKey(config.alipay.publicKeyFile);
-  const matches = pem !== null && config.alipay.publicKey === null
-    && createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString().trim() === alipayPublicKeyPem.replace(/\r/g, '').trim();
+  const matches =
+    pem !== null &&
+    config.alipay.publicKey === null &&
+    createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString().trim() === alipayPublicKeyPem.replace(/\r/g, '').trim();
   if (!matches) {
-    throw new ConfigError('ALIPAY_GATEWAY', `is "sandbox", but the Alipay public key is not the sandbox's own; unset ALIPAY_PUBLIC_KEY and move ${config.alipay.publicKeyFile} away to have a sandbox pair generated, or set ALIPAY_GATEWAY to a real gateway`);
+    throw new ConfigError(
+      'ALIPAY_GATEWAY',
+      `is "sandbox", but the Alipay public key is not the sandbox's own; unset ALIPAY_PUBLIC_KEY and move ${config.alipay.publicKeyFile} away to have a sandbox pair generated, or set ALIPAY_GATEWAY to a real gateway`,
+    );
   }
   return pem;
 }

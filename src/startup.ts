@@ -1,5 +1,5 @@
 import process from 'node:process';
-import { ConfigError, type Config } from './infrastructure/config.ts';
+import { type Config, ConfigError } from './infrastructure/config.ts';
 import type { DatabaseTarget } from './infrastructure/persistence/database.ts';
 
 export function databaseTarget(config: Config): DatabaseTarget {
@@ -10,9 +10,10 @@ export function databaseTarget(config: Config): DatabaseTarget {
 
 /** Start-up failures end in one line that says what to fix, never a stack. */
 export function exitWith(error: unknown): never {
-  const line = error instanceof ConfigError
-    ? `meiduo-payment: configuration error: ${error.message}`
-    : `meiduo-payment: cannot start: ${(error as Error)?.message ?? String(error)}`;
+  const line =
+    error instanceof ConfigError
+      ? `meiduo-payment: configuration error: ${error.message}`
+      : `meiduo-payment: cannot start: ${(error as Error)?.message ?? String(error)}`;
   console.error(line);
   process.exit(error instanceof ConfigError ? 2 : 1);
 }

@@ -3,7 +3,7 @@ import { PaymentNeedsReview } from '../domain/errors.ts';
 import { Money } from '../domain/money.ts';
 import type { PaymentReceipt } from '../domain/order.ts';
 import type { PaymentSource } from '../domain/payment.ts';
-import { meaningOfNotify, wrongChannel, type MessageKind } from '../domain/trade-status.ts';
+import { type MessageKind, meaningOfNotify, wrongChannel } from '../domain/trade-status.ts';
 import { InvalidSignature, MalformedCallback, NotOurMerchant, WrongChannel } from './errors.ts';
 import type { AlipayCallback } from './ports/alipay-callback-parser.ts';
 import type { Clock } from './ports/clock.ts';
@@ -31,6 +31,7 @@ export interface PaymentConfirmed {
 const MAX_ORDER_ID = 64;
 const MAX_TRADE_NO = 100;
 // PostgreSQL refuses NUL in text; no Alipay id holds any control character.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 @injectable()

@@ -29,7 +29,10 @@ export class InvalidSignature extends ApplicationError {
 /** Authentic Alipay message, but for another app or seller. */
 export class NotOurMerchant extends ApplicationError {
   readonly code = 'NOT_OUR_MERCHANT';
-  constructor(readonly field: 'app_id' | 'seller_id', readonly received: string) {
+  constructor(
+    readonly field: 'app_id' | 'seller_id',
+    readonly received: string,
+  ) {
     super(`${field} ${JSON.stringify(received)} is not ours`);
   }
 }
@@ -37,7 +40,10 @@ export class NotOurMerchant extends ApplicationError {
 /** Authentic, but not the kind of message its channel takes: a notify replayed as a return, say. */
 export class WrongChannel extends ApplicationError {
   readonly code = 'WRONG_CHANNEL';
-  constructor(readonly channel: string, reason: string) {
+  constructor(
+    readonly channel: string,
+    reason: string,
+  ) {
     super(`not a ${channel}: ${reason}`);
   }
 }

@@ -15,7 +15,13 @@ export interface ReceiveAlipayCallbackCommand {
   readonly remoteAddress: string;
 }
 
-const AUDITED: ReadonlySet<string> = new Set<RejectionReason>(['MALFORMED_CALLBACK', 'INVALID_SIGNATURE', 'NOT_OUR_MERCHANT', 'WRONG_CHANNEL', 'ORDER_NOT_FOUND']);
+const AUDITED: ReadonlySet<string> = new Set<RejectionReason>([
+  'MALFORMED_CALLBACK',
+  'INVALID_SIGNATURE',
+  'NOT_OUR_MERCHANT',
+  'WRONG_CHANNEL',
+  'ORDER_NOT_FOUND',
+]);
 const MAX_VALUE = 128;
 const MAX_PARAMS = 2_000;
 
@@ -58,7 +64,10 @@ export class ReceiveAlipayCallback {
 /** The parameters without sign, each value and the whole cut short: evidence, not a copy of an attack. */
 function evidence(fields: ReadonlyMap<string, string> | undefined, raw: Uint8Array): string {
   if (!fields) {
-    return new TextDecoder().decode(raw.subarray(0, MAX_PARAMS * 2)).replace(/(^|&)sign=[^&]*/g, '$1sign=…').slice(0, MAX_PARAMS);
+    return new TextDecoder()
+      .decode(raw.subarray(0, MAX_PARAMS * 2))
+      .replace(/(^|&)sign=[^&]*/g, '$1sign=…')
+      .slice(0, MAX_PARAMS);
   }
   const kept: Record<string, string> = {};
   for (const [key, value] of fields) {

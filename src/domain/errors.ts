@@ -23,7 +23,10 @@ export class InvalidMoney extends DomainError {
 
 export class IllegalTransition extends DomainError {
   readonly code = 'ILLEGAL_TRANSITION';
-  constructor(readonly from: OrderStatus, readonly to: OrderStatus) {
+  constructor(
+    readonly from: OrderStatus,
+    readonly to: OrderStatus,
+  ) {
     super(`an order cannot move from status ${from} to ${to}`);
   }
 }
@@ -55,7 +58,11 @@ export type ReviewReason = (typeof ReviewReason)[keyof typeof ReviewReason];
 /** Thrown after the payment was recorded: the money arrived, but the order was left as it was. */
 export class PaymentNeedsReview extends DomainError {
   readonly code = 'PAYMENT_NEEDS_REVIEW';
-  constructor(readonly orderId: string, readonly tradeNo: string, readonly reason: ReviewReason) {
+  constructor(
+    readonly orderId: string,
+    readonly tradeNo: string,
+    readonly reason: ReviewReason,
+  ) {
     super(`payment ${tradeNo} for order ${orderId} needs review: ${reason}`);
   }
 }
@@ -63,7 +70,11 @@ export class PaymentNeedsReview extends DomainError {
 /** A trade_no we already hold under another order: impossible from Alipay, so a human must look. */
 export class TradeNoConflict extends DomainError {
   readonly code = 'TRADE_NO_CONFLICT';
-  constructor(readonly tradeNo: string, readonly orderId: string, readonly recordedOrderId: string) {
+  constructor(
+    readonly tradeNo: string,
+    readonly orderId: string,
+    readonly recordedOrderId: string,
+  ) {
     super(`trade ${tradeNo} arrived for order ${orderId} but is recorded for order ${recordedOrderId}`);
   }
 }

@@ -1,7 +1,7 @@
 import { ReviewReason } from './errors.ts';
 import type { Money } from './money.ts';
-import { assertMove } from './order-transitions.ts';
 import { OrderStatus, PayMethod, type StatusAfterPayment } from './order-status.ts';
+import { assertMove } from './order-transitions.ts';
 import { Payment, type PaymentSource } from './payment.ts';
 
 export interface OrderSnapshot {
@@ -32,10 +32,18 @@ export class Order {
     return new Order({ ...snapshot });
   }
 
-  get id(): string { return this.data.id; }
-  get status(): OrderStatus { return this.data.status; }
-  get total(): Money { return this.data.total; }
-  get payMethod(): PayMethod { return this.data.payMethod; }
+  get id(): string {
+    return this.data.id;
+  }
+  get status(): OrderStatus {
+    return this.data.status;
+  }
+  get total(): Money {
+    return this.data.total;
+  }
+  get payMethod(): PayMethod {
+    return this.data.payMethod;
+  }
 
   /** An order the shopper can still pay on Alipay. */
   awaitsAlipayPayment(): boolean {

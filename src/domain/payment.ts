@@ -29,11 +29,21 @@ export class Payment {
     return new Payment({ ...data });
   }
 
-  get orderId(): string { return this.data.orderId; }
-  get tradeNo(): string { return this.data.tradeNo; }
-  get amount(): Money | null { return this.data.amount; }
-  get reviewReason(): ReviewReason | null { return this.data.reviewReason; }
-  get needsReview(): boolean { return this.data.reviewReason !== null; }
+  get orderId(): string {
+    return this.data.orderId;
+  }
+  get tradeNo(): string {
+    return this.data.tradeNo;
+  }
+  get amount(): Money | null {
+    return this.data.amount;
+  }
+  get reviewReason(): ReviewReason | null {
+    return this.data.reviewReason;
+  }
+  get needsReview(): boolean {
+    return this.data.reviewReason !== null;
+  }
 
   toSnapshot(): PaymentSnapshot {
     return { ...this.data };

@@ -5,7 +5,10 @@ import { OrderStatus, type StatusAfterPayment } from '../domain/order-status.ts'
 
 /** A bad setting; the process prints this one line and exits. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`${variable} ${problem}`);
   }
 }
@@ -69,9 +72,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 
   const gateway = required('ALIPAY_GATEWAY', 'sandbox');
   if (gateway === 'sandbox' ? production : !isUrl(gateway, production ? ['https:'] : ['https:', 'http:'])) {
-    throw new ConfigError('ALIPAY_GATEWAY', production
-      ? `must be a real Alipay gateway https:// URL when NODE_ENV=production, such as https://openapi.alipay.com/gateway.do (got ${JSON.stringify(gateway)})`
-      : `must be a gateway URL or "sandbox" (got ${JSON.stringify(gateway)})`);
+    throw new ConfigError(
+      'ALIPAY_GATEWAY',
+      production
+        ? `must be a real Alipay gateway https:// URL when NODE_ENV=production, such as https://openapi.alipay.com/gateway.do (got ${JSON.stringify(gateway)})`
+        : `must be a gateway URL or "sandbox" (got ${JSON.stringify(gateway)})`,
+    );
   }
   const databaseUrl = read('DATABASE_URL') ?? null;
   if (databaseUrl !== null && !isUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
@@ -82,7 +88,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (production && appId === SANDBOX_APP_ID) throw new ConfigError('ALIPAY_APP_ID', 'is the sandbox app id');
   const signType = oneOf('ALIPAY_SIGN_TYPE', read('ALIPAY_SIGN_TYPE') ?? 'RSA2', ['RSA2', 'RSA'] as const);
   if (production && signType === 'RSA' && read('ALIPAY_ALLOW_SHA1') !== 'true') {
-    throw new ConfigError('ALIPAY_SIGN_TYPE', 'RSA (SHA1withRSA) is weak: switch the app to RSA2 in the Alipay console, or set ALIPAY_ALLOW_SHA1=true to accept it knowingly');
+    throw new ConfigError(
+      'ALIPAY_SIGN_TYPE',
+      'RSA (SHA1withRSA) is weak: switch the app to RSA2 in the Alipay console, or set ALIPAY_ALLOW_SHA1=true to accept it knowingly',
+    );
   }
 
   return {
@@ -112,7 +121,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxRows: wholeNumber('REJECTION_MAX_ROWS', read('REJECTION_MAX_ROWS') ?? '100000', 10, 10_000_000),
       maxAgeDays: wholeNumber('REJECTION_RETENTION_DAYS', read('REJECTION_RETENTION_DAYS') ?? '90', 1, 3650),
     },
-    statusAfterPayment: OrderStatus[oneOf('ORDER_STATUS_AFTER_PAYMENT', read('ORDER_STATUS_AFTER_PAYMENT') ?? 'UNCOMMENT', ['UNCOMMENT', 'UNSEND'] as const)],
+    statusAfterPayment:
+      OrderStatus[oneOf('ORDER_STATUS_AFTER_PAYMENT', read('ORDER_STATUS_AFTER_PAYMENT') ?? 'UNCOMMENT', ['UNCOMMENT', 'UNSEND'] as const)],
   };
 }
 
@@ -157,7 +167,11 @@ function adminPassword(value: string | undefined, production: boolean): string |
 /** Where browsers and Alipay reach us; in production it must be https, since Alipay sends the shopper there. */
 function publicUrlOf(value: string | undefined, production: boolean): string | null {
   if (value === undefined) {
-    if (production) throw new ConfigError('PUBLIC_URL', 'must be set when NODE_ENV=production: the https:// address Alipay sends shoppers and notifies to, such as https://pay.example.com');
+    if (production)
+      throw new ConfigError(
+        'PUBLIC_URL',
+        'must be set when NODE_ENV=production: the https:// address Alipay sends shoppers and notifies to, such as https://pay.example.com',
+      );
     return null;
   }
   const example = production ? 'https://pay.example.com' : 'https://pay.example.com or http://127.0.0.1:8000';
@@ -168,8 +182,20 @@ function publicUrlOf(value: string | undefined, production: boolean): string | n
     url = undefined;
   }
   const allowed = production ? ['https:'] : ['https:', 'http:'];
-  if (!url || !allowed.includes(url.protocol) || url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#') || url.username || url.password) {
-    throw new ConfigError('PUBLIC_URL', `must be ${production ? 'an https' : 'an http(s)'} URL with no query, fragment or credentials, such as ${example} (got ${JSON.stringify(value)})`);
+  if (
+    !url ||
+    !allowed.includes(url.protocol) ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    value.includes('?') ||
+    value.includes('#') ||
+    url.username ||
+    url.password
+  ) {
+    throw new ConfigError(
+      'PUBLIC_URL',
+      `must be ${production ? 'an https' : 'an http(s)'} URL with no query, fragment or credentials, such as ${example} (got ${JSON.stringify(value)})`,
+    );
   }
   return value.replace(/\/+$/, '');
 }
@@ -180,7 +206,10 @@ function trustedProxies(value: string | undefined): readonly string[] {
   try {
     proxyaddr.compile(list);
   } catch (error) {
-    throw new ConfigError('TRUSTED_PROXIES', `must be IP addresses or CIDRs separated by commas, such as 10.0.0.0/8,127.0.0.1 (${(error as Error).message})`);
+    throw new ConfigError(
+      'TRUSTED_PROXIES',
+      `must be IP addresses or CIDRs separated by commas, such as 10.0.0.0/8,127.0.0.1 (${(error as Error).message})`,
+    );
   }
   return list;
 }

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { createPrivateKey, createPublicKey, randomInt, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, randomInt, sign, verify } from 'node:crypto';
 
 export type SandboxSignType = 'RSA2' | 'RSA';
 
@@ -18,14 +18,23 @@ function content(params: Record<string, string>, exclude: readonly string[]): Bu
 export function verifyMerchantRequest(params: Record<string, string>, appPublicKey: KeyObject): boolean {
   if (!params.sign) return false;
   try {
-    return verify(hashOf(params.sign_type === 'RSA' ? 'RSA' : 'RSA2'), content(params, ['sign']), appPublicKey, Buffer.from(params.sign, 'base64'));
+    return verify(
+      hashOf(params.sign_type === 'RSA' ? 'RSA' : 'RSA2'),
+      content(params, ['sign']),
+      appPublicKey,
+      Buffer.from(params.sign, 'base64'),
+    );
   } catch {
     return false;
   }
 }
 
 /** Alipay signs its returns and notifies without `sign` and `sign_type`, then appends both. */
-export function signCallback(params: Record<string, string>, alipayPrivateKey: KeyObject, signType: SandboxSignType): Record<string, string> {
+export function signCallback(
+  params: Record<string, string>,
+  alipayPrivateKey: KeyObject,
+  signType: SandboxSignType,
+): Record<string, string> {
   const signature = sign(hashOf(signType), content(params, ['sign', 'sign_type']), alipayPrivateKey).toString('base64');
   return { ...params, sign: signature, sign_type: signType };
 }

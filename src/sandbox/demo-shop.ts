@@ -9,7 +9,10 @@ const DEMO_AMOUNTS = ['3798.00', '88.80', '1299.00'];
 
 /** `GET /`: a few UNPAID Alipay orders with a 去支付 button each. Development only. */
 export class DemoShop {
-  constructor(private readonly orders: OrderRepository, private readonly placeOrder: PlaceOrder) {}
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly placeOrder: PlaceOrder,
+  ) {}
 
   /** Places the demo orders when there is nothing left to pay. */
   async ensureDemoOrders(): Promise<string[]> {

@@ -16,7 +16,10 @@ export class NotifySender {
   readonly deliveries: Delivery[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly logger: Logger, private readonly secondsPerMinute = 1) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly secondsPerMinute = 1,
+  ) {}
 
   send(notifyUrl: string, params: Record<string, string>): Delivery {
     const delivery: Delivery = { tradeNo: params.trade_no ?? '', notifyUrl, attempts: 0, delivered: false, lastReply: '' };

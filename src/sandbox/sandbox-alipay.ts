@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
-import { loadPrivateKey, loadPublicKey, newTradeNo, signCallback, verifyMerchantRequest, type SandboxSignType } from './alipay-signing.ts';
+import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback, verifyMerchantRequest } from './alipay-signing.ts';
 import { NotifySender } from './notify-sender.ts';
 
 export interface SandboxSettings {
@@ -65,18 +65,47 @@ export class SandboxAlipay {
     const request = this.readRequest(form.get('request') ?? '');
     if (typeof request === 'string') return this.refuse(ctx, request);
     if (form.get('action') !== 'pay') {
-      await ctx.render('sandbox/message.pug', { title: '交易已取消', message: `订单 ${request.orderId} 未付款。`, backUrl: new URL('/', request.params.return_url).href });
+      await ctx.render('sandbox/message.pug', {
+        title: '交易已取消',
+        message: `订单 ${request.orderId} 未付款。`,
+        backUrl: new URL('/', request.params.return_url).href,
+      });
       return;
     }
     const now = beijing(new Date());
     const tradeNo = newTradeNo(now.slice(0, 10).replace(/-/g, ''));
-    const common = { out_trade_no: request.orderId, total_amount: request.amount, trade_no: tradeNo, app_id: this.settings.appId, auth_app_id: this.settings.appId, seller_id: this.settings.sellerId, version: '1.0', charset: 'utf-8' };
-    const notify = signCallback({
-      ...common, notify_type: 'trade_status_sync', notify_id: `${Date.now()}${tradeNo.slice(-8)}`, notify_time: now, trade_status: 'TRADE_SUCCESS',
-      gmt_create: now, gmt_payment: now, subject: request.subject, buyer_id: '2088102000000000', buyer_logon_id: 'san***@sandbox.example',
-      seller_email: 'shop@sandbox.example', invoice_amount: request.amount, receipt_amount: request.amount, buyer_pay_amount: request.amount,
-      point_amount: '0.00', fund_bill_list: JSON.stringify([{ amount: request.amount, fundChannel: 'ALIPAYACCOUNT' }]),
-    }, this.alipayKey, this.settings.signType);
+    const common = {
+      out_trade_no: request.orderId,
+      total_amount: request.amount,
+      trade_no: tradeNo,
+      app_id: this.settings.appId,
+      auth_app_id: this.settings.appId,
+      seller_id: this.settings.sellerId,
+      version: '1.0',
+      charset: 'utf-8',
+    };
+    const notify = signCallback(
+      {
+        ...common,
+        notify_type: 'trade_status_sync',
+        notify_id: `${Date.now()}${tradeNo.slice(-8)}`,
+        notify_time: now,
+        trade_status: 'TRADE_SUCCESS',
+        gmt_create: now,
+        gmt_payment: now,
+        subject: request.subject,
+        buyer_id: '2088102000000000',
+        buyer_logon_id: 'san***@sandbox.example',
+        seller_email: 'shop@sandbox.example',
+        invoice_amount: request.amount,
+        receipt_amount: request.amount,
+        buyer_pay_amount: request.amount,
+        point_amount: '0.00',
+        fund_bill_list: JSON.stringify([{ amount: request.amount, fundChannel: 'ALIPAYACCOUNT' }]),
+      },
+      this.alipayKey,
+      this.settings.signType,
+    );
     if (request.params.notify_url) this.notifier.send(request.params.notify_url, notify);
     const ret = signCallback({ ...common, method: 'alipay.trade.page.pay.return', timestamp: now }, this.alipayKey, this.settings.signType);
     this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; redirecting to return_url');
@@ -97,7 +126,8 @@ export class SandboxAlipay {
       return 'invalid-biz-content biz_content 不是 JSON';
     }
     const { out_trade_no: orderId, total_amount: amount, subject } = biz;
-    if (typeof orderId !== 'string' || typeof amount !== 'string' || typeof subject !== 'string') return 'missing-parameter 缺少订单号、金额或标题';
+    if (typeof orderId !== 'string' || typeof amount !== 'string' || typeof subject !== 'string')
+      return 'missing-parameter 缺少订单号、金额或标题';
     return { params, orderId, amount, subject };
   }
 

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { beforeEach, describe, it } from 'node:test';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
-import { RecordAlipayPayment } from '../../src/application/record-alipay-payment.ts';
 import { InvalidSignature, MalformedCallback, NotOurMerchant } from '../../src/application/errors.ts';
 import type { Clock } from '../../src/application/ports/clock.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
+import { RecordAlipayPayment } from '../../src/application/record-alipay-payment.ts';
 import { OrderNotFound, PaymentNeedsReview, ReviewReason, TradeNoConflict } from '../../src/domain/errors.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
-import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
+import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
@@ -48,7 +48,12 @@ describe('ConfirmAlipayPayment', () => {
     assert.deepEqual(result, { outcome: 'recorded', orderId: order.id, tradeNo: 'TRADE1' });
     assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     assert.deepEqual(store.payments.get('TRADE1'), {
-      orderId: order.id, tradeNo: 'TRADE1', amount: order.total, source: 'return', receivedAt: T0, reviewReason: null,
+      orderId: order.id,
+      tradeNo: 'TRADE1',
+      amount: order.total,
+      source: 'return',
+      receivedAt: T0,
+      reviewReason: null,
     });
   });
 
@@ -96,22 +101,32 @@ describe('ConfirmAlipayPayment', () => {
     await orders.add(order);
     const withoutSignType = alipay.signedQuery(returnParams(order.id, '3798.00')).replace('&sign_type=RSA2', '');
     assert.equal((await useCase().execute(command(withoutSignType))).outcome, 'recorded');
-    const sha1WithoutSignType = alipay.signedQuery(returnParams(anUnpaidOrder().id, '3798.00'), { algorithm: 'RSA' }).replace('&sign_type=RSA', '');
+    const sha1WithoutSignType = alipay
+      .signedQuery(returnParams(anUnpaidOrder().id, '3798.00'), { algorithm: 'RSA' })
+      .replace('&sign_type=RSA', '');
     await assert.rejects(useCase().execute(command(sha1WithoutSignType)), InvalidSignature);
   });
 
   it('rejects an authentic message for another app or seller', async () => {
     const order = anUnpaidOrder();
     await orders.add(order);
-    await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), app_id: '2021000000000999' }))), NotOurMerchant);
-    await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), seller_id: '2088000000000999' }))), NotOurMerchant);
+    await assert.rejects(
+      useCase().execute(command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), app_id: '2021000000000999' }))),
+      NotOurMerchant,
+    );
+    await assert.rejects(
+      useCase().execute(command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), seller_id: '2088000000000999' }))),
+      NotOurMerchant,
+    );
     assert.equal(store.payments.size, 0);
   });
 
   it('does not check the seller when none is configured', async () => {
     const order = anUnpaidOrder();
     await orders.add(order);
-    await useCase({ sellerId: null }).execute(command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), seller_id: '2088000000000999' })));
+    await useCase({ sellerId: null }).execute(
+      command(alipay.signedQuery({ ...returnParams(order.id, '3798.00'), seller_id: '2088000000000999' })),
+    );
     assert.equal(store.payments.size, 1);
   });
 
@@ -121,7 +136,14 @@ describe('ConfirmAlipayPayment', () => {
   });
 
   it('rejects an authentic message whose amount or ids are unusable', async () => {
-    const broken: Array<Record<string, string>> = [{ total_amount: '1e3' }, { trade_no: '' }, { out_trade_no: 'x'.repeat(65) }, { trade_no: 'x'.repeat(101) }, { out_trade_no: 'a\u0000b' }, { trade_no: 'T\n1' }];
+    const broken: Array<Record<string, string>> = [
+      { total_amount: '1e3' },
+      { trade_no: '' },
+      { out_trade_no: 'x'.repeat(65) },
+      { trade_no: 'x'.repeat(101) },
+      { out_trade_no: 'a\u0000b' },
+      { trade_no: 'T\n1' },
+    ];
     for (const fields of broken) {
       await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams('1', '1.00'), ...fields }))), MalformedCallback);
     }
@@ -138,7 +160,10 @@ describe('ConfirmAlipayPayment', () => {
       store.orders.set(order.id, { ...order.toSnapshot(), status });
       const query = alipay.signedQuery(returnParams(order.id, amount, 'TRADE3'));
       for (let attempt = 0; attempt < 2; attempt++) {
-        await assert.rejects(useCase().execute(command(query)), (error: unknown) => error instanceof PaymentNeedsReview && error.reason === reason);
+        await assert.rejects(
+          useCase().execute(command(query)),
+          (error: unknown) => error instanceof PaymentNeedsReview && error.reason === reason,
+        );
       }
       assert.equal(store.payments.get('TRADE3')?.reviewReason, reason);
       assert.equal(store.payments.size, 1);
@@ -168,8 +193,9 @@ describe('ConfirmAlipayPayment', () => {
   it('reads again when another trade paid the order between its read and its write, and keeps it for review', async () => {
     const order = anUnpaidOrder();
     await orders.add(order);
-    const [first, second] = await Promise.allSettled(['TRADE-A', 'TRADE-B'].map((tradeNo) =>
-      useCase().execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', tradeNo))))));
+    const [first, second] = await Promise.allSettled(
+      ['TRADE-A', 'TRADE-B'].map((tradeNo) => useCase().execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', tradeNo))))),
+    );
     assert.deepEqual(first, { status: 'fulfilled', value: { outcome: 'recorded', orderId: order.id, tradeNo: 'TRADE-A' } });
     assert.equal(second.status, 'rejected');
     assert.ok((second as PromiseRejectedResult).reason instanceof PaymentNeedsReview);
@@ -202,7 +228,11 @@ describe('ConfirmAlipayPayment', () => {
     it('never takes a refund notify for a new payment, even with TRADE_SUCCESS', async () => {
       const order = anUnpaidOrder('88.80');
       await orders.add(order);
-      const refunds: Array<Record<string, string>> = [{ refund_fee: '10.00', gmt_refund: '2026-11-27 10:00:00.000' }, { refund_fee: '10.00' }, { gmt_refund: '2026-11-27 10:00:00' }];
+      const refunds: Array<Record<string, string>> = [
+        { refund_fee: '10.00', gmt_refund: '2026-11-27 10:00:00.000' },
+        { refund_fee: '10.00' },
+        { gmt_refund: '2026-11-27 10:00:00' },
+      ];
       for (const refund of refunds) {
         const body = alipay.signedQuery({ ...notifyParams(order.id, '88.80', 'TRADE_SUCCESS'), ...refund });
         assert.equal((await useCase().execute(notify(body))).outcome, 'ignored');
@@ -215,9 +245,15 @@ describe('ConfirmAlipayPayment', () => {
       const second = anUnpaidOrder('88.80');
       await orders.add(first);
       await orders.add(second);
-      assert.equal((await useCase().execute(notify(alipay.signedQuery(notifyParams(first.id, '88.80', 'TRADE_FINISHED'))))).outcome, 'recorded');
+      assert.equal(
+        (await useCase().execute(notify(alipay.signedQuery(notifyParams(first.id, '88.80', 'TRADE_FINISHED'))))).outcome,
+        'recorded',
+      );
       await useCase().execute(notify(alipay.signedQuery(notifyParams(second.id, '88.80', 'TRADE_SUCCESS'))));
-      assert.equal((await useCase().execute(notify(alipay.signedQuery(notifyParams(second.id, '88.80', 'TRADE_FINISHED'))))).outcome, 'duplicate');
+      assert.equal(
+        (await useCase().execute(notify(alipay.signedQuery(notifyParams(second.id, '88.80', 'TRADE_FINISHED'))))).outcome,
+        'duplicate',
+      );
       assert.equal(store.payments.size, 2);
     });
 
@@ -225,7 +261,10 @@ describe('ConfirmAlipayPayment', () => {
       const order = anUnpaidOrder('88.80');
       await orders.add(order);
       await useCase().execute(command(alipay.signedQuery(returnParams(order.id, '88.80', 'N2'))));
-      assert.equal((await useCase().execute(notify(alipay.signedQuery(notifyParams(order.id, '88.80', 'TRADE_SUCCESS', 'N2'))))).outcome, 'duplicate');
+      assert.equal(
+        (await useCase().execute(notify(alipay.signedQuery(notifyParams(order.id, '88.80', 'TRADE_SUCCESS', 'N2'))))).outcome,
+        'duplicate',
+      );
     });
 
     it('checks the signature before it reads trade_status', async () => {

@@ -7,8 +7,8 @@ import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-call
 import { RecordAlipayPayment } from '../../src/application/record-alipay-payment.ts';
 import { OrderNotFound, PaymentNeedsReview } from '../../src/domain/errors.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
-import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
+import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
@@ -40,7 +40,11 @@ describe('ReceiveAlipayCallback', () => {
   it('confirms an authentic return and records no rejection', async () => {
     const order = anUnpaidOrder();
     await new InMemoryOrderRepository(store).add(order);
-    const result = await receive.execute({ raw: bytes(alipay.signedQuery(returnParams(order.id, '3798.00'))), source: 'return', remoteAddress: '::1' });
+    const result = await receive.execute({
+      raw: bytes(alipay.signedQuery(returnParams(order.id, '3798.00'))),
+      source: 'return',
+      remoteAddress: '::1',
+    });
     assert.equal(result.outcome, 'recorded');
     assert.deepEqual(await recorded(), []);
   });
@@ -71,14 +75,24 @@ describe('ReceiveAlipayCallback', () => {
   });
 
   it('records an authentic return for an unknown order', async () => {
-    await assert.rejects(receive.execute({ raw: bytes(alipay.signedQuery(returnParams('20991231000000000000001', '1.00'))), source: 'return', remoteAddress: '::1' }), OrderNotFound);
+    await assert.rejects(
+      receive.execute({
+        raw: bytes(alipay.signedQuery(returnParams('20991231000000000000001', '1.00'))),
+        source: 'return',
+        remoteAddress: '::1',
+      }),
+      OrderNotFound,
+    );
     assert.equal((await recorded())[0]?.reason, 'ORDER_NOT_FOUND');
   });
 
   it('does not count a payment kept for review as a rejection', async () => {
     const order = anUnpaidOrder('3798.00');
     await new InMemoryOrderRepository(store).add(order);
-    await assert.rejects(receive.execute({ raw: bytes(alipay.signedQuery(returnParams(order.id, '1.00'))), source: 'return', remoteAddress: '::1' }), PaymentNeedsReview);
+    await assert.rejects(
+      receive.execute({ raw: bytes(alipay.signedQuery(returnParams(order.id, '1.00'))), source: 'return', remoteAddress: '::1' }),
+      PaymentNeedsReview,
+    );
     assert.deepEqual(await recorded(), []);
   });
 });

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
 import pino from 'pino';
+import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/infrastructure/config.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { type RunningServer, startServer } from '../../src/server.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 import { seedOrder } from '../support/test-app.ts';
@@ -25,14 +25,24 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
       const orderId = `2026112610000000000000${i}`;
       await seedOrder(knex, orderId, `${i}88.00`, i === 3 ? 6 : 4);
       await knex('tb_payment').insert({
-        order_id: orderId, trade_id: i === 5 ? '<script>alert(1)</script>' : `20261126220014000000000000${i}`, amount: `${i}88.00`,
-        source: i % 2 ? 'return' : 'notify', state: i === 3 ? 'needs_review' : 'applied', review_reason: i === 3 ? 'ORDER_CANCELED' : null,
+        order_id: orderId,
+        trade_id: i === 5 ? '<script>alert(1)</script>' : `20261126220014000000000000${i}`,
+        amount: `${i}88.00`,
+        source: i % 2 ? 'return' : 'notify',
+        state: i === 3 ? 'needs_review' : 'applied',
+        review_reason: i === 3 ? 'ORDER_CANCELED' : null,
         create_time: new Date(Date.parse('2026-11-26T02:00:00Z') + i * 60_000),
       });
     }
     await fetch(`${server.url}/payment/status/?out_trade_no=1&trade_no=2&sign=AAAA&sign_type=RSA2`);
     browser = await launchChromium();
-    page = await (await browser.newContext({ httpCredentials: { username: 'admin', password: PASSWORD }, acceptDownloads: true, viewport: { width: 1400, height: 800 } })).newPage();
+    page = await (
+      await browser.newContext({
+        httpCredentials: { username: 'admin', password: PASSWORD },
+        acceptDownloads: true,
+        viewport: { width: 1400, height: 800 },
+      })
+    ).newPage();
   });
   after(async () => {
     await browser?.close();

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { openDatabase, type Database } from '../../src/infrastructure/persistence/database.ts';
+import { type Database, openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { pglite, type TestDatabase } from '../support/databases.ts';
-import { seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 
@@ -48,7 +48,10 @@ describe('payment pages in headless Chromium', { skip: browserUnavailable() ?? f
     assert.equal(shown.status, 200);
     assert.equal(shown.heading, '订单支付成功');
     assert.match(shown.text, new RegExp(`您的订单已成功支付，支付交易号：${params.trade_no}`));
-    assert.equal(await page.getByRole('link', { name: '您可以在【用户中心】->【我的订单】查看该订单' }).getAttribute('href'), '/orders/info/1/');
+    assert.equal(
+      await page.getByRole('link', { name: '您可以在【用户中心】->【我的订单】查看该订单' }).getAttribute('href'),
+      '/orders/info/1/',
+    );
     assert.equal(await page.title(), '支付成功 - 美多商城');
     assert.ok(await page.locator('.header .logo', { hasText: '美多商城' }).isVisible());
   });

@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
 import pino from 'pino';
+import type { Browser, Page } from 'playwright-core';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { type RunningServer, startServer } from '../../src/server.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 import { orderStatus, paymentRows } from '../support/test-app.ts';
 
-interface Delivery { tradeNo: string; delivered: boolean; attempts: number }
+interface Delivery {
+  tradeNo: string;
+  delivered: boolean;
+  attempts: number;
+}
 
 describe('the shopper flow, offline, in headless Chromium', { skip: browserUnavailable() ?? false }, () => {
   let server: RunningServer;
@@ -64,7 +68,10 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.equal(delivery?.delivered, true, 'the notify was answered with success');
-    assert.deepEqual((await paymentRows(knex, orderId)).map((row) => row.trade_id), [tradeNo]);
+    assert.deepEqual(
+      (await paymentRows(knex, orderId)).map((row) => row.trade_id),
+      [tradeNo],
+    );
     assert.equal(await orderStatus(knex, orderId), OrderStatus.UNCOMMENT);
 
     await page.reload();

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
+import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
-import { Money } from '../../src/domain/money.ts';
-import { anUnpaidOrder, T0, type Persistence, type PersistenceHarness } from '../support/persistence-harness.ts';
+import { anUnpaidOrder, type Persistence, type PersistenceHarness, T0 } from '../support/persistence-harness.ts';
 
 export function describeOrderRepositoryContract(harness: PersistenceHarness): void {
   describe(`OrderRepository contract: ${harness.name}`, () => {
     let p: Persistence;
-    beforeEach(async () => { p = await harness.create(); });
+    beforeEach(async () => {
+      p = await harness.create();
+    });
     after(() => harness.close());
 
     it('returns null for an unknown id', async () => {
@@ -47,8 +49,14 @@ export function describeOrderRepositoryContract(harness: PersistenceHarness): vo
       paid.receivePayment({ tradeNo: 'T3', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
       const newer = Order.place(anUnpaidOrder().id, Money.parse('3.00'), PayMethod.ALIPAY, new Date(T0.getTime() + 1000));
       for (const order of [older, cash, paid, newer]) await p.orders.add(order);
-      assert.deepEqual((await p.orders.listAwaitingAlipayPayment(10)).map((o) => o.id), [newer.id, older.id]);
-      assert.deepEqual((await p.orders.listAwaitingAlipayPayment(1)).map((o) => o.id), [newer.id]);
+      assert.deepEqual(
+        (await p.orders.listAwaitingAlipayPayment(10)).map((o) => o.id),
+        [newer.id, older.id],
+      );
+      assert.deepEqual(
+        (await p.orders.listAwaitingAlipayPayment(1)).map((o) => o.id),
+        [newer.id],
+      );
     });
   });
 }

@@ -1,5 +1,5 @@
-import { Buffer } from 'node:buffer';
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
 import type { PaymentRecord } from '../../src/application/ports/payment-ledger.ts';
@@ -15,7 +15,14 @@ async function seed(db: TestDatabase, count: number, shape: (n: number) => Recor
   for (let n = 1; n <= count; n++) {
     const orderId = `20261126${String(n).padStart(15, '0')}`;
     orders.push({ order_id: orderId, total_amount: '88.80', pay_method: 2, status: 4 });
-    payments.push({ order_id: orderId, trade_id: `TRADE${String(n).padStart(5, '0')}`, amount: '88.80', source: 'return', create_time: new Date(DAY_START + n * 60_000), ...shape(n) });
+    payments.push({
+      order_id: orderId,
+      trade_id: `TRADE${String(n).padStart(5, '0')}`,
+      amount: '88.80',
+      source: 'return',
+      create_time: new Date(DAY_START + n * 60_000),
+      ...shape(n),
+    });
   }
   for (let i = 0; i < count; i += 500) {
     await db.knex('tb_order_info').insert(orders.slice(i, i + 500));
@@ -52,10 +59,19 @@ for (const harness of databaseHarnesses) {
     it('reads every field, with the order status joined in', async () => {
       await seed(db, 1, () => ({ state: 'needs_review', review_reason: 'AMOUNT_MISMATCH', source: 'notify', amount: '1.00' }));
       const [row] = (await ledger.page({}, { limit: 1 })).rows;
-      assert.deepEqual({ ...row, id: undefined }, {
-        id: undefined, orderId: '20261126000000000000001', tradeNo: 'TRADE00001', amount: '1.00', orderStatus: 4,
-        reviewReason: 'AMOUNT_MISMATCH', source: 'notify', receivedAt: new Date(DAY_START + 60_000),
-      });
+      assert.deepEqual(
+        { ...row, id: undefined },
+        {
+          id: undefined,
+          orderId: '20261126000000000000001',
+          tradeNo: 'TRADE00001',
+          amount: '1.00',
+          orderStatus: 4,
+          reviewReason: 'AMOUNT_MISMATCH',
+          source: 'notify',
+          receivedAt: new Date(DAY_START + 60_000),
+        },
+      );
     });
 
     it('pages an exact multiple without an empty last page, and back again', async () => {
@@ -74,7 +90,13 @@ for (const harness of databaseHarnesses) {
       const first = await ledger.page({}, { limit: 2 });
       const second = await ledger.page({}, { after: first.next!, limit: 2 });
       const third = await ledger.page({}, { after: second.next!, limit: 2 });
-      assert.deepEqual([...first.rows, ...second.rows, ...third.rows].map((r) => r.tradeNo).sort(), ['TRADE00001', 'TRADE00002', 'TRADE00003', 'TRADE00004', 'TRADE00005']);
+      assert.deepEqual([...first.rows, ...second.rows, ...third.rows].map((r) => r.tradeNo).sort(), [
+        'TRADE00001',
+        'TRADE00002',
+        'TRADE00003',
+        'TRADE00004',
+        'TRADE00005',
+      ]);
     });
 
     it('filters by state and counts what needs review', async () => {
@@ -112,7 +134,11 @@ for (const harness of databaseHarnesses) {
     });
 
     it('refuses cursors it did not make, before they reach SQL', async () => {
-      for (const cursor of ['x', Buffer.from('["2026-01-01", "1"]').toString('base64url'), Buffer.from('["2026-11-26T00:00:00.000000Z", "1; drop table tb_payment"]').toString('base64url')]) {
+      for (const cursor of [
+        'x',
+        Buffer.from('["2026-01-01", "1"]').toString('base64url'),
+        Buffer.from('["2026-11-26T00:00:00.000000Z", "1; drop table tb_payment"]').toString('base64url'),
+      ]) {
         await assert.rejects(ledger.page({}, { after: cursor, limit: 5 }), InvalidQuery);
       }
     });
@@ -121,15 +147,23 @@ for (const harness of databaseHarnesses) {
       const cursor = (time: string, id: string) => Buffer.from(JSON.stringify([time, id])).toString('base64url');
       const time = '2026-11-26T00:00:00.000000Z';
       const outOfRange: Array<[string, string]> = [
-        ['9999-99-99T99:99:99.000000Z', '1'], ['2026-02-31T00:00:00.000000Z', '1'], ['0000-01-01T00:00:00.000000Z', '1'],
-        ['2026-11-26T24:00:00.000000Z', '1'], [time, '9223372036854775808'], [time, '9999999999999999999'], [time, '0'],
+        ['9999-99-99T99:99:99.000000Z', '1'],
+        ['2026-02-31T00:00:00.000000Z', '1'],
+        ['0000-01-01T00:00:00.000000Z', '1'],
+        ['2026-11-26T24:00:00.000000Z', '1'],
+        [time, '9223372036854775808'],
+        [time, '9999999999999999999'],
+        [time, '0'],
       ];
       for (const [badTime, badId] of outOfRange) {
         await assert.rejects(ledger.page({}, { after: cursor(badTime, badId), limit: 5 }), InvalidQuery, `${badTime} ${badId}`);
         await assert.rejects(ledger.page({}, { before: cursor(badTime, badId), limit: 5 }), InvalidQuery, `${badTime} ${badId}`);
       }
       await seed(db, 2);
-      assert.equal((await ledger.page({}, { after: cursor('9999-12-31T23:59:59.999999Z', '9223372036854775807'), limit: 5 })).rows.length, 2);
+      assert.equal(
+        (await ledger.page({}, { after: cursor('9999-12-31T23:59:59.999999Z', '9223372036854775807'), limit: 5 })).rows.length,
+        2,
+      );
       assert.equal((await ledger.page({}, { before: cursor('0001-01-01T00:00:00.000000Z', '1'), limit: 5 })).rows.length, 2);
     });
   });

@@ -5,7 +5,7 @@ import { ReviewReason } from '../../src/domain/errors.ts';
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
-import { anUnpaidOrder, T0, type Persistence, type PersistenceHarness } from '../support/persistence-harness.ts';
+import { anUnpaidOrder, type Persistence, type PersistenceHarness, T0 } from '../support/persistence-harness.ts';
 
 const CONCURRENT = 30;
 
@@ -13,7 +13,10 @@ const CONCURRENT = 30;
 async function payAndRecord(p: Persistence, orderId: string, tradeNo: string, amount?: string): Promise<boolean> {
   const order = (await p.orders.findById(orderId))!;
   const readStatus = order.status;
-  const payment = order.receivePayment({ tradeNo, amount: Money.parse(amount ?? order.total.toString()), source: 'notify', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+  const payment = order.receivePayment(
+    { tradeNo, amount: Money.parse(amount ?? order.total.toString()), source: 'notify', receivedAt: T0 },
+    OrderStatus.UNCOMMENT,
+  );
   return p.payments.record(payment, order, readStatus);
 }
 
@@ -49,7 +52,14 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
     it('records an applied payment and moves its order in the same write', async () => {
       assert.equal(await payAndRecord(p, order.id, 'T1'), true);
       const stored = await storedPayment('T1');
-      assert.deepEqual(stored?.toSnapshot(), { orderId: order.id, tradeNo: 'T1', amount: Money.parse('88.80'), source: 'notify', receivedAt: T0, reviewReason: null });
+      assert.deepEqual(stored?.toSnapshot(), {
+        orderId: order.id,
+        tradeNo: 'T1',
+        amount: Money.parse('88.80'),
+        source: 'notify',
+        receivedAt: T0,
+        reviewReason: null,
+      });
       assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     });
 
@@ -63,7 +73,10 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
 
     it('writes nothing and says so when the order moved on after it was read', async () => {
       const stale = (await p.orders.findById(order.id))!;
-      const payment = stale.receivePayment({ tradeNo: 'T-late', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+      const payment = stale.receivePayment(
+        { tradeNo: 'T-late', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 },
+        OrderStatus.UNCOMMENT,
+      );
       assert.equal(await payAndRecord(p, order.id, 'T-first'), true);
       assert.equal(await p.payments.record(payment, stale, OrderStatus.UNPAID), false);
       assert.equal(await storedPayment('T-late'), null);
@@ -72,7 +85,10 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
 
     it('writes nothing for a payment whose review decision went stale either', async () => {
       const stale = (await p.orders.findById(order.id))!;
-      const payment = stale.receivePayment({ tradeNo: 'T-odd', amount: Money.parse('0.01'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+      const payment = stale.receivePayment(
+        { tradeNo: 'T-odd', amount: Money.parse('0.01'), source: 'return', receivedAt: T0 },
+        OrderStatus.UNCOMMENT,
+      );
       assert.equal(await payAndRecord(p, order.id, 'T-first'), true);
       assert.equal(await p.payments.record(payment, stale, OrderStatus.UNPAID), false);
       assert.equal(await storedPayment('T-odd'), null);
@@ -80,7 +96,10 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
 
     it('writes nothing for an order it does not hold', async () => {
       const elsewhere = anUnpaidOrder('88.80');
-      const payment = elsewhere.receivePayment({ tradeNo: 'T-x', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 }, OrderStatus.UNCOMMENT);
+      const payment = elsewhere.receivePayment(
+        { tradeNo: 'T-x', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 },
+        OrderStatus.UNCOMMENT,
+      );
       assert.equal(await p.payments.record(payment, elsewhere, OrderStatus.UNPAID), false);
       assert.equal(await storedPayment('T-x'), null);
     });
@@ -97,7 +116,10 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
     it(`lets one of ${CONCURRENT} different trades racing for one order move it; none other applies`, async () => {
       const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => payAndRecord(p, order.id, `T-race-${i}`)));
       const payments = await Promise.all(outcomes.map((_, i) => storedPayment(`T-race-${i}`)));
-      assert.deepEqual(payments.map((payment) => payment !== null), outcomes);
+      assert.deepEqual(
+        payments.map((payment) => payment !== null),
+        outcomes,
+      );
       assert.equal(payments.filter((payment) => payment && !payment.needsReview).length, 1);
       // A trade that read the order after the winner moved it is kept for review; a stale one wrote nothing.
       for (const payment of payments) if (payment?.needsReview) assert.equal(payment.reviewReason, ReviewReason.ALREADY_PAID);

@@ -13,17 +13,28 @@ export interface RejectionLogHarness {
 
 const NOW = Date.now();
 const rejection = (n: number, extra: Partial<Rejection> = {}): Rejection => ({
-  at: new Date(NOW - 1000 + n), channel: 'return', reason: 'INVALID_SIGNATURE', detail: 'invalid signature: does not verify',
-  remoteAddress: '203.0.113.7', outTradeNo: `2026112600000000000${String(n).padStart(4, '0')}`, tradeNo: `T${n}`, params: `{"n":"${n}"}`, ...extra,
+  at: new Date(NOW - 1000 + n),
+  channel: 'return',
+  reason: 'INVALID_SIGNATURE',
+  detail: 'invalid signature: does not verify',
+  remoteAddress: '203.0.113.7',
+  outTradeNo: `2026112600000000000${String(n).padStart(4, '0')}`,
+  tradeNo: `T${n}`,
+  params: `{"n":"${n}"}`,
+  ...extra,
 });
 
 export function describeRejectionLogContract(harness: RejectionLogHarness): void {
   describe(`RejectionLog contract: ${harness.name}`, () => {
     let log: RejectionLog;
-    beforeEach(async () => { log = await harness.create({ maxRows: 10, maxAgeDays: 30 }); });
+    beforeEach(async () => {
+      log = await harness.create({ maxRows: 10, maxAgeDays: 30 });
+    });
     after(() => harness.close());
 
-    const recordMany = async (count: number) => { for (let n = 1; n <= count; n++) await log.record(rejection(n)); };
+    const recordMany = async (count: number) => {
+      for (let n = 1; n <= count; n++) await log.record(rejection(n));
+    };
     const tradeNos = (rows: readonly { tradeNo: string | null }[]) => rows.map((row) => row.tradeNo);
 
     it('round-trips a rejection, newest first', async () => {

@@ -3,7 +3,11 @@ import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-reje
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { describeRejectionLogContract } from './rejection-log.contract.ts';
 
-describeRejectionLogContract({ name: 'in-memory', create: async (retention) => new InMemoryRejectionLog(retention), close: async () => {} });
+describeRejectionLogContract({
+  name: 'in-memory',
+  create: async (retention) => new InMemoryRejectionLog(retention),
+  close: async () => {},
+});
 
 for (const harness of databaseHarnesses) {
   let db: TestDatabase | undefined;

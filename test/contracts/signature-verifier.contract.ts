@@ -55,7 +55,16 @@ export function describeSignatureVerifierContract(harness: SignatureVerifierHarn
 
     it('returns false, never throws, for empty, garbage, truncated or padded signatures', () => {
       const good = signWith(alipay.privateKey, 'sha256', utf8);
-      for (const bad of ['', '%%%not-base64!!', 'AAAA', good.slice(0, 100), `${good}AAAA`, good.replace(/=+$/, ''), ` ${good}`, 'A'.repeat(100_000)]) {
+      for (const bad of [
+        '',
+        '%%%not-base64!!',
+        'AAAA',
+        good.slice(0, 100),
+        `${good}AAAA`,
+        good.replace(/=+$/, ''),
+        ` ${good}`,
+        'A'.repeat(100_000),
+      ]) {
         assert.equal(rsa2.verify(utf8, bad), false, JSON.stringify(bad.slice(0, 20)));
       }
     });

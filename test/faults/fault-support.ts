@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,16 +11,26 @@ const dir = process.env.PG_THROWAWAY_DIR;
 const bin = process.env.PG_THROWAWAY_BIN;
 // Only scripts/test-faults.sh sets MEIDUO_FAULTS: these tests stop and freeze the cluster they are given,
 // which must never be one that other suites share.
-export const faultsUnavailable = process.env.MEIDUO_FAULTS === '1' && dir && bin && process.env.DATABASE_URL && !('Deno' in globalThis)
-  ? false
-  : 'run through npm run test:faults (Node), which owns a PostgreSQL cluster';
+export const faultsUnavailable =
+  process.env.MEIDUO_FAULTS === '1' && dir && bin && process.env.DATABASE_URL && !('Deno' in globalThis)
+    ? false
+    : 'run through npm run test:faults (Node), which owns a PostgreSQL cluster';
 
-const pgCtl = (...args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/pg_ctl`, '-D', `${dir}/data`, ...args], { stdio: 'ignore' });
+const pgCtl = (...args: string[]) =>
+  execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/pg_ctl`, '-D', `${dir}/data`, ...args], { stdio: 'ignore' });
 const port = () => new URL(process.env.DATABASE_URL!).port;
 
 export const postgres = {
   stop: () => pgCtl('-m', 'immediate', '-w', 'stop'),
-  start: () => pgCtl('-l', `${dir}/log`, '-w', '-o', `-p ${port()} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off`, 'start'),
+  start: () =>
+    pgCtl(
+      '-l',
+      `${dir}/log`,
+      '-w',
+      '-o',
+      `-p ${port()} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off`,
+      'start',
+    ),
   /** SIGSTOP to the postmaster and every backend: connections stay open and nothing answers. */
   freeze: () => signalAll('STOP'),
   thaw: () => signalAll('CONT'),
@@ -51,8 +61,15 @@ export async function startAppProcess(alipay: TestAlipay, env: Record<string, st
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
-      ...process.env, PORT: '0', LOG_LEVEL: 'info', ALIPAY_APP_ID: APP_ID, ALIPAY_SELLER_ID: SELLER_ID, ALIPAY_PUBLIC_KEY: alipay.publicKeyPem,
-      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', APP_PRIVATE_KEY_FILE: join(keys, 'app_private_key.pem'), ...env,
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ALIPAY_APP_ID: APP_ID,
+      ALIPAY_SELLER_ID: SELLER_ID,
+      ALIPAY_PUBLIC_KEY: alipay.publicKeyPem,
+      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
+      APP_PRIVATE_KEY_FILE: join(keys, 'app_private_key.pem'),
+      ...env,
     },
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -62,7 +79,9 @@ export async function startAppProcess(alipay: TestAlipay, env: Record<string, st
     const url = /"url":"(http:\/\/[^"]+)","publicUrl"/.exec(output)?.[1];
     if (url) {
       return {
-        url, child, output: () => output,
+        url,
+        child,
+        output: () => output,
         stop: async () => {
           child.kill('SIGTERM');
           await exited;
@@ -83,6 +102,10 @@ export async function get(url: string): Promise<{ status: number; body: string; 
 }
 
 export async function post(url: string, body: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded; text/html; charset=UTF-8' } });
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded; text/html; charset=UTF-8' },
+  });
   return { status: response.status, body: await response.text() };
 }

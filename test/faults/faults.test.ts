@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
-import { openDatabase, type Database } from '../../src/infrastructure/persistence/database.ts';
+import { type Database, openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
 import { seedOrder } from '../support/test-app.ts';
@@ -9,7 +9,7 @@ import { faultsUnavailable, get, post, postgres, startAppProcess } from './fault
 
 const alipay = createTestAlipay();
 
-describe('under faults, on a PostgreSQL cluster of the tests\' own', { skip: faultsUnavailable }, () => {
+describe("under faults, on a PostgreSQL cluster of the tests' own", { skip: faultsUnavailable }, () => {
   let db: Database;
   before(async () => {
     db = openDatabase({ kind: 'postgres', url: process.env.DATABASE_URL! });
@@ -17,8 +17,18 @@ describe('under faults, on a PostgreSQL cluster of the tests\' own', { skip: fau
   });
   after(() => db.close());
 
-  const paidWithoutPayment = async () => (await db.knex.raw(`SELECT count(*)::int AS n FROM tb_order_info o WHERE o.status = 4 AND o.order_id LIKE 'F%' AND NOT EXISTS (SELECT 1 FROM tb_payment p WHERE p.order_id = o.order_id)`)).rows[0].n;
-  const paymentWithoutPaid = async () => (await db.knex.raw(`SELECT count(*)::int AS n FROM tb_payment p JOIN tb_order_info o USING (order_id) WHERE p.state = 'applied' AND o.status <> 4 AND o.order_id LIKE 'F%'`)).rows[0].n;
+  const paidWithoutPayment = async () =>
+    (
+      await db.knex.raw(
+        `SELECT count(*)::int AS n FROM tb_order_info o WHERE o.status = 4 AND o.order_id LIKE 'F%' AND NOT EXISTS (SELECT 1 FROM tb_payment p WHERE p.order_id = o.order_id)`,
+      )
+    ).rows[0].n;
+  const paymentWithoutPaid = async () =>
+    (
+      await db.knex.raw(
+        `SELECT count(*)::int AS n FROM tb_payment p JOIN tb_order_info o USING (order_id) WHERE p.state = 'applied' AND o.status <> 4 AND o.order_id LIKE 'F%'`,
+      )
+    ).rows[0].n;
 
   it('answers 503 while the database is down, and recovers with no restart when it is back', async () => {
     const app = await startAppProcess(alipay);
@@ -82,7 +92,8 @@ describe('under faults, on a PostgreSQL cluster of the tests\' own', { skip: fau
 
     const restarted = await startAppProcess(alipay);
     const statuses = [];
-    for (let i = 0; i < returns.length; i += 30) statuses.push(...(await Promise.all(returns.slice(i, i + 30).map((path) => get(restarted.url + path)))).map((r) => r.status));
+    for (let i = 0; i < returns.length; i += 30)
+      statuses.push(...(await Promise.all(returns.slice(i, i + 30).map((path) => get(restarted.url + path)))).map((r) => r.status));
     assert.deepEqual(statuses, Array(300).fill(200));
     assert.equal(Number((await db.knex('tb_payment').where('order_id', 'like', 'F%').count({ n: '*' }))[0]!.n), 300);
     assert.equal(await paidWithoutPayment(), 0);
@@ -100,11 +111,16 @@ describe('under faults, on a PostgreSQL cluster of the tests\' own', { skip: fau
         const tradeNo = `TWO${orderId}`;
         const ret = `/payment/status/?${alipay.signedQuery(returnParams(orderId, '88.80', tradeNo))}`;
         const body = alipay.signedQuery(notifyParams(orderId, '88.80', 'TRADE_SUCCESS', tradeNo));
-        const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => {
-          const base = i % 2 ? a.url : b.url;
-          return i % 4 < 2 ? get(base + ret) : post(`${base}/payment/notify/`, body);
-        }));
-        assert.deepEqual(replies.map((r) => r.status), Array(40).fill(200));
+        const replies = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => {
+            const base = i % 2 ? a.url : b.url;
+            return i % 4 < 2 ? get(base + ret) : post(`${base}/payment/notify/`, body);
+          }),
+        );
+        assert.deepEqual(
+          replies.map((r) => r.status),
+          Array(40).fill(200),
+        );
         assert.ok(replies.filter((_, i) => i % 4 >= 2).every((r) => r.body === 'success'));
         assert.equal(Number((await db.knex('tb_payment').where({ order_id: orderId }).count({ n: '*' }))[0]!.n), 1);
       }

@@ -16,13 +16,33 @@ const nextClient = () => `203.0.113.${++addresses}`;
 describe('the admin area, however it is reached', () => {
   // Loopback is the trusted proxy here, so X-Forwarded-For gives each test a client address of its own.
   const suite = appForSuite(pglite, { alipayPublicKeyPem: alipay.publicKeyPem, trustedProxies: ['127.0.0.1', '::1'] });
-  const request = (path: string, { method = 'GET', authorization, client = nextClient() }: { method?: string; authorization?: string; client?: string } = {}) =>
-    fetch(suite.app.url + path, { method, headers: { 'X-Forwarded-For': client, ...(authorization ? { Authorization: authorization } : {}) } });
+  const request = (
+    path: string,
+    { method = 'GET', authorization, client = nextClient() }: { method?: string; authorization?: string; client?: string } = {},
+  ) =>
+    fetch(suite.app.url + path, {
+      method,
+      headers: { 'X-Forwarded-For': client, ...(authorization ? { Authorization: authorization } : {}) },
+    });
 
   const VARIANTS = [
-    '/admin/payments', '/Admin/payments.csv', '/ADMIN/payments', '/aDmin/rejections', '/ADMIN/PAYMENTS.CSV', '/%61dmin/payments', '/%41DMIN/payments.csv',
-    '/%2561dmin/payments', '/admin%2Fpayments', '//admin//payments', '//Admin/payments.csv', '/admin/payments/', '/admin//payments.csv/',
-    '/admin/./payments', '/admin', '/admin/', '/admin/nothing-here',
+    '/admin/payments',
+    '/Admin/payments.csv',
+    '/ADMIN/payments',
+    '/aDmin/rejections',
+    '/ADMIN/PAYMENTS.CSV',
+    '/%61dmin/payments',
+    '/%41DMIN/payments.csv',
+    '/%2561dmin/payments',
+    '/admin%2Fpayments',
+    '//admin//payments',
+    '//Admin/payments.csv',
+    '/admin/payments/',
+    '/admin//payments.csv/',
+    '/admin/./payments',
+    '/admin',
+    '/admin/',
+    '/admin/nothing-here',
   ];
   for (const method of ['GET', 'HEAD']) {
     for (const path of VARIANTS) {
@@ -54,7 +74,14 @@ describe('the admin area, however it is reached', () => {
     // The low bits of the last character before '=' carry nothing: lenient decoders ignore them.
     const nonCanonical = beforePad.slice(0, -1) + lastSextet[lastSextet.indexOf(beforePad.at(-1)!) ^ 1] + encoded.slice(beforePad.length);
     assert.equal(Buffer.from(nonCanonical, 'base64').toString(), `${ADMIN.user}:${ADMIN.password}`);
-    for (const header of [`Basic ${beforePad}`, `Basic ${nonCanonical}`, `Basic  ${encoded}`, `Basic ${encoded.slice(0, 8)}\n${encoded.slice(8)}`, `Basic ${encoded}==`, `Basic ${encoded.replace(/=/g, '')}`]) {
+    for (const header of [
+      `Basic ${beforePad}`,
+      `Basic ${nonCanonical}`,
+      `Basic  ${encoded}`,
+      `Basic ${encoded.slice(0, 8)}\n${encoded.slice(8)}`,
+      `Basic ${encoded}==`,
+      `Basic ${encoded.replace(/=/g, '')}`,
+    ]) {
       const response = await request('/admin/payments', { authorization: header }).catch(() => ({ status: 401 }));
       assert.equal(response.status, 401, JSON.stringify(header));
     }
@@ -64,7 +91,12 @@ describe('the admin area, however it is reached', () => {
   it('answers 429 with Retry-After after 5 failed logins from one address, even to the right password, and not to other addresses', async () => {
     const guesser = nextClient();
     const before = await failures();
-    for (let i = 1; i <= 5; i++) assert.equal((await request('/admin/payments', { authorization: basic(`admin:guess-${i}`), client: guesser })).status, 401, `guess ${i}`);
+    for (let i = 1; i <= 5; i++)
+      assert.equal(
+        (await request('/admin/payments', { authorization: basic(`admin:guess-${i}`), client: guesser })).status,
+        401,
+        `guess ${i}`,
+      );
     const blocked = await request('/admin/payments', { authorization: basic('admin:guess-6'), client: guesser });
     assert.equal(blocked.status, 429);
     assert.ok(Number(blocked.headers.get('retry-after')) >= 1 && Number(blocked.headers.get('retry-after')) <= 60);

@@ -3,7 +3,7 @@ import { Buffer } from 'node:buffer';
 import { after, before, describe, it } from 'node:test';
 import { createTestAlipay } from '../support/alipay-signer.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
-import { ADMIN, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { ADMIN, type RunningApp, startTestApp } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 // Always the right credentials: wrong ones would count towards the login throttle.
@@ -62,20 +62,36 @@ for (const harness of databaseHarnesses) {
     });
 
     it('still takes cursors at the very ends of the range', async () => {
-      for (const value of [cursor('0001-01-01T00:00:00.000000Z', '1'), cursor('9999-12-31T23:59:59.999999Z', '9223372036854775807'), cursor('2028-02-29T12:00:00.123456Z', '42')]) {
+      for (const value of [
+        cursor('0001-01-01T00:00:00.000000Z', '1'),
+        cursor('9999-12-31T23:59:59.999999Z', '9223372036854775807'),
+        cursor('2028-02-29T12:00:00.123456Z', '42'),
+      ]) {
         assert.equal((await admin(`/admin/payments?after=${value}`)).status, 200, Buffer.from(value, 'base64url').toString());
       }
       assert.equal((await admin(`/admin/rejections?after=${cursor('9223372036854775807')}`)).status, 200);
     });
 
     it('answers an impossible date with 400', async () => {
-      for (const query of ['from=2026-02-31', 'to=2026-02-30', 'from=2026-13-01', 'to=2026-00-10', 'from=2026-04-31', 'from=0000-01-01', 'from=0001-01-01', 'to=2027-02-29', 'from=2026-2-1', 'from=+02026-01-01']) {
+      for (const query of [
+        'from=2026-02-31',
+        'to=2026-02-30',
+        'from=2026-13-01',
+        'to=2026-00-10',
+        'from=2026-04-31',
+        'from=0000-01-01',
+        'from=0001-01-01',
+        'to=2027-02-29',
+        'from=2026-2-1',
+        'from=+02026-01-01',
+      ]) {
         const response = await admin(`/admin/payments?${query}`);
         assert.equal(response.status, 400, query);
         assert.match(response.body, /查询参数错误/, query);
         assert.equal((await admin(`/admin/payments.csv?${query}`)).status, 400, `csv ${query}`);
       }
-      for (const query of ['from=2028-02-29', 'to=2026-12-31', 'from=0001-01-02&to=9999-12-31']) assert.equal((await admin(`/admin/payments?${query}`)).status, 200, query);
+      for (const query of ['from=2028-02-29', 'to=2026-12-31', 'from=0001-01-02&to=9999-12-31'])
+        assert.equal((await admin(`/admin/payments?${query}`)).status, 200, query);
     });
 
     it('answers a NUL in the search, which PostgreSQL text cannot hold, with 400', async () => {

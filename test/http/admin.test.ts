@@ -3,7 +3,7 @@ import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
-import { ADMIN, paymentRows, seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { ADMIN, paymentRows, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 const stranger = createTestAlipay();
@@ -17,7 +17,12 @@ for (const harness of databaseHarnesses) {
       const response = await fetch(app.url + path, { headers: authorization ? { Authorization: authorization } : {} });
       const bytes = new Uint8Array(await response.arrayBuffer());
       // Decoded by hand: fetch's text() would drop the BOM the CSV test looks for.
-      return { status: response.status, headers: response.headers, bytes, body: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        bytes,
+        body: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
+      };
     };
 
     /** n payments, one minute apart, the newest last; every third needs review. */
@@ -26,14 +31,19 @@ for (const harness of databaseHarnesses) {
         const orderId = `20261126${String(i).padStart(15, '0')}`;
         await seedOrder(db.knex, orderId, '88.80', 4);
         await db.knex('tb_payment').insert({
-          order_id: orderId, trade_id: tradeId(i), amount: '88.80', source: i % 2 ? 'return' : 'notify',
-          state: i % 3 ? 'applied' : 'needs_review', review_reason: i % 3 ? null : 'ALREADY_PAID',
+          order_id: orderId,
+          trade_id: tradeId(i),
+          amount: '88.80',
+          source: i % 2 ? 'return' : 'notify',
+          state: i % 3 ? 'applied' : 'needs_review',
+          review_reason: i % 3 ? null : 'ALREADY_PAID',
           create_time: new Date(Date.parse('2026-11-25T16:00:00Z') + i * 60_000),
         });
       }
     }
     const tradeIdsOn = (body: string) => [...body.matchAll(/<td class="mono">(T\d{4})<\/td>/g)].map((m) => m[1]);
-    const link = (body: string, rel: 'previous' | 'next') => body.match(new RegExp(`<a class="${rel}" href="([^"]+)"`))?.[1]?.replace(/&amp;/g, '&');
+    const link = (body: string, rel: 'previous' | 'next') =>
+      body.match(new RegExp(`<a class="${rel}" href="([^"]+)"`))?.[1]?.replace(/&amp;/g, '&');
 
     before(async () => {
       db = await harness.open();
@@ -73,7 +83,8 @@ for (const harness of databaseHarnesses) {
       const { body } = await admin('/admin/payments');
       assert.deepEqual(tradeIdsOn(body), ['T0004', 'T0003', 'T0002', 'T0001']);
       assert.match(body, /待核对：<a class="review" href="\/admin\/payments\?state=needs_review">1 笔<\/a>/);
-      for (const label of ['待评价', '已入账', '待核对：订单已由其他交易支付', '同步返回', '异步通知', '2026-11-26 00:04:00']) assert.ok(body.includes(label), label);
+      for (const label of ['待评价', '已入账', '待核对：订单已由其他交易支付', '同步返回', '异步通知', '2026-11-26 00:04:00'])
+        assert.ok(body.includes(label), label);
     });
 
     it('shows an empty table as a sentence, with no paging links', async () => {
@@ -107,7 +118,17 @@ for (const harness of databaseHarnesses) {
     });
 
     it('answers a bad filter with 400 and a page, never a 500', async () => {
-      for (const query of ['limit=0', 'limit=201', 'limit=abc', 'state=paid', 'from=yesterday', 'after=bogus', 'q=a&q=b', `q=${'x'.repeat(101)}`, 'after=a&before=b']) {
+      for (const query of [
+        'limit=0',
+        'limit=201',
+        'limit=abc',
+        'state=paid',
+        'from=yesterday',
+        'after=bogus',
+        'q=a&q=b',
+        `q=${'x'.repeat(101)}`,
+        'after=a&before=b',
+      ]) {
         const response = await admin(`/admin/payments?${query}`);
         assert.equal(response.status, 400, query);
         assert.match(response.body, /查询参数错误/);

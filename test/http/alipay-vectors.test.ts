@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { OrderStatus } from '../../src/domain/order-status.ts';
-import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
+import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { pglite, type TestDatabase } from '../support/databases.ts';
-import { orderStatus, paymentRows, seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { orderStatus, paymentRows, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
 
 // Messages signed by a published test key, with the outcome each must have (test/fixtures/alipay-vectors).
 const dir = new URL('../fixtures/alipay-vectors/', import.meta.url);
@@ -36,7 +36,8 @@ describe('the shared Alipay vectors, through the real app on PGlite', () => {
   const apps: Record<'RSA2' | 'RSA', RunningApp | undefined> = { RSA2: undefined, RSA: undefined };
   before(async () => {
     db = await pglite.open();
-    for (const signType of ['RSA2', 'RSA'] as const) apps[signType] = await startTestApp({ knex: db.knex, alipayPublicKeyPem: publicKeyPem, signType });
+    for (const signType of ['RSA2', 'RSA'] as const)
+      apps[signType] = await startTestApp({ knex: db.knex, alipayPublicKeyPem: publicKeyPem, signType });
   });
   after(async () => {
     await apps.RSA2?.close();
@@ -64,7 +65,12 @@ describe('the shared Alipay vectors, through the real app on PGlite', () => {
   }
 
   const SECOND = manifest.orders[1]!.order_id;
-  for (const [name, paid] of [['notify-utf8', true], ['notify-gbk', true], ['notify-closed', false], ['notify-wait', false]] as const) {
+  for (const [name, paid] of [
+    ['notify-utf8', true],
+    ['notify-gbk', true],
+    ['notify-closed', false],
+    ['notify-wait', false],
+  ] as const) {
     it(`${name} through POST /payment/notify/: success, ${paid ? 'order paid' : 'nothing written'}`, async () => {
       const response = await apps.RSA2!.post('/payment/notify/', read(`${name}.txt`));
       assert.equal(response.body, 'success');
@@ -103,9 +109,16 @@ describe('the shared notify vectors, through the parser and the forge verifier',
     const callback = parser.parse(new TextEncoder().encode(read('return-valid.txt')));
     for (const file of ['alipay_public_key.txt', 'alipay_public_key.pkcs1.pem']) {
       const other = new ForgeSignatureVerifier(parseAlipayPublicKey(read(file)), 'RSA2');
-      assert.equal(callback.signedContents.some((c) => other.verify(c, callback.sign)), true, file);
+      assert.equal(
+        callback.signedContents.some((c) => other.verify(c, callback.sign)),
+        true,
+        file,
+      );
     }
     const wrong = new ForgeSignatureVerifier(parseAlipayPublicKey(read('other_public_key.pem')), 'RSA2');
-    assert.equal(callback.signedContents.some((c) => wrong.verify(c, callback.sign)), false);
+    assert.equal(
+      callback.signedContents.some((c) => wrong.verify(c, callback.sign)),
+      false,
+    );
   });
 });

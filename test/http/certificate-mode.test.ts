@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import forge from 'node-forge';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { pglite, type TestDatabase } from '../support/databases.ts';
-import { seedOrder, startTestApp, type RunningApp } from '../support/test-app.ts';
+import { type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
 
 const vectors = new URL('../fixtures/alipay-vectors/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, vectors), 'utf8').trim();
@@ -46,7 +46,9 @@ describe('certificate mode', () => {
   it("computes the certificate's SN as Alipay does: md5(issuer DN reversed + decimal serial)", () => {
     const x509 = new X509Certificate(pem);
     const issuer = x509.issuer.split('\n').reverse().join(',');
-    const expected = createHash('md5').update(issuer + BigInt(`0x${x509.serialNumber}`).toString(10)).digest('hex');
+    const expected = createHash('md5')
+      .update(issuer + BigInt(`0x${x509.serialNumber}`).toString(10))
+      .digest('hex');
     assert.equal(parseAlipayPublicKey(pem).certificateSn, expected);
     assert.equal(issuer, 'CN=Ant Financial Certification Authority Class 1 R1,OU=Certification Authority,O=Ant Financial,C=CN');
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 

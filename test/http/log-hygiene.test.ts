@@ -13,14 +13,28 @@ import { freshEnv } from '../support/fresh-env.ts';
 describe('logs', () => {
   it('never hold a signature or key material, however requests fail', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'trace' }, new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+    const logger = pino(
+      { level: 'trace' },
+      new Writable({
+        write(chunk, _e, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const alipay = createTestAlipay();
-    const env = freshEnv({ ALIPAY_APP_ID: APP_ID, ALIPAY_PUBLIC_KEY: alipay.publicKeyPem, ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do' });
+    const env = freshEnv({
+      ALIPAY_APP_ID: APP_ID,
+      ALIPAY_PUBLIC_KEY: alipay.publicKeyPem,
+      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
+    });
     const server = await startServer(loadConfig(env), logger);
     const signs: string[] = [];
     const send = async (query: string, notify = false) => {
       signs.push(new URLSearchParams(query).get('sign') ?? '');
-      await (notify ? fetch(`${server.url}/payment/notify/`, { method: 'POST', body: query }) : fetch(`${server.url}/payment/status/?${query}`));
+      await (notify
+        ? fetch(`${server.url}/payment/notify/`, { method: 'POST', body: query })
+        : fetch(`${server.url}/payment/status/?${query}`));
     };
     const orderId = newOrderId();
     await server.database.knex('tb_order_info').insert({ order_id: orderId, total_amount: '1.00', pay_method: 2, status: 1 });
@@ -41,10 +55,20 @@ describe('logs', () => {
 
   it('warn of each failed admin login with the client address, never the password offered', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _e, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: 'the right admin password' })), logger);
     const offered = 'admin:a-guess-that-must-not-be-logged';
-    const response = await fetch(`${server.url}/admin/payments`, { headers: { Authorization: `Basic ${Buffer.from(offered).toString('base64')}` } });
+    const response = await fetch(`${server.url}/admin/payments`, {
+      headers: { Authorization: `Basic ${Buffer.from(offered).toString('base64')}` },
+    });
     await server.close();
     assert.equal(response.status, 401);
     const warnings = lines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'admin login failed');
@@ -57,7 +81,15 @@ describe('logs', () => {
 
   it('redact a sign or private key even when one is logged by mistake', () => {
     const lines: string[] = [];
-    const logger = createLogger('info', new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _e, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     logger.info({ sign: 'SECRET-1', callback: { sign: 'SECRET-2' }, privateKey: 'SECRET-3' }, 'oops');
     assert.equal(lines.length, 1);
     assert.doesNotMatch(lines.join(''), /SECRET/);

@@ -44,7 +44,15 @@ describe('/metrics and request limits', () => {
   });
 
   it('sends the security headers on every kind of response', async () => {
-    for (const path of ['/payment/status/?a=1', '/healthz', '/nope', '/metrics', '/payment/1/', `/payment/status/?x=${'A'.repeat(17 * 1024)}`, '/assets/site.css']) {
+    for (const path of [
+      '/payment/status/?a=1',
+      '/healthz',
+      '/nope',
+      '/metrics',
+      '/payment/1/',
+      `/payment/status/?x=${'A'.repeat(17 * 1024)}`,
+      '/assets/site.css',
+    ]) {
       const { headers } = await suite.app.get(path);
       assert.equal(headers.get('x-content-type-options'), 'nosniff', path);
       assert.equal(headers.get('x-frame-options'), 'DENY', path);

@@ -26,22 +26,60 @@ describe('GET /payment/:order_id/', () => {
     assert.deepEqual(
       { ...params, sign: undefined, timestamp: undefined },
       {
-        app_id: APP_ID, method: 'alipay.trade.page.pay', format: 'JSON', charset: 'utf-8', sign_type: 'RSA2', version: '1.0',
-        return_url: `${suite.app.url}/payment/status/`, notify_url: `${suite.app.url}/payment/notify/`, sign: undefined, timestamp: undefined,
-        biz_content: JSON.stringify({ out_trade_no: orderId, total_amount: '3798.00', subject: `美多商城${orderId}`, product_code: 'FAST_INSTANT_TRADE_PAY' }),
+        app_id: APP_ID,
+        method: 'alipay.trade.page.pay',
+        format: 'JSON',
+        charset: 'utf-8',
+        sign_type: 'RSA2',
+        version: '1.0',
+        return_url: `${suite.app.url}/payment/status/`,
+        notify_url: `${suite.app.url}/payment/notify/`,
+        sign: undefined,
+        timestamp: undefined,
+        biz_content: JSON.stringify({
+          out_trade_no: orderId,
+          total_amount: '3798.00',
+          subject: `美多商城${orderId}`,
+          product_code: 'FAST_INSTANT_TRADE_PAY',
+        }),
       },
     );
     assert.match(params.timestamp!, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     // Checked independently: node:crypto, and the request rule that keeps sign_type in the content.
-    const content = Object.keys(params).filter((k) => k !== 'sign').sort().map((k) => `${k}=${params[k]}`).join('&');
+    const content = Object.keys(params)
+      .filter((k) => k !== 'sign')
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join('&');
     assert.ok(verify('sha256', Buffer.from(content), appKeys.publicKey, Buffer.from(params.sign!, 'base64')));
   });
 
   const refused: Array<[string, () => Promise<string>]> = [
     ['an unknown order', async () => newOrderId()],
-    ['a paid order', async () => { const id = newOrderId(); await seedOrder(suite.db.knex, id, '1.00', OrderStatus.UNCOMMENT); return id; }],
-    ['a cancelled order', async () => { const id = newOrderId(); await seedOrder(suite.db.knex, id, '1.00', OrderStatus.CANCELED); return id; }],
-    ['a cash-on-delivery order', async () => { const id = newOrderId(); await seedOrder(suite.db.knex, id, '1.00', OrderStatus.UNPAID, PayMethod.CASH); return id; }],
+    [
+      'a paid order',
+      async () => {
+        const id = newOrderId();
+        await seedOrder(suite.db.knex, id, '1.00', OrderStatus.UNCOMMENT);
+        return id;
+      },
+    ],
+    [
+      'a cancelled order',
+      async () => {
+        const id = newOrderId();
+        await seedOrder(suite.db.knex, id, '1.00', OrderStatus.CANCELED);
+        return id;
+      },
+    ],
+    [
+      'a cash-on-delivery order',
+      async () => {
+        const id = newOrderId();
+        await seedOrder(suite.db.knex, id, '1.00', OrderStatus.UNPAID, PayMethod.CASH);
+        return id;
+      },
+    ],
     ['a hostile id', async () => encodeURIComponent('<script>alert(1)</script>')],
     ['an overlong id', async () => '1'.repeat(65)],
   ];

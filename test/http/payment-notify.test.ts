@@ -29,7 +29,9 @@ for (const harness of databaseHarnesses) {
 
     it('confirms TRADE_SUCCESS, sent with the malformed Content-Type Alipay uses, and replies exactly success', async () => {
       await assertSuccess(await notify(signedNotify()));
-      assert.deepEqual(await paymentRows(suite.db.knex, orderId), [{ trade_id: notifyParams(orderId, '88.80', '').trade_no, amount: '88.80', source: 'notify', state: 'applied', review_reason: null }]);
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), [
+        { trade_id: notifyParams(orderId, '88.80', '').trade_no, amount: '88.80', source: 'notify', state: 'applied', review_reason: null },
+      ]);
       assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
     });
 
@@ -59,7 +61,9 @@ for (const harness of databaseHarnesses) {
 
     it('never takes a refund notify or a later TRADE_FINISHED for a new payment', async () => {
       await assertSuccess(await notify(signedNotify()));
-      await assertSuccess(await notify(signedNotify('TRADE_SUCCESS', { refund_fee: '8.80', gmt_refund: '2026-11-27 10:00:00.000', out_biz_no: 'R1' })));
+      await assertSuccess(
+        await notify(signedNotify('TRADE_SUCCESS', { refund_fee: '8.80', gmt_refund: '2026-11-27 10:00:00.000', out_biz_no: 'R1' })),
+      );
       await assertSuccess(await notify(signedNotify('TRADE_FINISHED')));
       await assertSuccess(await notify(signedNotify('TRADE_CLOSED', { refund_fee: '88.80', gmt_refund: '2026-11-28 10:00:00.000' })));
       assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
@@ -81,7 +85,11 @@ for (const harness of databaseHarnesses) {
     const refused: Array<[string, () => string, number]> = [
       ['a forged signature', () => stranger.signedQuery(notifyParams(orderId, '88.80', 'TRADE_SUCCESS')), 403],
       ['a tampered amount', () => signedNotify().replace('total_amount=88.80', 'total_amount=0.01'), 403],
-      ['a tampered trade_status', () => alipay.signedQuery(notifyParams(orderId, '88.80', 'WAIT_BUYER_PAY')).replace('WAIT_BUYER_PAY', 'TRADE_SUCCESS'), 403],
+      [
+        'a tampered trade_status',
+        () => alipay.signedQuery(notifyParams(orderId, '88.80', 'WAIT_BUYER_PAY')).replace('WAIT_BUYER_PAY', 'TRADE_SUCCESS'),
+        403,
+      ],
       ['no sign', () => signedNotify().replace(/&sign=[^&]*/, ''), 403],
       ['a duplicate key', () => `${signedNotify()}&trade_status=TRADE_SUCCESS`, 403],
       ['another app_id', () => signedNotify('TRADE_SUCCESS', { app_id: '2021000000000999' }), 403],
@@ -91,7 +99,11 @@ for (const harness of databaseHarnesses) {
       ['a page return', () => alipay.signedQuery(returnParams(orderId, '88.80')), 403],
       ['a notify of another type', () => signedNotify('TRADE_SUCCESS', { notify_type: 'trade_status_sync_v2' }), 403],
       ['a notify with no notify_type', () => signedNotify('TRADE_SUCCESS', { notify_type: '' }), 403],
-      ['refund fields folded into gmt_payment', () => signedNotify('TRADE_SUCCESS', { gmt_payment: '2026-11-26 15:30:11&gmt_refund=2026-11-27 10:00:00&refund_fee=88.80' }), 403],
+      [
+        'refund fields folded into gmt_payment',
+        () => signedNotify('TRADE_SUCCESS', { gmt_payment: '2026-11-26 15:30:11&gmt_refund=2026-11-27 10:00:00&refund_fee=88.80' }),
+        403,
+      ],
     ];
     for (const [name, body, status] of refused) {
       it(`replies failure with ${status} to ${name}, writing nothing`, async () => {
@@ -139,8 +151,13 @@ for (const harness of databaseHarnesses) {
       const tradeNo = `RACE${orderId}`;
       const returnQuery = alipay.signedQuery(returnParams(orderId, '88.80', tradeNo));
       const notifyBody = alipay.signedQuery(notifyParams(orderId, '88.80', 'TRADE_SUCCESS', tradeNo));
-      const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? suite.app.get(`/payment/status/?${returnQuery}`) : notify(notifyBody))));
-      assert.deepEqual(responses.map((r) => r.status), Array(30).fill(200));
+      const responses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 ? suite.app.get(`/payment/status/?${returnQuery}`) : notify(notifyBody))),
+      );
+      assert.deepEqual(
+        responses.map((r) => r.status),
+        Array(30).fill(200),
+      );
       assert.equal(responses.filter((r) => r.body === 'success').length, 15);
       assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
       assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);

@@ -35,7 +35,9 @@ for (const harness of databaseHarnesses) {
       assert.match(response.body, /我的订单/);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
-      assert.deepEqual(await paymentRows(suite.db.knex, orderId), [{ trade_id: tradeNo, amount: '3798.00', source: 'return', state: 'applied', review_reason: null }]);
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), [
+        { trade_id: tradeNo, amount: '3798.00', source: 'return', state: 'applied', review_reason: null },
+      ]);
       assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
     });
 
@@ -51,7 +53,10 @@ for (const harness of databaseHarnesses) {
     it('confirms 30 concurrent identical returns once, with 30 success pages', async () => {
       const query = validQuery();
       const responses = await Promise.all(Array.from({ length: 30 }, () => ret(query)));
-      assert.deepEqual(responses.map((r) => r.status), Array(30).fill(200));
+      assert.deepEqual(
+        responses.map((r) => r.status),
+        Array(30).fill(200),
+      );
       assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
       assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
     });
@@ -71,7 +76,10 @@ for (const harness of databaseHarnesses) {
       ['a sign that is not base64', () => validQuery().replace(/&sign=[^&]*/, '&sign=%25%25%25not-base64%21%21')],
       ['a signature by another key', () => stranger.signedQuery(returnParams(orderId, '3798.00'))],
       ['a tampered amount', () => validQuery().replace('total_amount=3798.00', 'total_amount=0.01')],
-      ['a tampered order id', () => validQuery().replace(`out_trade_no=${orderId}`, `out_trade_no=${orderId.slice(0, -1)}${orderId.endsWith('0') ? '1' : '0'}`)],
+      [
+        'a tampered order id',
+        () => validQuery().replace(`out_trade_no=${orderId}`, `out_trade_no=${orderId.slice(0, -1)}${orderId.endsWith('0') ? '1' : '0'}`),
+      ],
       ['a duplicate key', () => `${validQuery()}&out_trade_no=20990101000000000000000`],
       ['a sign_type other than RSA2', () => validQuery().replace('sign_type=RSA2', 'sign_type=RSA')],
       ['an RSA (SHA1) signature', () => alipay.signedQuery(returnParams(orderId, '3798.00'), { algorithm: 'RSA' })],
@@ -108,14 +116,17 @@ for (const harness of databaseHarnesses) {
     });
 
     it('accepts Chinese values', async () => {
-      const response = await ret(validQuery({ subject: '美多商城订单 ' + orderId, body: '小米手机 黑色 ×1' }));
+      const response = await ret(validQuery({ subject: `美多商城订单 ${orderId}`, body: '小米手机 黑色 ×1' }));
       assert.equal(response.status, 200);
     });
 
     for (const [name, params] of [
       ['a notify of a closed trade', { notify_type: 'trade_status_sync', trade_status: 'TRADE_CLOSED' }],
       ['a notify of a trade awaiting payment', { notify_type: 'trade_status_sync', trade_status: 'WAIT_BUYER_PAY' }],
-      ['a refund notify', { notify_type: 'trade_status_sync', trade_status: 'TRADE_SUCCESS', refund_fee: '3798.00', gmt_refund: '2026-11-27 10:00:00' }],
+      [
+        'a refund notify',
+        { notify_type: 'trade_status_sync', trade_status: 'TRADE_SUCCESS', refund_fee: '3798.00', gmt_refund: '2026-11-27 10:00:00' },
+      ],
       ['a paid notify', { notify_type: 'trade_status_sync', trade_status: 'TRADE_SUCCESS' }],
       ['a return of another method', { method: 'alipay.trade.wap.pay.return' }],
       ['a return without method', { method: '' }],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -15,7 +15,10 @@ const command = isDeno ? ['run', '--allow-all', 'src/main.ts'] : ['--import', 't
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
-  const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'info', ...env } });
+  const child = spawn(process.execPath, command, {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'info', ...env },
+  });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -66,7 +69,11 @@ describe('graceful shutdown', { skip: isDeno ? 'Deno does not drain requests in 
   it('finishes a request in flight before it closes the database and exits', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-drain-')), 'pglite');
     const keys = mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
-    const run = start({ DATA_DIR: dataDir, ALIPAY_PUBLIC_KEY_FILE: join(keys, 'alipay_public_key.pem'), APP_PRIVATE_KEY_FILE: join(keys, 'app_private_key.pem') });
+    const run = start({
+      DATA_DIR: dataDir,
+      ALIPAY_PUBLIC_KEY_FILE: join(keys, 'alipay_public_key.pem'),
+      APP_PRIVATE_KEY_FILE: join(keys, 'app_private_key.pem'),
+    });
     await waitFor(() => run.output().includes('"listening"'), 'the server to listen');
     const url = new URL(/"url":"(http:\/\/[^"]+)"/.exec(run.output())![1]!);
     // A notify whose body is still arriving when SIGTERM comes.
@@ -74,7 +81,9 @@ describe('graceful shutdown', { skip: isDeno ? 'Deno does not drain requests in 
     let reply = '';
     socket.on('data', (chunk) => (reply += chunk));
     const closed = new Promise((resolve) => socket.on('close', resolve));
-    socket.write('POST /payment/notify/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\nConnection: close\r\n\r\na=');
+    socket.write(
+      'POST /payment/notify/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\nConnection: close\r\n\r\na=',
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     run.child.kill('SIGTERM');
     await waitFor(() => run.output().includes('draining'), 'shutdown to begin');

@@ -22,7 +22,8 @@ type Kind = typeof kinds extends fc.Arbitrary<infer T> ? T : never;
 function provesPayment(k: Kind): boolean {
   const paidStatus = k.tradeStatus === 'TRADE_SUCCESS' || k.tradeStatus === 'TRADE_FINISHED';
   const refund = k.refundFee !== absent || k.gmtRefund !== absent;
-  if (k.channel === 'return') return k.method === 'alipay.trade.page.pay.return' && k.notifyType === absent && !refund && (k.tradeStatus === absent || paidStatus);
+  if (k.channel === 'return')
+    return k.method === 'alipay.trade.page.pay.return' && k.notifyType === absent && !refund && (k.tradeStatus === absent || paidStatus);
   return k.notifyType === 'trade_status_sync' && paidStatus && !refund;
 }
 
@@ -33,17 +34,28 @@ describe('200 authentic messages of every kind, on both channels', () => {
     const samples = fc.sample(kinds, 200);
     const wrong: string[] = [];
     for (let i = 0; i < samples.length; i += 10) {
-      await Promise.all(samples.slice(i, i + 10).map(async (kind) => {
-        const orderId = newOrderId();
-        await seedOrder(suite.db.knex, orderId, '88.80');
-        const { notify_type: _, trade_status: __, ...base } = notifyParams(orderId, '88.80', '');
-        const message = alipay.signedQuery({
-          ...base, method: kind.method, notify_type: kind.notifyType, trade_status: kind.tradeStatus, refund_fee: kind.refundFee, gmt_refund: kind.gmtRefund,
-        });
-        const response = kind.channel === 'return' ? await suite.app.get(`/payment/status/?${message}`) : await suite.app.post('/payment/notify/', message);
-        const paid = (await orderStatus(suite.db.knex, orderId)) === OrderStatus.UNCOMMENT;
-        if (paid !== provesPayment(kind) || response.status >= 500) wrong.push(`${JSON.stringify(kind)} -> ${response.status}, paid: ${paid}`);
-      }));
+      await Promise.all(
+        samples.slice(i, i + 10).map(async (kind) => {
+          const orderId = newOrderId();
+          await seedOrder(suite.db.knex, orderId, '88.80');
+          const { notify_type: _, trade_status: __, ...base } = notifyParams(orderId, '88.80', '');
+          const message = alipay.signedQuery({
+            ...base,
+            method: kind.method,
+            notify_type: kind.notifyType,
+            trade_status: kind.tradeStatus,
+            refund_fee: kind.refundFee,
+            gmt_refund: kind.gmtRefund,
+          });
+          const response =
+            kind.channel === 'return'
+              ? await suite.app.get(`/payment/status/?${message}`)
+              : await suite.app.post('/payment/notify/', message);
+          const paid = (await orderStatus(suite.db.knex, orderId)) === OrderStatus.UNCOMMENT;
+          if (paid !== provesPayment(kind) || response.status >= 500)
+            wrong.push(`${JSON.stringify(kind)} -> ${response.status}, paid: ${paid}`);
+        }),
+      );
     }
     assert.deepEqual(wrong, []);
   });

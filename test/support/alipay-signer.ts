@@ -1,6 +1,6 @@
-import process from 'node:process';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import process from 'node:process';
 
 /** An independent Alipay stand-in: node:crypto keys made at run time, signing its own way. */
 export interface TestAlipay {
@@ -47,7 +47,12 @@ export function returnParams(orderId: string, totalAmount: string, tradeNo = `20
 }
 
 /** The parameters of a trade_status_sync notify, as Alipay posts them. */
-export function notifyParams(orderId: string, totalAmount: string, tradeStatus: string, tradeNo = `2026112622001${orderId.slice(-15)}`): Record<string, string> {
+export function notifyParams(
+  orderId: string,
+  totalAmount: string,
+  tradeStatus: string,
+  tradeNo = `2026112622001${orderId.slice(-15)}`,
+): Record<string, string> {
   return {
     gmt_create: '2026-11-26 15:30:05',
     charset: 'utf-8',

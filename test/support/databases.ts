@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 import type { Knex } from 'knex';
-import { openDatabase, type Database } from '../../src/infrastructure/persistence/database.ts';
+import { type Database, openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 
 /** A migrated, private database: PGlite in memory, or a schema of its own on DATABASE_URL. */

@@ -9,15 +9,17 @@ import type { SignType } from '../../src/application/ports/signature-verifier.ts
 import { buildApp } from '../../src/container.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
+import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 import { APP_ID, SELLER_ID } from './alipay-signer.ts';
 import type { TestDatabase } from './databases.ts';
-import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 
 export const TEST_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
 /** Our app's key pair, made at run time: the private half signs page-pay URLs, the public half checks them. */
 export const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const appPrivateKey = forge.pki.privateKeyFromPem(appKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+const appPrivateKey = forge.pki.privateKeyFromPem(
+  appKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+) as forge.pki.rsa.PrivateKey;
 
 export const ADMIN = { user: 'admin', password: 'test-admin-secret' };
 
@@ -61,10 +63,11 @@ export async function startTestApp(options: {
     get: async (pathAndQuery) => answer(await fetch(url + pathAndQuery)),
     post: async (path, body, contentType = 'application/x-www-form-urlencoded; text/html; charset=UTF-8') =>
       answer(await fetch(url + path, { method: 'POST', body: body as BodyInit, headers: { 'Content-Type': contentType } })),
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections?.();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
   };
 }
 
@@ -86,10 +89,24 @@ export function appForSuite(
 }
 
 /** Inserts an order with Meiduo's own columns only, as Meiduo's order view would. */
-export async function seedOrder(knex: Knex, orderId: string, totalAmount: string, status: number = OrderStatus.UNPAID, payMethod: number = PayMethod.ALIPAY): Promise<void> {
+export async function seedOrder(
+  knex: Knex,
+  orderId: string,
+  totalAmount: string,
+  status: number = OrderStatus.UNPAID,
+  payMethod: number = PayMethod.ALIPAY,
+): Promise<void> {
   await knex('tb_order_info').insert({
-    order_id: orderId, user_id: 1, address_id: 1, total_count: 1, total_amount: totalAmount, freight: '10.00',
-    pay_method: payMethod, status, create_time: new Date(), update_time: new Date(),
+    order_id: orderId,
+    user_id: 1,
+    address_id: 1,
+    total_count: 1,
+    total_amount: totalAmount,
+    freight: '10.00',
+    pay_method: payMethod,
+    status,
+    create_time: new Date(),
+    update_time: new Date(),
   });
 }
 

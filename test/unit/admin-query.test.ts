@@ -20,7 +20,10 @@ describe('readFilter', () => {
 
   it('reads a real day as 00:00 in Beijing, and `to` as the end of its day', () => {
     assert.deepEqual(readFilter({ from: '2028-02-29', to: '2028-02-29' }).filter, {
-      q: undefined, state: undefined, from: new Date('2028-02-28T16:00:00Z'), until: new Date('2028-02-29T16:00:00Z'),
+      q: undefined,
+      state: undefined,
+      from: new Date('2028-02-28T16:00:00Z'),
+      until: new Date('2028-02-29T16:00:00Z'),
     });
     assert.deepEqual(readFilter({ from: '0001-01-02', to: '9999-12-31' }).filter.until, new Date('9999-12-31T16:00:00Z'));
   });

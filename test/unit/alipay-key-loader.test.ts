@@ -7,7 +7,13 @@ import { describe, it } from 'node:test';
 import { loadAlipayKey } from '../../src/infrastructure/alipay/alipay-key-loader.ts';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
 
-const PRODUCTION = { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002', ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'a long admin secret', PUBLIC_URL: 'https://pay.example.com' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  ALIPAY_APP_ID: '2021000000000002',
+  ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
+  ADMIN_PASSWORD: 'a long admin secret',
+  PUBLIC_URL: 'https://pay.example.com',
+};
 const spki = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const freshDir = () => mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
 const isConfigError = (variable: string, pattern: RegExp) => (error: unknown) =>
@@ -25,14 +31,20 @@ describe('loadAlipayKey', () => {
 
   it('refuses to start in production without the key file, and generates nothing', () => {
     const file = join(freshDir(), 'alipay_public_key.pem');
-    assert.throws(() => loadAlipayKey(loadConfig({ ...PRODUCTION, ALIPAY_PUBLIC_KEY_FILE: file })), isConfigError('ALIPAY_PUBLIC_KEY_FILE', /does not exist/));
+    assert.throws(
+      () => loadAlipayKey(loadConfig({ ...PRODUCTION, ALIPAY_PUBLIC_KEY_FILE: file })),
+      isConfigError('ALIPAY_PUBLIC_KEY_FILE', /does not exist/),
+    );
     assert.equal(existsSync(file), false);
   });
 
   it('refuses sandbox keys in production', () => {
     const file = join(freshDir(), 'alipay_public_key.pem');
     loadAlipayKey(loadConfig({ ALIPAY_PUBLIC_KEY_FILE: file }));
-    assert.throws(() => loadAlipayKey(loadConfig({ ...PRODUCTION, ALIPAY_PUBLIC_KEY_FILE: file })), isConfigError('ALIPAY_PUBLIC_KEY_FILE', /sandbox/));
+    assert.throws(
+      () => loadAlipayKey(loadConfig({ ...PRODUCTION, ALIPAY_PUBLIC_KEY_FILE: file })),
+      isConfigError('ALIPAY_PUBLIC_KEY_FILE', /sandbox/),
+    );
   });
 
   it('accepts a real key file in production', () => {

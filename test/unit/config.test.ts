@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, SANDBOX_APP_ID } from '../../src/infrastructure/config.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
+import { ConfigError, loadConfig, SANDBOX_APP_ID } from '../../src/infrastructure/config.ts';
 
-const PRODUCTION = { NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000002', ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do', ADMIN_PASSWORD: 'a long admin secret', PUBLIC_URL: 'https://pay.example.com' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  ALIPAY_APP_ID: '2021000000000002',
+  ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
+  ADMIN_PASSWORD: 'a long admin secret',
+  PUBLIC_URL: 'https://pay.example.com',
+};
 
 function failsOn(variable: string, env: Record<string, string>): void {
-  assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable));
+  assert.throws(
+    () => loadConfig(env),
+    (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable),
+  );
 }
 
 describe('loadConfig', () => {
@@ -30,9 +39,18 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig({
-      PORT: '9000', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u@h/db', DATA_DIR: '/tmp/x', ALIPAY_APP_ID: '2021000000000002',
-      ALIPAY_SELLER_ID: '2088000000000002', ALIPAY_SIGN_TYPE: 'RSA', ALIPAY_PUBLIC_KEY: 'MIIB', ALIPAY_PUBLIC_KEY_FILE: 'k.crt',
-      APP_PRIVATE_KEY_FILE: 'a.pem', ALIPAY_GATEWAY: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do', ORDER_STATUS_AFTER_PAYMENT: 'UNSEND',
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://u@h/db',
+      DATA_DIR: '/tmp/x',
+      ALIPAY_APP_ID: '2021000000000002',
+      ALIPAY_SELLER_ID: '2088000000000002',
+      ALIPAY_SIGN_TYPE: 'RSA',
+      ALIPAY_PUBLIC_KEY: 'MIIB',
+      ALIPAY_PUBLIC_KEY_FILE: 'k.crt',
+      APP_PRIVATE_KEY_FILE: 'a.pem',
+      ALIPAY_GATEWAY: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do',
+      ORDER_STATUS_AFTER_PAYMENT: 'UNSEND',
     });
     assert.equal(config.port, 9000);
     assert.equal(config.databaseUrl, 'postgres://u@h/db');
@@ -79,14 +97,24 @@ describe('loadConfig', () => {
     failsOn('ALIPAY_SIGN_TYPE', { ...PRODUCTION, ALIPAY_SIGN_TYPE: 'RSA' });
     assert.equal(loadConfig({ ...PRODUCTION, ALIPAY_SIGN_TYPE: 'RSA', ALIPAY_ALLOW_SHA1: 'true' }).alipay.signType, 'RSA');
     for (const weak of ['aaaaaaaaaaaaaaaaaaaaaaaa', 'abababababababababab', '15-characters!!']) {
-      assert.throws(() => loadConfig({ ...PRODUCTION, ADMIN_PASSWORD: weak }), /ADMIN_PASSWORD must have at least 16 characters, of which at least 6 differ/);
+      assert.throws(
+        () => loadConfig({ ...PRODUCTION, ADMIN_PASSWORD: weak }),
+        /ADMIN_PASSWORD must have at least 16 characters, of which at least 6 differ/,
+      );
     }
     assert.equal(loadConfig({ ...PRODUCTION, ADMIN_PASSWORD: 'correct horse battery' }).admin.password, 'correct horse battery');
     assert.equal(loadConfig({ ...PRODUCTION, PUBLIC_URL: 'https://pay.example.com/shop/' }).publicUrl, 'https://pay.example.com/shop');
   });
 
   it('takes a public address with no query, fragment or credentials, anywhere', () => {
-    for (const bad of ['https://pay.example.com/?a=1', 'https://pay.example.com/#top', 'https://pay.example.com?', 'https://u:p@pay.example.com', 'ftp://pay.example.com', 'pay.example.com']) {
+    for (const bad of [
+      'https://pay.example.com/?a=1',
+      'https://pay.example.com/#top',
+      'https://pay.example.com?',
+      'https://u:p@pay.example.com',
+      'ftp://pay.example.com',
+      'pay.example.com',
+    ]) {
       failsOn('PUBLIC_URL', { PUBLIC_URL: bad });
     }
     assert.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:8000/' }).publicUrl, 'http://127.0.0.1:8000');

@@ -5,13 +5,13 @@ import pino from 'pino';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
 import { PlaceOrder } from '../../src/application/place-order.ts';
 import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
-import { AdminController } from '../../src/interfaces/http/admin-controller.ts';
 import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
 import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/container.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { AdminController } from '../../src/interfaces/http/admin-controller.ts';
 import { HealthController } from '../../src/interfaces/http/health-controller.ts';
 import { PaymentController } from '../../src/interfaces/http/payment-controller.ts';
 import { createTestAlipay } from '../support/alipay-signer.ts';
@@ -28,7 +28,12 @@ describe('the composition root', () => {
       signType: 'RSA2',
       settings: { appId: '1', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
       appPrivateKey: forge.pki.rsa.generateKeyPair({ bits: 512 }).privateKey,
-      pagePay: { appId: '1', gatewayUrl: 'https://gateway.example', returnUrl: 'https://shop.example/r', notifyUrl: 'https://shop.example/n' },
+      pagePay: {
+        appId: '1',
+        gatewayUrl: 'https://gateway.example',
+        returnUrl: 'https://shop.example/r',
+        notifyUrl: 'https://shop.example/n',
+      },
       admin: { user: 'admin', password: 'x' },
       rejections: { maxRows: 10, maxAgeDays: 1 },
     });

@@ -10,7 +10,9 @@ const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 describe('FormCallbackParser', () => {
   it('builds the sorted sign content without sign and sign_type, as in ALIPAY.md', () => {
-    const callback = parse('total_amount=3798.00&timestamp=2018-09-17+09%3A52%3A40&sign=abc%2B%2F%3D&sign_type=RSA2&app_id=1&charset=utf-8');
+    const callback = parse(
+      'total_amount=3798.00&timestamp=2018-09-17+09%3A52%3A40&sign=abc%2B%2F%3D&sign_type=RSA2&app_id=1&charset=utf-8',
+    );
     assert.deepEqual(callback.signedContents.map(text), ['app_id=1&charset=utf-8&timestamp=2018-09-17 09:52:40&total_amount=3798.00']);
     assert.equal(callback.sign, 'abc+/=');
     assert.equal(callback.signType, 'RSA2');

@@ -18,7 +18,24 @@ describe('Money', () => {
   });
 
   it('rejects anything that is not a plain non-negative amount with at most two decimals', () => {
-    for (const bad of ['', ' 1.00', '1.00 ', '1.', '.5', '1.001', '-1.00', '+1', '01.00', '1e3', '0x10', '1,000.00', '１.00', '100000000.00', 'NaN', 'Infinity']) {
+    for (const bad of [
+      '',
+      ' 1.00',
+      '1.00 ',
+      '1.',
+      '.5',
+      '1.001',
+      '-1.00',
+      '+1',
+      '01.00',
+      '1e3',
+      '0x10',
+      '1,000.00',
+      '１.00',
+      '100000000.00',
+      'NaN',
+      'Infinity',
+    ]) {
       assert.throws(() => Money.parse(bad), InvalidMoney, JSON.stringify(bad));
     }
   });

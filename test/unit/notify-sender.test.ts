@@ -10,7 +10,7 @@ describe('the sandbox NotifySender', () => {
     assert.deepEqual(RETRY_SECONDS, [4, 10, 10, 60, 120, 360, 900]);
   });
 
-  it('posts with Alipay\'s Content-Type and retries until the reply is exactly success', async () => {
+  it("posts with Alipay's Content-Type and retries until the reply is exactly success", async () => {
     const received: Array<{ contentType: string; body: string }> = [];
     const replies = ['failure', 'success ', 'success'];
     const server = createServer((request, response) => {
@@ -24,7 +24,10 @@ describe('the sandbox NotifySender', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const sender = new NotifySender(pino({ level: 'silent' }), 0.001);
     try {
-      const delivery = sender.send(`http://127.0.0.1:${(server.address() as AddressInfo).port}/payment/notify/`, { trade_no: 'T1', subject: '美多 a+b' });
+      const delivery = sender.send(`http://127.0.0.1:${(server.address() as AddressInfo).port}/payment/notify/`, {
+        trade_no: 'T1',
+        subject: '美多 a+b',
+      });
       for (let i = 0; i < 200 && !delivery.delivered; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(delivery.delivered, true);
       assert.equal(delivery.attempts, 3);

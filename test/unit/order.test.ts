@@ -11,13 +11,31 @@ const ALL = Object.values(OrderStatus);
 const AT = new Date('2026-11-26T07:30:11Z');
 
 // The whole table, written out: every pair not listed here is illegal.
-const ALLOWED = new Set([`${UNPAID}->${UNSEND}`, `${UNPAID}->${UNCOMMENT}`, `${UNPAID}->${CANCELED}`, `${UNSEND}->${UNRECEIVED}`, `${UNRECEIVED}->${UNCOMMENT}`, `${UNCOMMENT}->${FINISHED}`]);
+const ALLOWED = new Set([
+  `${UNPAID}->${UNSEND}`,
+  `${UNPAID}->${UNCOMMENT}`,
+  `${UNPAID}->${CANCELED}`,
+  `${UNSEND}->${UNRECEIVED}`,
+  `${UNRECEIVED}->${UNCOMMENT}`,
+  `${UNCOMMENT}->${FINISHED}`,
+]);
 
 function orderIn(status: OrderStatus, total = '3798.00'): Order {
-  return Order.rehydrate({ id: '20261126153000000000001', total: Money.parse(total), payMethod: PayMethod.ALIPAY, status, updatedAt: new Date(0) });
+  return Order.rehydrate({
+    id: '20261126153000000000001',
+    total: Money.parse(total),
+    payMethod: PayMethod.ALIPAY,
+    status,
+    updatedAt: new Date(0),
+  });
 }
 
-const receipt = (amount = '3798.00') => ({ tradeNo: '2026112622001400000000000001', amount: Money.parse(amount), source: 'return' as const, receivedAt: AT });
+const receipt = (amount = '3798.00') => ({
+  tradeNo: '2026112622001400000000000001',
+  amount: Money.parse(amount),
+  source: 'return' as const,
+  receivedAt: AT,
+});
 
 describe('order status transitions', () => {
   for (const from of ALL) {

@@ -9,7 +9,10 @@ const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 20
 const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
 
 describe('request signers', () => {
-  for (const [name, make] of [['node:crypto', nativeRequestSigner], ['node-forge', forgeRequestSigner]] as const) {
+  for (const [name, make] of [
+    ['node:crypto', nativeRequestSigner],
+    ['node-forge', forgeRequestSigner],
+  ] as const) {
     it(`${name} signs RSA2 that node:crypto verifies, over UTF-8 text`, () => {
       const content = 'app_id=1&biz_content={"subject":"美多商城"}&sign_type=RSA2';
       const signature = make(forgeKey).sign(content);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { meaningOfNotify, wrongChannel, type MessageKind } from '../../src/domain/trade-status.ts';
+import { type MessageKind, meaningOfNotify, wrongChannel } from '../../src/domain/trade-status.ts';
 
 const none = { refundFee: '', gmtRefund: '' };
 const pageReturn: MessageKind = { method: 'alipay.trade.page.pay.return', notifyType: '', tradeStatus: '', ...none };
@@ -47,7 +47,8 @@ describe('wrongChannel', () => {
   });
 
   it('takes only trade status notifies on the notify channel, whatever their status', () => {
-    for (const tradeStatus of ['TRADE_SUCCESS', 'TRADE_CLOSED', 'WAIT_BUYER_PAY']) assert.equal(wrongChannel('notify', { ...notify, tradeStatus }), null);
+    for (const tradeStatus of ['TRADE_SUCCESS', 'TRADE_CLOSED', 'WAIT_BUYER_PAY'])
+      assert.equal(wrongChannel('notify', { ...notify, tradeStatus }), null);
     assert.match(wrongChannel('notify', pageReturn)!, /notify_type "" is not trade_status_sync/);
     assert.notEqual(wrongChannel('notify', { ...notify, notifyType: 'trade_status_sync ' }), null);
   });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, type Config } from '../config.ts';
-import { parseAlipayPublicKey, type AlipayPublicKey } from './public-key.ts';
+import { type Config, ConfigError } from '../config.ts';
+import { type AlipayPublicKey, parseAlipayPublicKey } from './public-key.ts';
 import { generateSandboxAlipayKeys, hasSandboxPrivateKey } from './sandbox-keys.ts';
 
 export interface LoadedAlipayKey {
@@ -21,12 +21,18 @@ export function loadAlipayKey(config: Config): LoadedAlipayKey {
   let generated: LoadedAlipayKey['generated'];
   if (!existsSync(publicKeyFile)) {
     if (config.production) {
-      throw new ConfigError('ALIPAY_PUBLIC_KEY_FILE', `${publicKeyFile} does not exist; put Alipay's public key (支付宝公钥) there, or set ALIPAY_PUBLIC_KEY`);
+      throw new ConfigError(
+        'ALIPAY_PUBLIC_KEY_FILE',
+        `${publicKeyFile} does not exist; put Alipay's public key (支付宝公钥) there, or set ALIPAY_PUBLIC_KEY`,
+      );
     }
     generated = generateSandboxAlipayKeys(publicKeyFile);
   }
   if (config.production && hasSandboxPrivateKey(publicKeyFile)) {
-    throw new ConfigError('ALIPAY_PUBLIC_KEY_FILE', `${publicKeyFile} is a sandbox key: its private half lies beside it, and Alipay never gives that out`);
+    throw new ConfigError(
+      'ALIPAY_PUBLIC_KEY_FILE',
+      `${publicKeyFile} is a sandbox key: its private half lies beside it, and Alipay never gives that out`,
+    );
   }
   let text: string;
   try {

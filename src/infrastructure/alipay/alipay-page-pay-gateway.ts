@@ -60,7 +60,10 @@ export class AlipayPagePayGateway implements PaymentGateway {
       }),
     };
     // A request's sign content keeps sign_type; only Alipay's callbacks leave it out.
-    const content = Object.keys(params).sort().map((key) => `${key}=${params[key]}`).join('&');
+    const content = Object.keys(params)
+      .sort()
+      .map((key) => `${key}=${params[key]}`)
+      .join('&');
     return `${this.settings.gatewayUrl}?${new URLSearchParams({ ...params, sign: this.signer.sign(content) })}`;
   }
 }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import forge from 'node-forge';
-import { ConfigError, type Config } from '../config.ts';
-import { writeRsaKeyPair, type KeyPairFiles } from './key-pair-files.ts';
+import { type Config, ConfigError } from '../config.ts';
+import { type KeyPairFiles, writeRsaKeyPair } from './key-pair-files.ts';
 
 export interface LoadedAppKey {
   readonly privateKey: forge.pki.rsa.PrivateKey;

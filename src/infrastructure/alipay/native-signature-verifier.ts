@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import type { SignatureVerifier, SignType } from '../../application/ports/signature-verifier.ts';
 import { INFRA } from '../tokens.ts';

@@ -50,7 +50,10 @@ export function parseAlipayPublicKey(text: string): AlipayPublicKey {
 
 /** Alipay's certificate SN: md5 of the issuer DN in reverse RDN order, then the decimal serial. */
 export function certificateSn(certificate: forge.pki.Certificate): string {
-  const issuer = [...certificate.issuer.attributes].reverse().map((a) => `${a.shortName}=${a.value}`).join(',');
+  const issuer = [...certificate.issuer.attributes]
+    .reverse()
+    .map((a) => `${a.shortName}=${a.value}`)
+    .join(',');
   const serial = BigInt(`0x${certificate.serialNumber}`).toString(10);
   const md = forge.md.md5.create();
   md.update(issuer + serial, 'utf8');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeRsaKeyPair, type KeyPairFiles } from './key-pair-files.ts';
+import { type KeyPairFiles, writeRsaKeyPair } from './key-pair-files.ts';
 
 /** The private half of the local sandbox's "Alipay" key; a real deployment can never hold Alipay's. */
 const SANDBOX_PRIVATE_KEY_NAME = 'alipay_private_key.pem';

@@ -49,7 +49,9 @@ export function assertUnambiguous(pairs: readonly RawPair[]): void {
       throw new MalformedCallback(`parameter name ${JSON.stringify(key.slice(0, 40))} holds '&' or '='`);
     }
     if (holdsFoldedPair(value)) {
-      throw new MalformedCallback(`parameter ${JSON.stringify(key.slice(0, 40))} holds '&name=': its signed text would read as other parameters`);
+      throw new MalformedCallback(
+        `parameter ${JSON.stringify(key.slice(0, 40))} holds '&name=': its signed text would read as other parameters`,
+      );
     }
   }
 }

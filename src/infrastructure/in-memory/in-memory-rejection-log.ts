@@ -23,7 +23,8 @@ export class InMemoryRejectionLog implements RejectionLog {
       .sort((a, b) => Number(b.id) - Number(a.id));
     const cursor = decode(request.before ?? request.after);
     const backwards = request.before !== undefined;
-    const candidates = cursor === undefined ? matching : matching.filter((row) => (backwards ? Number(row.id) > cursor : Number(row.id) < cursor));
+    const candidates =
+      cursor === undefined ? matching : matching.filter((row) => (backwards ? Number(row.id) > cursor : Number(row.id) < cursor));
     const window = backwards ? candidates.slice(-request.limit - 1) : candidates.slice(0, request.limit + 1);
     const more = window.length > request.limit;
     const rows = backwards ? window.slice(more ? 1 : 0) : window.slice(0, request.limit);

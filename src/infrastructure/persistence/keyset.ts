@@ -44,8 +44,8 @@ function decodeCursor(cursor: string | undefined, checks: Keyset<unknown>['valid
   } catch {
     values = undefined;
   }
-  const valid = Array.isArray(values) && values.length === checks.length
-    && values.every((value, i) => typeof value === 'string' && checks[i]!(value));
+  const valid =
+    Array.isArray(values) && values.length === checks.length && values.every((value, i) => typeof value === 'string' && checks[i]!(value));
   if (!valid) throw new InvalidQuery('the page cursor is not one this listing made');
   return values as string[];
 }

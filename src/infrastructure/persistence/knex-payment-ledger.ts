@@ -6,7 +6,7 @@ import type { ReviewReason } from '../../domain/errors.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
-import { isBigintId, isUtcMicros, keysetPage, prefixPattern, type Keyset } from './keyset.ts';
+import { isBigintId, isUtcMicros, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
 import { guarded } from './store-errors.ts';
 
 interface LedgerRow {
@@ -60,7 +60,17 @@ export class KnexPaymentLedger implements PaymentLedger {
   private query({ q, state, from, until }: PaymentFilter): Knex.QueryBuilder {
     const query = this.knex('tb_payment as p')
       .leftJoin('tb_order_info as o', 'o.order_id', 'p.order_id')
-      .select('p.id', 'p.order_id', 'p.trade_id', 'p.amount', 'o.status as order_status', 'p.state', 'p.review_reason', 'p.source', 'p.create_time')
+      .select(
+        'p.id',
+        'p.order_id',
+        'p.trade_id',
+        'p.amount',
+        'o.status as order_status',
+        'p.state',
+        'p.review_reason',
+        'p.source',
+        'p.create_time',
+      )
       .select(this.knex.raw(`to_char(p.create_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_time`));
     if (q) query.where((w) => w.where('p.trade_id', 'like', prefixPattern(q)).orWhere('p.order_id', 'like', prefixPattern(q)));
     if (state) query.where('p.state', state);

@@ -4,7 +4,7 @@ import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import type { Rejection, RejectionLog, RejectionReason, RejectionRecord } from '../../application/ports/rejection-log.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
-import { isBigintId, keysetPage, prefixPattern, type Keyset } from './keyset.ts';
+import { isBigintId, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
 import { guarded } from './store-errors.ts';
 
 export interface RejectionRetention {
@@ -39,9 +39,14 @@ export class KnexRejectionLog implements RejectionLog {
   async record(rejection: Rejection): Promise<void> {
     try {
       const values = {
-        create_time: rejection.at, channel: rejection.channel, reason: rejection.reason, detail: clean(rejection.detail),
-        remote_address: clean(rejection.remoteAddress), out_trade_no: nullableClean(rejection.outTradeNo),
-        trade_no: nullableClean(rejection.tradeNo), params: clean(rejection.params),
+        create_time: rejection.at,
+        channel: rejection.channel,
+        reason: rejection.reason,
+        detail: clean(rejection.detail),
+        remote_address: clean(rejection.remoteAddress),
+        out_trade_no: nullableClean(rejection.outTradeNo),
+        trade_no: nullableClean(rejection.tradeNo),
+        params: clean(rejection.params),
       };
       const columns = Object.keys(values);
       const { rows } = await this.knex.raw(
@@ -71,7 +76,8 @@ export class KnexRejectionLog implements RejectionLog {
       const query = this.knex('tb_payment_rejection')
         .select('seq', 'create_time', 'channel', 'reason', 'detail', 'remote_address', 'out_trade_no', 'trade_no', 'params')
         .where('create_time', '>=', this.cutoff()); // pruning is periodic; reads honour the age at once
-      if (filter.q) query.where((w) => w.where('out_trade_no', 'like', prefixPattern(filter.q!)).orWhere('trade_no', 'like', prefixPattern(filter.q!)));
+      if (filter.q)
+        query.where((w) => w.where('out_trade_no', 'like', prefixPattern(filter.q!)).orWhere('trade_no', 'like', prefixPattern(filter.q!)));
       const page = await keysetPage(query, NEWEST_FIRST, request);
       return { ...page, rows: page.rows.map(toRecord) };
     });
@@ -79,12 +85,20 @@ export class KnexRejectionLog implements RejectionLog {
 }
 
 // PostgreSQL text cannot hold NUL, which a hostile %00 decodes to.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be replaced
 const clean = (text: string) => text.replace(/\u0000/g, '\uFFFD');
 const nullableClean = (text: string | null) => (text === null ? null : clean(text));
 
 function toRecord(row: RejectionRow): RejectionRecord {
   return {
-    id: String(row.seq), at: row.create_time, channel: row.channel as PaymentSource, reason: row.reason as RejectionReason,
-    detail: row.detail, remoteAddress: row.remote_address, outTradeNo: row.out_trade_no, tradeNo: row.trade_no, params: row.params,
+    id: String(row.seq),
+    at: row.create_time,
+    channel: row.channel as PaymentSource,
+    reason: row.reason as RejectionReason,
+    detail: row.detail,
+    remoteAddress: row.remote_address,
+    outTradeNo: row.out_trade_no,
+    tradeNo: row.trade_no,
+    params: row.params,
   };
 }

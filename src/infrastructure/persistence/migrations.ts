@@ -46,7 +46,9 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '002_admin_indexes_and_rejections': {
     async up(knex) {
       await knex.raw('CREATE INDEX IF NOT EXISTS tb_payment_create_time_id_idx ON tb_payment (create_time DESC, id DESC)');
-      await knex.raw(`CREATE INDEX IF NOT EXISTS tb_payment_review_idx ON tb_payment (create_time DESC, id DESC) WHERE state = 'needs_review'`);
+      await knex.raw(
+        `CREATE INDEX IF NOT EXISTS tb_payment_review_idx ON tb_payment (create_time DESC, id DESC) WHERE state = 'needs_review'`,
+      );
       await knex.raw('CREATE INDEX IF NOT EXISTS tb_payment_trade_id_prefix_idx ON tb_payment (trade_id varchar_pattern_ops)');
       await knex.raw('CREATE INDEX IF NOT EXISTS tb_payment_order_id_prefix_idx ON tb_payment (order_id varchar_pattern_ops)');
       // Rejected returns and notifies: a ring of fixed slots, so a flood overwrites the oldest rows
@@ -66,13 +68,16 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
           params text NOT NULL DEFAULT ''
         )`);
       await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS tb_payment_rejection_seq_idx ON tb_payment_rejection (seq DESC)');
-      await knex.raw('CREATE INDEX IF NOT EXISTS tb_payment_rejection_out_trade_no_idx ON tb_payment_rejection (out_trade_no varchar_pattern_ops)');
+      await knex.raw(
+        'CREATE INDEX IF NOT EXISTS tb_payment_rejection_out_trade_no_idx ON tb_payment_rejection (out_trade_no varchar_pattern_ops)',
+      );
       await knex.raw('CREATE INDEX IF NOT EXISTS tb_payment_rejection_trade_no_idx ON tb_payment_rejection (trade_no varchar_pattern_ops)');
     },
     async down(knex) {
       await knex.raw('DROP TABLE IF EXISTS tb_payment_rejection');
       await knex.raw('DROP SEQUENCE IF EXISTS tb_payment_rejection_seq');
-      for (const index of ['create_time_id', 'review', 'trade_id_prefix', 'order_id_prefix']) await knex.raw(`DROP INDEX IF EXISTS tb_payment_${index}_idx`);
+      for (const index of ['create_time_id', 'review', 'trade_id_prefix', 'order_id_prefix'])
+        await knex.raw(`DROP INDEX IF EXISTS tb_payment_${index}_idx`);
     },
   },
 };

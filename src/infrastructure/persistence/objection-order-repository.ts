@@ -3,10 +3,10 @@ import type { Knex } from 'knex';
 import type { OrderRepository } from '../../application/ports/order-repository.ts';
 import type { Order } from '../../domain/order.ts';
 import { OrderStatus, PayMethod } from '../../domain/order-status.ts';
+import { INFRA } from '../tokens.ts';
 import { ORDER_COLUMNS, toOrder } from './records.ts';
 import { OrderRow } from './rows.ts';
 import { guarded } from './store-errors.ts';
-import { INFRA } from '../tokens.ts';
 
 @injectable()
 export class ObjectionOrderRepository implements OrderRepository {
@@ -18,9 +18,13 @@ export class ObjectionOrderRepository implements OrderRepository {
 
   listAwaitingAlipayPayment(limit: number): Promise<Order[]> {
     return guarded(async () => {
-      const rows = await OrderRow.query(this.knex).select(ORDER_COLUMNS)
+      const rows = await OrderRow.query(this.knex)
+        .select(ORDER_COLUMNS)
         .where({ status: OrderStatus.UNPAID, pay_method: PayMethod.ALIPAY })
-        .orderBy([{ column: 'create_time', order: 'desc' }, { column: 'order_id', order: 'desc' }])
+        .orderBy([
+          { column: 'create_time', order: 'desc' },
+          { column: 'order_id', order: 'desc' },
+        ])
         .limit(limit);
       return rows.map((row) => toOrder(row)!);
     });
@@ -30,8 +34,12 @@ export class ObjectionOrderRepository implements OrderRepository {
     const s = order.toSnapshot();
     return guarded(async () => {
       await OrderRow.query(this.knex).insert({
-        order_id: s.id, total_amount: s.total.toString(), pay_method: s.payMethod, status: s.status,
-        update_time: s.updatedAt, create_time: s.updatedAt,
+        order_id: s.id,
+        total_amount: s.total.toString(),
+        pay_method: s.payMethod,
+        status: s.status,
+        update_time: s.updatedAt,
+        create_time: s.updatedAt,
       } as Partial<OrderRow>);
     });
   }

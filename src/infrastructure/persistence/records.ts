@@ -55,8 +55,13 @@ export function toPayment(row: PaymentRecord | undefined): Payment | null {
 export function paymentRecord(payment: Payment): PaymentRecord {
   const p = payment.toSnapshot();
   return {
-    order_id: p.orderId, trade_id: p.tradeNo, amount: p.amount?.toString() ?? null, source: p.source,
-    state: p.reviewReason === null ? 'applied' : 'needs_review', review_reason: p.reviewReason,
-    create_time: p.receivedAt, update_time: p.receivedAt,
+    order_id: p.orderId,
+    trade_id: p.tradeNo,
+    amount: p.amount?.toString() ?? null,
+    source: p.source,
+    state: p.reviewReason === null ? 'applied' : 'needs_review',
+    review_reason: p.reviewReason,
+    create_time: p.receivedAt,
+    update_time: p.receivedAt,
   };
 }

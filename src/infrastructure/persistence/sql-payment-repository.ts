@@ -4,10 +4,10 @@ import type { PaymentRepository, TradeAndOrder } from '../../application/ports/p
 import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
-import { ORDER_COLUMNS, paymentRecord, toOrder, toPayment, type OrderRecord, type PaymentRecord } from './records.ts';
+import { INFRA } from '../tokens.ts';
+import { ORDER_COLUMNS, type OrderRecord, type PaymentRecord, paymentRecord, toOrder, toPayment } from './records.ts';
 import type { Sql } from './sql.ts';
 import { guarded, isUniqueViolation } from './store-errors.ts';
-import { INFRA } from '../tokens.ts';
 
 // Always one row: either side is all nulls when it is missing.
 const FIND_TRADE = {
@@ -52,7 +52,10 @@ export class SqlPaymentRepository implements PaymentRepository {
   findTrade(tradeNo: string, orderId: string): Promise<TradeAndOrder> {
     return guarded(async () => {
       const [row] = (await this.sql.query<TradeRow>(FIND_TRADE, [tradeNo, orderId])).rows;
-      const payment = row?.trade_id == null ? undefined : { ...row, order_id: row.payment_order_id, create_time: row.payment_time, update_time: row.payment_time };
+      const payment =
+        row?.trade_id == null
+          ? undefined
+          : { ...row, order_id: row.payment_order_id, create_time: row.payment_time, update_time: row.payment_time };
       return { payment: toPayment(payment), order: toOrder(row?.order_id == null ? undefined : row) };
     });
   }
@@ -63,9 +66,10 @@ export class SqlPaymentRepository implements PaymentRepository {
     const values = [r.order_id, r.trade_id, r.amount, r.source, r.state, r.review_reason, r.create_time, r.update_time, readStatus];
     return guarded(async () => {
       try {
-        const { rowCount } = status === readStatus
-          ? await this.sql.query(INSERT_IF_ORDER_UNCHANGED, values)
-          : await this.sql.query(MOVE_ORDER_AND_INSERT, [...values, status, updatedAt]);
+        const { rowCount } =
+          status === readStatus
+            ? await this.sql.query(INSERT_IF_ORDER_UNCHANGED, values)
+            : await this.sql.query(MOVE_ORDER_AND_INSERT, [...values, status, updatedAt]);
         return rowCount === 1;
       } catch (error) {
         throw isUniqueViolation(error) ? new DuplicatePayment(payment.tradeNo) : error;

@@ -25,7 +25,7 @@ export function pooledSql(knex: Knex): Sql {
       const connection: RawConnection = await knex.client.acquireConnection();
       try {
         // PGlite is one in-process session: it has no use for statement names.
-        const result = connection.waitReady ? await connection.query(text, values) : await connection.query({ name, text, values });
+        const result = 'waitReady' in connection ? await connection.query(text, values) : await connection.query({ name, text, values });
         return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.affectedRows ?? 0 };
       } finally {
         await knex.client.releaseConnection(connection);

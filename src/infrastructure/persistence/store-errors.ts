@@ -1,14 +1,35 @@
 import { StoreUnavailable } from '../../application/errors.ts';
 
 // Socket errors, PostgreSQL's connection_exception class (08…) and operator_intervention (57P0x).
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+/** What pg, PGlite and knex put on their errors, any of it possibly missing. */
+interface DriverError {
+  readonly code?: unknown;
+  readonly name?: unknown;
+  readonly message?: unknown;
+  readonly nativeError?: DriverError;
+  readonly cause?: DriverError;
+}
 
 /** True when an error means the database could not be reached, rather than that a query was wrong. */
 export function isUnavailable(error: unknown): boolean {
-  for (let e: any = error; e; e = e.nativeError ?? e.cause) {
-    if (UNAVAILABLE_CODES.has(e.code) || String(e.code ?? '').startsWith('08')) return true;
+  for (let e = error as DriverError | undefined; e; e = e.nativeError ?? e.cause) {
+    if (UNAVAILABLE_CODES.has(String(e.code)) || String(e.code ?? '').startsWith('08')) return true;
     if (e.name === 'KnexTimeoutError') return true;
-    if (/Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Query read timeout/i.test(String(e.message))) return true;
+    if (/Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Query read timeout/i.test(String(e.message)))
+      return true;
     if (e === e.cause) break;
   }
   return false;

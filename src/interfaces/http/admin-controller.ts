@@ -48,7 +48,12 @@ export class AdminController {
 
   /** GET /admin/rejections */
   rejections = async (ctx: Context): Promise<void> => {
-    const { form, page: request } = readFilter({ q: ctx.query.q, limit: ctx.query.limit, after: ctx.query.after, before: ctx.query.before });
+    const { form, page: request } = readFilter({
+      q: ctx.query.q,
+      limit: ctx.query.limit,
+      after: ctx.query.after,
+      before: ctx.query.before,
+    });
     const page = await this.listRejections.execute({ q: form.q || undefined }, request);
     await ctx.render('admin/rejections.pug', {
       form,

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { basicAuthChecker, type AdminCredentials } from './basic-auth.ts';
+import { type AdminCredentials, basicAuthChecker } from './basic-auth.ts';
 import type { Metrics } from './metrics.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { ADMIN_CSP } from './security-headers.ts';
@@ -37,11 +37,15 @@ export function adminGate(credentials: AdminCredentials, failures: RateLimiter, 
 /** Whether a request path names the admin area, decoded as often as anything downstream might decode it. */
 export function isAdminPath(path: string): boolean {
   let decoded = path;
-  for (let previous = ''; previous !== decoded;) {
+  for (let previous = ''; previous !== decoded; ) {
     previous = decoded;
     decoded = decoded.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   }
-  return decoded.replace(/[/\\]+/g, '/').replace(/\/\.(?=\/)/g, '').toLowerCase().startsWith('/admin');
+  return decoded
+    .replace(/[/\\]+/g, '/')
+    .replace(/\/\.(?=\/)/g, '')
+    .toLowerCase()
+    .startsWith('/admin');
 }
 
 function refuse(ctx: Context, status: number, body: string, headers: Record<string, string>): void {

@@ -4,14 +4,32 @@ import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { REVIEW_REASON_LABELS } from './error-responses.ts';
 
-export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = { 1: '待支付', 2: '待发货', 3: '待收货', 4: '待评价', 5: '已完成', 6: '已取消' };
+export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
+  1: '待支付',
+  2: '待发货',
+  3: '待收货',
+  4: '待评价',
+  5: '已完成',
+  6: '已取消',
+};
 export const SOURCE_LABELS: Record<PaymentSource, string> = { return: '同步返回', notify: '异步通知' };
 export const REJECTION_LABELS: Record<RejectionReason, string> = {
-  MALFORMED_CALLBACK: '格式错误', INVALID_SIGNATURE: '签名无效', NOT_OUR_MERCHANT: '非本商户', WRONG_CHANNEL: '消息类型不符', ORDER_NOT_FOUND: '订单不存在',
+  MALFORMED_CALLBACK: '格式错误',
+  INVALID_SIGNATURE: '签名无效',
+  NOT_OUR_MERCHANT: '非本商户',
+  WRONG_CHANNEL: '消息类型不符',
+  ORDER_NOT_FOUND: '订单不存在',
 };
 
 const SHANGHAI = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
 });
 
 /** `yyyy-MM-dd HH:mm:ss` in Beijing time, whatever the server's zone. */

@@ -19,11 +19,18 @@ export interface FilterForm {
 
 /** Reads the admin filter form. @throws InvalidQuery naming the bad field */
 export function readFilter(query: Query): { form: FilterForm; filter: PaymentFilter; page: PageRequest } {
-  const form: FilterForm = { q: single(query, 'q').trim(), state: single(query, 'state'), from: single(query, 'from'), to: single(query, 'to'), limit: single(query, 'limit') };
+  const form: FilterForm = {
+    q: single(query, 'q').trim(),
+    state: single(query, 'state'),
+    from: single(query, 'from'),
+    to: single(query, 'to'),
+    limit: single(query, 'limit'),
+  };
   if (form.q.length > 100) throw new InvalidQuery('q is longer than 100 characters');
   // PostgreSQL text cannot hold NUL, which %00 decodes to: the search would fail as a 500.
   if (form.q.includes('\u0000')) throw new InvalidQuery('q holds a NUL character');
-  if (form.state !== '' && form.state !== 'applied' && form.state !== 'needs_review') throw new InvalidQuery('state must be applied or needs_review');
+  if (form.state !== '' && form.state !== 'applied' && form.state !== 'needs_review')
+    throw new InvalidQuery('state must be applied or needs_review');
   const filter: PaymentFilter = {
     q: form.q || undefined,
     state: (form.state || undefined) as PaymentFilter['state'],

@@ -9,10 +9,10 @@ import type { AdminCredentials } from './basic-auth.ts';
 import { clientAddress } from './client-address.ts';
 import { errorHandler } from './error-handler.ts';
 import type { HealthController } from './health-controller.ts';
+import type { Metrics } from './metrics.ts';
 import type { PaymentController } from './payment-controller.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { requestLog } from './request-log.ts';
-import type { Metrics } from './metrics.ts';
 import { securityHeaders } from './security-headers.ts';
 import { throttleJson } from './throttle.ts';
 import { VIEWS_DIR } from './views-dir.ts';
@@ -42,7 +42,15 @@ const ADMIN_LOGIN_FAILURES = 5;
 // A shopper asks for a pay URL a few times per order; signing hundreds a second is an attack.
 const PAY_URLS_PER_MINUTE = 60;
 
-export function createApp({ controllers, logger, metrics, admin, production = false, trustedProxies = [], extraRoutes = [] }: AppOptions): Koa {
+export function createApp({
+  controllers,
+  logger,
+  metrics,
+  admin,
+  production = false,
+  trustedProxies = [],
+  extraRoutes = [],
+}: AppOptions): Koa {
   const app = new Koa();
   // Koa would print every error again; errorHandler has already logged it with the request id.
   app.silent = true;

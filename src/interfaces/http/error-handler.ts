@@ -2,7 +2,14 @@ import type { Context, Next } from 'koa';
 import { ApplicationError } from '../../application/errors.ts';
 import { DomainError, PaymentNeedsReview, TradeNoConflict } from '../../domain/errors.ts';
 import {
-  ERROR_PAGES, NOT_FOUND_PAGE, NOTIFY_HANDLED, REVIEW_REASON_LABELS, TOO_LARGE_PAGE, UNEXPECTED_PAGE, type ErrorPage, type KnownErrorCode,
+  ERROR_PAGES,
+  type ErrorPage,
+  type KnownErrorCode,
+  NOT_FOUND_PAGE,
+  NOTIFY_HANDLED,
+  REVIEW_REASON_LABELS,
+  TOO_LARGE_PAGE,
+  UNEXPECTED_PAGE,
 } from './error-responses.ts';
 import { PayloadTooLarge } from './http-errors.ts';
 import type { ReplyFormat } from './payment-controller.ts';

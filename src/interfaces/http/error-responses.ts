@@ -15,7 +15,11 @@ export interface ErrorPage {
 const FORBIDDEN: ErrorPage = { status: 403, title: '非法请求', message: '支付结果校验失败，该请求无效。', logLevel: 'warn' };
 const BUSY: ErrorPage = { status: 503, title: '系统繁忙', message: '请稍后刷新本页面，您的付款不会丢失。', logLevel: 'error' };
 const NEEDS_SUPPORT: ErrorPage = {
-  status: 409, title: '支付需人工核对', message: '您的付款已收到，但订单无法自动更新。请联系客服处理，我们会尽快为您核实。', logLevel: 'error', contactSupport: true,
+  status: 409,
+  title: '支付需人工核对',
+  message: '您的付款已收到，但订单无法自动更新。请联系客服处理，我们会尽快为您核实。',
+  logLevel: 'error',
+  contactSupport: true,
 };
 
 // A new code without a page does not compile.
@@ -26,7 +30,13 @@ export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
   WRONG_CHANNEL: FORBIDDEN,
   INVALID_MONEY: FORBIDDEN,
   // Alipay says the money moved, yet we have no such order: someone must look at once.
-  ORDER_NOT_FOUND: { status: 404, title: '订单不存在', message: '未找到该笔支付对应的订单。如您已付款，请联系客服。', logLevel: 'error', contactSupport: true },
+  ORDER_NOT_FOUND: {
+    status: 404,
+    title: '订单不存在',
+    message: '未找到该笔支付对应的订单。如您已付款，请联系客服。',
+    logLevel: 'error',
+    contactSupport: true,
+  },
   ORDER_NOT_PAYABLE: { status: 400, title: '订单信息错误', message: '该订单不存在、已支付或不支持支付宝支付。', logLevel: 'info' },
   PAYMENT_NEEDS_REVIEW: NEEDS_SUPPORT,
   TRADE_NO_CONFLICT: NEEDS_SUPPORT,

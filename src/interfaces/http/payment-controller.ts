@@ -1,5 +1,5 @@
-import { inject, injectable } from 'inversify';
 import type { RouterContext } from '@koa/router';
+import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
 import { ReceiveAlipayCallback } from '../../application/receive-alipay-callback.ts';
 import { StartAlipayPayment } from '../../application/start-alipay-payment.ts';
