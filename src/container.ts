@@ -20,7 +20,6 @@ import type { PaymentSettings } from './application/ports/payment-settings.ts';
 import type { RejectionLog } from './application/ports/rejection-log.ts';
 import type { SignatureVerifier, SignType } from './application/ports/signature-verifier.ts';
 import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
-import { RecordAlipayPayment } from './application/record-alipay-payment.ts';
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import { TOKENS } from './application/tokens.ts';
 import { AlipayPagePayGateway, type PagePaySettings } from './infrastructure/alipay/alipay-page-pay-gateway.ts';
@@ -78,8 +77,7 @@ export interface BuiltApp {
 
 /** The composition root: the only place that binds ports to adapters. */
 export function buildContainer(wiring: Wiring): Container {
-  const c = new Container();
-  c.bind(INFRA.Knex).toConstantValue(wiring.knex);
+  const c = storeContainer(wiring);
   c.bind(INFRA.AlipayPublicKey).toConstantValue(wiring.alipayPublicKey);
   c.bind(INFRA.SignType).toConstantValue(wiring.signType);
   const forgeCrypto = wiring.signatureVerifier === 'forge';
@@ -88,37 +86,44 @@ export function buildContainer(wiring: Wiring): Container {
   );
   c.bind(INFRA.PagePaySettings).toConstantValue(wiring.pagePay);
   c.bind(INFRA.RejectionRetention).toConstantValue(wiring.rejections);
+  c.bind(INFRA.Logger).toConstantValue(wiring.logger);
   c.bind<PaymentSettings>(TOKENS.PaymentSettings).toConstantValue(wiring.settings);
 
   c.bind<SignatureVerifier>(TOKENS.SignatureVerifier)
     .to(forgeCrypto ? ForgeSignatureVerifier : NativeSignatureVerifier)
     .inSingletonScope();
   c.bind<AlipayCallbackParser>(TOKENS.AlipayCallbackParser).to(FormCallbackParser).inSingletonScope();
-  const objection = wiring.repositories === 'objection';
-  c.bind(INFRA.Sql).toConstantValue(pooledSql(wiring.knex));
-  c.bind<OrderRepository>(TOKENS.OrderRepository)
-    .to(objection ? ObjectionOrderRepository : SqlOrderRepository)
-    .inSingletonScope();
-  c.bind<PaymentRepository>(TOKENS.PaymentRepository)
-    .to(objection ? ObjectionPaymentRepository : SqlPaymentRepository)
-    .inSingletonScope();
   c.bind<DatabaseHealth>(TOKENS.DatabaseHealth).to(KnexDatabaseHealth).inSingletonScope();
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPagePayGateway).inSingletonScope();
-  c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();
 
-  c.bind(RecordAlipayPayment).toSelf().inSingletonScope();
   c.bind(ConfirmAlipayPayment).toSelf().inSingletonScope();
   c.bind(ReceiveAlipayCallback).toSelf().inSingletonScope();
   c.bind(ListPayments).toSelf().inSingletonScope();
   c.bind(ExportPayments).toSelf().inSingletonScope();
   c.bind(ListRejections).toSelf().inSingletonScope();
   c.bind(StartAlipayPayment).toSelf().inSingletonScope();
-  c.bind(PlaceOrder).toSelf().inSingletonScope();
   c.bind(PaymentController).toSelf().inSingletonScope();
   c.bind(HealthController).toSelf().inSingletonScope();
   c.bind(AdminController).toSelf().inSingletonScope();
+  return c;
+}
+
+/** Orders and payments on the chosen adapters, the clock and PlaceOrder: what the server and the CLIs share. */
+export function storeContainer({ knex, repositories = 'sql' }: Pick<Wiring, 'knex' | 'repositories'>): Container {
+  const c = new Container();
+  const objection = repositories === 'objection';
+  c.bind(INFRA.Knex).toConstantValue(knex);
+  c.bind(INFRA.Sql).toConstantValue(pooledSql(knex));
+  c.bind<OrderRepository>(TOKENS.OrderRepository)
+    .to(objection ? ObjectionOrderRepository : SqlOrderRepository)
+    .inSingletonScope();
+  c.bind<PaymentRepository>(TOKENS.PaymentRepository)
+    .to(objection ? ObjectionPaymentRepository : SqlPaymentRepository)
+    .inSingletonScope();
+  c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();
+  c.bind(PlaceOrder).toSelf().inSingletonScope();
   return c;
 }
 

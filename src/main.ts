@@ -1,11 +1,10 @@
 import cluster from 'node:cluster';
-import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { type Config, loadConfig } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
-import { loadKeys, openMigratedDatabase, startServer } from './server.ts';
+import { loadKeys, openMigratedDatabase, resolveAdminPassword, startServer } from './server.ts';
 import { exitWith } from './startup.ts';
 
 const isDeno = 'Deno' in globalThis;
@@ -30,21 +29,15 @@ export async function main(): Promise<void> {
 async function supervise(config: Config, logger: Logger): Promise<void> {
   loadKeys(config, logger);
   await (await openMigratedDatabase(config, logger)).close();
-  if (config.admin.password === null) {
-    // One password for every worker, generated here and handed down in the environment.
-    process.env.ADMIN_PASSWORD = randomBytes(12).toString('base64url');
-    logger.warn(
-      { user: config.admin.user, password: process.env.ADMIN_PASSWORD },
-      'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)',
-    );
-  }
+  // Chosen once, here; each worker is handed it in its own environment.
+  const workerEnv = { ADMIN_PASSWORD: resolveAdminPassword(config, logger) };
   let stopping = false;
   cluster.setupPrimary({ execArgv: [...process.execArgv, ...WORKER_HEAP] });
-  for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
+  for (let i = 0; i < config.webConcurrency; i++) cluster.fork(workerEnv);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
-    cluster.fork();
+    cluster.fork(workerEnv);
   });
   logger.info({ workers: config.webConcurrency }, 'cluster started');
   onSignals(logger, async () => {

@@ -1,12 +1,11 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { PlaceOrder } from './application/place-order.ts';
+import { storeContainer } from './container.ts';
 import { InvalidMoney } from './domain/errors.ts';
 import { loadConfig } from './infrastructure/config.ts';
 import { openDatabase } from './infrastructure/persistence/database.ts';
 import { migrate } from './infrastructure/persistence/migrations.ts';
-import { ObjectionOrderRepository } from './infrastructure/persistence/objection-order-repository.ts';
-import { SystemClock } from './infrastructure/system-clock.ts';
 import { databaseTarget, exitWith } from './startup.ts';
 
 const USAGE = 'usage: npm run orders -- create --amount 88.00';
@@ -19,10 +18,12 @@ async function run(argv: string[]): Promise<void> {
     console.error(USAGE);
     process.exit(2);
   }
-  const database = openDatabase(databaseTarget(loadConfig(process.env)));
+  const config = loadConfig(process.env);
+  const database = openDatabase(databaseTarget(config));
   try {
     await migrate(database.knex);
-    const { orderId } = await new PlaceOrder(new ObjectionOrderRepository(database.knex), new SystemClock()).execute({ amount });
+    const placeOrder = storeContainer({ knex: database.knex, repositories: config.repositories }).get(PlaceOrder);
+    const { orderId } = await placeOrder.execute({ amount });
     console.log(orderId);
     console.error(`placed UNPAID Alipay order ${orderId} for ¥${amount} in ${database.description}`);
   } catch (error) {

@@ -1,16 +1,18 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp } from './container.ts';
-import { loadAlipayKey } from './infrastructure/alipay/alipay-key-loader.ts';
-import { loadAppPrivateKey } from './infrastructure/alipay/app-private-key.ts';
-import { readSandboxPrivateKey } from './infrastructure/alipay/sandbox-keys.ts';
-import { type Config, ConfigError } from './infrastructure/config.ts';
+import type { Config } from './infrastructure/config.ts';
 import { type Database, openDatabase } from './infrastructure/persistence/database.ts';
 import { migrate } from './infrastructure/persistence/migrations.ts';
 import { createHttpServer } from './interfaces/http/http-server.ts';
-import { SANDBOX_GATEWAY_PATH } from './sandbox/sandbox-alipay.ts';
+import { loadKeys, sandboxKeyMatching } from './keys.ts';
 import { databaseTarget } from './startup.ts';
+import { wiringFor } from './wiring.ts';
+
+export { loadKeys } from './keys.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -19,37 +21,35 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-// The sandbox's seller when ALIPAY_SELLER_ID is not set (and so not checked).
-const SANDBOX_SELLER_ID = '2088000000000001';
-
 export interface StartOptions {
-  /** A cluster worker: the primary has already generated keys and migrated. */
+  /** A cluster worker: the primary has already generated keys, migrated and chosen the admin password. */
   readonly worker?: boolean;
   /** Whether this process places the demo shop's orders (one process of a cluster does). */
   readonly placeDemoOrders?: boolean;
 }
 
-/** Loads (outside production, generates) every key, saying what it generated. @throws ConfigError */
-export function loadKeys(config: Config, logger: Logger) {
-  const alipayKey = loadAlipayKey(config);
-  if (alipayKey.generated)
-    logger.warn(alipayKey.generated, 'generated a local sandbox Alipay key pair (development only; production refuses it)');
-  if (alipayKey.publicKey.certificateSn) {
-    logger.info(
-      { alipayCertSn: alipayKey.publicKey.certificateSn },
-      "certificate mode: Alipay's messages should carry this alipay_cert_sn",
-    );
+/** Everything main does but parse the environment, in order; nothing listens until all of it has worked. */
+export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  // Every key is checked before anything is opened, so a bad one leaves nothing running.
+  const { alipayKey, appKey } = loadKeys(config, options.worker ? logger.child({}, { level: 'error' }) : logger);
+  const sandboxAlipayKeyPem = config.alipay.gateway === 'sandbox' ? sandboxKeyMatching(config, alipayKey.publicKey.spkiPem) : null;
+  const adminPassword = resolveAdminPassword(config, logger);
+  const database = options.worker ? openDatabase(databaseTarget(config)) : await openMigratedDatabase(config, logger);
+  try {
+    const port = config.port === 0 ? await freePort(config.host) : config.port;
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    const publicUrl = config.publicUrl ?? url;
+    const wiring = wiringFor({ config, knex: database.knex, logger, alipayKey, appKey, publicUrl, adminPassword, sandboxAlipayKeyPem });
+    const { app, sandbox, demoShop } = buildApp(wiring);
+    const server = await listen(createHttpServer(), app.callback(), config.host, port);
+    const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
+    if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
+    logger.info({ url, publicUrl, sandbox: sandbox !== undefined }, 'listening');
+    return { url, database, close: () => stop(server, database, () => sandbox?.close()) };
+  } catch (error) {
+    await database.close();
+    throw error;
   }
-  const appKey = loadAppPrivateKey(config);
-  if (appKey.generated) logger.warn(appKey.generated, 'generated an app key pair for signing page-pay requests (development only)');
-  if (alipayKey.publicKey.key.n.equals(appKey.privateKey.n)) {
-    const problem =
-      "is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature would fail. Copy 支付宝公钥 from the Alipay console";
-    if (config.production)
-      throw new ConfigError(config.alipay.publicKey !== null ? 'ALIPAY_PUBLIC_KEY' : 'ALIPAY_PUBLIC_KEY_FILE', problem);
-    logger.warn(`the configured Alipay public key ${problem}.`);
-  }
-  return { alipayKey, appKey };
 }
 
 /** Opens the configured database and brings its schema up to date. */
@@ -65,102 +65,50 @@ export async function openMigratedDatabase(config: Config, logger: Logger): Prom
   }
 }
 
-/** Everything main does but parse the environment: keys, database, migrations, app, listen. */
-export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const { alipayKey, appKey } = loadKeys(config, options.worker ? logger.child({}, { level: 'error' }) : logger);
+/**
+ * ADMIN_PASSWORD, or outside production one generated for this run and logged once. A cluster's
+ * primary calls this and hands the result to its workers, so every process takes the same one.
+ */
+export function resolveAdminPassword(config: Config, logger: Logger): string {
+  if (config.admin.password !== null) return config.admin.password;
+  const password = randomBytes(12).toString('base64url');
+  logger.warn({ user: config.admin.user, password }, 'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)');
+  return password;
+}
 
-  const adminPassword = config.admin.password ?? randomBytes(12).toString('base64url');
-  if (config.admin.password === null) {
-    logger.warn(
-      { user: config.admin.user, password: adminPassword },
-      'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)',
-    );
-  }
-  const useSandbox = config.alipay.gateway === 'sandbox';
-  // Every key is checked before anything is opened, so a bad one leaves nothing running.
-  const sandboxAlipayKeyPem = useSandbox ? sandboxKeyMatching(config, alipayKey.publicKey.spkiPem) : null;
-
-  const database = options.worker ? openDatabase(databaseTarget(config)) : await openMigratedDatabase(config, logger);
-
-  const server = createHttpServer();
+async function listen(server: Server, handler: RequestListener, host: string, port: number): Promise<Server> {
+  server.on('request', handler);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, resolve);
+      server.listen(port, host, resolve);
     });
+    return server;
   } catch (error) {
-    await database.close();
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     throw new Error(
-      `cannot listen on ${config.host}:${config.port}: ${inUse ? 'the port is in use; stop what runs there or set PORT' : (error as Error).message}`,
+      `cannot listen on ${host}:${port}: ${inUse ? 'the port is in use; stop what runs there or set PORT' : (error as Error).message}`,
     );
   }
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  const publicUrl = config.publicUrl ?? url;
-
-  const { app, sandbox, demoShop } = buildApp({
-    knex: database.knex,
-    logger,
-    alipayPublicKey: alipayKey.publicKey,
-    signType: config.alipay.signType,
-    signatureVerifier: config.signatureVerifier,
-    repositories: config.repositories,
-    settings: { appId: config.alipay.appId, sellerId: config.alipay.sellerId, statusAfterPayment: config.statusAfterPayment },
-    appPrivateKey: appKey.privateKey,
-    pagePay: {
-      appId: config.alipay.appId,
-      gatewayUrl: useSandbox ? publicUrl + SANDBOX_GATEWAY_PATH : config.alipay.gateway,
-      returnUrl: `${publicUrl}/payment/status/`,
-      notifyUrl: `${publicUrl}/payment/notify/`,
-    },
-    admin: { user: config.admin.user, password: adminPassword },
-    rejections: config.rejections,
-    production: config.production,
-    trustedProxies: config.trustedProxies,
-    sandbox:
-      sandboxAlipayKeyPem !== null
-        ? {
-            appId: config.alipay.appId,
-            sellerId: config.alipay.sellerId ?? SANDBOX_SELLER_ID,
-            signType: config.alipay.signType,
-            alipayPrivateKeyPem: sandboxAlipayKeyPem,
-            appPublicKeyPem: appKey.publicKeyPem,
-            logger,
-          }
-        : undefined,
-  });
-  server.on('request', app.callback());
-  const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
-  if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
-  logger.info({ url, publicUrl, sandbox: useSandbox }, 'listening');
-
-  return {
-    url,
-    database,
-    async close() {
-      sandbox?.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections?.();
-      });
-      await database.close();
-    },
-  };
 }
 
-/** The sandbox must sign with the private half of the Alipay key we verify with. @throws ConfigError */
-function sandboxKeyMatching(config: Config, alipayPublicKeyPem: string): string {
-  const pem = readSandboxPrivateKey(config.alipay.publicKeyFile);
-  const matches =
-    pem !== null &&
-    config.alipay.publicKey === null &&
-    createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString().trim() === alipayPublicKeyPem.replace(/\r/g, '').trim();
-  if (!matches) {
-    throw new ConfigError(
-      'ALIPAY_GATEWAY',
-      `is "sandbox", but the Alipay public key is not the sandbox's own; unset ALIPAY_PUBLIC_KEY and move ${config.alipay.publicKeyFile} away to have a sandbox pair generated, or set ALIPAY_GATEWAY to a real gateway`,
-    );
-  }
-  return pem;
+/** PORT=0: a port the system has free now, so that the app can be built knowing its own address before it listens. */
+async function freePort(host: string): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, host, resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function stop(server: Server, database: Database, closeSandbox: () => void): Promise<void> {
+  closeSandbox();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections?.();
+  });
+  await database.close();
 }

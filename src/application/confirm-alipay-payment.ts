@@ -1,15 +1,15 @@
 import { inject, injectable } from 'inversify';
-import { PaymentNeedsReview } from '../domain/errors.ts';
-import { Money } from '../domain/money.ts';
+import { OrderNotFound, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
+import type { Money } from '../domain/money.ts';
 import type { PaymentReceipt } from '../domain/order.ts';
-import type { PaymentSource } from '../domain/payment.ts';
-import { type MessageKind, meaningOfNotify, wrongChannel } from '../domain/trade-status.ts';
-import { InvalidSignature, MalformedCallback, NotOurMerchant, WrongChannel } from './errors.ts';
-import type { AlipayCallback } from './ports/alipay-callback-parser.ts';
+import type { Payment, PaymentSource } from '../domain/payment.ts';
+import { meaningOfNotify, wrongChannel } from '../domain/trade-status.ts';
+import { DuplicatePayment, InvalidSignature, MalformedCallback, NotOurMerchant, OrderContended, WrongChannel } from './errors.ts';
+import type { AlipayCallback, TradeReport } from './ports/alipay-callback-parser.ts';
 import type { Clock } from './ports/clock.ts';
+import type { PaymentRepository } from './ports/payment-repository.ts';
 import type { PaymentSettings } from './ports/payment-settings.ts';
 import type { SignatureVerifier } from './ports/signature-verifier.ts';
-import { RecordAlipayPayment } from './record-alipay-payment.ts';
 import { TOKENS } from './tokens.ts';
 
 export interface ConfirmAlipayPaymentCommand {
@@ -27,12 +27,8 @@ export interface PaymentConfirmed {
   readonly tradeNo: string;
 }
 
-// Lengths of tb_order_info.order_id and tb_payment.trade_id.
-const MAX_ORDER_ID = 64;
-const MAX_TRADE_NO = 100;
-// PostgreSQL refuses NUL in text; no Alipay id holds any control character.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+// An order changes status a handful of times in its life, so a few rounds always settle.
+const MAX_ROUNDS = 5;
 
 @injectable()
 export class ConfirmAlipayPayment {
@@ -40,30 +36,29 @@ export class ConfirmAlipayPayment {
     @inject(TOKENS.SignatureVerifier) private readonly verifier: SignatureVerifier,
     @inject(TOKENS.PaymentSettings) private readonly settings: PaymentSettings,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(RecordAlipayPayment) private readonly recordPayment: RecordAlipayPayment,
+    @inject(TOKENS.PaymentRepository) private readonly payments: PaymentRepository,
   ) {}
 
   /**
-   * Records an authentic Alipay payment once per trade_no and applies it to its order.
+   * Records an authentic Alipay payment once per trade_no and applies it to its order, in one atomic write.
    * @throws InvalidSignature | NotOurMerchant | WrongChannel | MalformedCallback | OrderNotFound
-   *   | PaymentNeedsReview (after recording it) | TradeNoConflict | StoreUnavailable
+   *   | PaymentNeedsReview (after recording it) | TradeNoConflict | OrderContended | StoreUnavailable
    */
   async execute({ callback, source }: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
     this.authenticate(callback);
-    const { fields } = callback;
-    const kind = messageKind(fields);
-    const mismatch = wrongChannel(source, kind);
+    const { report } = callback;
+    const mismatch = wrongChannel(source, report.kind);
     if (mismatch !== null) throw new WrongChannel(source, mismatch);
-    if (source === 'notify' && meaningOfNotify(kind) !== 'paid') {
-      return { outcome: 'ignored', orderId: fields.get('out_trade_no') ?? '', tradeNo: fields.get('trade_no') ?? '' };
+    if (source === 'notify' && meaningOfNotify(report.kind) !== 'paid') {
+      return { outcome: 'ignored', orderId: report.outTradeNo ?? '', tradeNo: report.tradeNo ?? '' };
     }
-    const { orderId, receipt } = this.readReceipt(fields, source);
-    const { payment, duplicate } = await this.recordPayment.execute(orderId, receipt);
+    const { orderId, tradeNo, amount } = paymentFacts(report);
+    const { payment, duplicate } = await this.record(orderId, { tradeNo, amount, source, receivedAt: this.clock.now() });
     if (payment.needsReview) throw new PaymentNeedsReview(orderId, payment.tradeNo, payment.reviewReason!);
     return { outcome: duplicate ? 'duplicate' : 'recorded', orderId, tradeNo: payment.tradeNo };
   }
 
-  private authenticate({ sign, signType, signedContents, fields }: AlipayCallback): void {
+  private authenticate({ sign, signType, signedContents, report }: AlipayCallback): void {
     // The algorithm is ours to choose, never the request's: that would be a downgrade hole.
     if (signType !== undefined && signType !== this.verifier.signType) {
       throw new InvalidSignature(`sign_type ${JSON.stringify(signType)} is not ${this.verifier.signType}`);
@@ -72,43 +67,42 @@ export class ConfirmAlipayPayment {
     if (!signedContents.some((content) => this.verifier.verify(content, sign))) {
       throw new InvalidSignature('does not verify');
     }
-    const appId = fields.get('app_id') ?? '';
-    if (appId !== this.settings.appId) throw new NotOurMerchant('app_id', appId);
-    const sellerId = fields.get('seller_id') ?? '';
-    if (this.settings.sellerId !== null && sellerId !== this.settings.sellerId) {
-      throw new NotOurMerchant('seller_id', sellerId);
+    if (report.appId !== this.settings.appId) throw new NotOurMerchant('app_id', report.appId ?? '');
+    if (this.settings.sellerId !== null && report.sellerId !== this.settings.sellerId) {
+      throw new NotOurMerchant('seller_id', report.sellerId ?? '');
     }
   }
 
-  private readReceipt(fields: ReadonlyMap<string, string>, source: PaymentSource) {
-    const orderId = requireField(fields, 'out_trade_no', MAX_ORDER_ID);
-    const tradeNo = requireField(fields, 'trade_no', MAX_TRADE_NO);
-    const totalAmount = requireField(fields, 'total_amount', 16);
-    let amount: Money;
-    try {
-      amount = Money.parse(totalAmount);
-    } catch {
-      throw new MalformedCallback(`total_amount ${JSON.stringify(totalAmount)} is not an amount`);
+  /**
+   * Reads without locks, decides in the domain, then writes only if the order is still as read;
+   * when another arrival changed it first, reads again and decides again.
+   */
+  private async record(orderId: string, receipt: PaymentReceipt): Promise<{ payment: Payment; duplicate: boolean }> {
+    for (let round = 1; round <= MAX_ROUNDS; round++) {
+      // No lock: payment rows never change once written, and the write lands only if the order is still as read.
+      const { payment: known, order } = await this.payments.findTrade(receipt.tradeNo, orderId);
+      if (known) {
+        if (known.orderId !== orderId) throw new TradeNoConflict(receipt.tradeNo, orderId, known.orderId);
+        return { payment: known, duplicate: true };
+      }
+      if (!order) throw new OrderNotFound(orderId);
+      const readStatus = order.status;
+      const payment = order.receivePayment(receipt, this.settings.statusAfterPayment);
+      try {
+        if (await this.payments.record(payment, order, readStatus)) return { payment, duplicate: false };
+      } catch (error) {
+        // The same trade won the unique constraint meanwhile: the next round finds its row.
+        if (!(error instanceof DuplicatePayment)) throw error;
+      }
     }
-    const receipt: PaymentReceipt = { tradeNo, amount, source, receivedAt: this.clock.now() };
-    return { orderId, receipt };
+    throw new OrderContended(orderId, receipt.tradeNo);
   }
 }
 
-function messageKind(fields: ReadonlyMap<string, string>): MessageKind {
-  return {
-    method: fields.get('method') ?? '',
-    notifyType: fields.get('notify_type') ?? '',
-    tradeStatus: fields.get('trade_status') ?? '',
-    refundFee: fields.get('refund_fee') ?? '',
-    gmtRefund: fields.get('gmt_refund') ?? '',
-  };
-}
-
-function requireField(fields: ReadonlyMap<string, string>, name: string, maxLength: number): string {
-  const value = fields.get(name) ?? '';
-  if (value === '' || value.length > maxLength || CONTROL_CHARACTER.test(value)) {
-    throw new MalformedCallback(`${name} is missing, longer than ${maxLength} or holds control characters`);
+/** A message that reports a payment must name the order, the trade and the amount. @throws MalformedCallback */
+function paymentFacts({ outTradeNo, tradeNo, totalAmount }: TradeReport): { orderId: string; tradeNo: string; amount: Money } {
+  if (outTradeNo === null || tradeNo === null || totalAmount === null) {
+    throw new MalformedCallback('out_trade_no, trade_no and total_amount are required to record a payment');
   }
-  return value;
+  return { orderId: outTradeNo, tradeNo, amount: totalAmount };
 }

@@ -9,7 +9,7 @@ export type ApplicationErrorCode =
   | 'INVALID_SIGNATURE'
   | 'NOT_OUR_MERCHANT'
   | 'WRONG_CHANNEL'
-  | 'DUPLICATE_PAYMENT'
+  | 'ORDER_CONTENDED'
   | 'STORE_UNAVAILABLE'
   | 'INVALID_QUERY';
 
@@ -48,11 +48,25 @@ export class WrongChannel extends ApplicationError {
   }
 }
 
-/** The trade_no is already stored: the database's unique constraint said so. */
-export class DuplicatePayment extends ApplicationError {
-  readonly code = 'DUPLICATE_PAYMENT';
+/**
+ * The trade_no is already stored: the database's unique constraint said so. A signal from a
+ * repository to the use case, which reads the stored row instead; it never leaves the use case.
+ */
+export class DuplicatePayment extends Error {
+  override readonly name = 'DuplicatePayment';
   constructor(readonly tradeNo: string) {
     super(`trade ${tradeNo} is already recorded`);
+  }
+}
+
+/** The order kept changing under a payment being recorded; nothing was written, and a retry will settle. */
+export class OrderContended extends ApplicationError {
+  readonly code = 'ORDER_CONTENDED';
+  constructor(
+    readonly orderId: string,
+    readonly tradeNo: string,
+  ) {
+    super(`order ${orderId} kept changing while trade ${tradeNo} was recorded`);
   }
 }
 

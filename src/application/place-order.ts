@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { inject, injectable } from 'inversify';
+import { beijingDigits } from '../domain/beijing-time.ts';
 import { Money } from '../domain/money.ts';
 import { Order } from '../domain/order.ts';
 import { PayMethod } from '../domain/order-status.ts';
@@ -26,6 +27,5 @@ export class PlaceOrder {
 
 /** Meiduo's shape: Beijing time yyyyMMddHHmmss, then nine digits (Meiduo's user id; random here). */
 function meiduoOrderId(now: Date): string {
-  const beijing = new Date(now.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return beijing + String(randomInt(1_000_000_000)).padStart(9, '0');
+  return beijingDigits(now) + String(randomInt(1_000_000_000)).padStart(9, '0');
 }

@@ -9,4 +9,6 @@ export const INFRA = {
   RequestSigner: Symbol('RequestSigner'),
   PagePaySettings: Symbol('PagePaySettings'),
   RejectionRetention: Symbol('RejectionRetention'),
+  /** The process's pino logger, for adapters that must not fail loudly but must not fail silently either. */
+  Logger: Symbol('Logger'),
 } as const;

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
+import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
 import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback, verifyMerchantRequest } from './alipay-signing.ts';
 import { NotifySender } from './notify-sender.ts';
@@ -72,8 +73,9 @@ export class SandboxAlipay {
       });
       return;
     }
-    const now = beijing(new Date());
-    const tradeNo = newTradeNo(now.slice(0, 10).replace(/-/g, ''));
+    const at = new Date();
+    const now = beijingTimestamp(at);
+    const tradeNo = newTradeNo(beijingDigits(at).slice(0, 8));
     const common = {
       out_trade_no: request.orderId,
       total_amount: request.amount,
@@ -135,8 +137,4 @@ export class SandboxAlipay {
     ctx.status = 400;
     await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：请求被拒绝', message: reason, backUrl: '/' });
   }
-}
-
-function beijing(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 }

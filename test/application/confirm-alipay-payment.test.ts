@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { beforeEach, describe, it } from 'node:test';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
-import { InvalidSignature, MalformedCallback, NotOurMerchant } from '../../src/application/errors.ts';
+import { InvalidSignature, MalformedCallback, NotOurMerchant, OrderContended } from '../../src/application/errors.ts';
 import type { Clock } from '../../src/application/ports/clock.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
-import { RecordAlipayPayment } from '../../src/application/record-alipay-payment.ts';
 import { OrderNotFound, PaymentNeedsReview, ReviewReason, TradeNoConflict } from '../../src/domain/errors.ts';
+import type { OrderSnapshot } from '../../src/domain/order.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
@@ -30,7 +30,7 @@ describe('ConfirmAlipayPayment', () => {
   function useCase(settings: Partial<PaymentSettings> = {}, signType: 'RSA2' | 'RSA' = 'RSA2') {
     const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), signType);
     const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings };
-    return new ConfirmAlipayPayment(verifier, all, clock, new RecordAlipayPayment(payments, all));
+    return new ConfirmAlipayPayment(verifier, all, clock, payments);
   }
   const command = (query: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
   const notify = (body: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });
@@ -135,17 +135,22 @@ describe('ConfirmAlipayPayment', () => {
     assert.equal(store.payments.size, 0);
   });
 
-  it('rejects an authentic message whose amount or ids are unusable', async () => {
+  it('rejects an authentic message whose amount or ids are missing or break the formats of Alipay', async () => {
     const broken: Array<Record<string, string>> = [
       { total_amount: '1e3' },
+      { total_amount: '' },
       { trade_no: '' },
+      { out_trade_no: '' },
       { out_trade_no: 'x'.repeat(65) },
-      { trade_no: 'x'.repeat(101) },
+      { trade_no: 'x'.repeat(65) },
       { out_trade_no: 'a\u0000b' },
       { trade_no: 'T\n1' },
     ];
     for (const fields of broken) {
-      await assert.rejects(useCase().execute(command(alipay.signedQuery({ ...returnParams('1', '1.00'), ...fields }))), MalformedCallback);
+      await assert.rejects(
+        async () => useCase().execute(command(alipay.signedQuery({ ...returnParams('1', '1.00'), ...fields }))),
+        MalformedCallback,
+      );
     }
   });
 
@@ -202,6 +207,27 @@ describe('ConfirmAlipayPayment', () => {
     assert.equal(store.payments.get('TRADE-A')?.reviewReason, null);
     assert.equal(store.payments.get('TRADE-B')?.reviewReason, ReviewReason.ALREADY_PAID);
     assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+  });
+
+  it('gives up with OrderContended, writing nothing, when the order changes between every read and write', async () => {
+    // Another writer that moves the order each time it is read: the in-memory store, with a restless table.
+    class RestlessOrders extends Map<string, OrderSnapshot> {
+      override get(id: string): OrderSnapshot | undefined {
+        const order = super.get(id);
+        if (order) super.set(id, { ...order, status: order.status === OrderStatus.UNPAID ? OrderStatus.CANCELED : OrderStatus.UNPAID });
+        return order;
+      }
+    }
+    const restless = Object.assign(new InMemoryStore(), { orders: new RestlessOrders() });
+    const order = anUnpaidOrder();
+    await new InMemoryOrderRepository(restless).add(order);
+    const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT };
+    const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
+    const confirm = new ConfirmAlipayPayment(verifier, all, clock, new InMemoryPaymentRepository(restless));
+    await assert.rejects(confirm.execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', 'RESTLESS')))), (error: unknown) => {
+      return error instanceof OrderContended && error.orderId === order.id && error.tradeNo === 'RESTLESS';
+    });
+    assert.equal(restless.payments.size, 0);
   });
 
   describe('for an async notify', () => {

@@ -4,7 +4,6 @@ import { beforeEach, describe, it } from 'node:test';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
 import { InvalidSignature, MalformedCallback } from '../../src/application/errors.ts';
 import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
-import { RecordAlipayPayment } from '../../src/application/record-alipay-payment.ts';
 import { OrderNotFound, PaymentNeedsReview } from '../../src/domain/errors.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
@@ -29,11 +28,10 @@ describe('ReceiveAlipayCallback', () => {
 
   beforeEach(() => {
     store = new InMemoryStore();
-    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 });
+    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, { now: () => new Date() });
     const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
-    const record = new RecordAlipayPayment(new InMemoryPaymentRepository(store), settings);
-    const confirm = new ConfirmAlipayPayment(verifier, settings, { now: () => T0 }, record);
+    const confirm = new ConfirmAlipayPayment(verifier, settings, { now: () => T0 }, new InMemoryPaymentRepository(store));
     receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, { now: () => new Date() });
   });
 

@@ -3,6 +3,7 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
+import { isUniqueViolation } from '../../src/infrastructure/persistence/store-errors.ts';
 import { anUnpaidOrder, type Persistence, type PersistenceHarness, T0 } from '../support/persistence-harness.ts';
 
 export function describeOrderRepositoryContract(harness: PersistenceHarness): void {
@@ -29,10 +30,11 @@ export function describeOrderRepositoryContract(harness: PersistenceHarness): vo
       assert.equal((await p.orders.findById(order.id))?.total.fen, 9_999_999_999);
     });
 
-    it('refuses to add the same order id twice', async () => {
-      const order = anUnpaidOrder();
+    it('refuses to add the same order id twice as a unique violation, keeping the first', async () => {
+      const order = anUnpaidOrder('19.99');
       await p.orders.add(order);
-      await assert.rejects(p.orders.add(order));
+      await assert.rejects(p.orders.add(anUnpaidOrder('88.80', order.id)), (error) => isUniqueViolation(error));
+      assert.equal((await p.orders.findById(order.id))?.total.toString(), '19.99');
     });
 
     it('is not changed by mutating an aggregate after it was added', async () => {

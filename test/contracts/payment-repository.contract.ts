@@ -104,6 +104,34 @@ export function describePaymentRepositoryContract(harness: PersistenceHarness): 
       assert.equal(await storedPayment('T-x'), null);
     });
 
+    for (const [decision, amount] of [
+      ['an applied payment', '88.80'],
+      ['a payment for review', '0.01'],
+    ] as const) {
+      it(`says false, not DuplicatePayment, for a stale decision on ${decision} whose trade_no is already stored`, async () => {
+        const stale = (await p.orders.findById(order.id))!;
+        const copy = stale.receivePayment(
+          { tradeNo: 'T1', amount: Money.parse(amount), source: 'return', receivedAt: T0 },
+          OrderStatus.UNCOMMENT,
+        );
+        assert.equal(await payAndRecord(p, order.id, 'T1'), true);
+        assert.equal(await p.payments.record(copy, stale, OrderStatus.UNPAID), false);
+        assert.equal((await storedPayment('T1'))?.toSnapshot().source, 'notify');
+        assert.equal((await p.orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+      });
+    }
+
+    it('says false for an order it does not hold even when the trade_no is already stored', async () => {
+      assert.equal(await payAndRecord(p, order.id, 'T1'), true);
+      const elsewhere = anUnpaidOrder('88.80');
+      const payment = elsewhere.receivePayment(
+        { tradeNo: 'T1', amount: Money.parse('88.80'), source: 'return', receivedAt: T0 },
+        OrderStatus.UNCOMMENT,
+      );
+      assert.equal(await p.payments.record(payment, elsewhere, OrderStatus.UNPAID), false);
+      assert.equal((await storedPayment('T1'))?.orderId, order.id);
+    });
+
     it('rejects a trade_no already stored as DuplicatePayment, and leaves the other order unmoved', async () => {
       assert.equal(await payAndRecord(p, order.id, 'T1'), true);
       const other = anUnpaidOrder('88.80');

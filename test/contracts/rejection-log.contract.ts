@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, beforeEach, describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
+import type { Clock } from '../../src/application/ports/clock.ts';
 import type { Rejection, RejectionLog } from '../../src/application/ports/rejection-log.ts';
 
 export interface RejectionLogHarness {
   readonly name: string;
-  /** An empty log keeping at most maxRows rejections for at most maxAgeDays. */
-  create(retention: { maxRows: number; maxAgeDays: number }): Promise<RejectionLog>;
+  /** An empty log keeping at most maxRows rejections for at most maxAgeDays, by `clock`. */
+  create(retention: { maxRows: number; maxAgeDays: number }, clock: Clock): Promise<RejectionLog>;
   close(): Promise<void>;
 }
 
@@ -27,8 +28,10 @@ const rejection = (n: number, extra: Partial<Rejection> = {}): Rejection => ({
 export function describeRejectionLogContract(harness: RejectionLogHarness): void {
   describe(`RejectionLog contract: ${harness.name}`, () => {
     let log: RejectionLog;
+    let now: number;
     beforeEach(async () => {
-      log = await harness.create({ maxRows: 10, maxAgeDays: 30 });
+      now = NOW;
+      log = await harness.create({ maxRows: 10, maxAgeDays: 30 }, { now: () => new Date(now) });
     });
     after(() => harness.close());
 
@@ -56,9 +59,15 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
     });
 
     it('hides rejections older than the retention age', async () => {
-      await log.record(rejection(1, { at: new Date(Date.now() - 31 * 86_400_000) }));
+      await log.record(rejection(1, { at: new Date(NOW - 31 * 86_400_000) }));
       await log.record(rejection(2));
       assert.deepEqual(tradeNos((await log.page({}, { limit: 50 })).rows), ['T2']);
+    });
+
+    it('measures the retention age on its clock, not the system time', async () => {
+      await recordMany(2);
+      now += 31 * 86_400_000;
+      assert.deepEqual(tradeNos((await log.page({}, { limit: 50 })).rows), []);
     });
 
     it('pages forward and back with stable cursors, down to exact multiples', async () => {

@@ -1,11 +1,15 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pino from 'pino';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
+import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { describeRejectionLogContract } from './rejection-log.contract.ts';
 
 describeRejectionLogContract({
   name: 'in-memory',
-  create: async (retention) => new InMemoryRejectionLog(retention),
+  create: async (retention, clock) => new InMemoryRejectionLog(retention, clock),
   close: async () => {},
 });
 
@@ -13,13 +17,39 @@ for (const harness of databaseHarnesses) {
   let db: TestDatabase | undefined;
   describeRejectionLogContract({
     name: `knex on ${harness.name}`,
-    async create(retention) {
+    async create(retention, clock) {
       db ??= await harness.open();
       await db.knex.raw('TRUNCATE tb_payment_rejection');
-      return new KnexRejectionLog(db.knex, retention);
+      return new KnexRejectionLog(db.knex, retention, clock, pino({ level: 'silent' }));
     },
     async close() {
       await db?.close();
     },
   });
 }
+
+describe('KnexRejectionLog on a database that refuses the row', () => {
+  it('logs the lost rejection at error level with the error, and still resolves', async () => {
+    const database = openDatabase({ kind: 'pglite', dataDir: null }); // never migrated: there is no table to write to
+    const lines: Array<{ level: number; msg: string; err?: { message: string } }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    try {
+      const log = new KnexRejectionLog(database.knex, { maxRows: 10, maxAgeDays: 30 }, { now: () => new Date() }, logger);
+      await log.record({
+        at: new Date(),
+        channel: 'notify',
+        reason: 'INVALID_SIGNATURE',
+        detail: 'invalid signature: does not verify',
+        remoteAddress: '203.0.113.7',
+        outTradeNo: null,
+        tradeNo: null,
+        params: '{}',
+      });
+      assert.equal(lines.length, 1);
+      assert.equal(lines[0]!.level, 50, 'error');
+      assert.match(lines[0]!.err?.message ?? '', /tb_payment_rejection/);
+    } finally {
+      await database.close();
+    }
+  });
+});

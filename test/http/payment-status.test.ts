@@ -25,6 +25,13 @@ for (const harness of databaseHarnesses) {
       assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNPAID);
     }
 
+    async function assertPaidOnceByReturn(): Promise<void> {
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), [
+        { trade_id: returnParams(orderId, '3798.00').trade_no, amount: '3798.00', source: 'return', state: 'applied', review_reason: null },
+      ]);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
+    }
+
     it('confirms a valid return: 200 pay_success, one payment, order UNCOMMENT', async () => {
       const tradeNo = returnParams(orderId, '3798.00').trade_no!;
       const response = await ret(validQuery());
@@ -35,10 +42,7 @@ for (const harness of databaseHarnesses) {
       assert.match(response.body, /我的订单/);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
-      assert.deepEqual(await paymentRows(suite.db.knex, orderId), [
-        { trade_id: tradeNo, amount: '3798.00', source: 'return', state: 'applied', review_reason: null },
-      ]);
-      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
+      await assertPaidOnceByReturn();
     });
 
     it('shows the same success page on refresh and writes nothing more', async () => {
@@ -101,7 +105,7 @@ for (const harness of databaseHarnesses) {
     it('accepts + % & = inside signed values', async () => {
       const response = await ret(validQuery({ passback_params: 'a+b c%d&e', body: '1+1=2 & 100% &=' }));
       assert.equal(response.status, 200);
-      assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
+      await assertPaidOnceByReturn();
     });
 
     it('refuses a signed value that holds &name=, which would sign the same text as another parameter', async () => {
@@ -113,11 +117,13 @@ for (const harness of databaseHarnesses) {
     it('accepts an empty parameter, which Alipay does not sign', async () => {
       const response = await ret(`${validQuery()}&passback_params=`);
       assert.equal(response.status, 200);
+      await assertPaidOnceByReturn();
     });
 
     it('accepts Chinese values', async () => {
       const response = await ret(validQuery({ subject: `美多商城订单 ${orderId}`, body: '小米手机 黑色 ×1' }));
       assert.equal(response.status, 200);
+      await assertPaidOnceByReturn();
     });
 
     for (const [name, params] of [
@@ -145,7 +151,7 @@ for (const harness of databaseHarnesses) {
 
     it('accepts a page return that carries a paid trade_status', async () => {
       assert.equal((await ret(validQuery({ trade_status: 'TRADE_SUCCESS' }))).status, 200);
-      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
+      await assertPaidOnceByReturn();
     });
 
     it('answers 404 for an authentic return of an unknown order, recording nothing', async () => {
@@ -179,6 +185,14 @@ for (const harness of databaseHarnesses) {
         assert.equal(await orderStatus(suite.db.knex, orderId), status);
       });
     }
+
+    it('answers 500, not 403, when the stored order holds an amount that is no amount: the payer is authentic', async () => {
+      await suite.db.knex('tb_order_info').where({ order_id: orderId }).update({ total_amount: '-1.00' });
+      const response = await ret(validQuery());
+      assert.equal(response.status, 500);
+      assert.match(response.body, /系统错误/);
+      assert.deepEqual(await paymentRows(suite.db.knex, orderId), []);
+    });
 
     it('answers /healthz with 200 while the database is up', async () => {
       const response = await suite.app.get('/healthz');

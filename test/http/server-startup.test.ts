@@ -8,6 +8,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
 import { loadKeys, startServer } from '../../src/server.ts';
 import { freshEnv } from '../support/fresh-env.ts';
+import { PRODUCTION_ENV } from '../support/production-env.ts';
 
 function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
   const lines: string[] = [];
@@ -55,13 +56,7 @@ describe('server start-up', () => {
   });
 
   it("refuses in production to start with the app's own public key as Alipay's", () => {
-    const env = freshEnv({
-      NODE_ENV: 'production',
-      ALIPAY_APP_ID: '2021000000000002',
-      ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
-      ADMIN_PASSWORD: 'a long admin secret',
-      PUBLIC_URL: 'https://pay.example.com',
-    });
+    const env = freshEnv(PRODUCTION_ENV);
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     mkdirSync(join(env.APP_PRIVATE_KEY_FILE!, '..'), { recursive: true });
     writeFileSync(env.APP_PRIVATE_KEY_FILE!, privateKey.export({ type: 'pkcs1', format: 'pem' }));

@@ -6,14 +6,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadAlipayKey } from '../../src/infrastructure/alipay/alipay-key-loader.ts';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
+import { PRODUCTION_ENV } from '../support/production-env.ts';
 
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  ALIPAY_APP_ID: '2021000000000002',
-  ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
-  ADMIN_PASSWORD: 'a long admin secret',
-  PUBLIC_URL: 'https://pay.example.com',
-};
+const PRODUCTION = PRODUCTION_ENV;
 const spki = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const freshDir = () => mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
 const isConfigError = (variable: string, pattern: RegExp) => (error: unknown) =>

@@ -2,14 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { ConfigError, loadConfig, SANDBOX_APP_ID } from '../../src/infrastructure/config.ts';
+import { PRODUCTION_ENV } from '../support/production-env.ts';
 
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  ALIPAY_APP_ID: '2021000000000002',
-  ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
-  ADMIN_PASSWORD: 'a long admin secret',
-  PUBLIC_URL: 'https://pay.example.com',
-};
+const PRODUCTION = PRODUCTION_ENV;
 
 function failsOn(variable: string, env: Record<string, string>): void {
   assert.throws(

@@ -1,50 +1,77 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import forge from 'node-forge';
-import pino from 'pino';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
+import { ExportPayments } from '../../src/application/export-payments.ts';
+import { ListPayments } from '../../src/application/list-payments.ts';
+import { ListRejections } from '../../src/application/list-rejections.ts';
 import { PlaceOrder } from '../../src/application/place-order.ts';
 import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
 import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
 import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/container.ts';
-import { OrderStatus } from '../../src/domain/order-status.ts';
-import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
+import { AlipayPagePayGateway } from '../../src/infrastructure/alipay/alipay-page-pay-gateway.ts';
+import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
+import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
+import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
+import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
+import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
+import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
+import { SystemClock } from '../../src/infrastructure/system-clock.ts';
+import { INFRA } from '../../src/infrastructure/tokens.ts';
 import { AdminController } from '../../src/interfaces/http/admin-controller.ts';
 import { HealthController } from '../../src/interfaces/http/health-controller.ts';
 import { PaymentController } from '../../src/interfaces/http/payment-controller.ts';
-import { createTestAlipay } from '../support/alipay-signer.ts';
+import { testWiring } from '../support/test-wiring.ts';
+
+type AnyClass = abstract new (...args: never[]) => unknown;
+
+/** What the default wiring binds each port to; the type makes a new port name its adapter here. */
+const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings'>, AnyClass> = {
+  SignatureVerifier: NativeSignatureVerifier,
+  AlipayCallbackParser: FormCallbackParser,
+  OrderRepository: SqlOrderRepository,
+  PaymentRepository: SqlPaymentRepository,
+  Clock: SystemClock,
+  DatabaseHealth: KnexDatabaseHealth,
+  PaymentGateway: AlipayPagePayGateway,
+  PaymentLedger: KnexPaymentLedger,
+  RejectionLog: KnexRejectionLog,
+};
+
+const ENTRY_POINTS: readonly AnyClass[] = [
+  ConfirmAlipayPayment,
+  ReceiveAlipayCallback,
+  StartAlipayPayment,
+  PlaceOrder,
+  ListPayments,
+  ExportPayments,
+  ListRejections,
+  PaymentController,
+  HealthController,
+  AdminController,
+];
 
 describe('the composition root', () => {
   const database = openDatabase({ kind: 'pglite', dataDir: null });
   after(() => database.close());
+  const wiring = testWiring(database.knex);
 
-  it('resolves every port and controller', () => {
-    const container = buildContainer({
-      knex: database.knex,
-      logger: pino({ level: 'silent' }),
-      alipayPublicKey: parseAlipayPublicKey(createTestAlipay().publicKeyPem),
-      signType: 'RSA2',
-      settings: { appId: '1', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
-      appPrivateKey: forge.pki.rsa.generateKeyPair({ bits: 512 }).privateKey,
-      pagePay: {
-        appId: '1',
-        gatewayUrl: 'https://gateway.example',
-        returnUrl: 'https://shop.example/r',
-        notifyUrl: 'https://shop.example/n',
-      },
-      admin: { user: 'admin', password: 'x' },
-      rejections: { maxRows: 10, maxAgeDays: 1 },
-    });
-    for (const token of Object.values(TOKENS)) assert.ok(container.get(token), token.toString());
-    assert.ok(container.get(ConfirmAlipayPayment) instanceof ConfirmAlipayPayment);
-    assert.ok(container.get(PaymentController) instanceof PaymentController);
-    assert.ok(container.get(HealthController) instanceof HealthController);
-    assert.ok(container.get(StartAlipayPayment) instanceof StartAlipayPayment);
-    assert.ok(container.get(PlaceOrder) instanceof PlaceOrder);
-    assert.ok(container.get(ReceiveAlipayCallback) instanceof ReceiveAlipayCallback);
-    assert.ok(container.get(AdminController) instanceof AdminController);
-    assert.equal(container.get(PaymentController), container.get(PaymentController));
+  it('binds every port to the adapter the default wiring selects', () => {
+    const container = buildContainer(wiring);
+    for (const [port, adapter] of Object.entries(DEFAULT_ADAPTERS)) {
+      const resolved = container.get(TOKENS[port as keyof typeof DEFAULT_ADAPTERS]);
+      assert.equal((resolved as object).constructor, adapter, port);
+    }
+    assert.equal(container.get(TOKENS.PaymentSettings), wiring.settings);
+    assert.equal(container.get(INFRA.Logger), wiring.logger);
+  });
+
+  it('makes one instance of every port, use case and controller per container', () => {
+    const container = buildContainer(wiring);
+    for (const token of Object.values(TOKENS)) assert.equal(container.get(token), container.get(token), token.toString());
+    for (const entry of ENTRY_POINTS) assert.equal(container.get<unknown>(entry), container.get<unknown>(entry), entry.name);
+    assert.notEqual(buildContainer(wiring).get(PaymentController), container.get(PaymentController), 'containers share nothing');
   });
 });

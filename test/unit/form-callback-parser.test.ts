@@ -9,7 +9,7 @@ const parse = (raw: string) => parser.parse(new Uint8Array(Buffer.from(raw, 'lat
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 describe('FormCallbackParser', () => {
-  it('builds the sorted sign content without sign and sign_type, as in ALIPAY.md', () => {
+  it('builds the sorted sign content without sign and sign_type, as docs/alipay.md describes', () => {
     const callback = parse(
       'total_amount=3798.00&timestamp=2018-09-17+09%3A52%3A40&sign=abc%2B%2F%3D&sign_type=RSA2&app_id=1&charset=utf-8',
     );

@@ -3,11 +3,34 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import pino from 'pino';
-import { NotifySender, RETRY_SECONDS } from '../../src/sandbox/notify-sender.ts';
+import { NotifySender } from '../../src/sandbox/notify-sender.ts';
 
 describe('the sandbox NotifySender', () => {
-  it("follows Alipay's schedule, eight tries in all", () => {
-    assert.deepEqual(RETRY_SECONDS, [4, 10, 10, 60, 120, 360, 900]);
+  it("retries an unacknowledged notify on Alipay's schedule (4m 10m 10m 1h 2h 6h 15h), eight tries in all", async () => {
+    const arrivals: number[] = [];
+    const server = createServer((request, response) => {
+      arrivals.push(performance.now());
+      request.resume();
+      response.end('failure');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const millisPerMinute = 1;
+    const sender = new NotifySender(pino({ level: 'silent' }), millisPerMinute / 1000);
+    try {
+      const delivery = sender.send(`http://127.0.0.1:${(server.address() as AddressInfo).port}/payment/notify/`, { trade_no: 'T1' });
+      for (let i = 0; i < 1000 && delivery.attempts < 8; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // long enough for a ninth try, were one scheduled
+      assert.equal(arrivals.length, 8);
+      assert.equal(delivery.delivered, false);
+      const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
+      const alipayMinutes = [4, 10, 10, 60, 120, 360, 900];
+      gaps.forEach((gap, i) => {
+        assert.ok(gap >= alipayMinutes[i]! * millisPerMinute - 1, `retry ${i + 1} came after ${gap.toFixed(1)} ms`);
+      });
+    } finally {
+      sender.close();
+      server.close();
+    }
   });
 
   it("posts with Alipay's Content-Type and retries until the reply is exactly success", async () => {

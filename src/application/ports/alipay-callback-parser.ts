@@ -1,6 +1,23 @@
+import type { Money } from '../../domain/money.ts';
+import type { MessageKind } from '../../domain/trade-status.ts';
+
+/**
+ * What one Alipay message says about one trade, whichever channel carried it: parsed once, by the
+ * adapter that knows Alipay's formats. A field the message does not carry is null.
+ */
+export interface TradeReport {
+  readonly outTradeNo: string | null;
+  readonly tradeNo: string | null;
+  readonly totalAmount: Money | null;
+  readonly appId: string | null;
+  readonly sellerId: string | null;
+  readonly kind: MessageKind;
+}
+
 /** One Alipay return or notify, parsed exactly once. */
 export interface AlipayCallback {
-  /** Every parameter, decoded to text in the message's charset. */
+  readonly report: TradeReport;
+  /** Every parameter, decoded to text in the message's charset: evidence for the audit trail. */
   readonly fields: ReadonlyMap<string, string>;
   /** The base64 signature; '' when absent. */
   readonly sign: string;
@@ -11,6 +28,9 @@ export interface AlipayCallback {
 }
 
 export interface AlipayCallbackParser {
-  /** Parses an application/x-www-form-urlencoded query or body. @throws MalformedCallback */
+  /**
+   * Parses an application/x-www-form-urlencoded query or body.
+   * @throws MalformedCallback for bad encoding, a repeated or folded key, or a field that breaks Alipay's format
+   */
   parse(raw: Uint8Array): AlipayCallback;
 }

@@ -15,8 +15,10 @@ export interface PaymentRepository {
    * Stores the payment and `order`'s status in one atomic write, if and only if the stored order still
    * has `readStatus`, the status the decision was made on. The database orders concurrent writers (a
    * row lock and the unique trade_no), never this process.
+   * The order is checked first: a stale decision is false whether or not its trade_no is stored, and
+   * the caller, which reads again after either outcome, then finds the stored payment.
    * @returns false, having written nothing, when the order is not stored or has moved on since it was read
-   * @throws DuplicatePayment when the trade_no is already stored (nothing written)
+   * @throws DuplicatePayment when the order is as read but the trade_no is already stored (nothing written)
    */
   record(payment: Payment, order: Order, readStatus: OrderStatus): Promise<boolean>;
 }

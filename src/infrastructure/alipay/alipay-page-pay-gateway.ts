@@ -2,8 +2,8 @@ import { inject, injectable } from 'inversify';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { PagePayRequest, PaymentGateway } from '../../application/ports/payment-gateway.ts';
 import { TOKENS } from '../../application/tokens.ts';
+import { beijingTimestamp } from '../../domain/beijing-time.ts';
 import { INFRA } from '../tokens.ts';
-import { beijingTimestamp } from './beijing-time.ts';
 import type { RequestSigner } from './request-signer.ts';
 
 export interface PagePaySettings {
@@ -18,7 +18,7 @@ export interface PagePaySettings {
 const REUSE_MS = 60_000;
 const MAX_REMEMBERED = 10_000;
 
-/** alipay.trade.page.pay, signed RSA2 with our app's private key (ALIPAY.md "Signing our own request"). */
+/** alipay.trade.page.pay, signed RSA2 with our app's private key (docs/alipay.md, "Signing our own request: page pay"). */
 @injectable()
 export class AlipayPagePayGateway implements PaymentGateway {
   private readonly recent = new Map<string, { url: string; until: number }>();

@@ -3,8 +3,7 @@ import forge from 'node-forge';
 import type { SignatureVerifier, SignType } from '../../application/ports/signature-verifier.ts';
 import { INFRA } from '../tokens.ts';
 import type { AlipayPublicKey } from './public-key.ts';
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+import { isBase64Signature } from './signature-encoding.ts';
 
 /** RSA PKCS#1 v1.5 verification in pure JavaScript. */
 @injectable()
@@ -19,7 +18,7 @@ export class ForgeSignatureVerifier implements SignatureVerifier {
   }
 
   verify(content: Uint8Array, sign: string): boolean {
-    if (sign === '' || !BASE64.test(sign)) return false;
+    if (!isBase64Signature(sign)) return false;
     const md = this.signType === 'RSA2' ? forge.md.sha256.create() : forge.md.sha1.create();
     // A binary string of the exact bytes: forge's default would re-encode non-ASCII text.
     md.update(forge.util.binary.raw.encode(content));

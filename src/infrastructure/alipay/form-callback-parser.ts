@@ -5,6 +5,7 @@ import { MalformedCallback } from '../../application/errors.ts';
 import type { AlipayCallback, AlipayCallbackParser } from '../../application/ports/alipay-callback-parser.ts';
 import { decodeForm, decodeUtf8, type RawPair } from './form-decoding.ts';
 import { assertUnambiguous, signContentCandidates } from './sign-content.ts';
+import { tradeReportOf } from './trade-report.ts';
 
 // Alipay sends gbk/gb2312 to merchants whose pay request declared no charset; gb18030 is their superset.
 const CHARSETS: Record<string, string> = { 'utf-8': 'utf-8', utf8: 'utf-8', gbk: 'gbk', gb2312: 'gbk', gb18030: 'gb18030' };
@@ -19,6 +20,7 @@ export class FormCallbackParser implements AlipayCallbackParser {
     const fields = new Map<string, string>();
     for (const { key, value } of pairs) fields.set(key, decodeText(value, charset));
     return {
+      report: tradeReportOf(fields),
       fields,
       sign: fields.get('sign') ?? '',
       signType: fields.get('sign_type'),

@@ -4,8 +4,7 @@ import { inject, injectable } from 'inversify';
 import type { SignatureVerifier, SignType } from '../../application/ports/signature-verifier.ts';
 import { INFRA } from '../tokens.ts';
 import type { AlipayPublicKey } from './public-key.ts';
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+import { isBase64Signature } from './signature-encoding.ts';
 
 /** RSA PKCS#1 v1.5 verification by the runtime's own crypto (OpenSSL on Node): ~25× node-forge. */
 @injectable()
@@ -22,7 +21,7 @@ export class NativeSignatureVerifier implements SignatureVerifier {
   }
 
   verify(content: Uint8Array, sign: string): boolean {
-    if (sign === '' || !BASE64.test(sign)) return false;
+    if (!isBase64Signature(sign)) return false;
     try {
       return verify(this.hash, content, this.key, Buffer.from(sign, 'base64'));
     } catch {

@@ -27,7 +27,7 @@ export function signContent(pairs: readonly RawPair[], exclude: ReadonlySet<stri
   return out.subarray(0, offset);
 }
 
-/** Certificate mode: alipay_cert_sn may arrive unsigned, so we also try without it (ALIPAY.md §7). */
+/** Certificate mode: alipay_cert_sn may arrive unsigned, so we also try without it (docs/alipay.md, "Certificate mode"). */
 export function signContentCandidates(pairs: readonly RawPair[]): Uint8Array[] {
   const candidates = [signContent(pairs)];
   if (pairs.some(({ key }) => key === 'alipay_cert_sn')) {

@@ -1,5 +1,6 @@
 import type { OrderRepository } from '../../application/ports/order-repository.ts';
 import { Order } from '../../domain/order.ts';
+import { UNIQUE_VIOLATION } from '../persistence/store-errors.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
 export class InMemoryOrderRepository implements OrderRepository {
@@ -19,7 +20,8 @@ export class InMemoryOrderRepository implements OrderRepository {
   }
 
   async add(order: Order): Promise<void> {
-    if (this.store.orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
+    // Refused as the database refuses it, so that callers see one kind of error whichever store runs.
+    if (this.store.orders.has(order.id)) throw Object.assign(new Error(`order ${order.id} already exists`), { code: UNIQUE_VIOLATION });
     this.store.orders.set(order.id, order.toSnapshot());
   }
 }

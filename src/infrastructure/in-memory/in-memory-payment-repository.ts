@@ -14,11 +14,12 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     return { payment: payment ? Payment.rehydrate(payment) : null, order: order ? Order.rehydrate(order) : null };
   }
 
-  /** Check and write run without an await between them: that is this store's atomicity. */
+  /** Checks and write run without an await between them: that is this store's atomicity. */
   async record(payment: Payment, order: Order, readStatus: OrderStatus): Promise<boolean> {
     const snapshot = payment.toSnapshot();
-    if (this.store.payments.has(snapshot.tradeNo)) throw new DuplicatePayment(snapshot.tradeNo);
+    // The order first, as the databases guard it: a stale decision is false even for a trade_no already stored.
     if (this.store.orders.get(order.id)?.status !== readStatus) return false;
+    if (this.store.payments.has(snapshot.tradeNo)) throw new DuplicatePayment(snapshot.tradeNo);
     this.store.payments.set(snapshot.tradeNo, snapshot);
     this.store.orders.set(order.id, order.toSnapshot());
     return true;

@@ -1,7 +1,10 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import type { Rejection, RejectionLog, RejectionReason, RejectionRecord } from '../../application/ports/rejection-log.ts';
+import { TOKENS } from '../../application/tokens.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
 import { isBigintId, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
@@ -34,6 +37,8 @@ export class KnexRejectionLog implements RejectionLog {
   constructor(
     @inject(INFRA.Knex) private readonly knex: Knex,
     @inject(INFRA.RejectionRetention) private readonly retention: RejectionRetention,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(INFRA.Logger) private readonly logger: Logger,
   ) {}
 
   async record(rejection: Rejection): Promise<void> {
@@ -57,8 +62,9 @@ export class KnexRejectionLog implements RejectionLog {
         [this.retention.maxRows, ...Object.values(values)],
       );
       if (Number(rows[0].seq) % PRUNE_EVERY === 0) await this.prune();
-    } catch {
-      // Evidence is best effort: losing one row must never turn a 403 into a 500.
+    } catch (error) {
+      // Evidence is best effort: losing one row must never turn a 403 into a 500, but it must not go unseen.
+      this.logger.error({ err: error, reason: rejection.reason, channel: rejection.channel }, 'rejection evidence not recorded');
     }
   }
 
@@ -68,7 +74,7 @@ export class KnexRejectionLog implements RejectionLog {
   }
 
   private cutoff(): Date {
-    return new Date(Date.now() - this.retention.maxAgeDays * 86_400_000);
+    return new Date(this.clock.now().getTime() - this.retention.maxAgeDays * 86_400_000);
   }
 
   page(filter: { q?: string }, request: PageRequest): Promise<Page<RejectionRecord>> {

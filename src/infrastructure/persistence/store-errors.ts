@@ -45,7 +45,10 @@ export async function guarded<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** PostgreSQL's SQLSTATE for a unique violation: the same in every locale, unlike the message. */
+export const UNIQUE_VIOLATION = '23505';
+
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; nativeError?: { code?: string } };
-  return e.code === '23505' || e.nativeError?.code === '23505';
+  return e.code === UNIQUE_VIOLATION || e.nativeError?.code === UNIQUE_VIOLATION;
 }

@@ -9,7 +9,20 @@ import { paymentRow, rejectionRow } from './admin-labels.ts';
 import { pageLink, readFilter } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 
-const CSV_HEADER = ['ID', '订单号', '支付宝交易号', '金额', '订单状态', '支付状态', '核对原因', '来源', '时间（北京时间）'];
+type PaymentRow = ReturnType<typeof paymentRow>;
+
+/** The export's columns, in order: each header beside the field of the row it shows. */
+const CSV_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: keyof PaymentRow }> = [
+  { header: 'ID', cell: 'id' },
+  { header: '订单号', cell: 'orderId' },
+  { header: '支付宝交易号', cell: 'tradeNo' },
+  { header: '金额', cell: 'amount' },
+  { header: '订单状态', cell: 'orderStatus' },
+  { header: '支付状态', cell: 'state' },
+  { header: '核对原因', cell: 'reason' },
+  { header: '来源', cell: 'source' },
+  { header: '时间（北京时间）', cell: 'time' },
+];
 
 /** The internal, read-only admin view of payments and rejected attempts. */
 @injectable()
@@ -65,9 +78,9 @@ export class AdminController {
 }
 
 async function* csvLines(first: IteratorResult<PaymentRecord>, rest: AsyncIterator<PaymentRecord>): AsyncIterable<string> {
-  yield UTF8_BOM + csvLine(CSV_HEADER);
+  yield UTF8_BOM + csvLine(CSV_COLUMNS.map((column) => column.header));
   for (let next = first; !next.done; next = await rest.next()) {
     const row = paymentRow(next.value);
-    yield csvLine([row.id, row.orderId, row.tradeNo, row.amount, row.orderStatus, row.state, row.reason, row.source, row.time]);
+    yield csvLine(CSV_COLUMNS.map((column) => row[column.cell]));
   }
 }

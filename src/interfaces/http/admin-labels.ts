@@ -1,5 +1,6 @@
 import type { PaymentRecord } from '../../application/ports/payment-ledger.ts';
 import type { RejectionReason, RejectionRecord } from '../../application/ports/rejection-log.ts';
+import { beijingTimestamp } from '../../domain/beijing-time.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { REVIEW_REASON_LABELS } from './error-responses.ts';
@@ -21,22 +22,6 @@ export const REJECTION_LABELS: Record<RejectionReason, string> = {
   ORDER_NOT_FOUND: '订单不存在',
 };
 
-const SHANGHAI = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
-/** `yyyy-MM-dd HH:mm:ss` in Beijing time, whatever the server's zone. */
-export function shanghaiTime(at: Date): string {
-  return SHANGHAI.format(at);
-}
-
 /** What a payment row shows: plain strings only, so the template can do nothing but escape them. */
 export function paymentRow(record: PaymentRecord) {
   return {
@@ -48,14 +33,14 @@ export function paymentRow(record: PaymentRecord) {
     state: record.reviewReason === null ? '已入账' : '待核对',
     reason: record.reviewReason === null ? '' : REVIEW_REASON_LABELS[record.reviewReason],
     source: SOURCE_LABELS[record.source] ?? record.source,
-    time: shanghaiTime(record.receivedAt),
+    time: beijingTimestamp(record.receivedAt),
   };
 }
 
 export function rejectionRow(record: RejectionRecord) {
   return {
     id: record.id,
-    time: shanghaiTime(record.at),
+    time: beijingTimestamp(record.at),
     channel: SOURCE_LABELS[record.channel] ?? record.channel,
     reason: REJECTION_LABELS[record.reason] ?? record.reason,
     detail: record.detail,

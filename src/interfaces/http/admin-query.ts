@@ -1,6 +1,7 @@
 import { InvalidQuery } from '../../application/errors.ts';
 import type { PageRequest } from '../../application/ports/paging.ts';
 import type { PaymentFilter } from '../../application/ports/payment-ledger.ts';
+import { beijingMidnight } from '../../domain/beijing-time.ts';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -34,8 +35,8 @@ export function readFilter(query: Query): { form: FilterForm; filter: PaymentFil
   const filter: PaymentFilter = {
     q: form.q || undefined,
     state: (form.state || undefined) as PaymentFilter['state'],
-    from: form.from ? beijingMidnight(form.from, 'from', 0) : undefined,
-    until: form.to ? beijingMidnight(form.to, 'to', 1) : undefined,
+    from: form.from ? dayBound(form.from, 'from', 0) : undefined,
+    until: form.to ? dayBound(form.to, 'to', 1) : undefined,
   };
   return { form, filter, page: readPage(query, form.limit) };
 }
@@ -63,9 +64,9 @@ function single(query: Query, name: string): string {
   return value ?? '';
 }
 
-/** 00:00 in Beijing of `day` plus `addDays`: the admin's dates are Beijing dates. */
-function beijingMidnight(day: string, field: string, addDays: number): Date {
-  const midnight = new Date(Date.parse(`${day}T00:00:00+08:00`) + addDays * 86_400_000);
+/** A filter bound: 00:00 in Beijing of `day` plus `addDays` (the admin's dates are Beijing dates). @throws InvalidQuery */
+function dayBound(day: string, field: string, addDays: number): Date {
+  const midnight = beijingMidnight(day, addDays);
   if (!isCalendarDay(day) || !isStorable(midnight)) throw new InvalidQuery(`${field} must be a date such as 2026-11-26`);
   return midnight;
 }

@@ -4,6 +4,7 @@ import views from 'koa-views';
 import type { Logger } from 'pino';
 import type { AdminController } from './admin-controller.ts';
 import { adminGate } from './admin-gate.ts';
+import { type AppState, replyAs } from './app-state.ts';
 import { serveAsset } from './assets.ts';
 import type { AdminCredentials } from './basic-auth.ts';
 import { clientAddress } from './client-address.ts';
@@ -50,23 +51,24 @@ export function createApp({
   production = false,
   trustedProxies = [],
   extraRoutes = [],
-}: AppOptions): Koa {
-  const app = new Koa();
+}: AppOptions): Koa<AppState> {
+  const app = new Koa<AppState>();
   // Koa would print every error again; errorHandler has already logged it with the request id.
   app.silent = true;
 
-  const router = new Router();
-  router.get('/payment/status/', controllers.payment.paymentReturn);
-  router.post('/payment/notify/', controllers.payment.paymentNotify);
+  const router = new Router<AppState>();
+  const { payment, health, admin: staff } = controllers;
+  router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
+  router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
   // Before /payment/:order_id/, which would read "notify" as an order id.
   router.get('/payment/notify/', methodNotAllowed('POST'));
-  router.get('/payment/:order_id/', throttleJson(new RateLimiter(PAY_URLS_PER_MINUTE, MINUTE), metrics), controllers.payment.payUrl);
-  router.get('/healthz', controllers.health.check);
+  router.get('/payment/:order_id/', replyAs('json'), throttleJson(new RateLimiter(PAY_URLS_PER_MINUTE, MINUTE), metrics), payment.payUrl);
+  router.get('/healthz', health.check);
   router.get('/assets/:file', serveAsset);
   router.get('/metrics', metrics.expose);
-  router.get('/admin/payments', controllers.admin.payments);
-  router.get('/admin/payments.csv', controllers.admin.paymentsCsv);
-  router.get('/admin/rejections', controllers.admin.rejections);
+  router.get('/admin/payments', staff.payments);
+  router.get('/admin/payments.csv', staff.paymentsCsv);
+  router.get('/admin/rejections', staff.rejections);
 
   if (trustedProxies.length > 0) app.use(clientAddress(trustedProxies));
   app.use(requestLog(logger));

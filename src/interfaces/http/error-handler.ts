@@ -1,10 +1,11 @@
-import type { Context, Next } from 'koa';
-import { ApplicationError } from '../../application/errors.ts';
-import { DomainError, PaymentNeedsReview, TradeNoConflict } from '../../domain/errors.ts';
+import type { Next } from 'koa';
+import { PaymentNeedsReview, TradeNoConflict } from '../../domain/errors.ts';
+import type { AppContext } from './app-state.ts';
 import {
   ERROR_PAGES,
   type ErrorPage,
-  type KnownErrorCode,
+  type HttpErrorCode,
+  httpErrorCode,
   NOT_FOUND_PAGE,
   NOTIFY_HANDLED,
   REVIEW_REASON_LABELS,
@@ -12,35 +13,23 @@ import {
   UNEXPECTED_PAGE,
 } from './error-responses.ts';
 import { PayloadTooLarge } from './http-errors.ts';
-import type { ReplyFormat } from './payment-controller.ts';
 
 /** The one place where errors become responses. Stacks and SQL go to the log, never to the client. */
-export async function errorHandler(ctx: Context, next: Next): Promise<void> {
+export async function errorHandler(ctx: AppContext, next: Next): Promise<void> {
   try {
     await next();
     if (ctx.status === 404 && ctx.body === undefined) await reply(ctx, NOT_FOUND_PAGE);
   } catch (error) {
-    const code = knownCode(error);
+    const code = httpErrorCode(error);
     const page = code ? ERROR_PAGES[code] : error instanceof PayloadTooLarge ? TOO_LARGE_PAGE : UNEXPECTED_PAGE;
-    if (page === UNEXPECTED_PAGE) ctx.state.log?.error({ err: error }, 'unexpected error');
-    else ctx.state.log?.[page.logLevel]({ code: code ?? 'PAYLOAD_TOO_LARGE', reason: (error as Error).message }, 'request refused');
-    if (ctx.state.payment && code) Object.assign(ctx.state.payment, paymentOutcome(code));
+    if (page === UNEXPECTED_PAGE) ctx.state.log.error({ err: error }, 'unexpected error');
+    else ctx.state.log[page.logLevel]({ code: code ?? 'PAYLOAD_TOO_LARGE', reason: (error as Error).message }, 'request refused');
     await reply(ctx, page, error, code);
   }
 }
 
-/** How metrics count a payment route's error: a payment kept for review, a refusal, or a failure. */
-function paymentOutcome(code: KnownErrorCode): { outcome: string; reason: string } {
-  if (NOTIFY_HANDLED.has(code)) return { outcome: 'needs_review', reason: code };
-  return { outcome: ERROR_PAGES[code].status < 500 ? 'rejected' : 'error', reason: code };
-}
-
-function knownCode(error: unknown): KnownErrorCode | undefined {
-  return error instanceof DomainError || error instanceof ApplicationError ? error.code : undefined;
-}
-
-async function reply(ctx: Context, page: ErrorPage, error?: unknown, code?: KnownErrorCode): Promise<void> {
-  const format: ReplyFormat = ctx.state.replyFormat ?? 'page';
+async function reply(ctx: AppContext, page: ErrorPage, error?: unknown, code?: HttpErrorCode): Promise<void> {
+  const format = ctx.state.replyFormat ?? 'page';
   if (format === 'alipay-notify') {
     const handled = code !== undefined && NOTIFY_HANDLED.has(code);
     ctx.status = handled ? 200 : page.status;
@@ -57,7 +46,7 @@ async function reply(ctx: Context, page: ErrorPage, error?: unknown, code?: Know
   try {
     await ctx.render('error.pug', { page, details: detailsOf(error) });
   } catch (renderError) {
-    ctx.state.log?.error({ err: renderError }, 'error page failed to render');
+    ctx.state.log.error({ err: renderError }, 'error page failed to render');
     ctx.type = 'text/plain';
     ctx.body = page.title;
   }

@@ -1,7 +1,12 @@
-import type { ApplicationErrorCode } from '../../application/errors.ts';
-import type { DomainErrorCode, ReviewReason } from '../../domain/errors.ts';
+import { ApplicationError, type ApplicationErrorCode } from '../../application/errors.ts';
+import { DomainError, type DomainErrorCode, type ReviewReason } from '../../domain/errors.ts';
 
-export type KnownErrorCode = DomainErrorCode | ApplicationErrorCode;
+/**
+ * The codes that can reach a response. INVALID_MONEY and ILLEGAL_TRANSITION cannot: adapters turn bad
+ * amounts into MalformedCallback (a message) or a corrupt-row error (storage), and the domain only ever
+ * moves a paid order along a legal edge. Should one arrive all the same, it is a bug: 500.
+ */
+export type HttpErrorCode = Exclude<DomainErrorCode | ApplicationErrorCode, 'INVALID_MONEY' | 'ILLEGAL_TRANSITION'>;
 
 export interface ErrorPage {
   readonly status: number;
@@ -23,12 +28,11 @@ const NEEDS_SUPPORT: ErrorPage = {
 };
 
 // A new code without a page does not compile.
-export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
+export const ERROR_PAGES: Readonly<Record<HttpErrorCode, ErrorPage>> = {
   MALFORMED_CALLBACK: FORBIDDEN,
   INVALID_SIGNATURE: FORBIDDEN,
   NOT_OUR_MERCHANT: FORBIDDEN,
   WRONG_CHANNEL: FORBIDDEN,
-  INVALID_MONEY: FORBIDDEN,
   // Alipay says the money moved, yet we have no such order: someone must look at once.
   ORDER_NOT_FOUND: {
     status: 404,
@@ -40,18 +44,23 @@ export const ERROR_PAGES: Record<KnownErrorCode, ErrorPage> = {
   ORDER_NOT_PAYABLE: { status: 400, title: '订单信息错误', message: '该订单不存在、已支付或不支持支付宝支付。', logLevel: 'info' },
   PAYMENT_NEEDS_REVIEW: NEEDS_SUPPORT,
   TRADE_NO_CONFLICT: NEEDS_SUPPORT,
-  ILLEGAL_TRANSITION: NEEDS_SUPPORT,
-  // Only when a unique-violation retry lost again: the winner's row is there, so a refresh succeeds.
-  DUPLICATE_PAYMENT: BUSY,
+  // Contention, not failure: nothing was written, and a refresh records the payment.
+  ORDER_CONTENDED: BUSY,
   STORE_UNAVAILABLE: BUSY,
   INVALID_QUERY: { status: 400, title: '查询参数错误', message: '请检查筛选条件后重试。', logLevel: 'info' },
 };
+
+/** The code of an error that has a response of its own; undefined for anything else, which is a 500. */
+export function httpErrorCode(error: unknown): HttpErrorCode | undefined {
+  const known = error instanceof DomainError || error instanceof ApplicationError;
+  return known && Object.hasOwn(ERROR_PAGES, error.code) ? (error.code as HttpErrorCode) : undefined;
+}
 
 /**
  * An authentic notify whose payment we recorded for review is handled: Alipay retrying would change
  * nothing, so it gets `success`. Every other failure gets `failure`, and a 5xx makes Alipay retry.
  */
-export const NOTIFY_HANDLED: ReadonlySet<KnownErrorCode> = new Set(['PAYMENT_NEEDS_REVIEW', 'TRADE_NO_CONFLICT']);
+export const NOTIFY_HANDLED: ReadonlySet<HttpErrorCode> = new Set(['PAYMENT_NEEDS_REVIEW', 'TRADE_NO_CONFLICT']);
 
 export const UNEXPECTED_PAGE: ErrorPage = { status: 500, title: '系统错误', message: '服务器出现错误，请稍后重试。', logLevel: 'error' };
 export const NOT_FOUND_PAGE: ErrorPage = { status: 404, title: '页面不存在', message: '您访问的页面不存在。', logLevel: 'info' };

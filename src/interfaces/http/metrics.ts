@@ -1,12 +1,15 @@
 import type { Context, Next } from 'koa';
 import { Counter, Histogram, Registry } from 'prom-client';
+import type { PaymentSource } from '../../domain/payment.ts';
+import type { AppContext } from './app-state.ts';
+import { ERROR_PAGES, httpErrorCode, NOTIFY_HANDLED } from './error-responses.ts';
 
 /** Prometheus metrics of one process; each cluster worker keeps its own. */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly payments = new Counter({
+  private readonly callbacks = new Counter({
     name: 'meiduo_payment_callbacks_total',
-    help: 'Alipay returns and notifies by channel and outcome (recorded, duplicate, ignored, needs_review, rejected).',
+    help: 'Alipay returns and notifies by channel and outcome (recorded, duplicate, ignored, needs_review, rejected, error).',
     labelNames: ['channel', 'outcome'],
     registers: [this.registry],
   });
@@ -35,7 +38,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** Times every request; counts what the payment routes left in ctx.state.payment. */
+  /** Times every request. */
   middleware = async (ctx: Context, next: Next): Promise<void> => {
     const stop = this.latency.startTimer();
     try {
@@ -43,13 +46,25 @@ export class Metrics {
     } finally {
       const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       stop({ method: ctx.method, route: String(route), status: String(ctx.status) });
-      const payment = ctx.state.payment as { channel: string; outcome: string; reason?: string } | undefined;
-      if (payment) {
-        this.payments.inc({ channel: payment.channel, outcome: payment.outcome });
-        if (payment.outcome === 'rejected' && payment.reason) this.rejections.inc({ channel: payment.channel, reason: payment.reason });
-      }
     }
   };
+
+  /** Counts what each return or notify came to, whether it succeeded or threw. */
+  countCallbacks(channel: PaymentSource) {
+    return async (ctx: AppContext, next: Next): Promise<void> => {
+      let error: unknown;
+      try {
+        await next();
+      } catch (thrown) {
+        error = thrown;
+        throw thrown;
+      } finally {
+        const { outcome, reason } = callbackOutcome(ctx.state.confirmed?.outcome, error);
+        this.callbacks.inc({ channel, outcome });
+        if (outcome === 'rejected' && reason) this.rejections.inc({ channel, reason });
+      }
+    };
+  }
 
   adminLoginFailed(): void {
     this.adminLoginFailures.inc();
@@ -65,4 +80,13 @@ export class Metrics {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await this.registry.metrics();
   };
+}
+
+/** What a callback came to: the use case's outcome, or what its error means (kept for review, refused, failed). */
+export function callbackOutcome(confirmed: string | undefined, error: unknown): { outcome: string; reason?: string } {
+  if (error === undefined) return { outcome: confirmed ?? 'error' };
+  const code = httpErrorCode(error);
+  if (code === undefined) return { outcome: 'error' };
+  if (NOTIFY_HANDLED.has(code)) return { outcome: 'needs_review', reason: code };
+  return { outcome: ERROR_PAGES[code].status < 500 ? 'rejected' : 'error', reason: code };
 }

@@ -1,16 +1,13 @@
 import type { RouterContext } from '@koa/router';
 import { inject, injectable } from 'inversify';
-import type { Context } from 'koa';
 import { ReceiveAlipayCallback } from '../../application/receive-alipay-callback.ts';
 import { StartAlipayPayment } from '../../application/start-alipay-payment.ts';
+import type { AppContext, AppState } from './app-state.ts';
 import { readRawBody } from './raw-body.ts';
 
 const encoder = new TextEncoder();
 // A real notify is about 2 KB.
 const MAX_NOTIFY_BYTES = 16 * 1024;
-
-/** How errors of a route are answered: errorHandler reads it. */
-export type ReplyFormat = 'page' | 'alipay-notify' | 'json';
 
 @injectable()
 export class PaymentController {
@@ -20,30 +17,25 @@ export class PaymentController {
   ) {}
 
   /** GET /payment/status/: the shopper's browser, redirected back by Alipay. */
-  paymentReturn = async (ctx: Context): Promise<void> => {
-    ctx.state.payment = { channel: 'return', outcome: 'error' };
+  paymentReturn = async (ctx: AppContext): Promise<void> => {
     const raw = encoder.encode(ctx.querystring);
     const result = await this.receiveCallback.execute({ raw, source: 'return', remoteAddress: ctx.ip });
-    ctx.state.payment.outcome = result.outcome;
+    ctx.state.confirmed = result;
     ctx.set('Cache-Control', 'no-store');
     await ctx.render('pay_success.pug', { tradeId: result.tradeNo });
   };
 
   /** POST /payment/notify/: Alipay's servers; they retry until the body is exactly `success`. */
-  paymentNotify = async (ctx: Context): Promise<void> => {
-    ctx.state.replyFormat = 'alipay-notify' satisfies ReplyFormat;
-    ctx.state.payment = { channel: 'notify', outcome: 'error' };
+  paymentNotify = async (ctx: AppContext): Promise<void> => {
     const raw = await readRawBody(ctx, MAX_NOTIFY_BYTES);
-    const result = await this.receiveCallback.execute({ raw, source: 'notify', remoteAddress: ctx.ip });
-    ctx.state.payment.outcome = result.outcome;
+    ctx.state.confirmed = await this.receiveCallback.execute({ raw, source: 'notify', remoteAddress: ctx.ip });
     ctx.type = 'text/plain';
     ctx.body = 'success';
   };
 
   /** GET /payment/:order_id/: the signed Alipay page-pay URL, in the shape Meiduo's front end expects. */
-  payUrl = async (ctx: RouterContext): Promise<void> => {
-    ctx.state.replyFormat = 'json' satisfies ReplyFormat;
-    const { payUrl } = await this.startPayment.execute({ orderId: ctx.params.order_id });
+  payUrl = async (ctx: RouterContext<AppState>): Promise<void> => {
+    const { payUrl } = await this.startPayment.execute({ orderId: ctx.params.order_id! });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { code: '0', errmsg: 'OK', alipay_url: payUrl };
   };

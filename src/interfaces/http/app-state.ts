@@ -1,0 +1,26 @@
+import type { ParameterizedContext } from 'koa';
+import type { Logger } from 'pino';
+import type { PaymentConfirmed } from '../../application/confirm-alipay-payment.ts';
+
+/** How a route's errors are answered: a page for browsers, Alipay's plain word, or JSON for the front end. */
+export type ReplyFormat = 'page' | 'alipay-notify' | 'json';
+
+/** Everything middleware leaves on ctx.state for the middleware after it; nothing else goes there. */
+export interface AppState {
+  /** The request's logger, carrying its request id (requestLog). */
+  log: Logger;
+  /** Set per route by replyAs; a page when unset. */
+  replyFormat?: ReplyFormat;
+  /** What a return or notify came to, for the callback metrics. */
+  confirmed?: PaymentConfirmed;
+}
+
+export type AppContext = ParameterizedContext<AppState>;
+
+/** Declares how a route's errors are answered. */
+export function replyAs(format: ReplyFormat) {
+  return async (ctx: AppContext, next: () => Promise<unknown>): Promise<void> => {
+    ctx.state.replyFormat = format;
+    await next();
+  };
+}

@@ -1,0 +1,45 @@
+import { createPublicKey } from 'node:crypto';
+import type { Logger } from 'pino';
+import { loadAlipayKey } from './infrastructure/alipay/alipay-key-loader.ts';
+import { loadAppPrivateKey } from './infrastructure/alipay/app-private-key.ts';
+import { readSandboxPrivateKey } from './infrastructure/alipay/sandbox-keys.ts';
+import { type Config, ConfigError } from './infrastructure/config.ts';
+
+/** Loads (outside production, generates) every key, saying what it generated. @throws ConfigError */
+export function loadKeys(config: Config, logger: Logger) {
+  const alipayKey = loadAlipayKey(config);
+  if (alipayKey.generated)
+    logger.warn(alipayKey.generated, 'generated a local sandbox Alipay key pair (development only; production refuses it)');
+  if (alipayKey.publicKey.certificateSn) {
+    logger.info(
+      { alipayCertSn: alipayKey.publicKey.certificateSn },
+      "certificate mode: Alipay's messages should carry this alipay_cert_sn",
+    );
+  }
+  const appKey = loadAppPrivateKey(config);
+  if (appKey.generated) logger.warn(appKey.generated, 'generated an app key pair for signing page-pay requests (development only)');
+  if (alipayKey.publicKey.key.n.equals(appKey.privateKey.n)) {
+    const problem =
+      "is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature would fail. Copy 支付宝公钥 from the Alipay console";
+    if (config.production)
+      throw new ConfigError(config.alipay.publicKey !== null ? 'ALIPAY_PUBLIC_KEY' : 'ALIPAY_PUBLIC_KEY_FILE', problem);
+    logger.warn(`the configured Alipay public key ${problem}.`);
+  }
+  return { alipayKey, appKey };
+}
+
+/** The sandbox must sign with the private half of the Alipay key we verify with. @throws ConfigError */
+export function sandboxKeyMatching(config: Config, alipayPublicKeyPem: string): string {
+  const pem = readSandboxPrivateKey(config.alipay.publicKeyFile);
+  const matches =
+    pem !== null &&
+    config.alipay.publicKey === null &&
+    createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString().trim() === alipayPublicKeyPem.replace(/\r/g, '').trim();
+  if (!matches) {
+    throw new ConfigError(
+      'ALIPAY_GATEWAY',
+      `is "sandbox", but the Alipay public key is not the sandbox's own; unset ALIPAY_PUBLIC_KEY and move ${config.alipay.publicKeyFile} away to have a sandbox pair generated, or set ALIPAY_GATEWAY to a real gateway`,
+    );
+  }
+  return pem;
+}
