@@ -44,16 +44,15 @@ export class ReceiveAlipayCallback {
     } catch (error) {
       const known = error instanceof DomainError || error instanceof ApplicationError;
       if (known && AUDITED.has(error.code)) {
-        const fields = callback?.fields;
         await this.rejections.record({
           at: this.clock.now(),
           channel: source,
           reason: error.code as RejectionReason,
-          detail: error.message.slice(0, 200),
-          remoteAddress: remoteAddress.slice(0, 64),
-          outTradeNo: fields?.get('out_trade_no')?.slice(0, 64) || null,
-          tradeNo: fields?.get('trade_no')?.slice(0, 100) || null,
-          params: evidence(fields, raw),
+          detail: error.message,
+          remoteAddress,
+          outTradeNo: callback?.report.outTradeNo ?? null,
+          tradeNo: callback?.report.tradeNo ?? null,
+          params: evidence(callback?.fields, raw),
         });
       }
       throw error;

@@ -47,11 +47,11 @@ export class KnexRejectionLog implements RejectionLog {
         create_time: rejection.at,
         channel: rejection.channel,
         reason: rejection.reason,
-        detail: clean(rejection.detail),
-        remote_address: clean(rejection.remoteAddress),
-        out_trade_no: nullableClean(rejection.outTradeNo),
-        trade_no: nullableClean(rejection.tradeNo),
-        params: clean(rejection.params),
+        detail: fit(rejection.detail, 200),
+        remote_address: fit(rejection.remoteAddress, 64),
+        out_trade_no: nullableFit(rejection.outTradeNo, 64),
+        trade_no: nullableFit(rejection.tradeNo, 100),
+        params: fit(rejection.params, MAX_PARAMS),
       };
       const columns = Object.keys(values);
       const { rows } = await this.knex.raw(
@@ -90,10 +90,12 @@ export class KnexRejectionLog implements RejectionLog {
   }
 }
 
-// PostgreSQL text cannot hold NUL, which a hostile %00 decodes to.
+// Evidence is cut to its column's width, and PostgreSQL text cannot hold NUL, which a hostile %00 decodes to.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be replaced
-const clean = (text: string) => text.replace(/\u0000/g, '\uFFFD');
-const nullableClean = (text: string | null) => (text === null ? null : clean(text));
+const fit = (text: string, width: number) => text.slice(0, width).replace(/\u0000/g, '\uFFFD');
+const nullableFit = (text: string | null, width: number) => (text === null || text === '' ? null : fit(text, width));
+// A copy of the parameters, not of a flood.
+const MAX_PARAMS = 2_000;
 
 function toRecord(row: RejectionRow): RejectionRecord {
   return {
