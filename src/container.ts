@@ -18,16 +18,20 @@ import type { PaymentLedger } from './application/ports/payment-ledger.ts';
 import type { PaymentRepository } from './application/ports/payment-repository.ts';
 import type { PaymentSettings } from './application/ports/payment-settings.ts';
 import type { RejectionLog } from './application/ports/rejection-log.ts';
+import type { SignatureDoctor } from './application/ports/signature-doctor.ts';
 import type { SignatureVerifier, SignType } from './application/ports/signature-verifier.ts';
 import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
+import { ReplayRefusedCallbacks } from './application/replay-refused-callbacks.ts';
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import { TOKENS } from './application/tokens.ts';
 import { AlipayPagePayGateway, type PagePaySettings } from './infrastructure/alipay/alipay-page-pay-gateway.ts';
+import { publicKeyPemOf } from './infrastructure/alipay/app-private-key.ts';
 import { ForgeSignatureVerifier } from './infrastructure/alipay/forge-signature-verifier.ts';
 import { FormCallbackParser } from './infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from './infrastructure/alipay/native-signature-verifier.ts';
 import type { AlipayPublicKey } from './infrastructure/alipay/public-key.ts';
 import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from './infrastructure/alipay/request-signer.ts';
+import { AlipaySignatureDoctor } from './infrastructure/alipay/signature-doctor.ts';
 import { KnexDatabaseHealth } from './infrastructure/persistence/knex-database-health.ts';
 import { KnexPaymentLedger } from './infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexRejectionLog, type RejectionRetention } from './infrastructure/persistence/knex-rejection-log.ts';
@@ -84,6 +88,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind<RequestSigner>(INFRA.RequestSigner).toConstantValue(
     (forgeCrypto ? forgeRequestSigner : nativeRequestSigner)(wiring.appPrivateKey),
   );
+  c.bind(INFRA.AppPublicKeyPem).toConstantValue(publicKeyPemOf(wiring.appPrivateKey));
   c.bind(INFRA.PagePaySettings).toConstantValue(wiring.pagePay);
   c.bind(INFRA.RejectionRetention).toConstantValue(wiring.rejections);
   c.bind(INFRA.Logger).toConstantValue(wiring.logger);
@@ -93,6 +98,7 @@ export function buildContainer(wiring: Wiring): Container {
     .to(forgeCrypto ? ForgeSignatureVerifier : NativeSignatureVerifier)
     .inSingletonScope();
   c.bind<AlipayCallbackParser>(TOKENS.AlipayCallbackParser).to(FormCallbackParser).inSingletonScope();
+  c.bind<SignatureDoctor>(TOKENS.SignatureDoctor).to(AlipaySignatureDoctor).inSingletonScope();
   c.bind<DatabaseHealth>(TOKENS.DatabaseHealth).to(KnexDatabaseHealth).inSingletonScope();
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
@@ -100,6 +106,7 @@ export function buildContainer(wiring: Wiring): Container {
 
   c.bind(ConfirmAlipayPayment).toSelf().inSingletonScope();
   c.bind(ReceiveAlipayCallback).toSelf().inSingletonScope();
+  c.bind(ReplayRefusedCallbacks).toSelf().inSingletonScope();
   c.bind(ListPayments).toSelf().inSingletonScope();
   c.bind(ExportPayments).toSelf().inSingletonScope();
   c.bind(ListRejections).toSelf().inSingletonScope();

@@ -19,12 +19,16 @@ export function loadKeys(config: Config, logger: Logger) {
   const appKey = loadAppPrivateKey(config);
   if (appKey.generated) logger.warn(appKey.generated, 'generated an app key pair for signing page-pay requests (development only)');
   if (alipayKey.publicKey.key.n.equals(appKey.privateKey.n)) {
-    const problem =
-      "is your app's own public key (应用公钥), not Alipay's (支付宝公钥): every Alipay signature would fail. Copy 支付宝公钥 from the Alipay console";
-    if (config.production)
-      throw new ConfigError(config.alipay.publicKey !== null ? 'ALIPAY_PUBLIC_KEY' : 'ALIPAY_PUBLIC_KEY_FILE', problem);
-    logger.warn(`the configured Alipay public key ${problem}.`);
+    // Every Alipay signature would fail, and every payment would be refused: never start like this.
+    const variable = config.alipay.publicKey !== null ? 'ALIPAY_PUBLIC_KEY' : 'ALIPAY_PUBLIC_KEY_FILE';
+    throw new ConfigError(
+      variable,
+      `is the public half of your own app key (APP_PRIVATE_KEY_FILE ${config.alipay.appPrivateKeyFile}): that is 应用公钥, not Alipay's 支付宝公钥. Copy 支付宝公钥 from the Alipay console into ${variable}`,
+    );
   }
+  const bits = alipayKey.publicKey.key.n.bitLength();
+  if (bits < 2048)
+    logger.warn({ bits }, "Alipay's public key is shorter than 2048 bits: check that it is 支付宝公钥 for RSA2 from the Alipay console");
   return { alipayKey, appKey };
 }
 

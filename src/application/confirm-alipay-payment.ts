@@ -9,12 +9,15 @@ import type { AlipayCallback, TradeReport } from './ports/alipay-callback-parser
 import type { Clock } from './ports/clock.ts';
 import type { PaymentRepository } from './ports/payment-repository.ts';
 import type { PaymentSettings } from './ports/payment-settings.ts';
+import type { SignatureDiagnosis, SignatureDoctor } from './ports/signature-doctor.ts';
 import type { SignatureVerifier } from './ports/signature-verifier.ts';
 import { TOKENS } from './tokens.ts';
 
 export interface ConfirmAlipayPaymentCommand {
   readonly callback: AlipayCallback;
   readonly source: PaymentSource;
+  /** Told when the message was accepted only after undoing transport damage to it, before anything is recorded. */
+  readonly onRepaired?: (diagnosis: SignatureDiagnosis) => Promise<void>;
 }
 
 export interface PaymentConfirmed {
@@ -37,6 +40,7 @@ export class ConfirmAlipayPayment {
     @inject(TOKENS.PaymentSettings) private readonly settings: PaymentSettings,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.PaymentRepository) private readonly payments: PaymentRepository,
+    @inject(TOKENS.SignatureDoctor) private readonly doctor: SignatureDoctor,
   ) {}
 
   /**
@@ -44,9 +48,8 @@ export class ConfirmAlipayPayment {
    * @throws InvalidSignature | NotOurMerchant | WrongChannel | MalformedCallback | OrderNotFound
    *   | PaymentNeedsReview (after recording it) | TradeNoConflict | OrderContended | StoreUnavailable
    */
-  async execute({ callback, source }: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
-    this.authenticate(callback);
-    const { report } = callback;
+  async execute({ callback, source, onRepaired }: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
+    const { report } = await this.authenticate(callback, onRepaired);
     const mismatch = wrongChannel(source, report.kind);
     if (mismatch !== null) throw new WrongChannel(source, mismatch);
     if (source === 'notify' && meaningOfNotify(report.kind) !== 'paid') {
@@ -58,19 +61,29 @@ export class ConfirmAlipayPayment {
     return { outcome: duplicate ? 'duplicate' : 'recorded', orderId, tradeNo: payment.tradeNo };
   }
 
-  private authenticate({ sign, signType, signedContents, report }: AlipayCallback): void {
-    // The algorithm is ours to choose, never the request's: that would be a downgrade hole.
-    if (signType !== undefined && signType !== this.verifier.signType) {
-      throw new InvalidSignature(`sign_type ${JSON.stringify(signType)} is not ${this.verifier.signType}`);
-    }
-    if (sign === '') throw new InvalidSignature('no sign');
-    if (!signedContents.some((content) => this.verifier.verify(content, sign))) {
-      throw new InvalidSignature('does not verify');
-    }
+  /** The message as Alipay signed it, from a verified signature, else InvalidSignature naming what went wrong. */
+  private async authenticate(callback: AlipayCallback, onRepaired: ConfirmAlipayPaymentCommand['onRepaired']): Promise<AlipayCallback> {
+    const { message, repair } = this.verified(callback);
+    if (repair !== null) await onRepaired?.(repair);
+    const { report } = message;
     if (report.appId !== this.settings.appId) throw new NotOurMerchant('app_id', report.appId ?? '');
     if (this.settings.sellerId !== null && report.sellerId !== this.settings.sellerId) {
       throw new NotOurMerchant('seller_id', report.sellerId ?? '');
     }
+    return message;
+  }
+
+  private verified(callback: AlipayCallback): { message: AlipayCallback; repair: SignatureDiagnosis | null } {
+    const { sign, signType, signedContents } = callback;
+    if (sign === '') throw new InvalidSignature('no sign');
+    // The algorithm is ours to choose, never the request's: that would be a downgrade hole.
+    const ourAlgorithm = signType === undefined || signType === this.verifier.signType;
+    if (ourAlgorithm && signedContents.some((content) => this.verifier.verify(content, sign))) return { message: callback, repair: null };
+    // Only now, on the unhappy path, is it worth a few more verifications to say why.
+    const { diagnosis, repaired } = this.doctor.diagnose(callback);
+    if (repaired) return { message: repaired, repair: diagnosis };
+    const why = ourAlgorithm ? 'does not verify' : `sign_type ${JSON.stringify(signType)} is not ${this.verifier.signType}`;
+    throw new InvalidSignature(why, diagnosis);
   }
 
   /**

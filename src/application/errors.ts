@@ -1,3 +1,5 @@
+import type { SignatureDiagnosis } from './ports/signature-doctor.ts';
+
 /** A request or a dependency failed in a way we expect; `code` is mapped exhaustively at the edges. */
 export abstract class ApplicationError extends Error {
   abstract readonly code: ApplicationErrorCode;
@@ -21,8 +23,12 @@ export class MalformedCallback extends ApplicationError {
 /** Missing, garbage or wrong signature, or a sign_type other than the one we pinned. */
 export class InvalidSignature extends ApplicationError {
   readonly code = 'INVALID_SIGNATURE';
-  constructor(reason: string) {
-    super(`invalid signature: ${reason}`);
+  /** What the signature doctor found, when there was a signature to examine. */
+  constructor(
+    reason: string,
+    readonly diagnosis: SignatureDiagnosis | null = null,
+  ) {
+    super(`invalid signature: ${reason}${diagnosis ? ` (${diagnosis})` : ''}`);
   }
 }
 

@@ -2,10 +2,11 @@ import { inject, injectable } from 'inversify';
 import { DomainError } from '../domain/errors.ts';
 import type { PaymentSource } from '../domain/payment.ts';
 import { ConfirmAlipayPayment, type PaymentConfirmed } from './confirm-alipay-payment.ts';
-import { ApplicationError } from './errors.ts';
+import { ApplicationError, InvalidSignature } from './errors.ts';
 import type { AlipayCallback, AlipayCallbackParser } from './ports/alipay-callback-parser.ts';
 import type { Clock } from './ports/clock.ts';
 import type { RejectionLog, RejectionReason } from './ports/rejection-log.ts';
+import type { SignatureDiagnosis } from './ports/signature-doctor.ts';
 import { TOKENS } from './tokens.ts';
 
 export interface ReceiveAlipayCallbackCommand {
@@ -13,6 +14,11 @@ export interface ReceiveAlipayCallbackCommand {
   readonly raw: Uint8Array;
   readonly source: PaymentSource;
   readonly remoteAddress: string;
+}
+
+export interface CallbackReceived extends PaymentConfirmed {
+  /** Set when the message was accepted only after undoing this damage to it. */
+  readonly repaired?: SignatureDiagnosis;
 }
 
 const AUDITED: ReadonlySet<string> = new Set<RejectionReason>([
@@ -36,24 +42,35 @@ export class ReceiveAlipayCallback {
   ) {}
 
   /** @throws whatever ConfirmAlipayPayment throws, after recording the refusals among them */
-  async execute({ raw, source, remoteAddress }: ReceiveAlipayCallbackCommand): Promise<PaymentConfirmed> {
+  async execute({ raw, source, remoteAddress }: ReceiveAlipayCallbackCommand): Promise<CallbackReceived> {
     let callback: AlipayCallback | undefined;
+    const keep = (reason: RejectionReason, detail: string, diagnosis: SignatureDiagnosis | null) =>
+      this.rejections.record({
+        at: this.clock.now(),
+        channel: source,
+        reason,
+        detail,
+        remoteAddress,
+        outTradeNo: callback?.report.outTradeNo ?? null,
+        tradeNo: callback?.report.tradeNo ?? null,
+        params: evidence(callback?.fields, raw),
+        raw,
+        diagnosis,
+      });
     try {
       callback = this.parser.parse(raw);
-      return await this.confirmPayment.execute({ callback, source });
+      // Accepted, but the damage it came with is a configuration or proxy problem that someone must fix.
+      let repaired: SignatureDiagnosis | undefined;
+      const onRepaired = (diagnosis: SignatureDiagnosis) => {
+        repaired = diagnosis;
+        return keep('SIGNATURE_REPAIRED', `accepted after repair: ${diagnosis}`, diagnosis);
+      };
+      const confirmed = await this.confirmPayment.execute({ callback, source, onRepaired });
+      return repaired === undefined ? confirmed : { ...confirmed, repaired };
     } catch (error) {
       const known = error instanceof DomainError || error instanceof ApplicationError;
       if (known && AUDITED.has(error.code)) {
-        await this.rejections.record({
-          at: this.clock.now(),
-          channel: source,
-          reason: error.code as RejectionReason,
-          detail: error.message,
-          remoteAddress,
-          outTradeNo: callback?.report.outTradeNo ?? null,
-          tradeNo: callback?.report.tradeNo ?? null,
-          params: evidence(callback?.fields, raw),
-        });
+        await keep(error.code as RejectionReason, error.message, error instanceof InvalidSignature ? error.diagnosis : null);
       }
       throw error;
     }

@@ -1,6 +1,7 @@
 // Symbol tokens for every port and setting; no imports, so no cycles.
 export const TOKENS = {
   SignatureVerifier: Symbol('SignatureVerifier'),
+  SignatureDoctor: Symbol('SignatureDoctor'),
   AlipayCallbackParser: Symbol('AlipayCallbackParser'),
   OrderRepository: Symbol('OrderRepository'),
   PaymentRepository: Symbol('PaymentRepository'),

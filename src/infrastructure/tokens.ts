@@ -5,6 +5,8 @@ export const INFRA = {
   Sql: Symbol('Sql'),
   AlipayPublicKey: Symbol('AlipayPublicKey'),
   SignType: Symbol('SignType'),
+  /** Our app's public key (应用公钥), PEM: the signature doctor recognises messages signed with it. */
+  AppPublicKeyPem: Symbol('AppPublicKeyPem'),
   /** Signs our requests to Alipay with the app's private key (native or forge, as SIGNATURE_VERIFIER). */
   RequestSigner: Symbol('RequestSigner'),
   PagePaySettings: Symbol('PagePaySettings'),

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { beforeEach, describe, it } from 'node:test';
-import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
 import { InvalidSignature, MalformedCallback, NotOurMerchant, OrderContended } from '../../src/application/errors.ts';
 import type { Clock } from '../../src/application/ports/clock.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
 import { OrderNotFound, PaymentNeedsReview, ReviewReason, TradeNoConflict } from '../../src/domain/errors.ts';
 import type { OrderSnapshot } from '../../src/domain/order.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
-import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
-import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
@@ -28,9 +26,8 @@ describe('ConfirmAlipayPayment', () => {
   let payments: InMemoryPaymentRepository;
 
   function useCase(settings: Partial<PaymentSettings> = {}, signType: 'RSA2' | 'RSA' = 'RSA2') {
-    const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), signType);
     const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings };
-    return new ConfirmAlipayPayment(verifier, all, clock, payments);
+    return confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings: all, clock, signType });
   }
   const command = (query: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
   const notify = (body: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });
@@ -221,9 +218,13 @@ describe('ConfirmAlipayPayment', () => {
     const restless = Object.assign(new InMemoryStore(), { orders: new RestlessOrders() });
     const order = anUnpaidOrder();
     await new InMemoryOrderRepository(restless).add(order);
-    const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT };
-    const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
-    const confirm = new ConfirmAlipayPayment(verifier, all, clock, new InMemoryPaymentRepository(restless));
+    const settings: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT };
+    const confirm = confirmAlipayPayment({
+      alipayPublicKeyPem: alipay.publicKeyPem,
+      payments: new InMemoryPaymentRepository(restless),
+      settings,
+      clock,
+    });
     await assert.rejects(confirm.execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', 'RESTLESS')))), (error: unknown) => {
       return error instanceof OrderContended && error.orderId === order.id && error.tradeNo === 'RESTLESS';
     });

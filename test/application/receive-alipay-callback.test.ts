@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { beforeEach, describe, it } from 'node:test';
-import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
 import { InvalidSignature, MalformedCallback } from '../../src/application/errors.ts';
 import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
 import { OrderNotFound, PaymentNeedsReview } from '../../src/domain/errors.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
-import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
-import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
@@ -29,9 +27,9 @@ describe('ReceiveAlipayCallback', () => {
   beforeEach(() => {
     store = new InMemoryStore();
     rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, { now: () => new Date() });
-    const verifier = new ForgeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
-    const confirm = new ConfirmAlipayPayment(verifier, settings, { now: () => T0 }, new InMemoryPaymentRepository(store));
+    const payments = new InMemoryPaymentRepository(store);
+    const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings, clock: { now: () => T0 } });
     receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, { now: () => new Date() });
   });
 

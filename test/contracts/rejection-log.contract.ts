@@ -22,8 +22,16 @@ const rejection = (n: number, extra: Partial<Rejection> = {}): Rejection => ({
   outTradeNo: `2026112600000000000${String(n).padStart(4, '0')}`,
   tradeNo: `T${n}`,
   params: `{"n":"${n}"}`,
+  raw: new TextEncoder().encode(`out_trade_no=2026112600000000000${String(n).padStart(4, '0')}&trade_no=T${n}&sign=c2ln`),
+  diagnosis: null,
   ...extra,
 });
+/** A query as a proxy may mangle it: bytes that are not UTF-8, a NUL, and a sign holding both '+' and '%2B'. */
+const awkwardRaw = (): Uint8Array => {
+  const head = new TextEncoder().encode('subject=');
+  const sign = new TextEncoder().encode(`&sign=ab+cd%2Bef/gh==&body=${'x'.repeat(16_000)}`);
+  return new Uint8Array([...head, 0xc3, 0x28, 0xff, 0xfe, 0x00, 0xd6, 0xd0, ...sign]);
+};
 
 export function describeRejectionLogContract(harness: RejectionLogHarness): void {
   describe(`RejectionLog contract: ${harness.name}`, () => {
@@ -45,7 +53,7 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       await log.record(rejection(2, { channel: 'notify', reason: 'NOT_OUR_MERCHANT', outTradeNo: null, tradeNo: null }));
       const { rows, next, previous } = await log.page({}, { limit: 50 });
       assert.equal(rows.length, 2);
-      assert.deepEqual({ ...rows[1], id: undefined }, { ...rejection(1), id: undefined });
+      assert.deepEqual({ ...rows[1], id: undefined }, { ...rejection(1), id: undefined, replay: null });
       assert.equal(rows[0]!.reason, 'NOT_OUR_MERCHANT');
       assert.equal(rows[0]!.outTradeNo, null);
       assert.equal(next, null);
@@ -94,6 +102,86 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       assert.deepEqual(tradeNos((await log.page({ q: '20261126000000000000003' }, { limit: 50 })).rows), ['T3']);
       assert.deepEqual(tradeNos((await log.page({ q: '50%_' }, { limit: 50 })).rows), ['50%_off']);
       assert.deepEqual(tradeNos((await log.page({ q: '%' }, { limit: 50 })).rows), []);
+    });
+
+    it('keeps the received bytes whole, byte for byte, and the diagnosis', async () => {
+      const raw = awkwardRaw();
+      await log.record(rejection(1, { raw, diagnosis: 'plus_became_space' }));
+      raw.fill(0); // the log keeps its own copy
+      const [listed] = (await log.page({}, { limit: 50 })).rows;
+      const [offered] = await log.toReplay({});
+      for (const row of [listed, offered]) {
+        assert.ok(row);
+        assert.equal(Object.getPrototypeOf(row.raw), Uint8Array.prototype, 'a plain Uint8Array, whatever the driver returns');
+        assert.deepEqual(row.raw, awkwardRaw());
+        assert.equal(row.diagnosis, 'plus_became_space');
+      }
+    });
+
+    it('offers refused callbacks for replay oldest first, without repaired ones, bytes-less ones or expired ones', async () => {
+      await log.record(rejection(1));
+      await log.record(rejection(2, { reason: 'SIGNATURE_REPAIRED', diagnosis: 'html_escaped' }));
+      await log.record(rejection(3, { raw: new Uint8Array(0) })); // kept before the bytes were
+      await log.record(rejection(4, { channel: 'notify', reason: 'ORDER_NOT_FOUND' }));
+      await log.record(rejection(5, { at: new Date(NOW - 5_000) })); // recorded late, received first
+      await log.record(rejection(6, { at: new Date(NOW - 31 * 86_400_000) }));
+      const offered = await log.toReplay({});
+      assert.deepEqual(tradeNos(offered), ['T5', 'T1', 'T4']);
+      assert.deepEqual(
+        offered.map((row) => row.replay),
+        [null, null, null],
+      );
+      assert.equal(offered[2]!.channel, 'notify');
+      now += 31 * 86_400_000;
+      assert.deepEqual(await log.toReplay({}), [], 'the retention age applies to replays as to the page');
+    });
+
+    it('offers only those at or after since, or only the one with id', async () => {
+      await recordMany(4);
+      assert.deepEqual(tradeNos(await log.toReplay({ since: rejection(3).at })), ['T3', 'T4']);
+      assert.deepEqual(tradeNos(await log.toReplay({ since: new Date(NOW + 60_000) })), []);
+      const [, second] = await log.toReplay({});
+      assert.deepEqual(tradeNos(await log.toReplay({ id: second!.id })), ['T2']);
+      assert.deepEqual(tradeNos(await log.toReplay({ id: second!.id, since: rejection(3).at })), []);
+      for (const id of ['999999', '0', '02', 'abc', '9999999999999999999']) assert.deepEqual(await log.toReplay({ id }), [], `id ${id}`);
+    });
+
+    it('remembers replays: a recovered callback is offered no more, one still refused is offered again', async () => {
+      await recordMany(3);
+      const [first, second] = await log.toReplay({});
+      const at = new Date(NOW + 1_000);
+      await log.markReplayed(first!.id, { at, outcome: 'recovered', detail: 'recorded' });
+      await log.markReplayed(second!.id, { at, outcome: 'still_refused', detail: `INVALID_SIGNATURE: ${'x'.repeat(300)}` });
+      const offered = await log.toReplay({});
+      assert.deepEqual(tradeNos(offered), ['T2', 'T3']);
+      assert.deepEqual(offered[0]!.replay, { at, outcome: 'still_refused', detail: `INVALID_SIGNATURE: ${'x'.repeat(300)}`.slice(0, 200) });
+      assert.equal(offered[1]!.replay, null);
+      assert.deepEqual(await log.toReplay({ id: first!.id }), []);
+      const listed = (await log.page({}, { limit: 50 })).rows;
+      assert.deepEqual(
+        listed.map((row) => row.replay?.outcome ?? null),
+        [null, 'still_refused', 'recovered'],
+      );
+    });
+
+    it('marks nothing in a slot the ring has reused, and a reused slot starts unmarked', async () => {
+      await recordMany(10);
+      const [oldest] = await log.toReplay({});
+      for (const row of await log.toReplay({})) await log.markReplayed(row.id, { at: new Date(NOW), outcome: 'recovered', detail: '' });
+      assert.deepEqual(await log.toReplay({}), []);
+      await log.record(rejection(11)); // takes the slot of T1
+      await log.markReplayed(oldest!.id, { at: new Date(NOW), outcome: 'still_refused', detail: 'stale' });
+      const offered = await log.toReplay({});
+      assert.deepEqual(tradeNos(offered), ['T11']);
+      assert.equal(offered[0]!.replay, null);
+      await log.markReplayed('abc', { at: new Date(NOW), outcome: 'recovered', detail: '' }); // not an id it gives: ignored
+    });
+
+    it('stays a ring under a flood of ten times maxRows, and offers only what it kept', async () => {
+      await recordMany(100);
+      const { rows } = await log.page({}, { limit: 200 });
+      assert.equal(rows.length, 10);
+      assert.deepEqual(tradeNos(await log.toReplay({})), ['T91', 'T92', 'T93', 'T94', 'T95', 'T96', 'T97', 'T98', 'T99', 'T100']);
     });
 
     it('refuses a cursor it did not make', async () => {

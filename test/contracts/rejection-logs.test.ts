@@ -44,6 +44,8 @@ describe('KnexRejectionLog on a database that refuses the row', () => {
         outTradeNo: null,
         tradeNo: null,
         params: '{}',
+        raw: new Uint8Array(0),
+        diagnosis: null,
       });
       assert.equal(lines.length, 1);
       assert.equal(lines[0]!.level, 50, 'error');

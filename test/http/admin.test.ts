@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import pino from 'pino';
+import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { ADMIN, paymentRows, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
@@ -176,6 +178,60 @@ for (const harness of databaseHarnesses) {
       assert.ok(!body.includes('FORGED2'));
       assert.ok(body.includes('127.0.0.1'));
       assert.doesNotMatch(body, /&quot;sign&quot;:/);
+    });
+
+    it('renders its pages in the wide admin layout, not the shop card', async () => {
+      for (const path of ['/admin/payments', '/admin/rejections']) assert.match((await admin(path)).body, /<body class="admin">/, path);
+    });
+
+    it('shows a refused return with its sign shortened, in its column and in the raw view', async () => {
+      const query = stranger.signedQuery(returnParams(newOrderId(), '1.00', 'FORGED3'));
+      const sign = new URLSearchParams(query).get('sign')!;
+      assert.equal((await app.get(`/payment/status/?${query}`)).status, 403);
+      const { body } = await admin('/admin/rejections?q=FORGED3');
+      assert.ok(body.includes(`<td class="mono sign">${sign.slice(0, 8)}…${sign.slice(-4)}</td>`));
+      const raw = body.match(/<details class="raw"><summary>原始报文<\/summary><pre>([^<]*)<\/pre>/)?.[1];
+      assert.match(raw ?? '', /trade_no=FORGED3/);
+      assert.match(raw ?? '', /(^|&amp;)sign=[^&]{8}…[^&]{4}(&amp;|$)/);
+      for (const part of [sign.slice(0, 24), sign.slice(8, 40), encodeURIComponent(sign).slice(0, 24)]) assert.ok(!body.includes(part));
+    });
+
+    it('shows the diagnosis as written with its meaning, the replay outcome with its time, and a repaired one', async () => {
+      const log = new KnexRejectionLog(db.knex, { maxRows: 20, maxAgeDays: 30 }, { now: () => new Date() }, pino({ level: 'silent' }));
+      const received = new Date('2026-11-26T07:30:00Z');
+      const entry = (tradeNo: string, extra: Partial<Parameters<typeof log.record>[0]>) =>
+        log.record({
+          at: received,
+          channel: 'return',
+          reason: 'INVALID_SIGNATURE',
+          detail: 'invalid signature: does not verify',
+          remoteAddress: '203.0.113.7',
+          outTradeNo: null,
+          tradeNo,
+          params: '{}',
+          raw: new TextEncoder().encode(`trade_no=${tradeNo}&subject=<script>alert(1)</script>&sign=AAAAAAAAbbbbbbbbbbbbCCCC`),
+          diagnosis: null,
+          ...extra,
+        });
+      await entry('DIAG1', { diagnosis: 'signed_by_app_key' });
+      await entry('DIAG2', { diagnosis: 'unknown_key' });
+      await entry('DIAG3', { reason: 'SIGNATURE_REPAIRED', diagnosis: 'plus_became_space' });
+      const [first, second] = await log.toReplay({});
+      await log.markReplayed(first!.id, { at: new Date('2026-11-27T01:02:03Z'), outcome: 'recovered', detail: 'recorded' });
+      await log.markReplayed(second!.id, { at: new Date('2026-11-27T01:02:04Z'), outcome: 'still_refused', detail: 'INVALID_SIGNATURE' });
+
+      const { status, body } = await admin('/admin/rejections?q=DIAG');
+      assert.equal(status, 200);
+      for (const code of ['signed_by_app_key', 'unknown_key', 'plus_became_space'])
+        assert.ok(body.includes(`<span class="mono">${code}</span>`), code);
+      assert.ok(body.includes('支付宝公钥与应用公钥配置颠倒'));
+      assert.ok(body.includes('已恢复（2026-11-27 09:02:03）'));
+      assert.ok(body.includes('仍被拒绝（2026-11-27 09:02:04）'));
+      assert.ok(body.includes('签名修复后接受'));
+      assert.ok(body.includes('AAAAAAAA…CCCC'));
+      assert.ok(!body.includes('bbbbbbbb'), 'the middle of a sign is never shown');
+      assert.ok(body.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the raw view is escaped');
+      assert.doesNotMatch(body, /<script/i);
     });
 
     it('keeps the audit trail bounded under a flood of forgeries, and still takes a real payment', async () => {

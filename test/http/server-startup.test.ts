@@ -21,6 +21,12 @@ function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<str
   return { logger: pino({ level: 'info' }, stream), lines: () => lines.map((line) => JSON.parse(line)) };
 }
 
+function writeKey(env: Record<string, string>, pem: string): string {
+  const file = join(env.APP_PRIVATE_KEY_FILE!, '..', 'alipay_public_key.pem');
+  writeFileSync(file, pem);
+  return file;
+}
+
 describe('server start-up', () => {
   it('generates keys and places three demo orders on a fresh start, and none on a restart', async () => {
     const env = freshEnv();
@@ -40,31 +46,38 @@ describe('server start-up', () => {
     assert.ok(!second.lines().some((line) => String(line.msg).startsWith('generated')));
   });
 
-  it("warns in plain words when Alipay's public key is the app's own", async () => {
-    const env = freshEnv({ ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do' });
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    mkdirSync(join(env.APP_PRIVATE_KEY_FILE!, '..'), { recursive: true });
-    writeFileSync(env.APP_PRIVATE_KEY_FILE!, privateKey.export({ type: 'pkcs1', format: 'pem' }));
-    const captured = capturingLogger();
-    const server = await startServer(
-      loadConfig({ ...env, ALIPAY_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') }),
-      captured.logger,
-    );
-    await server.close();
-    const warning = captured.lines().find((line) => line.level === 40 && String(line.msg).includes('应用公钥'));
-    assert.match(String(warning?.msg), /is your app's own public key \(应用公钥\), not Alipay's \(支付宝公钥\)/);
-  });
+  for (const [mode, extra] of [
+    ['development', { ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do' }],
+    ['production', PRODUCTION_ENV],
+  ] as const) {
+    it(`refuses in ${mode} to start with the app's own public key as Alipay's, naming both settings`, () => {
+      const env = freshEnv(extra);
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      mkdirSync(join(env.APP_PRIVATE_KEY_FILE!, '..'), { recursive: true });
+      writeFileSync(env.APP_PRIVATE_KEY_FILE!, privateKey.export({ type: 'pkcs1', format: 'pem' }));
+      for (const [variable, setting] of [
+        ['ALIPAY_PUBLIC_KEY', { ALIPAY_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') }],
+        ['ALIPAY_PUBLIC_KEY_FILE', { ALIPAY_PUBLIC_KEY_FILE: writeKey(env, publicKey.export({ type: 'spki', format: 'pem' }).toString()) }],
+      ] as const) {
+        assert.throws(
+          () => loadKeys(loadConfig({ ...env, ...setting }), pino({ level: 'silent' })),
+          (error: unknown) =>
+            error instanceof ConfigError &&
+            error.variable === variable &&
+            /APP_PRIVATE_KEY_FILE/.test(error.message) &&
+            /应用公钥/.test(error.message),
+        );
+      }
+    });
+  }
 
-  it("refuses in production to start with the app's own public key as Alipay's", () => {
-    const env = freshEnv(PRODUCTION_ENV);
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    mkdirSync(join(env.APP_PRIVATE_KEY_FILE!, '..'), { recursive: true });
-    writeFileSync(env.APP_PRIVATE_KEY_FILE!, privateKey.export({ type: 'pkcs1', format: 'pem' }));
-    const config = loadConfig({ ...env, ALIPAY_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') });
-    assert.throws(
-      () => loadKeys(config, pino({ level: 'silent' })),
-      (error: unknown) => error instanceof ConfigError && error.variable === 'ALIPAY_PUBLIC_KEY' && /应用公钥/.test(error.message),
-    );
+  it("warns when Alipay's public key is shorter than 2048 bits", () => {
+    const env = freshEnv({ ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do' });
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const captured = capturingLogger();
+    loadKeys(loadConfig({ ...env, ALIPAY_PUBLIC_KEY: short }), captured.logger);
+    const warning = captured.lines().find((line) => line.level === 40 && /shorter than 2048 bits/.test(String(line.msg)));
+    assert.equal(warning?.bits, 1024);
   });
 
   it('refuses the sandbox gateway with an Alipay key that is not the sandbox key', async () => {

@@ -12,6 +12,7 @@ import { buildContainer } from '../../src/container.ts';
 import { AlipayPagePayGateway } from '../../src/infrastructure/alipay/alipay-page-pay-gateway.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
+import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
@@ -30,6 +31,7 @@ type AnyClass = abstract new (...args: never[]) => unknown;
 /** What the default wiring binds each port to; the type makes a new port name its adapter here. */
 const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings'>, AnyClass> = {
   SignatureVerifier: NativeSignatureVerifier,
+  SignatureDoctor: AlipaySignatureDoctor,
   AlipayCallbackParser: FormCallbackParser,
   OrderRepository: SqlOrderRepository,
   PaymentRepository: SqlPaymentRepository,

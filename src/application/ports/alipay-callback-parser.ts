@@ -16,6 +16,8 @@ export interface TradeReport {
 
 /** One Alipay return or notify, parsed exactly once. */
 export interface AlipayCallback {
+  /** The query or body exactly as received. */
+  readonly raw: Uint8Array;
   readonly report: TradeReport;
   /** Every parameter, decoded to text in the message's charset: evidence for the audit trail. */
   readonly fields: ReadonlyMap<string, string>;

@@ -1,7 +1,18 @@
 import type { PaymentSource } from '../../domain/payment.ts';
 import type { Page, PageRequest } from './paging.ts';
+import type { SignatureDiagnosis } from './signature-doctor.ts';
 
-export type RejectionReason = 'MALFORMED_CALLBACK' | 'INVALID_SIGNATURE' | 'NOT_OUR_MERCHANT' | 'WRONG_CHANNEL' | 'ORDER_NOT_FOUND';
+/** Why a callback was refused; SIGNATURE_REPAIRED marks one accepted after a repair, kept so that the cause gets fixed. */
+export type RejectionReason =
+  | 'MALFORMED_CALLBACK'
+  | 'INVALID_SIGNATURE'
+  | 'NOT_OUR_MERCHANT'
+  | 'WRONG_CHANNEL'
+  | 'ORDER_NOT_FOUND'
+  | 'SIGNATURE_REPAIRED';
+
+/** What replaying a stored callback under the current configuration came to. */
+export type ReplayOutcome = 'recovered' | 'still_refused';
 
 /** A return or notify we refused, as evidence for staff. */
 export interface Rejection {
@@ -14,10 +25,16 @@ export interface Rejection {
   readonly tradeNo: string | null;
   /** A truncated copy of the parameters, without sign. */
   readonly params: string;
+  /** The query or body exactly as received, sign included, so that it can be replayed. At most 16 KB. */
+  readonly raw: Uint8Array;
+  /** What the signature doctor found, when the signature did not verify as received. */
+  readonly diagnosis: SignatureDiagnosis | null;
 }
 
 export interface RejectionRecord extends Rejection {
   readonly id: string;
+  /** The last replay of this callback, if any. */
+  readonly replay: { readonly at: Date; readonly outcome: ReplayOutcome; readonly detail: string } | null;
 }
 
 export interface RejectionLog {
@@ -28,4 +45,12 @@ export interface RejectionLog {
   record(rejection: Rejection): Promise<void>;
   /** Newest first; `q` is a prefix of out_trade_no or trade_no. */
   page(filter: { readonly q?: string }, request: PageRequest): Promise<Page<RejectionRecord>>;
+  /**
+   * Oldest first, at most 10,000, the refused callbacks a replay should examine: every reason but
+   * SIGNATURE_REPAIRED, none already recovered, none past the retention age, none kept before raw bytes
+   * were (empty raw); only those at or after `since`, or only the one with `id`.
+   */
+  toReplay(filter: { readonly since?: Date; readonly id?: string }): Promise<RejectionRecord[]>;
+  /** Remembers what replaying `id` came to. */
+  markReplayed(id: string, replay: { readonly at: Date; readonly outcome: ReplayOutcome; readonly detail: string }): Promise<void>;
 }

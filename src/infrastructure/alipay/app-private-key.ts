@@ -30,8 +30,12 @@ export function loadAppPrivateKey(config: Config): LoadedAppKey {
   } catch (error) {
     throw new ConfigError('APP_PRIVATE_KEY_FILE', `${file} is not an RSA private key (${(error as Error).message})`);
   }
-  const publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
-  return { privateKey, publicKeyPem: forge.pki.publicKeyToPem(publicKey), generated };
+  return { privateKey, publicKeyPem: publicKeyPemOf(privateKey), generated };
+}
+
+/** Our app's public key (应用公钥) as SPKI PEM, from its private half. */
+export function publicKeyPemOf(privateKey: forge.pki.rsa.PrivateKey): string {
+  return forge.pki.publicKeyToPem(forge.pki.setRsaPublicKey(privateKey.n, privateKey.e));
 }
 
 function parsePrivateKey(text: string): forge.pki.rsa.PrivateKey {

@@ -20,6 +20,7 @@ export class FormCallbackParser implements AlipayCallbackParser {
     const fields = new Map<string, string>();
     for (const { key, value } of pairs) fields.set(key, decodeText(value, charset));
     return {
+      raw,
       report: tradeReportOf(fields),
       fields,
       sign: fields.get('sign') ?? '',

@@ -1,10 +1,12 @@
 import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
-import type { Rejection, RejectionLog, RejectionRecord } from '../../application/ports/rejection-log.ts';
+import type { Rejection, RejectionLog, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
 import { decodeCursor, pageOf } from '../keyset-paging.ts';
 
 // Like the database log's: a seq this log could have made, never 0 or zero-padded.
 const isSeq = (value: string) => /^[1-9]\d{0,14}$/.test(value);
+// Like the database log's REPLAY_BATCH.
+const REPLAY_BATCH = 10_000;
 
 /** The same ring as the database's: the seq-th rejection takes slot seq % maxRows. */
 export class InMemoryRejectionLog implements RejectionLog {
@@ -18,7 +20,8 @@ export class InMemoryRejectionLog implements RejectionLog {
 
   async record(rejection: Rejection): Promise<void> {
     this.seq += 1;
-    this.slots.set(this.seq % this.retention.maxRows, { ...rejection, id: String(this.seq) });
+    // A copy of the bytes, as a database keeps: the caller's buffer may be reused.
+    this.slots.set(this.seq % this.retention.maxRows, { ...rejection, raw: rejection.raw.slice(), id: String(this.seq), replay: null });
     const cutoff = this.cutoff();
     for (const [slot, row] of this.slots) if (row.at.getTime() < cutoff) this.slots.delete(slot);
   }
@@ -41,5 +44,21 @@ export class InMemoryRejectionLog implements RejectionLog {
       ? scan.filter((row) => (backwards ? Number(row.id) > Number(cursor[0]) : Number(row.id) < Number(cursor[0])))
       : scan;
     return pageOf(past.slice(0, request.limit + 1), request, (row) => [row.id]);
+  }
+
+  async toReplay(filter: { since?: Date; id?: string }): Promise<RejectionRecord[]> {
+    const from = Math.max(this.cutoff(), filter.since?.getTime() ?? Number.NEGATIVE_INFINITY);
+    return [...this.slots.values()]
+      .filter((row) => row.at.getTime() >= from && (filter.id === undefined || row.id === filter.id))
+      .filter((row) => row.reason !== 'SIGNATURE_REPAIRED' && row.replay?.outcome !== 'recovered' && row.raw.length > 0)
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id))
+      .slice(0, REPLAY_BATCH);
+  }
+
+  async markReplayed(id: string, replay: { at: Date; outcome: ReplayOutcome; detail: string }): Promise<void> {
+    if (!isSeq(id)) return;
+    const slot = Number(id) % this.retention.maxRows;
+    const row = this.slots.get(slot);
+    if (row?.id === id) this.slots.set(slot, { ...row, replay: { ...replay, detail: replay.detail.slice(0, 200) } });
   }
 }

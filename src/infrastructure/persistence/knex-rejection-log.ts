@@ -1,9 +1,11 @@
+import { Buffer } from 'node:buffer';
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
-import type { Rejection, RejectionLog, RejectionReason, RejectionRecord } from '../../application/ports/rejection-log.ts';
+import type { Rejection, RejectionLog, RejectionReason, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
+import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
 import { TOKENS } from '../../application/tokens.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
@@ -25,11 +27,35 @@ interface RejectionRow {
   out_trade_no: string | null;
   trade_no: string | null;
   params: string;
+  raw: Uint8Array;
+  diagnosis: string | null;
+  replayed_at: Date | null;
+  replay_outcome: string | null;
+  replay_detail: string | null;
 }
+
+const COLUMNS = [
+  'seq',
+  'create_time',
+  'channel',
+  'reason',
+  'detail',
+  'remote_address',
+  'out_trade_no',
+  'trade_no',
+  'params',
+  'raw',
+  'diagnosis',
+  'replayed_at',
+  'replay_outcome',
+  'replay_detail',
+];
 
 const NEWEST_FIRST: Keyset<RejectionRow> = { columns: ['seq'], valid: [isBigintId], cursorOf: (row) => [String(row.seq)] };
 // Age-based pruning runs with one insert in this many.
 const PRUNE_EVERY = 500;
+/** The most entries one toReplay call returns: a caller asks again with `since` at the last one it got. */
+const REPLAY_BATCH = 10_000;
 
 /** A ring of maxRows slots: the seq-th rejection overwrites slot seq % maxRows, so a flood cannot grow the table. */
 @injectable()
@@ -52,12 +78,16 @@ export class KnexRejectionLog implements RejectionLog {
         out_trade_no: nullableFit(rejection.outTradeNo, 64),
         trade_no: nullableFit(rejection.tradeNo, 100),
         params: fit(rejection.params, MAX_PARAMS),
+        // Whole: the HTTP layer caps a query or body at 16 KB, and a cut copy could never be replayed.
+        raw: Buffer.from(rejection.raw),
+        diagnosis: rejection.diagnosis,
       };
       const columns = Object.keys(values);
       const { rows } = await this.knex.raw(
         `INSERT INTO tb_payment_rejection (slot, seq, ${columns.join(', ')})
          SELECT s.v % ?, s.v, ${columns.map(() => '?').join(', ')} FROM (SELECT nextval('tb_payment_rejection_seq') AS v) s
-         ON CONFLICT (slot) DO UPDATE SET seq = excluded.seq, ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}
+         ON CONFLICT (slot) DO UPDATE SET seq = excluded.seq, ${columns.map((c) => `${c} = excluded.${c}`).join(', ')},
+           replayed_at = NULL, replay_outcome = NULL, replay_detail = NULL
          RETURNING seq`,
         [this.retention.maxRows, ...Object.values(values)],
       );
@@ -79,13 +109,40 @@ export class KnexRejectionLog implements RejectionLog {
 
   page(filter: { q?: string }, request: PageRequest): Promise<Page<RejectionRecord>> {
     return guarded(async () => {
-      const query = this.knex('tb_payment_rejection')
-        .select('seq', 'create_time', 'channel', 'reason', 'detail', 'remote_address', 'out_trade_no', 'trade_no', 'params')
-        .where('create_time', '>=', this.cutoff()); // pruning is periodic; reads honour the age at once
+      // Pruning is periodic; reads honour the age at once.
+      const query = this.knex('tb_payment_rejection').select(COLUMNS).where('create_time', '>=', this.cutoff());
       if (filter.q)
         query.where((w) => w.where('out_trade_no', 'like', prefixPattern(filter.q!)).orWhere('trade_no', 'like', prefixPattern(filter.q!)));
       const page = await keysetPage(query, NEWEST_FIRST, request);
       return { ...page, rows: page.rows.map(toRecord) };
+    });
+  }
+
+  /** Oldest first, at most REPLAY_BATCH; rows kept before raw was (raw empty) have nothing to replay. */
+  toReplay(filter: { since?: Date; id?: string }): Promise<RejectionRecord[]> {
+    return guarded(async () => {
+      if (filter.id !== undefined && !isBigintId(filter.id)) return [];
+      const query = this.knex('tb_payment_rejection')
+        .select(COLUMNS)
+        .where('create_time', '>=', this.cutoff())
+        .whereNot('reason', 'SIGNATURE_REPAIRED')
+        .where((w) => w.whereNull('replay_outcome').orWhereNot('replay_outcome', 'recovered'))
+        .whereRaw('octet_length(raw) > 0')
+        .orderBy([{ column: 'create_time' }, { column: 'seq' }])
+        .limit(REPLAY_BATCH);
+      if (filter.since) query.where('create_time', '>=', filter.since);
+      if (filter.id !== undefined) query.where('seq', filter.id);
+      return ((await query) as RejectionRow[]).map(toRecord);
+    });
+  }
+
+  /** Updates the row only while it still holds seq `id`: a slot the ring has since reused is left alone. */
+  markReplayed(id: string, replay: { at: Date; outcome: ReplayOutcome; detail: string }): Promise<void> {
+    return guarded(async () => {
+      if (!isBigintId(id)) return;
+      await this.knex('tb_payment_rejection')
+        .where('seq', id)
+        .update({ replayed_at: replay.at, replay_outcome: replay.outcome, replay_detail: fit(replay.detail, 200) });
     });
   }
 }
@@ -108,5 +165,12 @@ function toRecord(row: RejectionRow): RejectionRecord {
     outTradeNo: row.out_trade_no,
     tradeNo: row.trade_no,
     params: row.params,
+    // pg reads bytea as a Buffer, PGlite as a Uint8Array: both become a plain copy.
+    raw: new Uint8Array(row.raw),
+    diagnosis: row.diagnosis as SignatureDiagnosis | null,
+    replay:
+      row.replay_outcome === null
+        ? null
+        : { at: row.replayed_at!, outcome: row.replay_outcome as ReplayOutcome, detail: row.replay_detail ?? '' },
   };
 }

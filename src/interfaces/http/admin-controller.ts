@@ -38,6 +38,7 @@ export class AdminController {
     const { form, filter, page: request } = readFilter(ctx.query);
     const { page, needingReview } = await this.listPayments.execute(filter, request);
     await ctx.render('admin/payments.pug', {
+      admin: true,
       form,
       rows: page.rows.map(paymentRow),
       needingReview,
@@ -69,6 +70,7 @@ export class AdminController {
     });
     const page = await this.listRejections.execute({ q: form.q || undefined }, request);
     await ctx.render('admin/rejections.pug', {
+      admin: true,
       form,
       rows: page.rows.map(rejectionRow),
       previousLink: page.previous && pageLink('/admin/rejections', form, { before: page.previous }),

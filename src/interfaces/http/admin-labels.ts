@@ -1,5 +1,6 @@
 import type { PaymentRecord } from '../../application/ports/payment-ledger.ts';
-import type { RejectionReason, RejectionRecord } from '../../application/ports/rejection-log.ts';
+import type { RejectionReason, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
+import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
 import { beijingTimestamp } from '../../domain/beijing-time.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
@@ -20,7 +21,21 @@ export const REJECTION_LABELS: Record<RejectionReason, string> = {
   NOT_OUR_MERCHANT: '非本商户',
   WRONG_CHANNEL: '消息类型不符',
   ORDER_NOT_FOUND: '订单不存在',
+  SIGNATURE_REPAIRED: '签名修复后接受',
 };
+/** What each finding of the signature doctor means, for staff who must fix its cause. */
+export const DIAGNOSIS_LABELS: Record<SignatureDiagnosis, string> = {
+  plus_became_space: 'sign 中的“+”在传输中变成了空格（代理或框架多解码了一次）',
+  html_escaped: '参数值被 HTML 转义（如 &quot;），还原后验签通过',
+  sign_type_signed: '签名内容包含了 sign_type',
+  empty_values_signed: '签名内容包含了空值参数',
+  signed_by_app_key: '用本应用公钥才能验签：支付宝公钥与应用公钥配置颠倒',
+  other_sign_type: '只有另一种签名算法（RSA/RSA2）能验签：签名类型配置不符',
+  unknown_key: '任何已知密钥都无法验签：伪造，或支付宝公钥配置错误',
+};
+export const REPLAY_LABELS: Record<ReplayOutcome, string> = { recovered: '已恢复', still_refused: '仍被拒绝' };
+// The raw view is evidence to read, not the whole of a 16 KB body.
+const MAX_RAW_SHOWN = 2_000;
 
 /** What a payment row shows: plain strings only, so the template can do nothing but escape them. */
 export function paymentRow(record: PaymentRecord) {
@@ -48,5 +63,20 @@ export function rejectionRow(record: RejectionRecord) {
     outTradeNo: record.outTradeNo ?? '',
     tradeNo: record.tradeNo ?? '',
     params: record.params,
+    diagnosis: record.diagnosis ?? '',
+    diagnosisNote: record.diagnosis === null ? '' : (DIAGNOSIS_LABELS[record.diagnosis] ?? ''),
+    replay: record.replay === null ? '' : `${REPLAY_LABELS[record.replay.outcome]}（${beijingTimestamp(record.replay.at)}）`,
+    replayDetail: record.replay?.detail ?? '',
+    sign: shortSign(new URLSearchParams(rawText(record.raw)).get('sign') ?? ''),
+    raw: rawText(record.raw)
+      .replace(/(^|&)sign=([^&]*)/g, (_, start: string, sign: string) => `${start}sign=${shortSign(sign)}`)
+      .slice(0, MAX_RAW_SHOWN),
   };
 }
+
+/** Enough of a signature to tell two apart, never one to copy. */
+export function shortSign(sign: string): string {
+  return sign.length <= 12 ? sign : `${sign.slice(0, 8)}…${sign.slice(-4)}`;
+}
+
+const rawText = (raw: Uint8Array) => new TextDecoder().decode(raw);

@@ -1,6 +1,6 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
-import type { PaymentConfirmed } from '../../application/confirm-alipay-payment.ts';
+import type { CallbackReceived } from '../../application/receive-alipay-callback.ts';
 
 /** How a route's errors are answered: a page for browsers, Alipay's plain word, or JSON for the front end. */
 export type ReplyFormat = 'page' | 'alipay-notify' | 'json';
@@ -12,7 +12,7 @@ export interface AppState {
   /** Set per route by replyAs; a page when unset. */
   replyFormat?: ReplyFormat;
   /** What a return or notify came to, for the callback metrics. */
-  confirmed?: PaymentConfirmed;
+  confirmed?: CallbackReceived;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -1,5 +1,6 @@
 import type { RouterContext } from '@koa/router';
 import { inject, injectable } from 'inversify';
+import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
 import { ReceiveAlipayCallback } from '../../application/receive-alipay-callback.ts';
 import { StartAlipayPayment } from '../../application/start-alipay-payment.ts';
 import type { AppContext, AppState } from './app-state.ts';
@@ -21,6 +22,7 @@ export class PaymentController {
     const raw = encoder.encode(ctx.querystring);
     const result = await this.receiveCallback.execute({ raw, source: 'return', remoteAddress: ctx.ip });
     ctx.state.confirmed = result;
+    warnOfRepair(ctx, result.repaired);
     ctx.set('Cache-Control', 'no-store');
     await ctx.render('pay_success.pug', { tradeId: result.tradeNo });
   };
@@ -29,6 +31,7 @@ export class PaymentController {
   paymentNotify = async (ctx: AppContext): Promise<void> => {
     const raw = await readRawBody(ctx, MAX_NOTIFY_BYTES);
     ctx.state.confirmed = await this.receiveCallback.execute({ raw, source: 'notify', remoteAddress: ctx.ip });
+    warnOfRepair(ctx, ctx.state.confirmed.repaired);
     ctx.type = 'text/plain';
     ctx.body = 'success';
   };
@@ -39,4 +42,12 @@ export class PaymentController {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { code: '0', errmsg: 'OK', alipay_url: payUrl };
   };
+}
+
+function warnOfRepair(ctx: AppContext, repaired: SignatureDiagnosis | undefined): void {
+  if (repaired)
+    ctx.state.log.warn(
+      { diagnosis: repaired },
+      'accepted a callback only after repairing it: fix what damages them (README, When Alipay payments are refused)',
+    );
 }

@@ -1,0 +1,97 @@
+import { inject, injectable } from 'inversify';
+import { DomainError, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
+import { ConfirmAlipayPayment } from './confirm-alipay-payment.ts';
+import { ApplicationError, StoreUnavailable } from './errors.ts';
+import type { AlipayCallbackParser } from './ports/alipay-callback-parser.ts';
+import type { Clock } from './ports/clock.ts';
+import type { RejectionLog, RejectionRecord, ReplayOutcome } from './ports/rejection-log.ts';
+import type { SignatureDiagnosis } from './ports/signature-doctor.ts';
+import { TOKENS } from './tokens.ts';
+
+export interface ReplayFilter {
+  /** Only callbacks received at or after this instant. */
+  readonly since?: Date;
+  /** Only the callback with this id. */
+  readonly id?: string;
+}
+
+export interface ReplayTally {
+  readonly examined: number;
+  readonly recovered: number;
+  readonly stillRefused: number;
+}
+
+const MAX_DETAIL = 200;
+
+/**
+ * Runs stored refused callbacks through ConfirmAlipayPayment again under the current configuration
+ * (a fixed key, an order created since), and marks each with what it came to.
+ */
+@injectable()
+export class ReplayRefusedCallbacks {
+  constructor(
+    @inject(TOKENS.RejectionLog) private readonly rejections: RejectionLog,
+    @inject(TOKENS.AlipayCallbackParser) private readonly parser: AlipayCallbackParser,
+    @inject(ConfirmAlipayPayment) private readonly confirmPayment: ConfirmAlipayPayment,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Replays every callback the log offers, oldest first; `onProgress` hears the tally after each one.
+   * Recovered callbacks are never offered again, and payments are idempotent: a second run records nothing new.
+   * @throws StoreUnavailable, or any unexpected error, leaving the callback at hand unmarked
+   */
+  async execute(filter: ReplayFilter, onProgress?: (tally: ReplayTally) => void): Promise<ReplayTally> {
+    let tally: ReplayTally = { examined: 0, recovered: 0, stillRefused: 0 };
+    for await (const entry of this.offered(filter)) {
+      const replay = { at: this.clock.now(), ...(await this.replay(entry)) };
+      await this.rejections.markReplayed(entry.id, replay);
+      tally = {
+        examined: tally.examined + 1,
+        recovered: tally.recovered + (replay.outcome === 'recovered' ? 1 : 0),
+        stillRefused: tally.stillRefused + (replay.outcome === 'still_refused' ? 1 : 0),
+      };
+      onProgress?.(tally);
+    }
+    return tally;
+  }
+
+  /**
+   * Each offered callback once. The log answers in bounded batches, oldest first, and still refused
+   * callbacks stay on offer: asking again from the last one seen reaches past a batch full of them.
+   */
+  private async *offered(filter: ReplayFilter): AsyncIterable<RejectionRecord> {
+    const seen = new Set<string>();
+    let since = filter.since;
+    for (;;) {
+      const fresh = (await this.rejections.toReplay({ ...filter, since })).filter((entry) => !seen.has(entry.id));
+      if (fresh.length === 0) return;
+      for (const entry of fresh) {
+        seen.add(entry.id);
+        yield entry;
+      }
+      if (filter.id !== undefined) return;
+      since = fresh.at(-1)!.at;
+    }
+  }
+
+  private async replay(entry: RejectionRecord): Promise<{ outcome: ReplayOutcome; detail: string }> {
+    const repair: { diagnosis?: SignatureDiagnosis } = {};
+    const onRepaired = async (diagnosis: SignatureDiagnosis) => {
+      repair.diagnosis = diagnosis;
+    };
+    try {
+      const { outcome } = await this.confirmPayment.execute({ callback: this.parser.parse(entry.raw), source: entry.channel, onRepaired });
+      return { outcome: 'recovered', detail: repair.diagnosis ? `${outcome} after repair: ${repair.diagnosis}` : outcome };
+    } catch (error) {
+      // Recorded for staff to review: the payment is no longer lost.
+      if (error instanceof PaymentNeedsReview || error instanceof TradeNoConflict) return { outcome: 'recovered', detail: refusal(error) };
+      // The database failing says nothing about the callback: stop, and leave it to the next run.
+      if (error instanceof StoreUnavailable) throw error;
+      if (error instanceof DomainError || error instanceof ApplicationError) return { outcome: 'still_refused', detail: refusal(error) };
+      throw error;
+    }
+  }
+}
+
+const refusal = (error: DomainError | ApplicationError) => `${error.code}: ${error.message}`.slice(0, MAX_DETAIL);

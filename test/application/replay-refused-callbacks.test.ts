@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
+import { beforeEach, describe, it } from 'node:test';
+import { StoreUnavailable } from '../../src/application/errors.ts';
+import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
+import type { RejectionLog, RejectionRecord } from '../../src/application/ports/rejection-log.ts';
+import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
+import { ReplayRefusedCallbacks, type ReplayTally } from '../../src/application/replay-refused-callbacks.ts';
+import { OrderStatus } from '../../src/domain/order-status.ts';
+import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
+import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
+import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
+import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
+import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
+import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { confirmAlipayPayment } from '../support/confirm-payment.ts';
+import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
+
+const alipay = createTestAlipay();
+const misconfigured = createTestAlipay(); // the key a shop configured by mistake
+const stranger = createTestAlipay(); // a forger's
+const parser = new FormCallbackParser();
+const settings: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT };
+const REPLAYED_AT = new Date('2026-12-01T02:00:00.000Z');
+const bytes = (text: string) => new Uint8Array(Buffer.from(text));
+
+describe('ReplayRefusedCallbacks', () => {
+  let store: InMemoryStore;
+  let orders: InMemoryOrderRepository;
+  let payments: InMemoryPaymentRepository;
+  let rejections: InMemoryRejectionLog;
+
+  beforeEach(() => {
+    store = new InMemoryStore();
+    orders = new InMemoryOrderRepository(store);
+    payments = new InMemoryPaymentRepository(store);
+    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, { now: () => new Date() });
+  });
+
+  /** The live path, verifying with `alipayPublicKeyPem`: what it refuses lands in the rejection log. */
+  async function receive(alipayPublicKeyPem: string, raw: string, source: 'return' | 'notify'): Promise<void> {
+    const confirm = confirmAlipayPayment({ alipayPublicKeyPem, payments, settings, clock: { now: () => T0 } });
+    const live = new ReceiveAlipayCallback(parser, confirm, rejections, { now: () => new Date() });
+    await assert.rejects(live.execute({ raw: bytes(raw), source, remoteAddress: '203.0.113.7' }));
+  }
+
+  /** The replay under the configuration of now: Alipay's real key, or the one given. */
+  function replayer(log: RejectionLog = rejections, alipayPublicKeyPem = alipay.publicKeyPem): ReplayRefusedCallbacks {
+    const confirm = confirmAlipayPayment({ alipayPublicKeyPem, payments, settings, clock: { now: () => T0 } });
+    return new ReplayRefusedCallbacks(log, parser, confirm, { now: () => REPLAYED_AT });
+  }
+  const marks = async () => (await rejections.page({}, { limit: 50 })).rows.map((row) => row.replay);
+
+  it('recovers a return refused under a wrong Alipay key once the key is right, and a second replay records nothing', async () => {
+    const order = anUnpaidOrder('3798.00');
+    await orders.add(order);
+    await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE1')), 'return');
+    assert.equal(store.payments.size, 0);
+
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0 });
+    assert.equal(store.payments.get('TRADE1')?.source, 'return', 'recorded as originally received');
+    assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+    assert.deepEqual(await marks(), [{ at: REPLAYED_AT, outcome: 'recovered', detail: 'recorded' }]);
+
+    const paymentsBefore = [...store.payments];
+    assert.deepEqual(await replayer().execute({}), { examined: 0, recovered: 0, stillRefused: 0 });
+    assert.deepEqual([...store.payments], paymentsBefore);
+  });
+
+  it('leaves a return refused under a wrong key refused while the key is still wrong', async () => {
+    const order = anUnpaidOrder('3798.00');
+    await orders.add(order);
+    await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(order.id, '3798.00')), 'return');
+    const stillWrong = replayer(rejections, misconfigured.publicKeyPem);
+    assert.deepEqual(await stillWrong.execute({}), { examined: 1, recovered: 0, stillRefused: 1 });
+    assert.equal(store.payments.size, 0);
+  });
+
+  it('keeps a forged return refused, marked with the reason, and examines it again on the next run', async () => {
+    const order = anUnpaidOrder('3798.00');
+    await orders.add(order);
+    await receive(alipay.publicKeyPem, stranger.signedQuery(returnParams(order.id, '3798.00')), 'return');
+    for (let run = 0; run < 2; run++) {
+      assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 0, stillRefused: 1 });
+    }
+    const [mark] = await marks();
+    assert.equal(mark?.outcome, 'still_refused');
+    assert.match(mark!.detail, /^INVALID_SIGNATURE: invalid signature/);
+    assert.ok(mark!.detail.length <= 200);
+    assert.equal(store.payments.size, 0);
+    assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNPAID);
+  });
+
+  it('recovers a notify refused for an unknown order once the order exists, as a notify', async () => {
+    const order = anUnpaidOrder('88.00');
+    await receive(alipay.publicKeyPem, alipay.signedQuery(notifyParams(order.id, '88.00', 'TRADE_SUCCESS', 'TRADE2')), 'notify');
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 0, stillRefused: 1 });
+    assert.match((await marks())[0]!.detail, /^ORDER_NOT_FOUND/);
+
+    await orders.add(order);
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0 });
+    assert.equal(store.payments.get('TRADE2')?.source, 'notify');
+    assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+  });
+
+  it('counts a payment recorded for review as recovered', async () => {
+    const order = anUnpaidOrder('3798.00');
+    await orders.add(order);
+    await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(order.id, '1.00', 'TRADE3')), 'return');
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0 });
+    assert.equal(store.payments.get('TRADE3')?.reviewReason, 'AMOUNT_MISMATCH');
+    assert.match((await marks())[0]!.detail, /^PAYMENT_NEEDS_REVIEW/);
+  });
+
+  it('replays only the one asked for, or those since a time', async () => {
+    const [first, second] = [anUnpaidOrder('1.00'), anUnpaidOrder('2.00')];
+    await orders.add(first);
+    await orders.add(second);
+    await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(first.id, '1.00', 'TRADE4')), 'return');
+    await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(second.id, '2.00', 'TRADE5')), 'return');
+    const [, newer] = await rejections.toReplay({});
+    assert.deepEqual(await replayer().execute({ since: new Date(Date.now() + 60_000) }), { examined: 0, recovered: 0, stillRefused: 0 });
+    assert.deepEqual(await replayer().execute({ id: newer!.id }), { examined: 1, recovered: 1, stillRefused: 0 });
+    assert.deepEqual([...store.payments.keys()], ['TRADE5']);
+  });
+
+  it('examines each callback once when the log answers in small batches of still refused ones', async () => {
+    for (let n = 0; n < 5; n++)
+      await receive(alipay.publicKeyPem, stranger.signedQuery(returnParams(anUnpaidOrder().id, '1.00')), 'return');
+    const asked: RejectionRecord[][] = [];
+    const batchesOfTwo: RejectionLog = Object.assign(Object.create(rejections), {
+      toReplay: async (filter: { since?: Date; id?: string }) => {
+        const batch = (await rejections.toReplay(filter)).slice(0, 2);
+        asked.push(batch);
+        return batch;
+      },
+    });
+    const progress: ReplayTally[] = [];
+    const tally = await replayer(batchesOfTwo).execute({}, (step) => progress.push(step));
+    assert.deepEqual(tally, { examined: 5, recovered: 0, stillRefused: 5 });
+    assert.deepEqual(
+      progress.map((step) => step.examined),
+      [1, 2, 3, 4, 5],
+    );
+    assert.deepEqual(progress.at(-1), tally);
+    assert.ok(asked.length <= 6, `asked ${asked.length} times`);
+  });
+
+  it('stops at a store failure, leaving the callback unmarked for the next run', async () => {
+    const order = anUnpaidOrder('3798.00');
+    await orders.add(order);
+    await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(order.id, '3798.00')), 'return');
+    payments.findTrade = async () => {
+      throw new StoreUnavailable();
+    };
+    await assert.rejects(replayer().execute({}), StoreUnavailable);
+    assert.deepEqual(await marks(), [null]);
+  });
+});
