@@ -41,8 +41,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const publicUrl = config.publicUrl ?? url;
     const wiring = wiringFor({ config, knex: database.knex, logger, alipayKey, appKey, publicUrl, adminPassword, sandboxAlipayKeyPem });
     const { app, sandbox, demoShop } = buildApp(wiring);
-    const server = await listen(createHttpServer(), app.callback(), config.host, port);
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
+    const server = await listen(createHttpServer(), app.callback(), config.host, port);
     if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
     logger.info({ url, publicUrl, sandbox: sandbox !== undefined }, 'listening');
     return { url, database, close: () => stop(server, database, () => sandbox?.close()) };

@@ -49,9 +49,12 @@ export class ConfirmAlipayPayment {
    *   | PaymentNeedsReview (after recording it) | TradeNoConflict | OrderContended | StoreUnavailable
    */
   async execute({ callback, source, onRepaired }: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
-    const { report } = await this.authenticate(callback, onRepaired);
+    const { message, repair } = this.authenticate(callback);
+    const { report } = message;
     const mismatch = wrongChannel(source, report.kind);
     if (mismatch !== null) throw new WrongChannel(source, mismatch);
+    // Authentic, ours and on its channel: only now is the repair it needed worth reporting.
+    if (repair !== null) await onRepaired?.(repair);
     if (source === 'notify' && meaningOfNotify(report.kind) !== 'paid') {
       return { outcome: 'ignored', orderId: report.outTradeNo ?? '', tradeNo: report.tradeNo ?? '' };
     }
@@ -61,16 +64,17 @@ export class ConfirmAlipayPayment {
     return { outcome: duplicate ? 'duplicate' : 'recorded', orderId, tradeNo: payment.tradeNo };
   }
 
-  /** The message as Alipay signed it, from a verified signature, else InvalidSignature naming what went wrong. */
-  private async authenticate(callback: AlipayCallback, onRepaired: ConfirmAlipayPaymentCommand['onRepaired']): Promise<AlipayCallback> {
-    const { message, repair } = this.verified(callback);
-    if (repair !== null) await onRepaired?.(repair);
-    const { report } = message;
+  /** The message as Alipay signed it, for our app and seller; else why not (InvalidSignature, MalformedCallback, NotOurMerchant). */
+  private authenticate(callback: AlipayCallback): { message: AlipayCallback; repair: SignatureDiagnosis | null } {
+    const verified = this.verified(callback);
+    // A signed text that could stand for other parameters proves nothing.
+    if (verified.message.ambiguity !== null) throw new MalformedCallback(verified.message.ambiguity);
+    const { report } = verified.message;
     if (report.appId !== this.settings.appId) throw new NotOurMerchant('app_id', report.appId ?? '');
     if (this.settings.sellerId !== null && report.sellerId !== this.settings.sellerId) {
       throw new NotOurMerchant('seller_id', report.sellerId ?? '');
     }
-    return message;
+    return verified;
   }
 
   private verified(callback: AlipayCallback): { message: AlipayCallback; repair: SignatureDiagnosis | null } {

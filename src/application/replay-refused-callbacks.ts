@@ -62,9 +62,12 @@ export class ReplayRefusedCallbacks {
    */
   private async *offered(filter: ReplayFilter): AsyncIterable<RejectionRecord> {
     const seen = new Set<string>();
+    // Only what was kept before the run began: a flood arriving meanwhile must not keep it running.
+    const until = this.clock.now().getTime();
     let since = filter.since;
     for (;;) {
-      const fresh = (await this.rejections.toReplay({ ...filter, since })).filter((entry) => !seen.has(entry.id));
+      const batch = await this.rejections.toReplay({ ...filter, since });
+      const fresh = batch.filter((entry) => !seen.has(entry.id) && entry.at.getTime() <= until);
       if (fresh.length === 0) return;
       for (const entry of fresh) {
         seen.add(entry.id);

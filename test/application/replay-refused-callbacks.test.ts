@@ -146,6 +146,19 @@ describe('ReplayRefusedCallbacks', () => {
     assert.ok(asked.length <= 6, `asked ${asked.length} times`);
   });
 
+  it('examines only what was kept before it began, however much arrives meanwhile', { timeout: 10_000 }, async () => {
+    for (let n = 0; n < 3; n++)
+      await receive(alipay.publicKeyPem, stranger.signedQuery(returnParams(anUnpaidOrder().id, '1.00')), 'return');
+    const [kept] = (await rejections.page({}, { limit: 1 })).rows;
+    let flood = 0;
+    const tally = await replayer().execute({}, async () => {
+      // A forgery arriving during the run, after the replay's own start.
+      await rejections.record({ ...kept!, at: new Date(REPLAYED_AT.getTime() + 1_000 * ++flood) });
+    });
+    assert.deepEqual(tally, { examined: 3, recovered: 0, stillRefused: 3 });
+    assert.equal(flood, 3);
+  });
+
   it('stops at a store failure, leaving the callback unmarked for the next run', async () => {
     const order = anUnpaidOrder('3798.00');
     await orders.add(order);

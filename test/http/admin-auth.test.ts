@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
+import { isAdminPath } from '../../src/interfaces/http/admin-gate.ts';
 import { ADMIN_CSP } from '../../src/interfaces/http/security-headers.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { pglite } from '../support/databases.ts';
@@ -56,6 +57,15 @@ describe('the admin area, however it is reached', () => {
       });
     }
   }
+
+  it('claims a path still escaped after three decodings as admin, at the cost of three passes', async () => {
+    assert.ok(isAdminPath('/%25252561dmin/payments'));
+    assert.ok(isAdminPath(`/%25${'25'.repeat(10_000)}`));
+    assert.ok(!isAdminPath('/payment/status/'));
+    assert.ok(!isAdminPath('/assets/..%2Fsite.css'));
+    const response = await request(`/%25${'25'.repeat(10_000)}`);
+    assert.equal(response.status, 401);
+  });
 
   it('serves the pages in any case with credentials, still no-store and with the admin CSP', async () => {
     for (const path of ['/admin/payments', '/ADMIN/payments', '/Admin/payments.csv', '/aDmin/rejections']) {

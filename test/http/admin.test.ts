@@ -224,7 +224,7 @@ for (const harness of databaseHarnesses) {
       assert.equal(status, 200);
       for (const code of ['signed_by_app_key', 'unknown_key', 'plus_became_space'])
         assert.ok(body.includes(`<span class="mono">${code}</span>`), code);
-      assert.ok(body.includes('支付宝公钥与应用公钥配置颠倒'));
+      assert.ok(body.includes('并非支付宝所签，而是持有本应用私钥者所签'));
       assert.ok(body.includes('已恢复（2026-11-27 09:02:03）'));
       assert.ok(body.includes('仍被拒绝（2026-11-27 09:02:04）'));
       assert.ok(body.includes('签名修复后接受'));

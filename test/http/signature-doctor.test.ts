@@ -33,8 +33,17 @@ for (const harness of databaseHarnesses) {
     });
 
     it('accepts a notify whose quotes a proxy HTML-escaped, records the payment, and keeps the diagnosis', async () => {
-      const message = signedWith(alipay.privateKey, notifyParams(orderId, '88.80', 'TRADE_SUCCESS'));
-      const damaged = new URLSearchParams({ ...message, fund_bill_list: message.fund_bill_list!.replaceAll('"', '&quot;') }).toString();
+      // The escaped quotes make passback_params look like it hides `&name=`: the repair must come first.
+      const message = signedWith(alipay.privateKey, {
+        ...notifyParams(orderId, '88.80', 'TRADE_SUCCESS'),
+        passback_params: '{"ref":"a=b"}',
+      });
+      const htmlEscaped = (text: string) => text.replaceAll('"', '&quot;');
+      const damaged = new URLSearchParams({
+        ...message,
+        fund_bill_list: htmlEscaped(message.fund_bill_list!),
+        passback_params: htmlEscaped(message.passback_params!),
+      }).toString();
       const response = await suite.app.post('/payment/notify/', damaged);
       assert.deepEqual([response.status, response.body], [200, 'success']);
       assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);

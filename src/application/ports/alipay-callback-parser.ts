@@ -18,6 +18,12 @@ export interface TradeReport {
 export interface AlipayCallback {
   /** The query or body exactly as received. */
   readonly raw: Uint8Array;
+  /**
+   * Why the signed text could stand for other parameters (a value holding `&name=`), or null. Such a
+   * message proves nothing and is refused, but only once the signature doctor has seen it: HTML
+   * escaping can make an honest message look folded until it is undone.
+   */
+  readonly ambiguity: string | null;
   readonly report: TradeReport;
   /** Every parameter, decoded to text in the message's charset: evidence for the audit trail. */
   readonly fields: ReadonlyMap<string, string>;
@@ -32,7 +38,7 @@ export interface AlipayCallback {
 export interface AlipayCallbackParser {
   /**
    * Parses an application/x-www-form-urlencoded query or body.
-   * @throws MalformedCallback for bad encoding, a repeated or folded key, or a field that breaks Alipay's format
+   * @throws MalformedCallback for bad encoding, a repeated key, or a field that breaks Alipay's format
    */
   parse(raw: Uint8Array): AlipayCallback;
 }

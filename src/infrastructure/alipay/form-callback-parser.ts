@@ -4,7 +4,7 @@ import { injectable } from 'inversify';
 import { MalformedCallback } from '../../application/errors.ts';
 import type { AlipayCallback, AlipayCallbackParser } from '../../application/ports/alipay-callback-parser.ts';
 import { decodeForm, decodeUtf8, type RawPair } from './form-decoding.ts';
-import { assertUnambiguous, signContentCandidates } from './sign-content.ts';
+import { ambiguityOf, signContentCandidates } from './sign-content.ts';
 import { tradeReportOf } from './trade-report.ts';
 
 // Alipay sends gbk/gb2312 to merchants whose pay request declared no charset; gb18030 is their superset.
@@ -15,12 +15,12 @@ const CHARSETS: Record<string, string> = { 'utf-8': 'utf-8', utf8: 'utf-8', gbk:
 export class FormCallbackParser implements AlipayCallbackParser {
   parse(raw: Uint8Array): AlipayCallback {
     const pairs = decodeForm(raw);
-    assertUnambiguous(pairs);
     const charset = charsetOf(pairs);
     const fields = new Map<string, string>();
     for (const { key, value } of pairs) fields.set(key, decodeText(value, charset));
     return {
       raw,
+      ambiguity: ambiguityOf(pairs),
       report: tradeReportOf(fields),
       fields,
       sign: fields.get('sign') ?? '',

@@ -1,4 +1,3 @@
-import { MalformedCallback } from '../../application/errors.ts';
 import type { RawPair } from './form-decoding.ts';
 
 const UNSIGNED = new Set(['sign', 'sign_type']);
@@ -44,19 +43,17 @@ export function signContentCandidates(pairs: readonly RawPair[]): Uint8Array[] {
  * pairs concatenate to the same text: a refund notify's `&gmt_refund=…` folded into the value before
  * it signs the same bytes as the real thing. Only a message whose sign content splits back into
  * exactly its own pairs is taken. Byte-level, so GBK (whose trail bytes are all above '=') is safe.
- * @throws MalformedCallback
+ * @returns why the message's signed text is ambiguous, or null
  */
-export function assertUnambiguous(pairs: readonly RawPair[]): void {
+export function ambiguityOf(pairs: readonly RawPair[]): string | null {
   for (const { key, keyBytes, value } of pairs) {
-    if (keyBytes.includes(AMPERSAND) || keyBytes.includes(EQUALS)) {
-      throw new MalformedCallback(`parameter name ${JSON.stringify(key.slice(0, 40))} holds '&' or '='`);
-    }
+    if (keyBytes.includes(AMPERSAND) || keyBytes.includes(EQUALS))
+      return `parameter name ${JSON.stringify(key.slice(0, 40))} holds '&' or '='`;
     if (holdsFoldedPair(value)) {
-      throw new MalformedCallback(
-        `parameter ${JSON.stringify(key.slice(0, 40))} holds '&name=': its signed text would read as other parameters`,
-      );
+      return `parameter ${JSON.stringify(key.slice(0, 40))} holds '&name=': its signed text would read as other parameters`;
     }
   }
+  return null;
 }
 
 /** `&`, then one or more bytes that are neither '&' nor '=', then '=': a pair hidden in a value. */

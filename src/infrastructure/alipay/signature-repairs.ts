@@ -17,22 +17,31 @@ const ENTITIES: Record<string, string> = { '&quot;': '"', '&amp;': '&', '&lt;': 
 const ENTITY = /&(?:quot|amp|lt|gt|#39);/g;
 
 /**
- * Only the repairs that can apply to this message, so that a forgery costs a verification or two:
- * a sign with spaces, values with HTML entities, a sign_type present, empty values present.
+ * Only the repairs that can apply to this message, so that a forgery costs a few verifications:
+ * a sign with spaces, values with HTML entities, a sign_type present, empty values present. In
+ * certificate mode each is tried with and without alipay_cert_sn, which Alipay may leave unsigned.
  */
 export function repairsOf(raw: Uint8Array, sign: string): Repair[] {
   const pairs = decodeForm(raw);
+  const withoutCertSn = pairs.filter(({ key }) => key !== 'alipay_cert_sn');
+  const signedSets = withoutCertSn.length < pairs.length ? [pairs, withoutCertSn] : [pairs];
+  return signedSets.flatMap((signed) => repairsFor(signed, sign, pairs));
+}
+
+/** `signed`: the pairs Alipay may have signed; `all`: every pair received, which a repaired message keeps. */
+function repairsFor(signed: readonly RawPair[], sign: string, all: readonly RawPair[]): Repair[] {
   const repairs: Repair[] = [];
-  if (sign.includes(' ')) repairs.push({ diagnosis: 'plus_became_space', sign: sign.replaceAll(' ', '+'), content: signContent(pairs) });
-  const unescaped = pairs.map((pair) => ({ ...pair, value: unescapeHtml(pair.value) }));
-  if (unescaped.some((pair, i) => pair.value !== pairs[i]!.value)) {
-    repairs.push({ diagnosis: 'html_escaped', sign, content: signContent(unescaped), repairedRaw: encodeForm(unescaped) });
+  if (sign.includes(' ')) repairs.push({ diagnosis: 'plus_became_space', sign: sign.replaceAll(' ', '+'), content: signContent(signed) });
+  const htmlUnescaped = (pairs: readonly RawPair[]) => pairs.map((pair) => ({ ...pair, value: unescapeHtml(pair.value) }));
+  const unescaped = htmlUnescaped(signed);
+  if (unescaped.some((pair, i) => pair.value !== signed[i]!.value)) {
+    repairs.push({ diagnosis: 'html_escaped', sign, content: signContent(unescaped), repairedRaw: encodeForm(htmlUnescaped(all)) });
   }
-  if (pairs.some(({ key }) => key === 'sign_type')) {
-    repairs.push({ diagnosis: 'sign_type_signed', sign, content: signContent(pairs, { exclude: new Set(['sign']) }) });
+  if (signed.some(({ key }) => key === 'sign_type')) {
+    repairs.push({ diagnosis: 'sign_type_signed', sign, content: signContent(signed, { exclude: new Set(['sign']) }) });
   }
-  if (pairs.some(({ key, value }) => key !== 'sign' && key !== 'sign_type' && value.length === 0)) {
-    repairs.push({ diagnosis: 'empty_values_signed', sign, content: signContent(pairs, { keepEmpty: true }) });
+  if (signed.some(({ key, value }) => key !== 'sign' && key !== 'sign_type' && value.length === 0)) {
+    repairs.push({ diagnosis: 'empty_values_signed', sign, content: signContent(signed, { keepEmpty: true }) });
   }
   return repairs;
 }
@@ -40,13 +49,10 @@ export function repairsOf(raw: Uint8Array, sign: string): Repair[] {
 /** The value's bytes with the five entities an HTML escaper writes turned back; the same array when there are none. */
 function unescapeHtml(value: Uint8Array): Uint8Array {
   const text = Buffer.from(value).toString('latin1');
-  if (!ENTITY.test(text)) return value;
-  return new Uint8Array(
-    Buffer.from(
-      text.replace(ENTITY, (entity) => ENTITIES[entity]!),
-      'latin1',
-    ),
-  );
+  if (!text.includes('&')) return value;
+  const unescaped = text.replace(ENTITY, (entity) => ENTITIES[entity]!);
+  if (unescaped === text) return value;
+  return new Uint8Array(Buffer.from(unescaped, 'latin1'));
 }
 
 /** Form-encodes pairs byte for byte, so that parsing the result gives exactly these bytes back. */

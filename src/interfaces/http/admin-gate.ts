@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import { type AdminCredentials, basicAuthChecker } from './basic-auth.ts';
 import type { Metrics } from './metrics.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { clientKey, type RateLimiter } from './rate-limiter.ts';
 import { ADMIN_CSP } from './security-headers.ts';
 
 const REALM = 'Basic realm="meiduo-payment admin", charset="UTF-8"';
@@ -18,7 +18,8 @@ export function adminGate(credentials: AdminCredentials, failures: RateLimiter, 
     if (!isAdminPath(ctx.path)) return next();
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Content-Security-Policy', ADMIN_CSP);
-    const wait = failures.retryAfter(ctx.ip);
+    const client = clientKey(ctx.ip);
+    const wait = failures.retryAfter(client);
     if (wait > 0) {
       metrics.throttled('admin-login');
       return refuse(ctx, 429, '登录失败次数过多，请稍后再试', { 'Retry-After': String(wait) });
@@ -26,7 +27,7 @@ export function adminGate(credentials: AdminCredentials, failures: RateLimiter, 
     const result = check(ctx.get('Authorization'));
     if (result === 'right') return next();
     if (result === 'wrong') {
-      failures.hit(ctx.ip);
+      failures.hit(client);
       metrics.adminLoginFailed();
       ctx.state.log?.warn({ remoteAddress: ctx.ip }, 'admin login failed');
     }
@@ -34,13 +35,18 @@ export function adminGate(credentials: AdminCredentials, failures: RateLimiter, 
   };
 }
 
+// The router never decodes a path; three passes cover any double encoding a proxy adds. A path still
+// holding escapes after that is claimed as admin, so that a crafted nesting costs three passes, not thousands.
+const DECODE_PASSES = 3;
+const ESCAPE = /%[0-9A-Fa-f]{2}/g;
+
 /** Whether a request path names the admin area, decoded as often as anything downstream might decode it. */
 export function isAdminPath(path: string): boolean {
   let decoded = path;
-  for (let previous = ''; previous !== decoded; ) {
-    previous = decoded;
-    decoded = decoded.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  for (let pass = 0; pass < DECODE_PASSES; pass++) {
+    decoded = decoded.replace(ESCAPE, (sequence) => String.fromCharCode(parseInt(sequence.slice(1), 16)));
   }
+  if (/%[0-9A-Fa-f]{2}/.test(decoded)) return true;
   return decoded
     .replace(/[/\\]+/g, '/')
     .replace(/\/\.(?=\/)/g, '')

@@ -29,7 +29,7 @@ export const DIAGNOSIS_LABELS: Record<SignatureDiagnosis, string> = {
   html_escaped: '参数值被 HTML 转义（如 &quot;），还原后验签通过',
   sign_type_signed: '签名内容包含了 sign_type',
   empty_values_signed: '签名内容包含了空值参数',
-  signed_by_app_key: '用本应用公钥才能验签：支付宝公钥与应用公钥配置颠倒',
+  signed_by_app_key: '用本应用公钥才能验签：并非支付宝所签，而是持有本应用私钥者所签（测试工具或私钥泄露）',
   other_sign_type: '只有另一种签名算法（RSA/RSA2）能验签：签名类型配置不符',
   unknown_key: '任何已知密钥都无法验签：伪造，或支付宝公钥配置错误',
 };

@@ -24,10 +24,6 @@ export class RateLimiter {
     return window.count > this.limit ? this.retryAfter(key) : 0;
   }
 
-  forget(key: string): void {
-    this.windows.delete(key);
-  }
-
   private current(key: string) {
     const window = this.windows.get(key);
     if (window && window.endsAt <= this.now()) this.windows.delete(key);
@@ -41,15 +37,38 @@ export class RateLimiter {
     return window;
   }
 
-  /** Drops ended windows, and then the oldest, so that a flood of addresses cannot grow the map. */
+  /**
+   * Drops ended windows, then the oldest open ones, and the oldest locked ones only as a last resort:
+   * a flood of fresh addresses must neither grow the map nor wipe the lockouts it is meant to keep.
+   */
   private evict(): void {
     const now = this.now();
     for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
-    for (const key of this.windows.keys()) {
-      if (this.windows.size < MAX_KEYS) break;
-      this.windows.delete(key);
+    for (const locked of [false, true]) {
+      for (const [key, window] of this.windows) {
+        if (this.windows.size < MAX_KEYS) return;
+        if (window.count >= this.limit === locked) this.windows.delete(key);
+      }
     }
   }
+}
+
+/**
+ * What a limit counts by: the address, or for IPv6 its /64, which one client holds whole and could
+ * otherwise walk through address by address.
+ */
+export function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 const MAX_KEYS = 10_000;

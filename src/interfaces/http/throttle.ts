@@ -1,11 +1,11 @@
 import type { Context, Next } from 'koa';
 import type { Metrics } from './metrics.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { clientKey, type RateLimiter } from './rate-limiter.ts';
 
 /** Answers a JSON route's client 429 with Retry-After once its address goes over the limit. */
 export function throttleJson(limiter: RateLimiter, metrics: Metrics) {
   return async <C extends Context>(ctx: C, next: Next): Promise<void> => {
-    const wait = limiter.hit(ctx.ip);
+    const wait = limiter.hit(clientKey(ctx.ip));
     if (wait === 0) return next();
     metrics.throttled('pay-url');
     ctx.status = 429;
