@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { type Config, loadConfig } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
-import { loadKeys, openMigratedDatabase, resolveAdminPassword, startServer } from './server.ts';
+import { loadKeys } from './keys.ts';
+import { openMigratedDatabase, resolveAdminPassword, startServer } from './server.ts';
 import { exitWith } from './startup.ts';
 
 const isDeno = 'Deno' in globalThis;

@@ -12,8 +12,6 @@ import { loadKeys, sandboxKeyMatching } from './keys.ts';
 import { databaseTarget } from './startup.ts';
 import { wiringFor } from './wiring.ts';
 
-export { loadKeys } from './keys.ts';
-
 export interface RunningServer {
   readonly url: string;
   readonly database: Database;

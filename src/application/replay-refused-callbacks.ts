@@ -21,8 +21,6 @@ export interface ReplayTally {
   readonly stillRefused: number;
 }
 
-const MAX_DETAIL = 200;
-
 /**
  * Runs stored refused callbacks through ConfirmAlipayPayment again under the current configuration
  * (a fixed key, an order created since), and marks each with what it came to.
@@ -97,4 +95,4 @@ export class ReplayRefusedCallbacks {
   }
 }
 
-const refusal = (error: DomainError | ApplicationError) => `${error.code}: ${error.message}`.slice(0, MAX_DETAIL);
+const refusal = (error: DomainError | ApplicationError) => `${error.code}: ${error.message}`;

@@ -6,7 +6,8 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
-import { loadKeys, startServer } from '../../src/server.ts';
+import { loadKeys } from '../../src/keys.ts';
+import { startServer } from '../../src/server.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 import { PRODUCTION_ENV } from '../support/production-env.ts';
 

@@ -77,7 +77,7 @@ export class KnexRejectionLog implements RejectionLog {
         remote_address: fit(rejection.remoteAddress, 64),
         out_trade_no: nullableFit(rejection.outTradeNo, 64),
         trade_no: nullableFit(rejection.tradeNo, 100),
-        params: fit(rejection.params, MAX_PARAMS),
+        params: fit(rejection.params),
         // Whole: the HTTP layer caps a query or body at 16 KB, and a cut copy could never be replayed.
         raw: Buffer.from(rejection.raw),
         diagnosis: rejection.diagnosis,
@@ -149,10 +149,8 @@ export class KnexRejectionLog implements RejectionLog {
 
 // Evidence is cut to its column's width, and PostgreSQL text cannot hold NUL, which a hostile %00 decodes to.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be replaced
-const fit = (text: string, width: number) => text.slice(0, width).replace(/\u0000/g, '\uFFFD');
+const fit = (text: string, width = Number.POSITIVE_INFINITY) => text.slice(0, width).replace(/\u0000/g, '\uFFFD');
 const nullableFit = (text: string | null, width: number) => (text === null || text === '' ? null : fit(text, width));
-// A copy of the parameters, not of a flood.
-const MAX_PARAMS = 2_000;
 
 function toRecord(row: RejectionRow): RejectionRecord {
   return {

@@ -43,7 +43,7 @@ const ESCAPE = /%[0-9A-Fa-f]{2}/g;
 /** Whether a request path names the admin area, decoded as often as anything downstream might decode it. */
 export function isAdminPath(path: string): boolean {
   let decoded = path;
-  for (let pass = 0; pass < DECODE_PASSES; pass++) {
+  for (let pass = 0; pass < DECODE_PASSES && decoded.includes('%'); pass++) {
     decoded = decoded.replace(ESCAPE, (sequence) => String.fromCharCode(parseInt(sequence.slice(1), 16)));
   }
   if (/%[0-9A-Fa-f]{2}/.test(decoded)) return true;
