@@ -63,6 +63,7 @@ try {
     settings: { appId: 'bench', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
     appPrivateKey: keys.privateKey,
     pagePay: { appId: 'bench', gatewayUrl: 'https://gateway.example', returnUrl: `${url}/r`, notifyUrl: `${url}/n` },
+    openApi: { appId: 'bench', gatewayUrl: 'https://gateway.example', timeoutMs: 1_000 },
     admin: { user: 'admin', password: 'bench' },
     rejections: { maxRows: 1000, maxAgeDays: 1 },
   });

@@ -4,6 +4,8 @@ import type { Knex } from 'knex';
 import type Koa from 'koa';
 import type forge from 'node-forge';
 import type { Logger } from 'pino';
+import { AskAlipayAboutOrder } from './application/ask-alipay-about-order.ts';
+import { ClaimDueQueries } from './application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from './application/confirm-alipay-payment.ts';
 import { ExportPayments } from './application/export-payments.ts';
 import { ListPayments } from './application/list-payments.ts';
@@ -13,18 +15,23 @@ import type { AlipayCallbackParser } from './application/ports/alipay-callback-p
 import type { Clock } from './application/ports/clock.ts';
 import type { DatabaseHealth } from './application/ports/database-health.ts';
 import type { OrderRepository } from './application/ports/order-repository.ts';
+import type { PaymentEventLog } from './application/ports/payment-events.ts';
 import type { PaymentGateway } from './application/ports/payment-gateway.ts';
 import type { PaymentLedger } from './application/ports/payment-ledger.ts';
 import type { PaymentRepository } from './application/ports/payment-repository.ts';
 import type { PaymentSettings } from './application/ports/payment-settings.ts';
+import type { QueryQueue } from './application/ports/query-queue.ts';
 import type { RejectionLog } from './application/ports/rejection-log.ts';
 import type { SignatureDoctor } from './application/ports/signature-doctor.ts';
 import type { SignatureVerifier, SignType } from './application/ports/signature-verifier.ts';
+import type { TradeQuery } from './application/ports/trade-query.ts';
 import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
 import { ReplayRefusedCallbacks } from './application/replay-refused-callbacks.ts';
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import { TOKENS } from './application/tokens.ts';
+import { QuerySchedule } from './domain/query-schedule.ts';
 import { AlipayPagePayGateway, type PagePaySettings } from './infrastructure/alipay/alipay-page-pay-gateway.ts';
+import { AlipayTradeQuery, type OpenApiSettings } from './infrastructure/alipay/alipay-trade-query.ts';
 import { publicKeyPemOf } from './infrastructure/alipay/app-private-key.ts';
 import { ForgeSignatureVerifier } from './infrastructure/alipay/forge-signature-verifier.ts';
 import { FormCallbackParser } from './infrastructure/alipay/form-callback-parser.ts';
@@ -33,7 +40,9 @@ import type { AlipayPublicKey } from './infrastructure/alipay/public-key.ts';
 import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from './infrastructure/alipay/request-signer.ts';
 import { AlipaySignatureDoctor } from './infrastructure/alipay/signature-doctor.ts';
 import { KnexDatabaseHealth } from './infrastructure/persistence/knex-database-health.ts';
+import { KnexPaymentEventLog } from './infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from './infrastructure/persistence/knex-payment-ledger.ts';
+import { KnexQueryQueue } from './infrastructure/persistence/knex-query-queue.ts';
 import { KnexRejectionLog, type RejectionRetention } from './infrastructure/persistence/knex-rejection-log.ts';
 import { ObjectionOrderRepository } from './infrastructure/persistence/objection-order-repository.ts';
 import { ObjectionPaymentRepository } from './infrastructure/persistence/objection-payment-repository.ts';
@@ -48,6 +57,7 @@ import type { AdminCredentials } from './interfaces/http/basic-auth.ts';
 import { HealthController } from './interfaces/http/health-controller.ts';
 import { Metrics } from './interfaces/http/metrics.ts';
 import { PaymentController } from './interfaces/http/payment-controller.ts';
+import { QueryScheduler } from './interfaces/scheduler/query-scheduler.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
 import { SandboxAlipay, type SandboxSettings } from './sandbox/sandbox-alipay.ts';
 
@@ -63,6 +73,10 @@ export interface Wiring {
   readonly settings: PaymentSettings;
   readonly appPrivateKey: forge.pki.rsa.PrivateKey;
   readonly pagePay: PagePaySettings;
+  /** alipay.trade.query: the gateway, the app and ALIPAY_HTTP_TIMEOUT. */
+  readonly openApi: OpenApiSettings;
+  /** ALIPAY_QUERY_SCHEDULE's offsets (ms); null or absent when off. */
+  readonly querySchedule?: readonly number[] | null;
   readonly admin: AdminCredentials;
   readonly rejections: RejectionRetention;
   /** Production: HSTS on every response. */
@@ -77,6 +91,8 @@ export interface BuiltApp {
   readonly app: Koa;
   readonly sandbox?: SandboxAlipay;
   readonly demoShop?: DemoShop;
+  /** Asks Alipay about unpaid orders once started; absent when ALIPAY_QUERY_SCHEDULE is off. */
+  readonly queryScheduler?: QueryScheduler;
 }
 
 /** The composition root: the only place that binds ports to adapters. */
@@ -90,6 +106,7 @@ export function buildContainer(wiring: Wiring): Container {
   );
   c.bind(INFRA.AppPublicKeyPem).toConstantValue(publicKeyPemOf(wiring.appPrivateKey));
   c.bind(INFRA.PagePaySettings).toConstantValue(wiring.pagePay);
+  c.bind(INFRA.OpenApiSettings).toConstantValue(wiring.openApi);
   c.bind(INFRA.RejectionRetention).toConstantValue(wiring.rejections);
   c.bind(INFRA.Logger).toConstantValue(wiring.logger);
   c.bind<PaymentSettings>(TOKENS.PaymentSettings).toConstantValue(wiring.settings);
@@ -103,10 +120,13 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPagePayGateway).inSingletonScope();
+  c.bind<TradeQuery>(TOKENS.TradeQuery).to(AlipayTradeQuery).inSingletonScope();
 
   c.bind(ConfirmAlipayPayment).toSelf().inSingletonScope();
   c.bind(ReceiveAlipayCallback).toSelf().inSingletonScope();
   c.bind(ReplayRefusedCallbacks).toSelf().inSingletonScope();
+  c.bind(AskAlipayAboutOrder).toSelf().inSingletonScope();
+  c.bind(ClaimDueQueries).toSelf().inSingletonScope();
   c.bind(ListPayments).toSelf().inSingletonScope();
   c.bind(ExportPayments).toSelf().inSingletonScope();
   c.bind(ListRejections).toSelf().inSingletonScope();
@@ -118,7 +138,11 @@ export function buildContainer(wiring: Wiring): Container {
 }
 
 /** Orders and payments on the chosen adapters, the clock and PlaceOrder: what the server and the CLIs share. */
-export function storeContainer({ knex, repositories = 'sql' }: Pick<Wiring, 'knex' | 'repositories'>): Container {
+export function storeContainer({
+  knex,
+  repositories = 'sql',
+  querySchedule = null,
+}: Pick<Wiring, 'knex' | 'repositories' | 'querySchedule'>): Container {
   const c = new Container();
   const objection = repositories === 'objection';
   c.bind(INFRA.Knex).toConstantValue(knex);
@@ -129,6 +153,9 @@ export function storeContainer({ knex, repositories = 'sql' }: Pick<Wiring, 'kne
   c.bind<PaymentRepository>(TOKENS.PaymentRepository)
     .to(objection ? ObjectionPaymentRepository : SqlPaymentRepository)
     .inSingletonScope();
+  c.bind<QueryQueue>(TOKENS.QueryQueue).to(KnexQueryQueue).inSingletonScope();
+  c.bind<PaymentEventLog>(TOKENS.PaymentEventLog).to(KnexPaymentEventLog).inSingletonScope();
+  c.bind(TOKENS.QuerySchedule).toConstantValue(querySchedule === null ? null : new QuerySchedule(querySchedule));
   c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();
   c.bind(PlaceOrder).toSelf().inSingletonScope();
   return c;
@@ -142,16 +169,28 @@ export function buildApp(wiring: Wiring): BuiltApp {
     health: container.get(HealthController),
     admin: container.get(AdminController),
   };
+  const metrics = new Metrics();
   const options = {
     controllers,
     logger: wiring.logger,
-    metrics: new Metrics(),
+    metrics,
     admin: wiring.admin,
     production: wiring.production,
     trustedProxies: wiring.trustedProxies,
   };
-  if (!wiring.sandbox) return { app: createApp(options) };
+  const schedule = container.get<QuerySchedule | null>(TOKENS.QuerySchedule);
+  const queryScheduler =
+    schedule === null
+      ? undefined
+      : new QueryScheduler({
+          claim: container.get(ClaimDueQueries),
+          ask: container.get(AskAlipayAboutOrder),
+          metrics,
+          logger: wiring.logger,
+          firstOffsetMs: schedule.offsetsMs[0]!,
+        });
+  if (!wiring.sandbox) return { app: createApp(options), queryScheduler };
   const sandbox = new SandboxAlipay(wiring.sandbox);
   const demoShop = new DemoShop(container.get<OrderRepository>(TOKENS.OrderRepository), container.get(PlaceOrder));
-  return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop };
+  return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop, queryScheduler };
 }

@@ -5,6 +5,7 @@ import { createServer as createNetServer } from 'node:net';
 import type { Logger } from 'pino';
 import { buildApp } from './container.ts';
 import type { Config } from './infrastructure/config.ts';
+import { formatDuration } from './infrastructure/durations.ts';
 import { type Database, openDatabase } from './infrastructure/persistence/database.ts';
 import { migrate } from './infrastructure/persistence/migrations.ts';
 import { createHttpServer } from './interfaces/http/http-server.ts';
@@ -38,12 +39,18 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     const publicUrl = config.publicUrl ?? url;
     const wiring = wiringFor({ config, knex: database.knex, logger, alipayKey, appKey, publicUrl, adminPassword, sandboxAlipayKeyPem });
-    const { app, sandbox, demoShop } = buildApp(wiring);
+    const { app, sandbox, demoShop, queryScheduler } = buildApp(wiring);
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
     const server = await listen(createHttpServer(), app.callback(), config.host, port);
+    // After listening: the sandbox that answers the first questions in development is this server.
+    queryScheduler?.start();
     if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
-    logger.info({ url, publicUrl, sandbox: sandbox !== undefined }, 'listening');
-    return { url, database, close: () => stop(server, database, () => sandbox?.close()) };
+    logger.info({ url, publicUrl, sandbox: sandbox !== undefined, querySchedule: schedule(config) }, 'listening');
+    const stopWork = async () => {
+      sandbox?.close();
+      await queryScheduler?.stop();
+    };
+    return { url, database, close: () => stop(server, database, stopWork) };
   } catch (error) {
     await database.close();
     throw error;
@@ -102,8 +109,10 @@ async function freePort(host: string): Promise<number> {
   return port;
 }
 
-async function stop(server: Server, database: Database, closeSandbox: () => void): Promise<void> {
-  closeSandbox();
+const schedule = ({ alipay }: Config) => alipay.querySchedule?.map(formatDuration).join(',') ?? 'off';
+
+async function stop(server: Server, database: Database, stopWork: () => Promise<void>): Promise<void> {
+  await stopWork();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections?.();

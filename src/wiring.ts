@@ -34,6 +34,7 @@ export function wiringFor({
   sandboxAlipayKeyPem,
 }: WiringInputs): Wiring {
   const { alipay } = config;
+  const gatewayUrl = sandboxAlipayKeyPem !== null ? publicUrl + SANDBOX_GATEWAY_PATH : alipay.gateway;
   return {
     knex,
     logger,
@@ -45,10 +46,12 @@ export function wiringFor({
     appPrivateKey: appKey.privateKey,
     pagePay: {
       appId: alipay.appId,
-      gatewayUrl: sandboxAlipayKeyPem !== null ? publicUrl + SANDBOX_GATEWAY_PATH : alipay.gateway,
+      gatewayUrl,
       returnUrl: `${publicUrl}/payment/status/`,
       notifyUrl: `${publicUrl}/payment/notify/`,
     },
+    openApi: { appId: alipay.appId, gatewayUrl, timeoutMs: alipay.httpTimeoutMs },
+    querySchedule: alipay.querySchedule,
     admin: { user: config.admin.user, password: adminPassword },
     rejections: config.rejections,
     production: config.production,
@@ -62,6 +65,7 @@ export function wiringFor({
             alipayPrivateKeyPem: sandboxAlipayKeyPem,
             appPublicKeyPem: appKey.publicKeyPem,
             logger,
+            knex,
           }
         : undefined,
   };

@@ -3,9 +3,9 @@ import { OrderNotFound, PaymentNeedsReview, TradeNoConflict } from '../domain/er
 import type { Money } from '../domain/money.ts';
 import type { PaymentReceipt } from '../domain/order.ts';
 import type { Payment, PaymentSource } from '../domain/payment.ts';
-import { meaningOfNotify, wrongChannel } from '../domain/trade-status.ts';
+import { meaningOfNotify, meaningOfQueryAnswer, wrongChannel } from '../domain/trade-status.ts';
 import { DuplicatePayment, InvalidSignature, MalformedCallback, NotOurMerchant, OrderContended, WrongChannel } from './errors.ts';
-import type { AlipayCallback, TradeReport } from './ports/alipay-callback-parser.ts';
+import type { AlipayMessage, TradeReport } from './ports/alipay-message.ts';
 import type { Clock } from './ports/clock.ts';
 import type { PaymentRepository } from './ports/payment-repository.ts';
 import type { PaymentSettings } from './ports/payment-settings.ts';
@@ -14,7 +14,8 @@ import type { SignatureVerifier } from './ports/signature-verifier.ts';
 import { TOKENS } from './tokens.ts';
 
 export interface ConfirmAlipayPaymentCommand {
-  readonly callback: AlipayCallback;
+  /** A return, a notify, or Alipay's answer to our alipay.trade.query. */
+  readonly message: AlipayMessage;
   readonly source: PaymentSource;
   /** Told when the message was accepted only after undoing transport damage to it, before anything is recorded. */
   readonly onRepaired?: (diagnosis: SignatureDiagnosis) => Promise<void>;
@@ -22,8 +23,9 @@ export interface ConfirmAlipayPaymentCommand {
 
 export interface PaymentConfirmed {
   /**
-   * recorded: first time we hear of this trade. duplicate: already recorded (a refresh, a replay, or the
-   * other channel first). ignored: an authentic notify that reports no new payment (unpaid, closed, refund).
+   * recorded: first time we hear of this trade. duplicate: already recorded (a refresh, a replay, or another
+   * channel first). ignored: an authentic notify or query answer that reports no new payment (unpaid,
+   * closed, refund).
    */
   readonly outcome: 'recorded' | 'duplicate' | 'ignored';
   readonly orderId: string;
@@ -48,14 +50,14 @@ export class ConfirmAlipayPayment {
    * @throws InvalidSignature | NotOurMerchant | WrongChannel | MalformedCallback | OrderNotFound
    *   | PaymentNeedsReview (after recording it) | TradeNoConflict | OrderContended | StoreUnavailable
    */
-  async execute({ callback, source, onRepaired }: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
-    const { message, repair } = this.authenticate(callback);
+  async execute({ message: received, source, onRepaired }: ConfirmAlipayPaymentCommand): Promise<PaymentConfirmed> {
+    const { message, repair } = this.authenticate(received, source);
     const { report } = message;
     const mismatch = wrongChannel(source, report.kind);
     if (mismatch !== null) throw new WrongChannel(source, mismatch);
     // Authentic, ours and on its channel: only now is the repair it needed worth reporting.
     if (repair !== null) await onRepaired?.(repair);
-    if (source === 'notify' && meaningOfNotify(report.kind) !== 'paid') {
+    if (!reportsPayment(source, report)) {
       return { outcome: 'ignored', orderId: report.outTradeNo ?? '', tradeNo: report.tradeNo ?? '' };
     }
     const { orderId, tradeNo, amount } = paymentFacts(report);
@@ -65,28 +67,32 @@ export class ConfirmAlipayPayment {
   }
 
   /** The message as Alipay signed it, for our app and seller; else why not (InvalidSignature, MalformedCallback, NotOurMerchant). */
-  private authenticate(callback: AlipayCallback): { message: AlipayCallback; repair: SignatureDiagnosis | null } {
-    const verified = this.verified(callback);
+  private authenticate(received: AlipayMessage, source: PaymentSource): { message: AlipayMessage; repair: SignatureDiagnosis | null } {
+    const verified = this.verified(received, source);
     // A signed text that could stand for other parameters proves nothing.
     if (verified.message.ambiguity !== null) throw new MalformedCallback(verified.message.ambiguity);
     const { report } = verified.message;
     if (report.appId !== this.settings.appId) throw new NotOurMerchant('app_id', report.appId ?? '');
-    if (this.settings.sellerId !== null && report.sellerId !== this.settings.sellerId) {
+    // A query answer names no seller: our own signed request named the app, and Alipay signed its answer to it.
+    const sellerNamed = source !== 'query';
+    if (sellerNamed && this.settings.sellerId !== null && report.sellerId !== this.settings.sellerId) {
       throw new NotOurMerchant('seller_id', report.sellerId ?? '');
     }
     return verified;
   }
 
-  private verified(callback: AlipayCallback): { message: AlipayCallback; repair: SignatureDiagnosis | null } {
-    const { sign, signType, signedContents } = callback;
+  private verified(received: AlipayMessage, source: PaymentSource): { message: AlipayMessage; repair: SignatureDiagnosis | null } {
+    const { sign, signType, signedContents } = received;
     if (sign === '') throw new InvalidSignature('no sign');
     // The algorithm is ours to choose, never the request's: that would be a downgrade hole.
     const ourAlgorithm = signType === undefined || signType === this.verifier.signType;
-    if (ourAlgorithm && signedContents.some((content) => this.verifier.verify(content, sign))) return { message: callback, repair: null };
-    // Only now, on the unhappy path, is it worth a few more verifications to say why.
-    const { diagnosis, repaired } = this.doctor.diagnose(callback);
-    if (repaired) return { message: repaired, repair: diagnosis };
+    if (ourAlgorithm && signedContents.some((content) => this.verifier.verify(content, sign))) return { message: received, repair: null };
     const why = ourAlgorithm ? 'does not verify' : `sign_type ${JSON.stringify(signType)} is not ${this.verifier.signType}`;
+    // The doctor knows what proxies do to forms; an answer we fetched ourselves has no such excuse.
+    if (source === 'query') throw new InvalidSignature(why);
+    // Only now, on the unhappy path, is it worth a few more verifications to say why.
+    const { diagnosis, repaired } = this.doctor.diagnose(received);
+    if (repaired) return { message: repaired, repair: diagnosis };
     throw new InvalidSignature(why, diagnosis);
   }
 
@@ -114,6 +120,13 @@ export class ConfirmAlipayPayment {
     }
     throw new OrderContended(orderId, receipt.tradeNo);
   }
+}
+
+/** A return proves a payment by arriving; a notify or a query answer says whether there was one. */
+function reportsPayment(source: PaymentSource, { kind }: TradeReport): boolean {
+  if (source === 'notify') return meaningOfNotify(kind) === 'paid';
+  if (source === 'query') return meaningOfQueryAnswer(kind) === 'paid';
+  return true;
 }
 
 /** A message that reports a payment must name the order, the trade and the amount. @throws MalformedCallback */

@@ -13,7 +13,8 @@ export type ApplicationErrorCode =
   | 'WRONG_CHANNEL'
   | 'ORDER_CONTENDED'
   | 'STORE_UNAVAILABLE'
-  | 'INVALID_QUERY';
+  | 'INVALID_QUERY'
+  | 'TRADE_QUERY_FAILED';
 
 /** Not a well-formed Alipay message: bad encoding, a repeated key, a missing or unusable field. */
 export class MalformedCallback extends ApplicationError {
@@ -87,4 +88,9 @@ export class StoreUnavailable extends ApplicationError {
 /** A filter or cursor in the admin view's query string is not one we can use. */
 export class InvalidQuery extends ApplicationError {
   readonly code = 'INVALID_QUERY';
+}
+
+/** alipay.trade.query gave no answer we can verify: a timeout, an HTTP error, not Alipay's JSON, unsigned. */
+export class TradeQueryFailed extends ApplicationError {
+  readonly code = 'TRADE_QUERY_FAILED';
 }

@@ -3,8 +3,10 @@ import { DomainError } from '../domain/errors.ts';
 import type { PaymentSource } from '../domain/payment.ts';
 import { ConfirmAlipayPayment, type PaymentConfirmed } from './confirm-alipay-payment.ts';
 import { ApplicationError, InvalidSignature } from './errors.ts';
-import type { AlipayCallback, AlipayCallbackParser } from './ports/alipay-callback-parser.ts';
+import type { AlipayCallbackParser } from './ports/alipay-callback-parser.ts';
+import type { AlipayMessage } from './ports/alipay-message.ts';
 import type { Clock } from './ports/clock.ts';
+import type { PaymentEventLog } from './ports/payment-events.ts';
 import type { RejectionLog, RejectionReason } from './ports/rejection-log.ts';
 import type { SignatureDiagnosis } from './ports/signature-doctor.ts';
 import { TOKENS } from './tokens.ts';
@@ -39,11 +41,12 @@ export class ReceiveAlipayCallback {
     @inject(ConfirmAlipayPayment) private readonly confirmPayment: ConfirmAlipayPayment,
     @inject(TOKENS.RejectionLog) private readonly rejections: RejectionLog,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.PaymentEventLog) private readonly events: PaymentEventLog,
   ) {}
 
   /** @throws whatever ConfirmAlipayPayment throws, after recording the refusals among them */
   async execute({ raw, source, remoteAddress }: ReceiveAlipayCallbackCommand): Promise<CallbackReceived> {
-    let callback: AlipayCallback | undefined;
+    let callback: AlipayMessage | undefined;
     const keep = (reason: RejectionReason, detail: string, diagnosis: SignatureDiagnosis | null) =>
       this.rejections.record({
         at: this.clock.now(),
@@ -65,7 +68,9 @@ export class ReceiveAlipayCallback {
         repaired = diagnosis;
         return keep('SIGNATURE_REPAIRED', `accepted after repair: ${diagnosis}`, diagnosis);
       };
-      const confirmed = await this.confirmPayment.execute({ callback, source, onRepaired });
+      const confirmed = await this.confirmPayment.execute({ message: callback, source, onRepaired });
+      // A return's first arrival is its payment row, and its refreshes are noise; every notify is Alipay speaking.
+      if (source === 'notify' && confirmed.orderId !== '') await this.noteNotify(callback, confirmed);
       return repaired === undefined ? confirmed : { ...confirmed, repaired };
     } catch (error) {
       const known = error instanceof DomainError || error instanceof ApplicationError;
@@ -74,6 +79,13 @@ export class ReceiveAlipayCallback {
       }
       throw error;
     }
+  }
+
+  private noteNotify({ fields }: AlipayMessage, { orderId, outcome }: PaymentConfirmed): Promise<void> {
+    const status = fields.get('trade_status') ?? '';
+    const refund = fields.get('refund_fee') ? ` refund_fee=${fields.get('refund_fee')}` : '';
+    const done = { recorded: 'payment recorded', duplicate: 'already recorded', ignored: 'no new payment' }[outcome];
+    return this.events.append({ orderId, at: this.clock.now(), kind: 'notify', summary: `trade_status=${status}${refund}: ${done}` });
   }
 }
 

@@ -82,7 +82,7 @@ export class ReplayRefusedCallbacks {
       repair.diagnosis = diagnosis;
     };
     try {
-      const { outcome } = await this.confirmPayment.execute({ callback: this.parser.parse(entry.raw), source: entry.channel, onRepaired });
+      const { outcome } = await this.confirmPayment.execute({ message: this.parser.parse(entry.raw), source: entry.channel, onRepaired });
       return { outcome: 'recovered', detail: repair.diagnosis ? `${outcome} after repair: ${repair.diagnosis}` : outcome };
     } catch (error) {
       // Recorded for staff to review: the payment is no longer lost.

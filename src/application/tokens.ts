@@ -11,4 +11,9 @@ export const TOKENS = {
   PaymentGateway: Symbol('PaymentGateway'),
   PaymentLedger: Symbol('PaymentLedger'),
   RejectionLog: Symbol('RejectionLog'),
+  TradeQuery: Symbol('TradeQuery'),
+  QueryQueue: Symbol('QueryQueue'),
+  PaymentEventLog: Symbol('PaymentEventLog'),
+  /** The QuerySchedule, or null when ALIPAY_QUERY_SCHEDULE is off. */
+  QuerySchedule: Symbol('QuerySchedule'),
 } as const;

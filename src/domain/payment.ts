@@ -1,8 +1,11 @@
 import type { ReviewReason } from './errors.ts';
 import type { Money } from './money.ts';
 
-/** Which Alipay channel told us first: the browser's return or the server's async notify. */
-export type PaymentSource = 'return' | 'notify';
+/**
+ * Which Alipay channel told us first: the browser's return, the server's async notify, or our own
+ * alipay.trade.query when neither came.
+ */
+export type PaymentSource = 'return' | 'notify' | 'query';
 
 export interface PaymentSnapshot {
   readonly orderId: string;

@@ -10,10 +10,19 @@ export interface MessageKind {
   readonly tradeStatus: string;
   readonly refundFee: string;
   readonly gmtRefund: string;
+  /** A query answer's sub_code, such as ACQ.TRADE_NOT_EXIST; absent from callbacks. */
+  readonly subCode?: string;
 }
+
+/**
+ * What Alipay's answer to alipay.trade.query says about a trade: paid; waiting for the buyer; not
+ * started (the shopper never reached the cashier, or has not logged in yet); closed unpaid.
+ */
+export type QueryAnswer = 'paid' | 'waiting' | 'not_started' | 'closed';
 
 const PAID = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
 const PAGE_PAY_RETURN = 'alipay.trade.page.pay.return';
+export const TRADE_QUERY = 'alipay.trade.query';
 const TRADE_STATUS_SYNC = 'trade_status_sync';
 
 /**
@@ -25,6 +34,7 @@ export function wrongChannel(channel: PaymentSource, kind: MessageKind): string 
   if (channel === 'notify') {
     return kind.notifyType === TRADE_STATUS_SYNC ? null : `notify_type ${JSON.stringify(kind.notifyType)} is not ${TRADE_STATUS_SYNC}`;
   }
+  if (channel === 'query') return kind.method === TRADE_QUERY ? null : `method ${JSON.stringify(kind.method)} is not ${TRADE_QUERY}`;
   if (kind.method !== PAGE_PAY_RETURN) return `method ${JSON.stringify(kind.method)} is not ${PAGE_PAY_RETURN}`;
   if (kind.notifyType !== '') return 'a page return carries no notify_type';
   if (isRefund(kind)) return 'a page return carries no refund fields';
@@ -39,6 +49,19 @@ export function wrongChannel(channel: PaymentSource, kind: MessageKind): string 
 export function meaningOfNotify(kind: Pick<MessageKind, 'tradeStatus' | 'refundFee' | 'gmtRefund'>): NotifyMeaning {
   if (isRefund(kind)) return 'refund';
   return PAID.has(kind.tradeStatus) ? 'paid' : 'not-paid';
+}
+
+/**
+ * The meaning of an authentic answer to alipay.trade.query, or null when it says nothing about the
+ * trade (a system error, say): that counts as a failed try. TRADE_CLOSED is also what a fully
+ * refunded trade reads; the daily bill, not the query, accounts for refunds.
+ */
+export function meaningOfQueryAnswer(kind: Pick<MessageKind, 'tradeStatus' | 'subCode'>): QueryAnswer | null {
+  if (kind.subCode === 'ACQ.TRADE_NOT_EXIST') return 'not_started';
+  if (PAID.has(kind.tradeStatus)) return 'paid';
+  if (kind.tradeStatus === 'WAIT_BUYER_PAY') return 'waiting';
+  if (kind.tradeStatus === 'TRADE_CLOSED') return 'closed';
+  return null;
 }
 
 function isRefund(kind: Pick<MessageKind, 'refundFee' | 'gmtRefund'>): boolean {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import proxyaddr from 'proxy-addr';
 import type { SignType } from '../application/ports/signature-verifier.ts';
 import { OrderStatus, type StatusAfterPayment } from '../domain/order-status.ts';
+import { parseDuration } from './durations.ts';
 
 /** A bad setting; the process prints this one line and exits. */
 export class ConfigError extends Error {
@@ -43,6 +44,10 @@ export interface Config {
     readonly appPrivateKeyFile: string;
     /** A gateway URL, or 'sandbox' for the local one. */
     readonly gateway: string;
+    /** Bounds every call to Alipay's gateway. */
+    readonly httpTimeoutMs: number;
+    /** ALIPAY_QUERY_SCHEDULE: offsets (ms) at which an unpaid order is asked about; null when off. */
+    readonly querySchedule: readonly number[] | null;
   };
   readonly statusAfterPayment: StatusAfterPayment;
   /** HTTP Basic credentials of the admin view; a null password is generated at start-up (never in production). */
@@ -115,6 +120,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       publicKeyFile: read('ALIPAY_PUBLIC_KEY_FILE') ?? 'keys/alipay_public_key.pem',
       appPrivateKeyFile: read('APP_PRIVATE_KEY_FILE') ?? 'keys/app_private_key.pem',
       gateway,
+      httpTimeoutMs: duration('ALIPAY_HTTP_TIMEOUT', read('ALIPAY_HTTP_TIMEOUT') ?? '10s', 100, 120_000),
+      querySchedule: querySchedule(read('ALIPAY_QUERY_SCHEDULE') ?? '1m,5m,15m,1h,6h,24h'),
     },
     admin: { user: read('ADMIN_USER') ?? 'admin', password: adminPassword(read('ADMIN_PASSWORD'), production) },
     rejections: {
@@ -139,6 +146,32 @@ function wholeNumber(name: string, value: string, min: number, max: number): num
     throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   }
   return number;
+}
+
+const DURATION_EXAMPLE = 'such as 500ms, 10s, 1m or 6h';
+
+function duration(name: string, value: string, minMs: number, maxMs: number): number {
+  const ms = parseDuration(value);
+  if (ms === null || ms < minMs || ms > maxMs) {
+    throw new ConfigError(
+      name,
+      `must be a duration from ${minMs}ms to ${maxMs / 1000}s, ${DURATION_EXAMPLE} (got ${JSON.stringify(value)})`,
+    );
+  }
+  return ms;
+}
+
+function querySchedule(value: string): readonly number[] | null {
+  if (value === 'off') return null;
+  const offsets = value.split(',').map((part) => parseDuration(part));
+  const ascending = offsets.every((ms, i) => ms !== null && (i === 0 || ms > offsets[i - 1]!));
+  if (!ascending || offsets.length > 20) {
+    throw new ConfigError(
+      'ALIPAY_QUERY_SCHEDULE',
+      `must be "off" or up to 20 ascending durations separated by commas, ${DURATION_EXAMPLE}: 1m,5m,15m,1h,6h,24h (got ${JSON.stringify(value)})`,
+    );
+  }
+  return offsets as number[];
 }
 
 function webConcurrency(value: string | undefined, production: boolean, postgres: boolean): number {

@@ -10,6 +10,8 @@ export const INFRA = {
   /** Signs our requests to Alipay with the app's private key (native or forge, as SIGNATURE_VERIFIER). */
   RequestSigner: Symbol('RequestSigner'),
   PagePaySettings: Symbol('PagePaySettings'),
+  /** The app and gateway for alipay.trade.query and other OpenAPI calls, and their timeout. */
+  OpenApiSettings: Symbol('OpenApiSettings'),
   RejectionRetention: Symbol('RejectionRetention'),
   /** The process's pino logger, for adapters that must not fail loudly but must not fail silently either. */
   Logger: Symbol('Logger'),

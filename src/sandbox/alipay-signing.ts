@@ -39,6 +39,11 @@ export function signCallback(
   return { ...params, sign: signature, sign_type: signType };
 }
 
+/** Alipay signs an OpenAPI response over the exact UTF-8 text of its `xxx_response` object. */
+export function signResponseText(text: string, alipayPrivateKey: KeyObject, signType: SandboxSignType): string {
+  return sign(hashOf(signType), Buffer.from(text, 'utf8'), alipayPrivateKey).toString('base64');
+}
+
 export function loadPrivateKey(pem: string): KeyObject {
   return createPrivateKey(pem);
 }

@@ -1,11 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import Router from '@koa/router';
+import type { Knex } from 'knex';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
 import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback, verifyMerchantRequest } from './alipay-signing.ts';
 import { NotifySender } from './notify-sender.ts';
+import { SANDBOX_BUYER, SandboxTrades } from './sandbox-trades.ts';
+import { SandboxTradeQuery } from './trade-query.ts';
 
 export interface SandboxSettings {
   readonly appId: string;
@@ -16,6 +19,8 @@ export interface SandboxSettings {
   /** PEM of our app's public key, as uploaded to the Alipay console. */
   readonly appPublicKeyPem: string;
   readonly logger: Logger;
+  /** The service's database: the sandbox keeps its own trades there, in a table of its own. */
+  readonly knex: Knex;
   /** 1 by default: Alipay's retry minutes become seconds. */
   readonly secondsPerMinute?: number;
 }
@@ -29,21 +34,32 @@ interface PayRequest {
   readonly subject: string;
 }
 
-/** A simulated Alipay: cashier, signed return and async notify. Development only. */
+/** A simulated Alipay: cashier, signed return, async notify and trade query. Development only. */
 export class SandboxAlipay {
   private readonly alipayKey: KeyObject;
   private readonly appKey: KeyObject;
   readonly notifier: NotifySender;
+  readonly trades: SandboxTrades;
+  private readonly tradeQuery: SandboxTradeQuery;
 
   constructor(private readonly settings: SandboxSettings) {
     this.alipayKey = loadPrivateKey(settings.alipayPrivateKeyPem);
     this.appKey = loadPublicKey(settings.appPublicKeyPem);
     this.notifier = new NotifySender(settings.logger, settings.secondsPerMinute);
+    this.trades = new SandboxTrades(settings.knex);
+    this.tradeQuery = new SandboxTradeQuery({
+      appId: settings.appId,
+      appKey: this.appKey,
+      alipayKey: this.alipayKey,
+      trades: this.trades,
+      logger: settings.logger,
+    });
   }
 
   routes(): Router {
     const router = new Router();
     router.get(SANDBOX_GATEWAY_PATH, this.cashier);
+    router.post(SANDBOX_GATEWAY_PATH, this.tradeQuery.handle);
     router.post('/sandbox/pay', this.pay);
     router.get('/sandbox/notifies', (ctx) => {
       ctx.body = this.notifier.deliveries;
@@ -65,17 +81,41 @@ export class SandboxAlipay {
     const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 64 * 1024)));
     const request = this.readRequest(form.get('request') ?? '');
     if (typeof request === 'string') return this.refuse(ctx, request);
-    if (form.get('action') !== 'pay') {
-      await ctx.render('sandbox/message.pug', {
-        title: '交易已取消',
-        message: `订单 ${request.orderId} 未付款。`,
-        backUrl: new URL('/', request.params.return_url).href,
-      });
+    const action = form.get('action');
+    const shopHome = new URL('/', request.params.return_url).href;
+    if (action !== 'pay' && action !== 'pay-silently') {
+      await ctx.render('sandbox/message.pug', { title: '交易已取消', message: `订单 ${request.orderId} 未付款。`, backUrl: shopHome });
       return;
     }
     const at = new Date();
-    const now = beijingTimestamp(at);
     const tradeNo = newTradeNo(beijingDigits(at).slice(0, 8));
+    await this.trades.record({
+      tradeNo,
+      outTradeNo: request.orderId,
+      appId: this.settings.appId,
+      sellerId: this.settings.sellerId,
+      subject: request.subject,
+      totalAmount: request.amount,
+      tradeStatus: 'TRADE_SUCCESS',
+      gmtCreate: at,
+      gmtPayment: at,
+      gmtClose: null,
+    });
+    if (action === 'pay') return this.tellTheShop(ctx, request, tradeNo, at);
+    this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; return and notify dropped');
+    await ctx.render('sandbox/message.pug', {
+      title: '已付款（回跳与通知均已丢弃）',
+      message:
+        '交易已成功（沙箱，不会真实扣款），但浏览器没有回到商城，异步通知也没有发出：商城此刻还不知道这笔付款。' +
+        '商城会自己向支付宝查询（alipay.trade.query），在它的第一个查询时段内（默认约一分钟）确认付款，订单随后变为已付款。',
+      details: { 订单号: request.orderId, 支付宝交易号: tradeNo, 金额: `¥${request.amount}` },
+      backUrl: shopHome,
+    });
+  };
+
+  /** What 确认付款 does after the trade: the async notify, and the browser back to return_url. */
+  private tellTheShop(ctx: Context, request: PayRequest, tradeNo: string, at: Date): void {
+    const now = beijingTimestamp(at);
     const common = {
       out_trade_no: request.orderId,
       total_amount: request.amount,
@@ -96,8 +136,8 @@ export class SandboxAlipay {
         gmt_create: now,
         gmt_payment: now,
         subject: request.subject,
-        buyer_id: '2088102000000000',
-        buyer_logon_id: 'san***@sandbox.example',
+        buyer_id: SANDBOX_BUYER.userId,
+        buyer_logon_id: SANDBOX_BUYER.logonId,
         seller_email: 'shop@sandbox.example',
         invoice_amount: request.amount,
         receipt_amount: request.amount,
@@ -112,7 +152,7 @@ export class SandboxAlipay {
     const ret = signCallback({ ...common, method: 'alipay.trade.page.pay.return', timestamp: now }, this.alipayKey, this.settings.signType);
     this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; redirecting to return_url');
     ctx.redirect(`${request.params.return_url}?${new URLSearchParams(ret)}`);
-  };
+  }
 
   /** The verified pay request, or the reason Alipay would refuse it. */
   private readRequest(query: string): PayRequest | string {
@@ -120,16 +160,21 @@ export class SandboxAlipay {
     if (!verifyMerchantRequest(params, this.appKey)) return 'invalid-signature 验签出错，请确认应用私钥与上传的应用公钥是否匹配';
     if (params.app_id !== this.settings.appId) return `invalid-app-id 应用 ${params.app_id ?? ''} 不存在`;
     if (params.method !== 'alipay.trade.page.pay') return 'invalid-method 不支持的接口';
-    if (!params.return_url) return 'missing-return-url 缺少 return_url';
-    let biz: Record<string, unknown>;
+    if (!params.return_url || !URL.canParse(params.return_url)) return 'missing-return-url 缺少 return_url，或它不是网址';
+    let biz: unknown;
     try {
       biz = JSON.parse(params.biz_content ?? '');
     } catch {
       return 'invalid-biz-content biz_content 不是 JSON';
     }
-    const { out_trade_no: orderId, total_amount: amount, subject } = biz;
+    if (typeof biz !== 'object' || biz === null) return 'invalid-biz-content biz_content 不是 JSON 对象';
+    const { out_trade_no: orderId, total_amount: amount, subject } = biz as Record<string, unknown>;
     if (typeof orderId !== 'string' || typeof amount !== 'string' || typeof subject !== 'string')
       return 'missing-parameter 缺少订单号、金额或标题';
+    // Alipay's own limits, which the trade table keeps too.
+    if (!/^[\w-]{1,64}$/.test(orderId)) return 'invalid-parameter 订单号须为 1 到 64 位字母、数字、下划线或连字符';
+    if (!/^\d{1,8}(\.\d{1,2})?$/.test(amount) || Number(amount) < 0.01) return 'invalid-parameter 金额须在 0.01 到 99999999.99 元之间';
+    if (subject === '' || subject.length > 256) return 'invalid-parameter 标题须为 1 到 256 个字';
     return { params, orderId, amount, subject };
   }
 

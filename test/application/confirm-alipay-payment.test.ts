@@ -29,8 +29,8 @@ describe('ConfirmAlipayPayment', () => {
     const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings };
     return confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings: all, clock, signType });
   }
-  const command = (query: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
-  const notify = (body: string) => ({ callback: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });
+  const command = (query: string) => ({ message: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
+  const notify = (body: string) => ({ message: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });
 
   beforeEach(() => {
     store = new InMemoryStore();

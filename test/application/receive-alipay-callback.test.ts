@@ -7,6 +7,7 @@ import { OrderNotFound, PaymentNeedsReview } from '../../src/domain/errors.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
+import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-memory-payment-event-log.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
@@ -30,7 +31,13 @@ describe('ReceiveAlipayCallback', () => {
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
     const payments = new InMemoryPaymentRepository(store);
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings, clock: { now: () => T0 } });
-    receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, { now: () => new Date() });
+    receive = new ReceiveAlipayCallback(
+      new FormCallbackParser(),
+      confirm,
+      rejections,
+      { now: () => new Date() },
+      new InMemoryPaymentEventLog(),
+    );
   });
 
   it('confirms an authentic return and records no rejection', async () => {

@@ -9,6 +9,7 @@ import { ReplayRefusedCallbacks, type ReplayTally } from '../../src/application/
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
+import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-memory-payment-event-log.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
@@ -40,7 +41,7 @@ describe('ReplayRefusedCallbacks', () => {
   /** The live path, verifying with `alipayPublicKeyPem`: what it refuses lands in the rejection log. */
   async function receive(alipayPublicKeyPem: string, raw: string, source: 'return' | 'notify'): Promise<void> {
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem, payments, settings, clock: { now: () => T0 } });
-    const live = new ReceiveAlipayCallback(parser, confirm, rejections, { now: () => new Date() });
+    const live = new ReceiveAlipayCallback(parser, confirm, rejections, { now: () => new Date() }, new InMemoryPaymentEventLog());
     await assert.rejects(live.execute({ raw: bytes(raw), source, remoteAddress: '203.0.113.7' }));
   }
 

@@ -51,6 +51,7 @@ export async function startTestApp(options: {
     settings: { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...options.settings },
     appPrivateKey,
     pagePay: { appId: APP_ID, gatewayUrl: TEST_GATEWAY, returnUrl: `${url}/payment/status/`, notifyUrl: `${url}/payment/notify/` },
+    openApi: { appId: APP_ID, gatewayUrl: TEST_GATEWAY, timeoutMs: 2_000 },
     admin: ADMIN,
     rejections: options.rejections ?? { maxRows: 1_000, maxAgeDays: 90 },
     production: options.production,

@@ -21,6 +21,7 @@ export function testWiring(knex: Knex, overrides: Partial<Wiring> = {}): Wiring 
       returnUrl: 'https://shop.example/r',
       notifyUrl: 'https://shop.example/n',
     },
+    openApi: { appId: '1', gatewayUrl: 'https://gateway.example', timeoutMs: 1_000 },
     admin: { user: 'admin', password: 'x' },
     rejections: { maxRows: 10, maxAgeDays: 1 },
     ...overrides,

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { AskAlipayAboutOrder } from '../../src/application/ask-alipay-about-order.ts';
+import { ClaimDueQueries } from '../../src/application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
 import { ExportPayments } from '../../src/application/export-payments.ts';
 import { ListPayments } from '../../src/application/list-payments.ts';
@@ -9,13 +11,17 @@ import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-call
 import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
 import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/container.ts';
+import { QuerySchedule } from '../../src/domain/query-schedule.ts';
 import { AlipayPagePayGateway } from '../../src/infrastructure/alipay/alipay-page-pay-gateway.ts';
+import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-query.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
+import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
+import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
 import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
@@ -29,7 +35,7 @@ import { testWiring } from '../support/test-wiring.ts';
 type AnyClass = abstract new (...args: never[]) => unknown;
 
 /** What the default wiring binds each port to; the type makes a new port name its adapter here. */
-const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings'>, AnyClass> = {
+const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings' | 'QuerySchedule'>, AnyClass> = {
   SignatureVerifier: NativeSignatureVerifier,
   SignatureDoctor: AlipaySignatureDoctor,
   AlipayCallbackParser: FormCallbackParser,
@@ -40,11 +46,16 @@ const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings'>, 
   PaymentGateway: AlipayPagePayGateway,
   PaymentLedger: KnexPaymentLedger,
   RejectionLog: KnexRejectionLog,
+  TradeQuery: AlipayTradeQuery,
+  QueryQueue: KnexQueryQueue,
+  PaymentEventLog: KnexPaymentEventLog,
 };
 
 const ENTRY_POINTS: readonly AnyClass[] = [
   ConfirmAlipayPayment,
   ReceiveAlipayCallback,
+  AskAlipayAboutOrder,
+  ClaimDueQueries,
   StartAlipayPayment,
   PlaceOrder,
   ListPayments,
@@ -67,6 +78,8 @@ describe('the composition root', () => {
       assert.equal((resolved as object).constructor, adapter, port);
     }
     assert.equal(container.get(TOKENS.PaymentSettings), wiring.settings);
+    assert.deepEqual(buildContainer({ ...wiring, querySchedule: [60_000] }).get(TOKENS.QuerySchedule), new QuerySchedule([60_000]));
+    assert.equal(container.get(TOKENS.QuerySchedule), null, 'no schedule when none is configured');
     assert.equal(container.get(INFRA.Logger), wiring.logger);
   });
 

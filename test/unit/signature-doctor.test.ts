@@ -3,7 +3,7 @@ import { Buffer } from 'node:buffer';
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { AlipayCallback } from '../../src/application/ports/alipay-callback-parser.ts';
+import type { AlipayMessage } from '../../src/application/ports/alipay-message.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
@@ -44,7 +44,7 @@ function signed(
 
 const query = (params: Record<string, string>) => new URLSearchParams(params).toString();
 const parse = (raw: string) => parser.parse(new TextEncoder().encode(raw));
-const fieldsOf = (callback: AlipayCallback) => Object.fromEntries([...callback.fields].filter(([k]) => k !== 'sign' && k !== 'sign_type'));
+const fieldsOf = (callback: AlipayMessage) => Object.fromEntries([...callback.fields].filter(([k]) => k !== 'sign' && k !== 'sign_type'));
 const base = notifyParams('20261126153000000000009', '88.80', 'TRADE_SUCCESS', '2026112622001400000000000009');
 
 /** A sign whose base64 holds a '+', as nearly all do: the damage needs one to show. */

@@ -1,4 +1,4 @@
-import type { AlipayCallback } from './alipay-callback-parser.ts';
+import type { AlipayMessage } from './alipay-message.ts';
 
 /**
  * What became of a signature that did not verify as received. The first four are transport or
@@ -16,10 +16,10 @@ export type SignatureDiagnosis =
 export interface Diagnosis {
   readonly diagnosis: SignatureDiagnosis;
   /** The message as Alipay signed it, when a repair verified under the configured key and algorithm. */
-  readonly repaired?: AlipayCallback;
+  readonly repaired?: AlipayMessage;
 }
 
 export interface SignatureDoctor {
   /** Names what happened to a callback whose signature did not verify. Bounded: a few verifications at most. */
-  diagnose(callback: AlipayCallback): Diagnosis;
+  diagnose(callback: AlipayMessage): Diagnosis;
 }

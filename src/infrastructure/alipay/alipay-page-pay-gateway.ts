@@ -2,8 +2,8 @@ import { inject, injectable } from 'inversify';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { PagePayRequest, PaymentGateway } from '../../application/ports/payment-gateway.ts';
 import { TOKENS } from '../../application/tokens.ts';
-import { beijingTimestamp } from '../../domain/beijing-time.ts';
 import { INFRA } from '../tokens.ts';
+import { signedRequest } from './openapi-request.ts';
 import type { RequestSigner } from './request-signer.ts';
 
 export interface PagePaySettings {
@@ -42,28 +42,13 @@ export class AlipayPagePayGateway implements PaymentGateway {
   }
 
   private sign({ orderId, amount, subject }: PagePayRequest): string {
-    const params: Record<string, string> = {
-      app_id: this.settings.appId,
+    const params = signedRequest(this.signer, {
+      appId: this.settings.appId,
       method: 'alipay.trade.page.pay',
-      format: 'JSON',
-      charset: 'utf-8',
-      sign_type: 'RSA2',
-      timestamp: beijingTimestamp(this.clock.now()),
-      version: '1.0',
-      return_url: this.settings.returnUrl,
-      notify_url: this.settings.notifyUrl,
-      biz_content: JSON.stringify({
-        out_trade_no: orderId,
-        total_amount: amount.toString(),
-        subject,
-        product_code: 'FAST_INSTANT_TRADE_PAY',
-      }),
-    };
-    // A request's sign content keeps sign_type; only Alipay's callbacks leave it out.
-    const content = Object.keys(params)
-      .sort()
-      .map((key) => `${key}=${params[key]}`)
-      .join('&');
-    return `${this.settings.gatewayUrl}?${new URLSearchParams({ ...params, sign: this.signer.sign(content) })}`;
+      at: this.clock.now(),
+      extra: { return_url: this.settings.returnUrl, notify_url: this.settings.notifyUrl },
+      bizContent: { out_trade_no: orderId, total_amount: amount.toString(), subject, product_code: 'FAST_INSTANT_TRADE_PAY' },
+    });
+    return `${this.settings.gatewayUrl}?${new URLSearchParams(params)}`;
   }
 }

@@ -2,7 +2,8 @@ import { Buffer } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { injectable } from 'inversify';
 import { MalformedCallback } from '../../application/errors.ts';
-import type { AlipayCallback, AlipayCallbackParser } from '../../application/ports/alipay-callback-parser.ts';
+import type { AlipayCallbackParser } from '../../application/ports/alipay-callback-parser.ts';
+import type { AlipayMessage } from '../../application/ports/alipay-message.ts';
 import { decodeForm, decodeUtf8, type RawPair } from './form-decoding.ts';
 import { ambiguityOf, signContentCandidates } from './sign-content.ts';
 import { tradeReportOf } from './trade-report.ts';
@@ -13,7 +14,7 @@ const CHARSETS: Record<string, string> = { 'utf-8': 'utf-8', utf8: 'utf-8', gbk:
 /** Parses Alipay's form-encoded returns and notifies once, keeping the exact signed bytes. */
 @injectable()
 export class FormCallbackParser implements AlipayCallbackParser {
-  parse(raw: Uint8Array): AlipayCallback {
+  parse(raw: Uint8Array): AlipayMessage {
     const pairs = decodeForm(raw);
     const charset = charsetOf(pairs);
     const fields = new Map<string, string>();

@@ -2,7 +2,8 @@ import { Buffer } from 'node:buffer';
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { ApplicationError } from '../../application/errors.ts';
-import type { AlipayCallback, AlipayCallbackParser } from '../../application/ports/alipay-callback-parser.ts';
+import type { AlipayCallbackParser } from '../../application/ports/alipay-callback-parser.ts';
+import type { AlipayMessage } from '../../application/ports/alipay-message.ts';
 import type { Diagnosis, SignatureDoctor } from '../../application/ports/signature-doctor.ts';
 import type { SignatureVerifier } from '../../application/ports/signature-verifier.ts';
 import { TOKENS } from '../../application/tokens.ts';
@@ -31,7 +32,7 @@ export class AlipaySignatureDoctor implements SignatureDoctor {
     this.appKey = createPublicKey(appPublicKeyPem);
   }
 
-  diagnose(callback: AlipayCallback): Diagnosis {
+  diagnose(callback: AlipayMessage): Diagnosis {
     const pinned = this.verifier.signType === 'RSA2' ? 'sha256' : 'sha1';
     const claimsOther = callback.signType !== undefined && callback.signType !== this.verifier.signType;
     if (!claimsOther) {
@@ -48,7 +49,7 @@ export class AlipaySignatureDoctor implements SignatureDoctor {
   }
 
   /** The fields as Alipay signed them; null when that message is itself unusable (a folded field, say). */
-  private reparse(repairedRaw: Uint8Array): AlipayCallback | null {
+  private reparse(repairedRaw: Uint8Array): AlipayMessage | null {
     try {
       return this.parser.parse(repairedRaw);
     } catch (error) {
@@ -58,7 +59,7 @@ export class AlipaySignatureDoctor implements SignatureDoctor {
   }
 }
 
-function verifiesWith(key: KeyObject, hash: string, { sign, signedContents }: AlipayCallback): boolean {
+function verifiesWith(key: KeyObject, hash: string, { sign, signedContents }: AlipayMessage): boolean {
   if (!isBase64Signature(sign)) return false;
   const signature = Buffer.from(sign, 'base64');
   return signedContents.some((content) => {

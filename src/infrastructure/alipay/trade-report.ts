@@ -1,5 +1,5 @@
 import { MalformedCallback } from '../../application/errors.ts';
-import type { TradeReport } from '../../application/ports/alipay-callback-parser.ts';
+import type { TradeReport } from '../../application/ports/alipay-message.ts';
 import { InvalidMoney } from '../../domain/errors.ts';
 import { Money } from '../../domain/money.ts';
 

@@ -22,6 +22,8 @@ export class InMemoryOrderRepository implements OrderRepository {
   async add(order: Order): Promise<void> {
     // Refused as the database refuses it, so that callers see one kind of error whichever store runs.
     if (this.store.orders.has(order.id)) throw Object.assign(new Error(`order ${order.id} already exists`), { code: UNIQUE_VIOLATION });
-    this.store.orders.set(order.id, order.toSnapshot());
+    const snapshot = order.toSnapshot();
+    this.store.orders.set(order.id, snapshot);
+    this.store.orderPlacedAt.set(order.id, snapshot.updatedAt);
   }
 }

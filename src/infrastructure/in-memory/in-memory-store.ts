@@ -5,4 +5,8 @@ import type { PaymentSnapshot } from '../../domain/payment.ts';
 export class InMemoryStore {
   readonly orders = new Map<string, OrderSnapshot>();
   readonly payments = new Map<string, PaymentSnapshot>();
+  /** create_time, which the domain does not keep. */
+  readonly orderPlacedAt = new Map<string, Date>();
+  /** tb_payment_query: when each queued order is next asked about; null when not at all. */
+  readonly queries = new Map<string, { anchor: Date; dueAt: Date | null }>();
 }

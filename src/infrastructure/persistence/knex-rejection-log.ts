@@ -9,6 +9,7 @@ import type { SignatureDiagnosis } from '../../application/ports/signature-docto
 import { TOKENS } from '../../application/tokens.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
+import { fit } from './column-text.ts';
 import { isBigintId, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
 import { guarded } from './store-errors.ts';
 
@@ -147,9 +148,6 @@ export class KnexRejectionLog implements RejectionLog {
   }
 }
 
-// Evidence is cut to its column's width, and PostgreSQL text cannot hold NUL, which a hostile %00 decodes to.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be replaced
-const fit = (text: string, width = Number.POSITIVE_INFINITY) => text.slice(0, width).replace(/\u0000/g, '\uFFFD');
 const nullableFit = (text: string | null, width: number) => (text === null || text === '' ? null : fit(text, width));
 
 function toRecord(row: RejectionRow): RejectionRecord {

@@ -14,7 +14,7 @@ export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   5: '已完成',
   6: '已取消',
 };
-export const SOURCE_LABELS: Record<PaymentSource, string> = { return: '同步返回', notify: '异步通知' };
+export const SOURCE_LABELS: Record<PaymentSource, string> = { return: '同步返回', notify: '异步通知', query: '主动查询' };
 export const REJECTION_LABELS: Record<RejectionReason, string> = {
   MALFORMED_CALLBACK: '格式错误',
   INVALID_SIGNATURE: '签名无效',

@@ -30,6 +30,17 @@ export class Metrics {
     labelNames: ['limit'],
     registers: [this.registry],
   });
+  private readonly queries = new Counter({
+    name: 'meiduo_alipay_queries_total',
+    help: 'alipay.trade.query calls by outcome (paid, waiting, not_started, closed, failed).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly recovered = new Counter({
+    name: 'meiduo_payments_recovered_total',
+    help: 'Payments first learnt of by asking Alipay: neither the return nor the notify had come.',
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'meiduo_http_request_duration_seconds',
     help: 'Request latency by route.',
@@ -72,6 +83,12 @@ export class Metrics {
 
   throttled(limit: 'admin-login' | 'pay-url'): void {
     this.throttledRequests.inc({ limit });
+  }
+
+  /** One alipay.trade.query, and whether it recorded a payment no callback had brought. */
+  queried(outcome: string, recovered: boolean): void {
+    this.queries.inc({ outcome });
+    if (recovered) this.recovered.inc();
   }
 
   /** GET /metrics */

@@ -1,0 +1,41 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { PaymentEvent, PaymentEventKind, PaymentEventLog } from '../../application/ports/payment-events.ts';
+import { INFRA } from '../tokens.ts';
+import { fit } from './column-text.ts';
+import { guarded } from './store-errors.ts';
+
+interface EventRow {
+  readonly order_id: string;
+  readonly create_time: Date;
+  readonly kind: string;
+  readonly summary: string;
+}
+
+/** tb_payment_event. */
+@injectable()
+export class KnexPaymentEventLog implements PaymentEventLog {
+  constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
+
+  append({ orderId, at, kind, summary }: PaymentEvent): Promise<void> {
+    return guarded(async () => {
+      await this.knex('tb_payment_event').insert({ order_id: orderId, create_time: at, kind, summary: fit(summary, 300) });
+    });
+  }
+
+  listFor(orderId: string, limit: number): Promise<PaymentEvent[]> {
+    return guarded(async () => {
+      const rows: EventRow[] = await this.knex('tb_payment_event')
+        .select('order_id', 'create_time', 'kind', 'summary')
+        .where('order_id', orderId)
+        .orderBy([
+          { column: 'create_time', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit);
+      return rows
+        .reverse()
+        .map((row) => ({ orderId: row.order_id, at: row.create_time, kind: row.kind as PaymentEventKind, summary: row.summary }));
+    });
+  }
+}

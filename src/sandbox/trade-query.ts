@@ -1,0 +1,115 @@
+import type { KeyObject } from 'node:crypto';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import { beijingTimestamp } from '../domain/beijing-time.ts';
+import { readRawBody } from '../interfaces/http/raw-body.ts';
+import { type SandboxSignType, signResponseText, verifyMerchantRequest } from './alipay-signing.ts';
+import { gatewayParams } from './gateway-params.ts';
+import { SANDBOX_BUYER, type SandboxTrade, type SandboxTrades } from './sandbox-trades.ts';
+
+export interface TradeQuerySettings {
+  readonly appId: string;
+  /** Our app's public key: checks the request. */
+  readonly appKey: KeyObject;
+  /** The sandbox's stand-in for Alipay's private key: signs the answer. */
+  readonly alipayKey: KeyObject;
+  readonly trades: SandboxTrades;
+  readonly logger: Logger;
+}
+
+type Fields = Record<string, string>;
+
+interface Answer {
+  readonly fields: Fields;
+  /** Set when Alipay would sign the answer: it knows the app and the request verified. */
+  readonly signType?: SandboxSignType;
+  readonly outTradeNo?: string;
+}
+
+const RESPONSE_KEY = 'alipay_trade_query_response';
+
+/** `POST /sandbox/gateway.do` with method alipay.trade.query, answered in Alipay's JSON shape. */
+export class SandboxTradeQuery {
+  constructor(private readonly settings: TradeQuerySettings) {}
+
+  handle = async (ctx: Context): Promise<void> => {
+    const body = new TextDecoder().decode(await readRawBody(ctx, 64 * 1024));
+    const { fields, signType, outTradeNo } = await this.answer(ctx.querystring, body);
+    // Alipay signs the object's exact text, so the body is built around the string that was signed.
+    const objectText = JSON.stringify(fields);
+    const sign = signType ? `,"sign":"${signResponseText(objectText, this.settings.alipayKey, signType)}"` : '';
+    this.settings.logger.info(
+      { sandbox: true, outTradeNo, answer: `${fields.code} ${fields.sub_code ?? fields.trade_status}` },
+      'sandbox trade query answered',
+    );
+    ctx.status = 200;
+    ctx.type = 'application/json;charset=utf-8';
+    ctx.body = `{"${RESPONSE_KEY}":${objectText}${sign}}`;
+  };
+
+  private async answer(query: string, body: string): Promise<Answer> {
+    const read = gatewayParams(query, body);
+    if ('duplicate' in read) return refused('isv.invalid-parameter', `参数无效：${read.duplicate} 出现了不止一次`);
+    const { params } = read;
+    if (params.app_id !== this.settings.appId) return refused('isv.invalid-app-id', '无效的AppID参数');
+    if (params.method !== 'alipay.trade.query') return refused('isv.invalid-method', '不存在的方法名');
+    if (!verifyMerchantRequest(params, this.settings.appKey))
+      return refused('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配');
+    const outTradeNo = outTradeNoOf(params.biz_content);
+    if (outTradeNo === undefined) return refused('isv.invalid-parameter', '参数无效：biz_content 须为含 out_trade_no 的 JSON');
+    const trade = await this.settings.trades.findByOutTradeNo(this.settings.appId, outTradeNo);
+    return {
+      fields: trade ? found(trade) : notFound(outTradeNo),
+      signType: params.sign_type === 'RSA' ? 'RSA' : 'RSA2',
+      outTradeNo,
+    };
+  }
+}
+
+function outTradeNoOf(bizContent: string | undefined): string | undefined {
+  try {
+    const biz: unknown = JSON.parse(bizContent ?? '');
+    const value = typeof biz === 'object' && biz !== null ? (biz as Record<string, unknown>).out_trade_no : undefined;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function refused(subCode: string, subMsg: string): Answer {
+  return { fields: { code: '40002', msg: 'Invalid Arguments', sub_code: subCode, sub_msg: subMsg } };
+}
+
+// Keys in the order Alipay writes them.
+function found(trade: SandboxTrade): Fields {
+  const paid = trade.gmtPayment !== null ? trade.totalAmount : '0.00';
+  return {
+    code: '10000',
+    msg: 'Success',
+    buyer_logon_id: SANDBOX_BUYER.logonId,
+    buyer_pay_amount: paid,
+    buyer_user_id: SANDBOX_BUYER.userId,
+    invoice_amount: paid,
+    out_trade_no: trade.outTradeNo,
+    point_amount: '0.00',
+    receipt_amount: paid,
+    ...(trade.gmtPayment !== null ? { send_pay_date: beijingTimestamp(trade.gmtPayment) } : {}),
+    total_amount: trade.totalAmount,
+    trade_no: trade.tradeNo,
+    trade_status: trade.tradeStatus,
+  };
+}
+
+function notFound(outTradeNo: string): Fields {
+  return {
+    code: '40004',
+    msg: 'Business Failed',
+    sub_code: 'ACQ.TRADE_NOT_EXIST',
+    sub_msg: '交易不存在',
+    buyer_pay_amount: '0.00',
+    invoice_amount: '0.00',
+    out_trade_no: outTradeNo,
+    point_amount: '0.00',
+    receipt_amount: '0.00',
+  };
+}

@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
+import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import Koa from 'koa';
+import views from 'koa-views';
+import pino from 'pino';
+import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
+import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
+import { SANDBOX_GATEWAY_PATH, SandboxAlipay } from '../../src/sandbox/sandbox-alipay.ts';
+import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
+
+const APP_ID = '2021000000000001';
+const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+const appKeys = keyPair();
+const alipayKeys = keyPair();
+const otherKeys = keyPair();
+const pem = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }).toString();
+
+type Params = Record<string, string>;
+
+/** Signs as a merchant does: every non-empty parameter but `sign`, sorted, sign_type included. */
+function signed(params: Params, key: KeyObject = appKeys.privateKey): Params {
+  const content = Object.keys(params)
+    .filter((name) => params[name] !== '')
+    .sort()
+    .map((name) => `${name}=${params[name]}`)
+    .join('&');
+  const hash = params.sign_type === 'RSA' ? 'sha1' : 'sha256';
+  return { ...params, sign: sign(hash, Buffer.from(content, 'utf8'), key).toString('base64') };
+}
+
+function queryParams(outTradeNo: string, extra: Params = {}): Params {
+  return {
+    app_id: APP_ID,
+    method: 'alipay.trade.query',
+    format: 'JSON',
+    charset: 'utf-8',
+    sign_type: 'RSA2',
+    timestamp: beijingTimestamp(new Date()),
+    version: '1.0',
+    biz_content: JSON.stringify({ out_trade_no: outTradeNo }),
+    ...extra,
+  };
+}
+
+interface QueryReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly text: string;
+  /** The alipay_trade_query_response object, parsed. */
+  readonly response: Record<string, string>;
+  /** The response object's exact text, cut from the body, and the signature over it, when there is one. */
+  readonly signedText?: string;
+  readonly sign?: string;
+}
+
+const SIGNED_BODY = /^\{"alipay_trade_query_response":(\{.*\}),"sign":"([A-Za-z0-9+/]+={0,2})"\}$/s;
+
+for (const harness of databaseHarnesses) describeTradeQuery(harness);
+
+function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabase> }): void {
+  describe(`the sandbox gateway answers alipay.trade.query (${harness.name})`, () => {
+    let database: TestDatabase;
+    let sandbox: SandboxAlipay;
+    let server: Server;
+    let url: string;
+
+    before(async () => {
+      // The sandbox creates its table itself, in whatever schema the service's knex points at.
+      database = await harness.open();
+      sandbox = new SandboxAlipay({
+        appId: APP_ID,
+        sellerId: '2088000000000001',
+        signType: 'RSA2',
+        alipayPrivateKeyPem: pem(alipayKeys.privateKey, 'pkcs8'),
+        appPublicKeyPem: pem(appKeys.publicKey, 'spki'),
+        logger: pino({ level: 'silent' }),
+        knex: database.knex,
+      });
+      const app = new Koa();
+      app.use(views(VIEWS_DIR, { extension: 'pug', options: { basedir: VIEWS_DIR } }));
+      app.use(sandbox.routes().routes());
+      server = createServer(app.callback());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(async () => {
+      sandbox?.close();
+      server?.closeAllConnections();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await database?.close();
+    });
+
+    /** The cashier's pay button, pressed on a page-pay request our app signed. No notify_url: no notify. */
+    async function payAtCashier(orderId: string, amount: string, action: 'pay' | 'pay-silently' | 'cancel'): Promise<Response> {
+      const request = signed({
+        app_id: APP_ID,
+        method: 'alipay.trade.page.pay',
+        charset: 'utf-8',
+        sign_type: 'RSA2',
+        timestamp: beijingTimestamp(new Date()),
+        version: '1.0',
+        return_url: `${url}/payment/status/`,
+        biz_content: JSON.stringify({
+          out_trade_no: orderId,
+          total_amount: amount,
+          subject: '美多商城',
+          product_code: 'FAST_INSTANT_TRADE_PAY',
+        }),
+      });
+      return fetch(`${url}/sandbox/pay`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ request: new URLSearchParams(request).toString(), action }),
+        redirect: 'manual',
+      });
+    }
+
+    async function query(body: string, queryString = ''): Promise<QueryReply> {
+      const response = await fetch(`${url}${SANDBOX_GATEWAY_PATH}${queryString ? `?${queryString}` : ''}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8' },
+        body,
+      });
+      const text = await response.text();
+      const match = SIGNED_BODY.exec(text);
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        text,
+        response: (JSON.parse(text) as { alipay_trade_query_response: Record<string, string> }).alipay_trade_query_response,
+        signedText: match?.[1],
+        sign: match?.[2],
+      };
+    }
+
+    const form = (params: Params) => new URLSearchParams(params).toString();
+    const verifiesAs = (reply: QueryReply, hash: 'sha256' | 'sha1') =>
+      verify(hash, Buffer.from(reply.signedText!, 'utf8'), alipayKeys.publicKey, Buffer.from(reply.sign!, 'base64'));
+
+    it('answers 10000 TRADE_SUCCESS for a trade paid with 付款但不回跳, signed over the exact object text', async () => {
+      const start = new Date();
+      const paid = await payAtCashier('20261130100000000000001', '88.80', 'pay-silently');
+      assert.equal(paid.status, 200);
+      const page = await paid.text();
+      assert.match(page, /已付款（回跳与通知均已丢弃）/);
+      assert.match(page, /alipay\.trade\.query/);
+      assert.match(page, new RegExp(`href="${url}/"`));
+      assert.doesNotMatch(page, /style=/);
+      const tradeNo = /\d{8}22001\d{15}/.exec(page)?.[0];
+      assert.ok(tradeNo, 'the page shows the trade number');
+      assert.equal(sandbox.notifier.deliveries.length, 0, 'no notify');
+
+      const reply = await query(form(signed(queryParams('20261130100000000000001'))));
+      assert.equal(reply.status, 200);
+      assert.equal(reply.contentType, 'application/json;charset=utf-8');
+      assert.ok(reply.signedText, `a signed body: ${reply.text}`);
+      assert.equal(reply.text.indexOf('"alipay_trade_query_response"'), 1, 'the response key comes first');
+      assert.ok(verifiesAs(reply, 'sha256'), 'SHA256withRSA over the object text as sent');
+      const sendPayDate = reply.response.send_pay_date!;
+      assert.ok(sendPayDate >= beijingTimestamp(start) && sendPayDate <= beijingTimestamp(new Date()), sendPayDate);
+      assert.deepEqual(JSON.parse(reply.signedText!), {
+        code: '10000',
+        msg: 'Success',
+        buyer_logon_id: 'san***@sandbox.example',
+        buyer_pay_amount: '88.80',
+        buyer_user_id: '2088102000000000',
+        invoice_amount: '88.80',
+        out_trade_no: '20261130100000000000001',
+        point_amount: '0.00',
+        receipt_amount: '88.80',
+        send_pay_date: sendPayDate,
+        total_amount: '88.80',
+        trade_no: tradeNo,
+        trade_status: 'TRADE_SUCCESS',
+      });
+      assert.deepEqual(Object.keys(JSON.parse(reply.signedText!)).slice(0, 2), ['code', 'msg']);
+    });
+
+    it('stores the trade of 确认付款 too, answers its newest trade, and lists trades by Beijing day of payment', async () => {
+      const orderId = '20261130100000000000002';
+      const first = await payAtCashier(orderId, '3798', 'pay');
+      assert.equal(first.status, 302);
+      assert.match(first.headers.get('location')!, new RegExp(`^${url}/payment/status/\\?`));
+      const second = await payAtCashier(orderId, '3798.00', 'pay');
+      const newest = new URL(second.headers.get('location')!).searchParams.get('trade_no');
+
+      const reply = await query(form(signed(queryParams(orderId))));
+      assert.equal(reply.response.trade_no, newest);
+      assert.equal(reply.response.total_amount, '3798.00');
+
+      const trade = await sandbox.trades.findByOutTradeNo(APP_ID, orderId);
+      const day = beijingTimestamp(trade!.gmtPayment!).slice(0, 10);
+      const paidThatDay = await sandbox.trades.paidOn(day);
+      assert.ok(paidThatDay.some((t) => t.tradeNo === newest));
+      assert.ok(paidThatDay.every((t) => beijingTimestamp(t.gmtPayment!).startsWith(day)));
+      assert.deepEqual(await sandbox.trades.paidOn('2001-01-01'), []);
+      assert.equal(await sandbox.trades.findByOutTradeNo('2021000000000999', orderId), undefined, 'another app sees nothing');
+    });
+
+    it('leaves no trade behind 取消', async () => {
+      const cancelled = await payAtCashier('20261130100000000000003', '1.00', 'cancel');
+      assert.match(await cancelled.text(), /交易已取消/);
+      assert.equal(await sandbox.trades.findByOutTradeNo(APP_ID, '20261130100000000000003'), undefined);
+    });
+
+    it('answers a signed 40004 ACQ.TRADE_NOT_EXIST for an order without a trade', async () => {
+      const reply = await query(form(signed(queryParams('20261130199999999999999'))));
+      assert.ok(reply.signedText, reply.text);
+      assert.ok(verifiesAs(reply, 'sha256'));
+      assert.equal(
+        reply.signedText,
+        '{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NOT_EXIST","sub_msg":"交易不存在","buyer_pay_amount":"0.00",' +
+          '"invoice_amount":"0.00","out_trade_no":"20261130199999999999999","point_amount":"0.00","receipt_amount":"0.00"}',
+      );
+    });
+
+    it('signs with SHA1withRSA when the request is sign_type RSA', async () => {
+      const reply = await query(form(signed(queryParams('20261130100000000000001', { sign_type: 'RSA' }))));
+      assert.equal(reply.response.code, '10000');
+      assert.ok(verifiesAs(reply, 'sha1'));
+    });
+
+    it('answers an unsigned 40002 isv.invalid-signature to a request signed with another key, or tampered', async () => {
+      const other = await query(form(signed(queryParams('20261130100000000000001'), otherKeys.privateKey)));
+      const tampered = await query(
+        form({ ...signed(queryParams('20261130100000000000001')), biz_content: '{"out_trade_no":"20261130100000000000002"}' }),
+      );
+      for (const reply of [other, tampered]) {
+        assert.equal(reply.status, 200);
+        assert.equal(
+          reply.text,
+          '{"alipay_trade_query_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-signature",' +
+            '"sub_msg":"验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配"}}',
+        );
+      }
+    });
+
+    it('answers unsigned 40002 to an unknown app, an unknown method and a biz_content without out_trade_no', async () => {
+      const cases: Array<[Params, string]> = [
+        [queryParams('1', { app_id: '2021000000000999' }), 'isv.invalid-app-id'],
+        [queryParams('1', { method: 'alipay.trade.refund' }), 'isv.invalid-method'],
+        [queryParams('1', { biz_content: '{"out_trade_no":' }), 'isv.invalid-parameter'],
+        [queryParams('1', { biz_content: '{"trade_no":"2026113022001000000000000001"}' }), 'isv.invalid-parameter'],
+      ];
+      for (const [params, subCode] of cases) {
+        const reply = await query(form(signed(params)));
+        assert.equal(reply.status, 200);
+        assert.equal(reply.sign, undefined, `${subCode} is not signed`);
+        assert.deepEqual(Object.keys(JSON.parse(reply.text)), ['alipay_trade_query_response']);
+        assert.equal(reply.response.code, '40002');
+        assert.equal(reply.response.sub_code, subCode);
+      }
+    });
+
+    it('takes the SDK style: common parameters in the query string, biz_content in the body', async () => {
+      const { biz_content, ...common } = signed(queryParams('20261130100000000000001'));
+      const reply = await query(form({ biz_content: biz_content! }), form(common));
+      assert.equal(reply.response.code, '10000');
+      assert.ok(verifiesAs(reply, 'sha256'));
+    });
+
+    it('refuses a key given twice, in the query and the body or twice in the body', async () => {
+      const params = signed(queryParams('20261130100000000000001'));
+      const inBoth = await query(form(params), form({ out_trade_no: '1', biz_content: params.biz_content! }));
+      const twiceInBody = await query(`${form(params)}&app_id=${APP_ID}`);
+      for (const reply of [inBoth, twiceInBody]) {
+        assert.equal(reply.sign, undefined);
+        assert.equal(reply.response.code, '40002');
+        assert.equal(reply.response.sub_code, 'isv.invalid-parameter');
+      }
+      assert.match(inBoth.response.sub_msg!, /biz_content/);
+      assert.match(twiceInBody.response.sub_msg!, /app_id/);
+    });
+
+    it('keeps the GET of the gateway for the cashier', async () => {
+      const response = await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${form(signed(queryParams('1')))}`);
+      assert.equal(response.status, 400, 'a query request is no page-pay request');
+      assert.match(await response.text(), /不支持的接口/);
+    });
+  });
+}
