@@ -1,63 +1,164 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
+import Koa from 'koa';
+import pino, { type Logger } from 'pino';
+import { AskAlipayAboutOrder, type OrderQueried } from './application/ask-alipay-about-order.ts';
 import { type ReplayFilter, ReplayRefusedCallbacks, type ReplayTally } from './application/replay-refused-callbacks.ts';
 import { buildContainer } from './container.ts';
-import { loadConfig } from './infrastructure/config.ts';
+import { type Config, loadConfig } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
-import { loadKeys } from './keys.ts';
+import type { Database } from './infrastructure/persistence/database.ts';
+import { loadKeys, sandboxKeyMatching } from './keys.ts';
+import { SandboxAlipay } from './sandbox/sandbox-alipay.ts';
 import { openMigratedDatabase } from './server.ts';
 import { exitWith } from './startup.ts';
 import { wiringFor } from './wiring.ts';
 
-const USAGE = 'usage: npm run payments -- replay [--since ISO-TIME] [--id N] [--json]';
+const USAGE = [
+  'usage: npm run payments -- replay [--since ISO-TIME] [--id N] [--json]',
+  '       npm run payments -- query ORDER_ID [--json]',
+].join('\n');
+const ORDER_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const PROGRESS_EVERY = 100;
 // An instant with its zone, so that no one has to guess which clock it was read on.
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-interface Command {
-  readonly filter: ReplayFilter;
-  readonly json: boolean;
-}
+type Command =
+  | { readonly name: 'replay'; readonly filter: ReplayFilter; readonly json: boolean }
+  | { readonly name: 'query'; readonly orderId: string; readonly json: boolean };
 
-/** `npm run payments -- replay`: runs the stored refused callbacks again under the current configuration. */
+/**
+ * `npm run payments -- replay`: runs the stored refused callbacks again under the current configuration.
+ * `npm run payments -- query ORDER_ID`: asks Alipay about one order now, and applies the answer as the schedule would.
+ */
 async function run(argv: string[]): Promise<void> {
-  const { filter, json } = readCommand(argv);
+  const command = readCommand(argv);
   const config = loadConfig(process.env);
   // Logs go to stderr: stdout carries the result, and with --json nothing but it.
   const logger = createLogger(config.logLevel, pino.destination({ dest: 2, sync: true }));
-  const { alipayKey, appKey } = loadKeys(config, logger);
+  const keys = loadKeys(config, logger);
   const database = await openMigratedDatabase(config, logger);
+  const session = { config, logger, database, keys };
   try {
-    const wiring = wiringFor({
-      config,
-      knex: database.knex,
-      logger,
-      alipayKey,
-      appKey,
-      publicUrl: config.publicUrl ?? 'http://127.0.0.1',
-      adminPassword: 'unused: this command serves nothing',
-      sandboxAlipayKeyPem: null,
-    });
-    const replay = buildContainer(wiring).get(ReplayRefusedCallbacks);
-    let reached: ReplayTally = { examined: 0, recovered: 0, stillRefused: 0 };
-    const tally = await replay
-      .execute(filter, (progress) => {
-        reached = progress;
-        if (progress.examined % PROGRESS_EVERY === 0) console.error(`payments: examined ${describe(progress)}`);
-      })
-      .catch((error: unknown) => {
-        // What was examined is marked; the rest waits for the next run.
-        console.error(`payments: replay stopped after examining ${describe(reached)}: ${(error as Error)?.message ?? error}`);
-        process.exitCode = 1;
-        return null;
-      });
-    if (tally === null) return;
-    const result = { examined: tally.examined, recovered: tally.recovered, still_refused: tally.stillRefused };
-    console.log(json ? JSON.stringify(result) : `payments: replay done, examined ${describe(tally)}`);
+    await (command.name === 'replay' ? replay(command, session) : query(command, session));
   } finally {
     await database.close();
   }
+}
+
+interface Session {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly keys: ReturnType<typeof loadKeys>;
+}
+
+async function replay({ filter, json }: { filter: ReplayFilter; json: boolean }, session: Session): Promise<void> {
+  const replayer = buildContainer(wire(session, null)).get(ReplayRefusedCallbacks);
+  let reached: ReplayTally = { examined: 0, recovered: 0, stillRefused: 0 };
+  const tally = await replayer
+    .execute(filter, (progress) => {
+      reached = progress;
+      if (progress.examined % PROGRESS_EVERY === 0) console.error(`payments: examined ${describe(progress)}`);
+    })
+    .catch((error: unknown) => {
+      // What was examined is marked; the rest waits for the next run.
+      console.error(`payments: replay stopped after examining ${describe(reached)}: ${(error as Error)?.message ?? error}`);
+      process.exitCode = 1;
+      return null;
+    });
+  if (tally === null) return;
+  const result = { examined: tally.examined, recovered: tally.recovered, still_refused: tally.stillRefused };
+  console.log(json ? JSON.stringify(result) : `payments: replay done, examined ${describe(tally)}`);
+}
+
+async function query({ orderId, json }: { orderId: string; json: boolean }, session: Session): Promise<void> {
+  const sandbox = session.config.alipay.gateway === 'sandbox' ? await localSandbox(session) : null;
+  try {
+    const ask = buildContainer(wire(session, sandbox)).get(AskAlipayAboutOrder);
+    const queried = await ask.execute(orderId);
+    console.log(json ? JSON.stringify(jsonOf(queried)) : block(queried));
+    if (queried.outcome === 'failed') {
+      console.error(`payments: Alipay gave no answer to rely on for order ${orderId}: ${why(queried)}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await sandbox?.close();
+  }
+}
+
+/** The server's wiring, less what serves; with the sandbox this command hosts, when it hosts one. */
+function wire({ config, logger, database, keys }: Session, sandbox: LocalSandbox | null) {
+  return wiringFor({
+    config,
+    knex: database.knex,
+    logger,
+    ...keys,
+    publicUrl: sandbox?.url ?? config.publicUrl ?? 'http://127.0.0.1',
+    adminPassword: 'unused: this command serves nothing',
+    sandboxAlipayKeyPem: sandbox?.keyPem ?? null,
+  });
+}
+
+interface LocalSandbox {
+  readonly keyPem: string;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The local sandbox lives in the server, which may not run (PGlite allows one process): this command
+ * answers for it, from the trades the sandbox keeps in the database.
+ */
+async function localSandbox(session: Session): Promise<LocalSandbox> {
+  const keyPem = sandboxKeyMatching(session.config, session.keys.alipayKey.publicKey.spkiPem);
+  const sandbox = new SandboxAlipay(wire(session, { keyPem, url: 'http://127.0.0.1', close: async () => {} }).sandbox!);
+  const server: Server = new Koa().use(sandbox.routes().routes()).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    keyPem,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      sandbox.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const why = (queried: OrderQueried) => queried.summary.replace(/^no answer to rely on: /, '');
+
+const OUTCOMES: Record<OrderQueried['outcome'], string> = {
+  paid: 'paid',
+  waiting: 'waiting for the buyer (WAIT_BUYER_PAY)',
+  not_started: 'no trade yet: the shopper has not reached the cashier (ACQ.TRADE_NOT_EXIST)',
+  closed: 'closed unpaid (TRADE_CLOSED): not asked again until a new pay URL',
+  failed: 'no answer to rely on',
+};
+const RESULTS = { recorded: 'payment recorded (source query)', duplicate: 'already recorded', needs_review: 'payment kept for review' };
+
+/** One readable block: what Alipay said, field by field, and what was done with it. */
+function block(queried: OrderQueried): string {
+  const rows: Array<[string, string]> = [['outcome', OUTCOMES[queried.outcome]]];
+  if (queried.payment) rows.push(['result', `${RESULTS[queried.payment.result]}, trade ${queried.payment.tradeNo}`]);
+  if (queried.outcome === 'failed') rows.push(['why', why(queried)]);
+  for (const [name, value] of queried.answer) rows.push([`  ${name}`, value]);
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return [
+    `payments: asked Alipay about order ${queried.orderId}`,
+    ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
+  ].join('\n');
+}
+
+function jsonOf(queried: OrderQueried) {
+  return {
+    order_id: queried.orderId,
+    outcome: queried.outcome,
+    payment: queried.payment ? { trade_no: queried.payment.tradeNo, result: queried.payment.result } : null,
+    summary: queried.summary,
+    answer: Object.fromEntries(queried.answer),
+  };
 }
 
 /** The command line, or exit 2 with what is wrong. */
@@ -69,15 +170,22 @@ function readCommand(argv: string[]): Command {
     return refuse(USAGE);
   }
   const { positionals, values } = parsed;
-  if (positionals.length !== 1 || positionals[0] !== 'replay') return refuse(USAGE);
   const { since, id, json = false } = values;
+  if (positionals[0] === 'query') {
+    const orderId = positionals[1];
+    if (positionals.length !== 2 || since !== undefined || id !== undefined) return refuse(USAGE);
+    if (!ORDER_ID.test(orderId!))
+      return refuse(`payments: ORDER_ID must be 1 to 64 letters, digits, _ or - (got ${JSON.stringify(orderId)})`);
+    return { name: 'query', orderId: orderId!, json };
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'replay') return refuse(USAGE);
   if (id !== undefined && !/^[1-9]\d{0,17}$/.test(id))
     return refuse(`payments: --id must be the number of a rejection, such as 42 (got ${JSON.stringify(id)})`);
   const sinceTime = since === undefined ? undefined : instant(since);
   if (sinceTime === null) {
     return refuse(`payments: --since must be an ISO time with its zone, such as 2026-11-26T08:00:00+08:00 (got ${JSON.stringify(since)})`);
   }
-  return { filter: { since: sinceTime, id }, json };
+  return { name: 'replay', filter: { since: sinceTime, id }, json };
 }
 
 function parse(argv: string[]) {

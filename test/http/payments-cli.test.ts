@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import process from 'node:process';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 import { startServer } from '../../src/server.ts';
 import { APP_ID, createTestAlipay, newOrderId, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { FakeAlipayGateway, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -85,6 +87,9 @@ describe('npm run payments -- replay', { skip: isDeno && 'spawns the Node CLI' }
       [['replay', '--since', '2026-02-31T00:00:00Z'], /--since must be an ISO time.*"2026-02-31T00:00:00Z"/],
       [['replay', '--since', '2026-11-26T08:00:00'], /--since must be an ISO time with its zone/],
       [['replay', '--id', 'x'], /--id must be the number of a rejection.*"x"/],
+      [['query'], /^ {7}npm run payments -- query ORDER_ID \[--json\]$/m],
+      [['query', '1', '2'], /^usage: npm run payments/m],
+      [['query', '<script>'], /ORDER_ID must be 1 to 64 letters, digits, _ or - \(got "<script>"\)/],
     ];
     // Concurrently: each start of the CLI under tsx takes seconds.
     await Promise.all(
@@ -95,5 +100,69 @@ describe('npm run payments -- replay', { skip: isDeno && 'spawns the Node CLI' }
         assert.equal(run.stdout, '');
       }),
     );
+  });
+});
+
+describe('npm run payments -- query ORDER_ID', { skip: isDeno && 'spawns the Node CLI' }, () => {
+  let gateway: FakeAlipayGateway;
+  before(async () => {
+    gateway = await FakeAlipayGateway.start(alipay.privateKey, misconfigured.publicKeyPem);
+  });
+  after(() => gateway.close());
+
+  async function shopWithOrder(env: Record<string, string>, amount = '88.80'): Promise<string> {
+    const orderId = newOrderId();
+    const database = openDatabase({ kind: 'pglite', dataDir: env.DATA_DIR! });
+    try {
+      await migrate(database.knex);
+      await database.knex('tb_order_info').insert({ order_id: orderId, total_amount: amount, pay_method: 2, status: 1 });
+    } finally {
+      await database.close();
+    }
+    return orderId;
+  }
+  const envFor = () =>
+    freshEnv({ ALIPAY_GATEWAY: gateway.url, ALIPAY_APP_ID: APP_ID, ALIPAY_PUBLIC_KEY: alipay.publicKeyPem, ALIPAY_HTTP_TIMEOUT: '5s' });
+
+  it('asks Alipay now, prints its answer in one block and records the payment it reports, as the schedule would', async () => {
+    const env = envFor();
+    const orderId = await shopWithOrder(env);
+    gateway.answer = (call) => ({ body: gateway.signedQueryAnswer(paidAnswer(call.outTradeNo, '88.80', 'TRADE_BY_CLI')) });
+    const run = await paymentsAsync(['query', orderId], env);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`^payments: asked Alipay about order ${orderId}\n`));
+    assert.match(run.stdout, /outcome +paid\n/);
+    assert.match(run.stdout, /result +payment recorded \(source query\), trade TRADE_BY_CLI/);
+    assert.match(run.stdout, /trade_status +TRADE_SUCCESS/);
+    const database = openDatabase({ kind: 'pglite', dataDir: env.DATA_DIR! });
+    try {
+      assert.deepEqual(await database.knex('tb_payment').where({ order_id: orderId }).select('trade_id', 'source'), [
+        { trade_id: 'TRADE_BY_CLI', source: 'query' },
+      ]);
+      const [order] = await database.knex('tb_order_info').where({ order_id: orderId }).select('status');
+      assert.equal(order.status, 4);
+    } finally {
+      await database.close();
+    }
+    const again = await paymentsAsync(['query', orderId, '--json'], env);
+    assert.equal(again.status, 0, again.stderr);
+    const answer = JSON.parse(lastLine(again.stdout));
+    assert.deepEqual(answer.payment, { trade_no: 'TRADE_BY_CLI', result: 'duplicate' });
+    assert.equal(answer.answer.total_amount, '88.80');
+  });
+
+  it('exits 1 with one line saying why when there is no answer to rely on', async () => {
+    const env = envFor();
+    const orderId = await shopWithOrder(env);
+    gateway.answer = () => ({ body: '{"alipay_trade_query_response":{"code":"40002","sub_code":"isv.invalid-signature"}}' });
+    const run = await paymentsAsync(['query', orderId], env);
+    assert.equal(run.status, 1);
+    const lines = run.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((line) => line.startsWith('payments:'));
+    assert.deepEqual(lines, [
+      `payments: Alipay gave no answer to rely on for order ${orderId}: Alipay answered without a signature: 40002 isv.invalid-signature`,
+    ]);
   });
 });

@@ -4,7 +4,8 @@ export class InMemoryPaymentEventLog implements PaymentEventLog {
   private readonly events: PaymentEvent[] = [];
 
   async append(event: PaymentEvent): Promise<void> {
-    this.events.push({ ...event });
+    // Cut as the table's column cuts it.
+    this.events.push({ ...event, summary: event.summary.slice(0, 300) });
   }
 
   async listFor(orderId: string, limit: number): Promise<PaymentEvent[]> {

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+import type { OrderRepository } from '../../src/application/ports/order-repository.ts';
+import type { PaymentEventLog } from '../../src/application/ports/payment-events.ts';
+import type { QueryQueue } from '../../src/application/ports/query-queue.ts';
+import { Money } from '../../src/domain/money.ts';
+import { Order } from '../../src/domain/order.ts';
+import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
+import { QuerySchedule } from '../../src/domain/query-schedule.ts';
+import { newOrderId } from '../support/alipay-signer.ts';
+
+/** Fresh, empty adapters of one technology sharing one store. */
+export interface QueryStore {
+  readonly orders: OrderRepository;
+  readonly queue: QueryQueue;
+  readonly events: PaymentEventLog;
+}
+
+export interface QueryStoreHarness {
+  readonly name: string;
+  create(): Promise<QueryStore>;
+  close(): Promise<void>;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const SCHEDULE = new QuerySchedule([1, 5, 15, 60, 360, 1440].map((m) => m * MINUTE));
+const T0 = new Date('2026-11-26T07:30:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+const LONG_AGO = new Date(0);
+
+function order(placedAt = T0, changes: { status?: OrderStatus; payMethod?: PayMethod } = {}): Order {
+  const placed = Order.place(newOrderId(), Money.parse('88.80'), PayMethod.ALIPAY, placedAt);
+  return Order.rehydrate({ ...placed.toSnapshot(), ...changes });
+}
+
+export function describeQueryStoreContract(harness: QueryStoreHarness): void {
+  describe(`QueryQueue and PaymentEventLog contract: ${harness.name}`, () => {
+    let s: QueryStore;
+    beforeEach(async () => {
+      s = await harness.create();
+    });
+    after(() => harness.close());
+
+    const claimed = async (now: Date, limit = 50) => (await s.queue.claimDue(now, limit, SCHEDULE)).map((claim) => claim.orderId);
+
+    it('queues an unpaid Alipay order at its create_time and claims it at each slot, once', async () => {
+      const unpaid = order();
+      await s.orders.add(unpaid);
+      assert.equal(await s.queue.discover(LONG_AGO, at(0), SCHEDULE), 1);
+      assert.deepEqual(await claimed(at(MINUTE - 1)), [], 'not before its first slot');
+      assert.deepEqual(await claimed(at(MINUTE)), [unpaid.id]);
+      assert.deepEqual(await claimed(at(MINUTE)), [], 'claimed once per slot');
+      assert.deepEqual(await claimed(at(5 * MINUTE - 1)), []);
+      assert.deepEqual(await claimed(at(5 * MINUTE)), [unpaid.id]);
+    });
+
+    it('hands back the anchor it claimed by', async () => {
+      const unpaid = order();
+      await s.orders.add(unpaid);
+      await s.queue.discover(LONG_AGO, at(0), SCHEDULE);
+      const [claim] = await s.queue.claimDue(at(MINUTE), 10, SCHEDULE);
+      assert.equal(claim?.anchor.getTime(), T0.getTime());
+    });
+
+    it('skips the slots missed while no process ran, and stops when the schedule runs out', async () => {
+      const unpaid = order();
+      await s.orders.add(unpaid);
+      await s.queue.discover(LONG_AGO, at(0), SCHEDULE);
+      assert.deepEqual(await claimed(at(20 * MINUTE)), [unpaid.id], 'one late question for the 1m, 5m and 15m slots');
+      assert.deepEqual(await claimed(at(HOUR - 1)), []);
+      assert.deepEqual(await claimed(at(24 * HOUR)), [unpaid.id]);
+      assert.deepEqual(await claimed(at(1000 * HOUR)), [], 'nothing after the last slot');
+    });
+
+    it('discovers each order once, and only those placed after the given time and by now', async () => {
+      const old = order(at(-2 * HOUR));
+      const recent = order(at(-MINUTE));
+      const future = order(at(HOUR));
+      for (const o of [old, recent, future]) await s.orders.add(o);
+      assert.equal(await s.queue.discover(at(-HOUR), at(0), SCHEDULE), 1);
+      assert.equal(await s.queue.discover(at(-HOUR), at(0), SCHEDULE), 0, 'already queued');
+      assert.deepEqual(await claimed(at(HOUR)), [recent.id]);
+    });
+
+    it('never discovers or claims an order that is paid, cancelled or cash on delivery', async () => {
+      const others = [
+        order(T0, { status: OrderStatus.UNSEND }),
+        order(T0, { status: OrderStatus.CANCELED }),
+        order(T0, { payMethod: PayMethod.CASH }),
+      ];
+      for (const o of others) await s.orders.add(o);
+      assert.equal(await s.queue.discover(LONG_AGO, at(0), SCHEDULE), 0);
+      for (const o of others) await s.queue.restart(o.id, T0, SCHEDULE);
+      assert.deepEqual(await claimed(at(HOUR)), []);
+    });
+
+    it('finish stops the questions, and a new pay URL starts them again from its own time', async () => {
+      const unpaid = order();
+      await s.orders.add(unpaid);
+      await s.queue.discover(LONG_AGO, at(0), SCHEDULE);
+      await s.queue.finish(unpaid.id);
+      assert.deepEqual(await claimed(at(HOUR)), []);
+      await s.queue.restart(unpaid.id, at(2 * HOUR), SCHEDULE);
+      assert.deepEqual(await claimed(at(2 * HOUR + MINUTE - 1)), []);
+      assert.deepEqual(await claimed(at(2 * HOUR + MINUTE)), [unpaid.id]);
+    });
+
+    it('restart re-anchors an order already queued', async () => {
+      const unpaid = order();
+      await s.orders.add(unpaid);
+      await s.queue.discover(LONG_AGO, at(0), SCHEDULE);
+      await s.queue.restart(unpaid.id, at(30 * MINUTE), SCHEDULE);
+      assert.deepEqual(await claimed(at(30 * MINUTE)), [], 'the 15m slot of the old anchor is gone');
+      assert.deepEqual(await claimed(at(31 * MINUTE)), [unpaid.id]);
+    });
+
+    it('claims at most the limit, the longest due first', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const o = order(at(i * 1000));
+        ids.push(o.id);
+        await s.orders.add(o);
+      }
+      await s.queue.discover(LONG_AGO, at(10_000), SCHEDULE);
+      assert.deepEqual(await claimed(at(2 * MINUTE), 2), ids.slice(0, 2));
+      assert.deepEqual(await claimed(at(2 * MINUTE), 10), ids.slice(2));
+    });
+
+    it('keeps events per order, the newest N oldest first, each summary cut to 300 characters', async () => {
+      const orderId = newOrderId();
+      await s.events.append({ orderId, at: at(2000), kind: 'query', summary: 'trade_status=WAIT_BUYER_PAY' });
+      await s.events.append({ orderId, at: at(1000), kind: 'pay_url', summary: 'pay URL issued' });
+      await s.events.append({ orderId: newOrderId(), at: at(0), kind: 'notify', summary: 'another order' });
+      await s.events.append({ orderId, at: at(3000), kind: 'notify', summary: 'x'.repeat(400) });
+      const events = await s.events.listFor(orderId, 10);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.at.getTime() - T0.getTime()]),
+        [
+          ['pay_url', 1000],
+          ['query', 2000],
+          ['notify', 3000],
+        ],
+      );
+      assert.equal(events[2]?.summary, 'x'.repeat(300));
+      assert.deepEqual(
+        (await s.events.listFor(orderId, 2)).map((e) => e.kind),
+        ['query', 'notify'],
+      );
+      assert.deepEqual(await s.events.listFor(newOrderId(), 10), []);
+    });
+  });
+}
