@@ -9,6 +9,7 @@ import type { PaymentEventLog } from './ports/payment-events.ts';
 import type { QueryQueue } from './ports/query-queue.ts';
 import type { TradeQuery } from './ports/trade-query.ts';
 import { TOKENS } from './tokens.ts';
+import { summaryOf } from './trade-summary.ts';
 
 /** What came of asking: Alipay's verified answer, or 'failed' when there was none to believe. */
 export type QueryOutcome = QueryAnswer | 'failed';
@@ -62,8 +63,8 @@ export class AskAlipayAboutOrder {
       if (outTradeNo !== null && outTradeNo !== orderId) return failed(`the answer is about order ${outTradeNo}`);
       const confirmed = await this.confirmPayment.execute({ message, source: 'query' });
       const outcome = meaningOfQueryAnswer(message.report.kind);
-      if (outcome === null) return failed(`Alipay answered ${describe(message)}`);
-      if (outcome !== 'paid') return { orderId, outcome, summary: describe(message), answer: answerOf(message) };
+      if (outcome === null) return failed(`Alipay answered ${summaryOf(message.report)}`);
+      if (outcome !== 'paid') return { orderId, outcome, summary: summaryOf(message.report), answer: answerOf(message) };
       const result = confirmed.outcome === 'duplicate' ? 'duplicate' : 'recorded';
       return this.paid(orderId, message, confirmed.tradeNo, result);
     } catch (error) {
@@ -77,16 +78,14 @@ export class AskAlipayAboutOrder {
 
   private paid(orderId: string, message: AlipayMessage, tradeNo: string, result: 'recorded' | 'duplicate' | 'needs_review'): OrderQueried {
     const done = { recorded: 'payment recorded', duplicate: 'already recorded', needs_review: 'payment kept for review' }[result];
-    return { orderId, outcome: 'paid', payment: { tradeNo, result }, summary: `${describe(message)}: ${done}`, answer: answerOf(message) };
+    return {
+      orderId,
+      outcome: 'paid',
+      payment: { tradeNo, result },
+      summary: `${summaryOf(message.report)}: ${done}`,
+      answer: answerOf(message),
+    };
   }
-}
-
-/** Alipay's words, short: the status or sub_code, the trade and the amount. */
-function describe({ fields }: AlipayMessage): string {
-  const pick = (name: string) => (fields.get(name) ? `${name}=${fields.get(name)}` : '');
-  return (
-    ['trade_status', 'sub_code', 'trade_no', 'total_amount'].map(pick).filter(Boolean).join(' ') || `code=${fields.get('code') ?? '?'}`
-  );
 }
 
 function answerOf(message: AlipayMessage | undefined): ReadonlyMap<string, string> {

@@ -10,6 +10,7 @@ import type { PaymentEventLog } from './ports/payment-events.ts';
 import type { RejectionLog, RejectionReason } from './ports/rejection-log.ts';
 import type { SignatureDiagnosis } from './ports/signature-doctor.ts';
 import { TOKENS } from './tokens.ts';
+import { summaryOf } from './trade-summary.ts';
 
 export interface ReceiveAlipayCallbackCommand {
   /** The query string of a return, or the body of a notify, exactly as received. */
@@ -81,11 +82,9 @@ export class ReceiveAlipayCallback {
     }
   }
 
-  private noteNotify({ fields }: AlipayMessage, { orderId, outcome }: PaymentConfirmed): Promise<void> {
-    const status = fields.get('trade_status') ?? '';
-    const refund = fields.get('refund_fee') ? ` refund_fee=${fields.get('refund_fee')}` : '';
+  private noteNotify({ report }: AlipayMessage, { orderId, outcome }: PaymentConfirmed): Promise<void> {
     const done = { recorded: 'payment recorded', duplicate: 'already recorded', ignored: 'no new payment' }[outcome];
-    return this.events.append({ orderId, at: this.clock.now(), kind: 'notify', summary: `trade_status=${status}${refund}: ${done}` });
+    return this.events.append({ orderId, at: this.clock.now(), kind: 'notify', summary: `${summaryOf(report)}: ${done}` });
   }
 }
 

@@ -11,7 +11,7 @@ import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-m
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { APP_ID, createTestAlipay, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
@@ -23,21 +23,17 @@ describe('ReceiveAlipayCallback', () => {
   let store: InMemoryStore;
   let rejections: InMemoryRejectionLog;
   let receive: ReceiveAlipayCallback;
+  let events: InMemoryPaymentEventLog;
   const recorded = async () => (await rejections.page({}, { limit: 50 })).rows;
 
   beforeEach(() => {
     store = new InMemoryStore();
+    events = new InMemoryPaymentEventLog();
     rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, { now: () => new Date() });
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
     const payments = new InMemoryPaymentRepository(store);
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings, clock: { now: () => T0 } });
-    receive = new ReceiveAlipayCallback(
-      new FormCallbackParser(),
-      confirm,
-      rejections,
-      { now: () => new Date() },
-      new InMemoryPaymentEventLog(),
-    );
+    receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, { now: () => new Date() }, events);
   });
 
   it('confirms an authentic return and records no rejection', async () => {
@@ -50,6 +46,25 @@ describe('ReceiveAlipayCallback', () => {
     });
     assert.equal(result.outcome, 'recorded');
     assert.deepEqual(await recorded(), []);
+  });
+
+  it("keeps every accepted notify in the order's events, and no refresh of a return", async () => {
+    const order = anUnpaidOrder();
+    await new InMemoryOrderRepository(store).add(order);
+    const returned = bytes(alipay.signedQuery(returnParams(order.id, '3798.00')));
+    await receive.execute({ raw: returned, source: 'return', remoteAddress: '::1' });
+    await receive.execute({ raw: returned, source: 'return', remoteAddress: '::1' });
+    const notify = bytes(alipay.signedQuery(notifyParams(order.id, '3798.00', 'TRADE_SUCCESS')));
+    await receive.execute({ raw: notify, source: 'notify', remoteAddress: '::1' });
+    const refund = bytes(alipay.signedQuery({ ...notifyParams(order.id, '3798.00', 'TRADE_SUCCESS'), refund_fee: '1.00' }));
+    await receive.execute({ raw: refund, source: 'notify', remoteAddress: '::1' });
+    assert.deepEqual(
+      (await events.listFor(order.id, 10)).map((event) => [event.kind, event.summary.replace(/ trade_no=\S+/, '')]),
+      [
+        ['notify', 'trade_status=TRADE_SUCCESS total_amount=3798.00: already recorded'],
+        ['notify', 'trade_status=TRADE_SUCCESS refund_fee=1.00 total_amount=3798.00: no new payment'],
+      ],
+    );
   });
 
   it('records a forged return with its reason, address and ids, keeping no signature', async () => {
