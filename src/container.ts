@@ -27,6 +27,7 @@ import type { SignatureVerifier, SignType } from './application/ports/signature-
 import type { TradeQuery } from './application/ports/trade-query.ts';
 import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
 import { ReplayRefusedCallbacks } from './application/replay-refused-callbacks.ts';
+import { ShowOrderTimeline } from './application/show-order-timeline.ts';
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import { TOKENS } from './application/tokens.ts';
 import { QuerySchedule } from './domain/query-schedule.ts';
@@ -130,6 +131,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(ListPayments).toSelf().inSingletonScope();
   c.bind(ExportPayments).toSelf().inSingletonScope();
   c.bind(ListRejections).toSelf().inSingletonScope();
+  c.bind(ShowOrderTimeline).toSelf().inSingletonScope();
   c.bind(StartAlipayPayment).toSelf().inSingletonScope();
   c.bind(PaymentController).toSelf().inSingletonScope();
   c.bind(HealthController).toSelf().inSingletonScope();

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
 import type { PaymentSource } from '../domain/payment.ts';
 import { ConfirmAlipayPayment, type PaymentConfirmed } from './confirm-alipay-payment.ts';
 import { ApplicationError, InvalidSignature } from './errors.ts';
@@ -31,6 +31,11 @@ const AUDITED: ReadonlySet<string> = new Set<RejectionReason>([
   'WRONG_CHANNEL',
   'ORDER_NOT_FOUND',
 ]);
+const DONE: Record<PaymentConfirmed['outcome'], string> = {
+  recorded: 'payment recorded',
+  duplicate: 'already recorded',
+  ignored: 'no new payment',
+};
 const MAX_VALUE = 128;
 const MAX_PARAMS = 2_000;
 
@@ -71,19 +76,21 @@ export class ReceiveAlipayCallback {
       };
       const confirmed = await this.confirmPayment.execute({ message: callback, source, onRepaired });
       // A return's first arrival is its payment row, and its refreshes are noise; every notify is Alipay speaking.
-      if (source === 'notify' && confirmed.orderId !== '') await this.noteNotify(callback, confirmed);
+      if (source === 'notify' && confirmed.orderId !== '') await this.noteNotify(callback, confirmed.orderId, DONE[confirmed.outcome]);
       return repaired === undefined ? confirmed : { ...confirmed, repaired };
     } catch (error) {
       const known = error instanceof DomainError || error instanceof ApplicationError;
       if (known && AUDITED.has(error.code)) {
         await keep(error.code as RejectionReason, error.message, error instanceof InvalidSignature ? error.diagnosis : null);
       }
+      if (source === 'notify' && (error instanceof PaymentNeedsReview || error instanceof TradeNoConflict)) {
+        await this.noteNotify(callback!, callback!.report.outTradeNo!, `kept for review: ${error.message}`);
+      }
       throw error;
     }
   }
 
-  private noteNotify({ report }: AlipayMessage, { orderId, outcome }: PaymentConfirmed): Promise<void> {
-    const done = { recorded: 'payment recorded', duplicate: 'already recorded', ignored: 'no new payment' }[outcome];
+  private noteNotify({ report }: AlipayMessage, orderId: string, done: string): Promise<void> {
     return this.events.append({ orderId, at: this.clock.now(), kind: 'notify', summary: `${summaryOf(report)}: ${done}` });
   }
 }

@@ -113,4 +113,14 @@ describe('ReceiveAlipayCallback', () => {
     );
     assert.deepEqual(await recorded(), []);
   });
+
+  it("keeps a notify whose payment is kept for review in the order's events", async () => {
+    const order = anUnpaidOrder('3798.00');
+    await new InMemoryOrderRepository(store).add(order);
+    const notify = bytes(alipay.signedQuery(notifyParams(order.id, '1.00', 'TRADE_SUCCESS')));
+    await assert.rejects(receive.execute({ raw: notify, source: 'notify', remoteAddress: '::1' }), PaymentNeedsReview);
+    const [event] = await events.listFor(order.id, 10);
+    assert.equal(event?.kind, 'notify');
+    assert.match(event!.summary, /total_amount=1\.00: kept for review: .*AMOUNT_MISMATCH/);
+  });
 });

@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/infrastructure/config.ts';
+import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
+import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { freshEnv } from '../support/fresh-env.ts';
@@ -93,5 +95,80 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     await page.goto(`${server.url}/admin/rejections`);
     assert.match(await page.locator('tbody').innerText(), /签名无效/);
     await shot('admin-rejections');
+  });
+
+  // Last: it adds a payment, which the counts above do not expect.
+  it("opens an order's timeline from the payments list: the order, then each event oldest first", async () => {
+    const knex = server.database.knex;
+    const orderId = '20261126100000000000001';
+    const at = (time: string) => new Date(`2026-11-26T${time}Z`);
+    const events = new KnexPaymentEventLog(knex);
+    await events.append({ orderId, at: at('01:59:00'), kind: 'pay_url', summary: 'pay URL issued for ¥188.00' });
+    await events.append({ orderId, at: at('01:59:30'), kind: 'query', summary: 'trade_status=WAIT_BUYER_PAY total_amount=188.00' });
+    const rejections = new KnexRejectionLog(
+      knex,
+      { maxRows: 100, maxAgeDays: 36_500 },
+      { now: () => new Date() },
+      pino({ level: 'silent' }),
+    );
+    await rejections.record({
+      at: at('02:00:30'),
+      channel: 'notify',
+      reason: 'INVALID_SIGNATURE',
+      detail: 'invalid signature: does not verify (unknown_key)',
+      remoteAddress: '203.0.113.7',
+      outTradeNo: orderId,
+      tradeNo: '2026112622001400000000000001',
+      params: '{}',
+      raw: new Uint8Array(0),
+      diagnosis: 'unknown_key',
+    });
+    await events.append({ orderId, at: at('02:01:05'), kind: 'notify', summary: 'trade_status=TRADE_SUCCESS: already recorded' });
+    await knex('tb_payment').insert({
+      order_id: orderId,
+      trade_id: '2026112622001400000000000099',
+      amount: '188.00',
+      source: 'query',
+      state: 'needs_review',
+      review_reason: 'ALREADY_PAID',
+      create_time: at('02:30:00'),
+    });
+    await events.append({
+      orderId,
+      at: at('02:29:59'),
+      kind: 'query',
+      summary: 'trade_status=TRADE_SUCCESS trade_no=2026112622001400000000000099 total_amount=188.00: payment kept for review',
+    });
+
+    await page.goto(`${server.url}/admin/payments?q=${orderId}`);
+    await page.getByRole('link', { name: orderId }).first().click();
+    await page.waitForURL(`${server.url}/admin/orders/${orderId}`);
+    assert.match(await page.locator('dl.details').innerText(), /¥188\.00[\s\S]*待评价[\s\S]*支付宝/);
+    const times = await page.locator('.timeline-time').allInnerTexts();
+    assert.deepEqual(times, [
+      '2026-11-26 09:59:00',
+      '2026-11-26 09:59:30',
+      '2026-11-26 10:00:30',
+      '2026-11-26 10:01:00',
+      '2026-11-26 10:01:05',
+      '2026-11-26 10:29:59',
+      '2026-11-26 10:30:00',
+    ]);
+    assert.deepEqual(await page.locator('.timeline-title').allInnerTexts(), [
+      '生成支付链接',
+      '主动查询支付宝',
+      '拒绝异步通知',
+      '记录支付（同步返回）',
+      '收到异步通知',
+      '主动查询支付宝',
+      '记录支付（主动查询）',
+    ]);
+    assert.match(await page.locator('li.timeline-needs-review').innerText(), /待核对：订单已由其他交易支付/);
+    await shot('admin-order-timeline');
+
+    const unknown = await page.goto(`${server.url}/admin/orders/20990101000000000000000`);
+    assert.equal(unknown?.status(), 404);
+    assert.equal(await page.locator('h1').innerText(), '订单不存在');
+    await shot('admin-order-unknown');
   });
 });

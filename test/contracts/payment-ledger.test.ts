@@ -133,6 +133,38 @@ for (const harness of databaseHarnesses) {
       assert.equal(count, 2_100);
     });
 
+    it("reads one order's payments by its exact id, the newest limit of them oldest first", async () => {
+      await seed(db, 12);
+      const orderId = '20261126000000000000001';
+      await db.knex('tb_payment').insert([
+        { order_id: orderId, trade_id: 'LATER', amount: '88.80', source: 'query', create_time: new Date(DAY_START + 60 * 60_000) },
+        { order_id: orderId, trade_id: 'EARLIER', amount: '1.00', source: 'notify', create_time: new Date(DAY_START) },
+        {
+          order_id: orderId,
+          trade_id: 'REVIEW',
+          amount: '88.80',
+          state: 'needs_review',
+          review_reason: 'ALREADY_PAID',
+          create_time: new Date(DAY_START + 30 * 60_000),
+        },
+      ]);
+      const payments = await ledger.forOrder(orderId, 50);
+      assert.deepEqual(trades(payments), ['EARLIER', 'TRADE00001', 'REVIEW', 'LATER']);
+      assert.deepEqual(
+        payments.map((row) => [row.orderId, row.source, row.orderStatus, row.reviewReason]),
+        [
+          [orderId, 'notify', 4, null],
+          [orderId, 'return', 4, null],
+          [orderId, 'return', 4, 'ALREADY_PAID'],
+          [orderId, 'query', 4, null],
+        ],
+      );
+      assert.deepEqual(trades(await ledger.forOrder(orderId, 2)), ['REVIEW', 'LATER'], 'the newest two');
+      assert.deepEqual(trades(await ledger.forOrder('20261126000000000000012', 50)), ['TRADE00012']);
+      for (const notExact of ['2026112600000000000000', '20261126000000000000001%', '2026112600000000000000_', 'TRADE00001'])
+        assert.deepEqual(await ledger.forOrder(notExact, 50), [], notExact);
+    });
+
     it('refuses cursors it did not make, before they reach SQL', async () => {
       for (const cursor of [
         'x',

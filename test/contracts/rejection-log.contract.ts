@@ -184,6 +184,35 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       assert.deepEqual(tradeNos(await log.toReplay({})), ['T91', 'T92', 'T93', 'T94', 'T95', 'T96', 'T97', 'T98', 'T99', 'T100']);
     });
 
+    it("finds one order's rejections by its exact out_trade_no, the newest limit of them oldest first", async () => {
+      const orderId = rejection(1).outTradeNo!;
+      await log.record(rejection(1));
+      await log.record(rejection(2));
+      await log.record(rejection(3, { outTradeNo: orderId, at: new Date(NOW - 5_000) })); // recorded late, received first
+      await log.record(rejection(4, { outTradeNo: orderId, channel: 'notify', reason: 'ORDER_NOT_FOUND' }));
+      await log.record(rejection(5, { outTradeNo: `${orderId}9` }));
+      await log.record(rejection(6, { outTradeNo: null }));
+      const found = await log.forOrder(orderId, 50);
+      assert.deepEqual(tradeNos(found), ['T3', 'T1', 'T4']);
+      assert.deepEqual({ ...found[1], id: undefined }, { ...rejection(1), id: undefined, replay: null });
+      assert.equal(found[2]!.channel, 'notify');
+      assert.deepEqual(tradeNos(await log.forOrder(orderId, 2)), ['T1', 'T4'], 'the newest two');
+      for (const notExact of [orderId.slice(0, -1), `${orderId.slice(0, -1)}_`, `${orderId.slice(0, -1)}%`, 'T1', ''])
+        assert.deepEqual(await log.forOrder(notExact, 50), [], notExact);
+    });
+
+    it("keeps an order's rejections to the ring and the retention age", async () => {
+      const orderId = rejection(1).outTradeNo!;
+      await log.record(rejection(1, { at: new Date(NOW - 31 * 86_400_000) }));
+      await log.record(rejection(2, { outTradeNo: orderId }));
+      assert.deepEqual(tradeNos(await log.forOrder(orderId, 50)), ['T2']);
+      for (let n = 3; n <= 12; n++) await log.record(rejection(n)); // ten more overwrite every slot
+      assert.deepEqual(await log.forOrder(orderId, 50), []);
+      await log.record(rejection(13, { outTradeNo: orderId }));
+      now += 31 * 86_400_000;
+      assert.deepEqual(await log.forOrder(orderId, 50), [], 'measured on its clock');
+    });
+
     it('refuses a cursor it did not make', async () => {
       await assert.rejects(log.page({}, { after: 'bm90IGEgY3Vyc29y', limit: 2 }), InvalidQuery);
     });

@@ -8,6 +8,7 @@ import { ListPayments } from '../../src/application/list-payments.ts';
 import { ListRejections } from '../../src/application/list-rejections.ts';
 import { PlaceOrder } from '../../src/application/place-order.ts';
 import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
+import { ShowOrderTimeline } from '../../src/application/show-order-timeline.ts';
 import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
 import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/container.ts';
@@ -61,6 +62,7 @@ const ENTRY_POINTS: readonly AnyClass[] = [
   ListPayments,
   ExportPayments,
   ListRejections,
+  ShowOrderTimeline,
   PaymentController,
   HealthController,
   AdminController,

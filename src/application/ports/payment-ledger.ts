@@ -32,4 +32,6 @@ export interface PaymentLedger {
   /** Every matching row, newest first, fetched in batches: memory stays flat however many there are. */
   all(filter: PaymentFilter): AsyncIterable<PaymentRecord>;
   countNeedingReview(): Promise<number>;
+  /** The newest `limit` payments of exactly this order id (no prefix, no wildcards), oldest first. */
+  forOrder(orderId: string, limit: number): Promise<PaymentRecord[]>;
 }

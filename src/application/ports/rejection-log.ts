@@ -51,6 +51,11 @@ export interface RejectionLog {
    * were (empty raw); only those at or after `since`, or only the one with `id`.
    */
   toReplay(filter: { readonly since?: Date; readonly id?: string }): Promise<RejectionRecord[]>;
+  /**
+   * The newest `limit` rejections whose out_trade_no is exactly `outTradeNo` (no prefix, no
+   * wildcards), oldest first; none past the retention age.
+   */
+  forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]>;
   /** Remembers what replaying `id` came to. */
   markReplayed(id: string, replay: { readonly at: Date; readonly outcome: ReplayOutcome; readonly detail: string }): Promise<void>;
 }

@@ -55,6 +55,14 @@ export class InMemoryRejectionLog implements RejectionLog {
       .slice(0, REPLAY_BATCH);
   }
 
+  async forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]> {
+    const cutoff = this.cutoff();
+    const oldestFirst = [...this.slots.values()]
+      .filter((row) => row.outTradeNo === outTradeNo && row.at.getTime() >= cutoff)
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id));
+    return oldestFirst.slice(Math.max(0, oldestFirst.length - limit));
+  }
+
   async markReplayed(id: string, replay: { at: Date; outcome: ReplayOutcome; detail: string }): Promise<void> {
     if (!isSeq(id)) return;
     const slot = Number(id) % this.retention.maxRows;

@@ -57,6 +57,19 @@ export class KnexPaymentLedger implements PaymentLedger {
     });
   }
 
+  forOrder(orderId: string, limit: number): Promise<PaymentRecord[]> {
+    return guarded(async () => {
+      const rows: LedgerRow[] = await this.query({})
+        .where('p.order_id', orderId)
+        .orderBy([
+          { column: 'p.create_time', order: 'desc' },
+          { column: 'p.id', order: 'desc' },
+        ])
+        .limit(limit);
+      return rows.reverse().map(toRecord);
+    });
+  }
+
   private query({ q, state, from, until }: PaymentFilter): Knex.QueryBuilder {
     const query = this.knex('tb_payment as p')
       .leftJoin('tb_order_info as o', 'o.order_id', 'p.order_id')

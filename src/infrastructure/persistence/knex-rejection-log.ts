@@ -119,6 +119,21 @@ export class KnexRejectionLog implements RejectionLog {
     });
   }
 
+  forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]> {
+    return guarded(async () => {
+      const rows: RejectionRow[] = await this.knex('tb_payment_rejection')
+        .select(COLUMNS)
+        .where('out_trade_no', outTradeNo)
+        .where('create_time', '>=', this.cutoff())
+        .orderBy([
+          { column: 'create_time', order: 'desc' },
+          { column: 'seq', order: 'desc' },
+        ])
+        .limit(limit);
+      return rows.reverse().map(toRecord);
+    });
+  }
+
   /** Oldest first, at most REPLAY_BATCH; rows kept before raw was (raw empty) have nothing to replay. */
   toReplay(filter: { since?: Date; id?: string }): Promise<RejectionRecord[]> {
     return guarded(async () => {

@@ -5,7 +5,8 @@ import { ExportPayments } from '../../application/export-payments.ts';
 import { ListPayments } from '../../application/list-payments.ts';
 import { ListRejections } from '../../application/list-rejections.ts';
 import type { PaymentRecord } from '../../application/ports/payment-ledger.ts';
-import { paymentRow, rejectionRow } from './admin-labels.ts';
+import { ShowOrderTimeline } from '../../application/show-order-timeline.ts';
+import { orderTimelinePage, paymentRow, rejectionRow } from './admin-labels.ts';
 import { pageLink, readFilter } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 
@@ -31,6 +32,7 @@ export class AdminController {
     @inject(ListPayments) private readonly listPayments: ListPayments,
     @inject(ExportPayments) private readonly exportPayments: ExportPayments,
     @inject(ListRejections) private readonly listRejections: ListRejections,
+    @inject(ShowOrderTimeline) private readonly showOrderTimeline: ShowOrderTimeline,
   ) {}
 
   /** GET /admin/payments */
@@ -76,6 +78,18 @@ export class AdminController {
       previousLink: page.previous && pageLink('/admin/rejections', form, { before: page.previous }),
       nextLink: page.next && pageLink('/admin/rejections', form, { after: page.next }),
     });
+  };
+
+  /** GET /admin/orders/:order_id: one order's timeline; 404 in the admin layout when nothing is known of it. */
+  order = async (ctx: Context): Promise<void> => {
+    const orderId = ctx.params.order_id ?? '';
+    const timeline = await this.showOrderTimeline.execute(orderId);
+    if (timeline === null) {
+      ctx.status = 404;
+      await ctx.render('admin/order.pug', { admin: true, orderId, unknown: true });
+      return;
+    }
+    await ctx.render('admin/order.pug', { admin: true, unknown: false, ...orderTimelinePage(timeline) });
   };
 }
 

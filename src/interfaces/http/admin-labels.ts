@@ -1,8 +1,10 @@
 import type { PaymentRecord } from '../../application/ports/payment-ledger.ts';
 import type { RejectionReason, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
 import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
+import { isOrderId, type OrderTimeline, type TimelineEntry } from '../../application/show-order-timeline.ts';
 import { beijingTimestamp } from '../../domain/beijing-time.ts';
-import type { OrderStatus } from '../../domain/order-status.ts';
+import type { OrderSnapshot } from '../../domain/order.ts';
+import type { OrderStatus, PayMethod } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { REVIEW_REASON_LABELS } from './error-responses.ts';
 
@@ -14,6 +16,7 @@ export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   5: '已完成',
   6: '已取消',
 };
+export const PAY_METHOD_LABELS: Record<PayMethod, string> = { 1: '货到付款', 2: '支付宝' };
 export const SOURCE_LABELS: Record<PaymentSource, string> = { return: '同步返回', notify: '异步通知', query: '主动查询' };
 export const REJECTION_LABELS: Record<RejectionReason, string> = {
   MALFORMED_CALLBACK: '格式错误',
@@ -42,6 +45,7 @@ export function paymentRow(record: PaymentRecord) {
   return {
     id: record.id,
     orderId: record.orderId,
+    orderLink: orderLink(record.orderId),
     tradeNo: record.tradeNo ?? '',
     amount: record.amount ?? '',
     orderStatus: record.orderStatus === null ? '订单缺失' : (ORDER_STATUS_LABELS[record.orderStatus] ?? String(record.orderStatus)),
@@ -61,6 +65,7 @@ export function rejectionRow(record: RejectionRecord) {
     detail: record.detail,
     remoteAddress: record.remoteAddress,
     outTradeNo: record.outTradeNo ?? '',
+    orderLink: orderLink(record.outTradeNo ?? ''),
     tradeNo: record.tradeNo ?? '',
     params: record.params,
     diagnosis: record.diagnosis ?? '',
@@ -71,6 +76,94 @@ export function rejectionRow(record: RejectionRecord) {
     raw: rawText(record.raw)
       .replace(/(^|&)sign=([^&]*)/g, (_, start: string, sign: string) => `${start}sign=${shortSign(sign)}`)
       .slice(0, MAX_RAW_SHOWN),
+  };
+}
+
+/** The order's timeline page; empty when `orderId` could not be an order id (a forged out_trade_no, say). */
+export function orderLink(orderId: string): string {
+  return isOrderId(orderId) ? `/admin/orders/${encodeURIComponent(orderId)}` : '';
+}
+
+/** The timeline page's model: the order at the top (null when its row is missing), then each entry. */
+export function orderTimelinePage(timeline: OrderTimeline) {
+  return {
+    orderId: timeline.orderId,
+    order: timeline.order && orderSummary(timeline.order),
+    entries: timeline.entries.map(timelineRow),
+    cut: timeline.cut,
+    rejectionsLink: `/admin/rejections?${new URLSearchParams({ q: timeline.orderId })}`,
+  };
+}
+
+function orderSummary(order: OrderSnapshot) {
+  return {
+    id: order.id,
+    amount: order.total.toString(),
+    status: ORDER_STATUS_LABELS[order.status] ?? String(order.status),
+    payMethod: PAY_METHOD_LABELS[order.payMethod] ?? String(order.payMethod),
+  };
+}
+
+interface TimelineRow {
+  readonly time: string;
+  /** The row's class: timeline-pay-url, timeline-payment, timeline-needs-review, … */
+  readonly kind: string;
+  readonly title: string;
+  readonly facts: ReadonlyArray<{ readonly label: string; readonly value: string }>;
+  /** What the record itself says, in its own words (Alipay's for a query), with what to call it. */
+  readonly textLabel: string;
+  readonly text: string;
+}
+
+const EVENT_TITLES = { pay_url: '生成支付链接', notify: '收到异步通知', query: '主动查询支付宝' } as const;
+const EVENT_TEXT_LABELS = { pay_url: '说明', notify: '通知与处理', query: '支付宝应答' } as const;
+
+export function timelineRow(entry: TimelineEntry): TimelineRow {
+  const time = beijingTimestamp(entry.at);
+  if (entry.kind === 'payment') {
+    const { payment } = entry;
+    const review = payment.reviewReason === null ? '' : REVIEW_REASON_LABELS[payment.reviewReason];
+    return {
+      time,
+      kind: review ? 'timeline-needs-review' : 'timeline-payment',
+      title: `记录支付（${SOURCE_LABELS[payment.source] ?? payment.source}）`,
+      facts: [
+        { label: '支付状态', value: review ? `待核对：${review}` : '已入账' },
+        { label: '金额', value: payment.amount === null ? '未记录' : `¥${payment.amount}` },
+        { label: '支付宝交易号', value: payment.tradeNo ?? '' },
+      ],
+      textLabel: '',
+      text: '',
+    };
+  }
+  if (entry.kind === 'rejection') {
+    const { rejection } = entry;
+    const facts = [
+      { label: '原因', value: REJECTION_LABELS[rejection.reason] ?? rejection.reason },
+      { label: '交易号', value: rejection.tradeNo ?? '' },
+      { label: '来源地址', value: rejection.remoteAddress },
+      { label: '签名诊断', value: rejection.diagnosis === null ? '' : (DIAGNOSIS_LABELS[rejection.diagnosis] ?? rejection.diagnosis) },
+      {
+        label: '重放结果',
+        value: rejection.replay === null ? '' : `${REPLAY_LABELS[rejection.replay.outcome]}（${beijingTimestamp(rejection.replay.at)}）`,
+      },
+    ];
+    return {
+      time,
+      kind: 'timeline-rejection',
+      title: `拒绝${SOURCE_LABELS[rejection.channel] ?? rejection.channel}`,
+      facts: facts.filter((fact) => fact.value !== ''),
+      textLabel: '详情',
+      text: rejection.detail,
+    };
+  }
+  return {
+    time,
+    kind: `timeline-${entry.kind.replace('_', '-')}`,
+    title: EVENT_TITLES[entry.kind],
+    facts: [],
+    textLabel: EVENT_TEXT_LABELS[entry.kind],
+    text: entry.text,
   };
 }
 

@@ -69,6 +69,7 @@ export function createApp({
   router.get('/admin/payments', staff.payments);
   router.get('/admin/payments.csv', staff.paymentsCsv);
   router.get('/admin/rejections', staff.rejections);
+  router.get('/admin/orders/:order_id', staff.order);
 
   if (trustedProxies.length > 0) app.use(clientAddress(trustedProxies));
   app.use(requestLog(logger));
