@@ -99,3 +99,107 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
     await shot('sandbox-invalid-signature');
   });
 });
+
+// A server of its own: with a schedule this fast the query could race the return and the notify of
+// the suite above, and this one's orders are asked about from its first half-second.
+describe('an order paid with 付款但不回跳 is found by asking Alipay, in headless Chromium', { skip: browserUnavailable() ?? false }, () => {
+  const ADMIN_PASSWORD = 'shopper-flow-admin-secret';
+  const SILENT_TITLE = '已付款（回跳与通知均已丢弃）';
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  // The viewport, not the full page: these pictures go into the README.
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+
+  before(async () => {
+    // 500ms,1s,2s would do on an idle machine; on a loaded one the shopper's clicks alone have taken
+    // 1.6 s of those 2 s, so two later slots keep the last question after the payment.
+    const env = freshEnv({ ALIPAY_QUERY_SCHEDULE: '500ms,1s,2s,4s,8s', ADMIN_PASSWORD });
+    server = await startServer(loadConfig(env), pino({ level: 'silent' }));
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 700 },
+      httpCredentials: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('pays without the return or the notify: the scheduler asks alipay.trade.query and records it (source query)', async (t) => {
+    await page.goto(`${server.url}/`);
+    const [orderId] = await page
+      .locator('button[data-order-id]')
+      .evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.orderId!));
+    assert.ok(orderId, 'a demo order to pay');
+
+    // 去支付 issues the pay URL, which anchors the schedule: Alipay is asked 500 ms, 1 s, 2 s… later.
+    await page.locator(`button[data-order-id="${orderId}"]`).click();
+    await page.waitForURL(/\/sandbox\/gateway\.do\?/);
+    assert.equal(await page.locator('#order-id').innerText(), orderId);
+    assert.deepEqual(await page.locator('.actions button').allInnerTexts(), ['确认付款', '付款但不回跳', '取消']);
+    await shot('pay-silently-cashier');
+
+    await page.getByRole('button', { name: '付款但不回跳' }).click();
+    await page.waitForSelector(`h2:text-is("${SILENT_TITLE}")`);
+    assert.equal(await page.title(), SILENT_TITLE);
+    assert.equal(new URL(page.url()).pathname, '/sandbox/pay', 'the browser stays at the sandbox');
+    assert.doesNotMatch(page.url(), /\/payment\/status\//);
+    const tradeNo = await page.locator('dl.details dt:text-is("支付宝交易号") + dd').innerText();
+    assert.match(tradeNo, /^\d{8}22001\d{15}$/);
+    await shot('pay-silently-message');
+
+    // Nobody tells the shop: it must find out by asking. Poll against a deadline, not a fixed sleep.
+    const knex = server.database.knex;
+    const deadline = Date.now() + 15_000;
+    while ((await orderStatus(knex, orderId)) !== OrderStatus.UNCOMMENT) {
+      if (Date.now() > deadline) {
+        const events = await knex('tb_payment_event').where({ order_id: orderId }).orderBy('id').select('create_time', 'kind', 'summary');
+        assert.fail(`order ${orderId} still ${await orderStatus(knex, orderId)} after 15 s; events: ${JSON.stringify(events)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // How long the shopper's clicks took: past the schedule's last slot (8 s), nobody would ask.
+    const payUrl = await knex('tb_payment_event').where({ order_id: orderId, kind: 'pay_url' }).max('create_time as at').first();
+    const trade = await knex('sandbox_alipay_trade').where({ trade_no: tradeNo }).first('gmt_payment');
+    t.diagnostic(`paid ${new Date(trade.gmt_payment).getTime() - new Date(payUrl?.at).getTime()} ms after the pay URL was issued`);
+    const rows = await paymentRows(knex, orderId);
+    assert.deepEqual(
+      rows.map(({ trade_id, source, state }) => ({ trade_id, source, state })),
+      [{ trade_id: tradeNo, source: 'query', state: 'applied' }],
+    );
+    const deliveries = (await (await fetch(`${server.url}/sandbox/notifies`)).json()) as Delivery[];
+    assert.deepEqual(
+      deliveries.filter((d) => d.tradeNo === tradeNo),
+      [],
+      'the sandbox sent no notify for this trade',
+    );
+    const kinds = new Set(await knex('tb_payment_event').where({ order_id: orderId }).pluck('kind'));
+    assert.deepEqual([...kinds].sort(), ['pay_url', 'query'], 'the shop heard of the payment only by asking');
+
+    // The demo shop no longer offers it.
+    await page.goto(`${server.url}/`);
+    assert.equal(await page.locator(`button[data-order-id="${orderId}"]`).count(), 0);
+
+    // Staff see where the payment came from.
+    const admin = await page.goto(`${server.url}/admin/payments`);
+    assert.equal(admin?.status(), 200);
+    const row = page.locator('tbody tr', { hasText: orderId });
+    assert.equal(await row.count(), 1);
+    const cells = await row.locator('td').allInnerTexts();
+    assert.ok(cells.includes('主动查询'), `source shown as 主动查询: ${cells.join(' | ')}`);
+    assert.ok(cells.includes('待评价'), `order status shown as 待评价: ${cells.join(' | ')}`);
+    assert.ok(cells.includes(tradeNo));
+    await shot('pay-silently-admin-payments');
+
+    // Its order id links to the order's timeline: the pay URL, the questions, the payment recorded.
+    await row.getByRole('link', { name: orderId }).click();
+    await page.waitForURL(`${server.url}/admin/orders/${orderId}`);
+    const timeline = await page.locator('body').innerText();
+    assert.match(timeline, /主动查询支付宝/);
+    assert.match(timeline, /记录支付（主动查询）/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pay-silently-admin-order.png'), fullPage: true });
+  });
+});
