@@ -30,6 +30,25 @@ describe('loadConfig', () => {
     assert.deepEqual(config.rejections, { maxRows: 100_000, maxAgeDays: 90 });
     assert.equal(config.webConcurrency, 1);
     assert.equal(config.signatureVerifier, 'native');
+    assert.deepEqual(config.alipay.querySchedule, [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000]);
+    assert.equal(config.alipay.httpTimeoutMs, 10_000);
+  });
+
+  it('reads the query schedule and the HTTP timeout as durations, and "off"', () => {
+    const config = loadConfig({ ALIPAY_QUERY_SCHEDULE: '500ms,10s,2m,1d', ALIPAY_HTTP_TIMEOUT: '1500ms' });
+    assert.deepEqual(config.alipay.querySchedule, [500, 10_000, 120_000, 86_400_000]);
+    assert.equal(config.alipay.httpTimeoutMs, 1500);
+    assert.equal(loadConfig({ ALIPAY_QUERY_SCHEDULE: 'off' }).alipay.querySchedule, null);
+  });
+
+  it('refuses a schedule that is not ascending durations, and a timeout out of bounds, naming the variable', () => {
+    for (const bad of ['1m,1m', '5m,1m', '1m,,5m', '1 minute', '1m,5x', '0s', 'never', '1m;5m'])
+      failsOn('ALIPAY_QUERY_SCHEDULE', { ALIPAY_QUERY_SCHEDULE: bad });
+    for (const bad of ['10', '50ms', '3m', 'fast']) failsOn('ALIPAY_HTTP_TIMEOUT', { ALIPAY_HTTP_TIMEOUT: bad });
+    assert.throws(
+      () => loadConfig({ ALIPAY_QUERY_SCHEDULE: '5m,1m' }),
+      /ALIPAY_QUERY_SCHEDULE must be "off" or up to 20 ascending durations .* \(got "5m,1m"\)/,
+    );
   });
 
   it('reads every variable', () => {
