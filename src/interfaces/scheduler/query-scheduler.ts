@@ -31,6 +31,7 @@ export class QueryScheduler {
   }
 
   start(): void {
+    this.stopped = false;
     this.schedule(0);
   }
 
@@ -50,10 +51,14 @@ export class QueryScheduler {
     this.timer.unref?.();
   }
 
-  /** Claims what there is room for; through a backlog, claims again as soon as a question is answered. */
+  /** Claims what there is room for; through a backlog, fills each slot as soon as its question is answered. */
   private async poll(): Promise<void> {
     while (!this.stopped) {
       const room = MAX_IN_FLIGHT - this.inFlight.size;
+      if (room === 0) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
       let orderIds: string[];
       try {
         orderIds = await this.deps.claim.execute(room);
@@ -65,8 +70,8 @@ export class QueryScheduler {
         const asking: Promise<void> = this.askAbout(orderId).finally(() => this.inFlight.delete(asking));
         this.inFlight.add(asking);
       }
-      if (orderIds.length < room || room === 0) return;
-      await Promise.race(this.inFlight);
+      // Fewer than there was room for: nothing else is due until the next poll.
+      if (orderIds.length < room) return;
     }
   }
 
