@@ -14,7 +14,8 @@ export type ApplicationErrorCode =
   | 'ORDER_CONTENDED'
   | 'STORE_UNAVAILABLE'
   | 'INVALID_QUERY'
-  | 'TRADE_QUERY_FAILED';
+  | 'TRADE_QUERY_FAILED'
+  | 'BILL_UNREADABLE';
 
 /** Not a well-formed Alipay message: bad encoding, a repeated key, a missing or unusable field. */
 export class MalformedCallback extends ApplicationError {
@@ -93,4 +94,18 @@ export class InvalidQuery extends ApplicationError {
 /** alipay.trade.query gave no answer we can verify: a timeout, an HTTP error, not Alipay's JSON, unsigned. */
 export class TradeQueryFailed extends ApplicationError {
   readonly code = 'TRADE_QUERY_FAILED';
+}
+
+/**
+ * Alipay's trade bill could not be had or read: no signed answer to rely on (`gateway`), a download that
+ * failed (`download`), or a file that is not a trade bill (`file`). A bill not published yet is no error.
+ */
+export class BillUnreadable extends ApplicationError {
+  readonly code = 'BILL_UNREADABLE';
+  constructor(
+    reason: string,
+    readonly stage: 'gateway' | 'download' | 'file' = 'file',
+  ) {
+    super(reason);
+  }
 }

@@ -6,8 +6,11 @@ import type { Logger } from 'pino';
 import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
 import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback, verifyMerchantRequest } from './alipay-signing.ts';
+import { SandboxBillChanges } from './bill-changes.ts';
+import { gatewayParams } from './gateway-params.ts';
 import { NotifySender } from './notify-sender.ts';
 import { SANDBOX_BUYER, SandboxTrades } from './sandbox-trades.ts';
+import { BILL_DOWNLOAD_URL_QUERY, BILLS_PATH, SandboxBills } from './trade-bills.ts';
 import { SandboxTradeQuery } from './trade-query.ts';
 
 export interface SandboxSettings {
@@ -23,6 +26,13 @@ export interface SandboxSettings {
   readonly knex: Knex;
   /** 1 by default: Alipay's retry minutes become seconds. */
   readonly secondsPerMinute?: number;
+  /**
+   * Serve the bill of today (Beijing), with the trades paid so far; true by default, so that a
+   * reconciliation can be tried at once. Alipay itself publishes a day's bill the next morning.
+   */
+  readonly billsForToday?: boolean;
+  /** The sandbox's clock: which day is today, when a bill URL expires. The system's by default. */
+  readonly now?: () => Date;
 }
 
 export const SANDBOX_GATEWAY_PATH = '/sandbox/gateway.do';
@@ -34,13 +44,14 @@ interface PayRequest {
   readonly subject: string;
 }
 
-/** A simulated Alipay: cashier, signed return, async notify and trade query. Development only. */
+/** A simulated Alipay: cashier, signed return, async notify, trade query and daily trade bill. Development only. */
 export class SandboxAlipay {
   private readonly alipayKey: KeyObject;
   private readonly appKey: KeyObject;
   readonly notifier: NotifySender;
   readonly trades: SandboxTrades;
   private readonly tradeQuery: SandboxTradeQuery;
+  readonly bills: SandboxBills;
 
   constructor(private readonly settings: SandboxSettings) {
     this.alipayKey = loadPrivateKey(settings.alipayPrivateKeyPem);
@@ -54,12 +65,26 @@ export class SandboxAlipay {
       trades: this.trades,
       logger: settings.logger,
     });
+    this.bills = new SandboxBills({
+      appId: settings.appId,
+      sellerId: settings.sellerId,
+      appKey: this.appKey,
+      alipayKey: this.alipayKey,
+      trades: this.trades,
+      changes: new SandboxBillChanges(settings.knex),
+      logger: settings.logger,
+      now: settings.now ?? (() => new Date()),
+      billsForToday: settings.billsForToday ?? true,
+    });
   }
 
   routes(): Router {
     const router = new Router();
     router.get(SANDBOX_GATEWAY_PATH, this.cashier);
-    router.post(SANDBOX_GATEWAY_PATH, this.tradeQuery.handle);
+    router.post(SANDBOX_GATEWAY_PATH, this.openApi);
+    router.get(BILLS_PATH, this.bills.page);
+    router.post(BILLS_PATH, this.bills.change);
+    router.get(`${BILLS_PATH}/:file`, this.bills.download);
     router.post('/sandbox/pay', this.pay);
     router.get('/sandbox/notifies', (ctx) => {
       ctx.body = this.notifier.deliveries;
@@ -70,6 +95,14 @@ export class SandboxAlipay {
   close(): void {
     this.notifier.close();
   }
+
+  /** `POST /sandbox/gateway.do`: the bill's download URL, or alipay.trade.query (which refuses any other method). */
+  private openApi = async (ctx: Context): Promise<void> => {
+    const body = new TextDecoder().decode(await readRawBody(ctx, 64 * 1024));
+    const read = gatewayParams(ctx.querystring, body);
+    if ('params' in read && read.params.method === BILL_DOWNLOAD_URL_QUERY) return this.bills.respond(ctx, read.params);
+    return this.tradeQuery.respond(ctx, ctx.querystring, body);
+  };
 
   private cashier = async (ctx: Context): Promise<void> => {
     const request = this.readRequest(ctx.querystring);
@@ -107,7 +140,7 @@ export class SandboxAlipay {
       title: '已付款（回跳与通知均已丢弃）',
       message:
         '交易已成功（沙箱，不会真实扣款），但浏览器没有回到商城，异步通知也没有发出：商城此刻还不知道这笔付款。' +
-        '商城会自己向支付宝查询（alipay.trade.query），在它的第一个查询时段内（默认约一分钟）确认付款，订单随后变为已付款。',
+        '商城会自己向支付宝查询（alipay.trade.query），在它的第一个查询时段内（默认约一分钟）确认付款，订单随后进入付款后的状态（默认待评价）。',
       details: { 订单号: request.orderId, 支付宝交易号: tradeNo, 金额: `¥${request.amount}` },
       backUrl: shopHome,
     });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { beijingMidnight } from '../domain/beijing-time.ts';
+import { SandboxTables } from './sandbox-tables.ts';
 
 /** The one buyer of the sandbox, masked as Alipay shows a buyer to the merchant. */
 export const SANDBOX_BUYER = { userId: '2088102000000000', logonId: 'san***@sandbox.example' } as const;
@@ -38,8 +39,6 @@ const CREATE = [
   `CREATE INDEX IF NOT EXISTS ${TABLE}_out_trade_no ON ${TABLE} (out_trade_no, app_id)`,
   `CREATE INDEX IF NOT EXISTS ${TABLE}_gmt_payment ON ${TABLE} (gmt_payment)`,
 ];
-// unique_violation, duplicate_object, duplicate_table: another process created it between our IF NOT EXISTS and our CREATE.
-const CREATED_ELSEWHERE = new Set(['23505', '42710', '42P07']);
 
 interface TradeRow {
   trade_no: string;
@@ -56,9 +55,11 @@ interface TradeRow {
 
 /** The sandbox's own trades, kept in the service's database so that other processes see them too. */
 export class SandboxTrades {
-  private ready: Promise<void> | undefined;
+  private readonly tables: SandboxTables;
 
-  constructor(private readonly knex: Knex) {}
+  constructor(private readonly knex: Knex) {
+    this.tables = new SandboxTables(knex, CREATE);
+  }
 
   async record(trade: SandboxTrade): Promise<void> {
     await this.table();
@@ -101,6 +102,14 @@ export class SandboxTrades {
     return rows.map(toTrade);
   }
 
+  /** The trades of these trade numbers, in no particular order. */
+  async byTradeNos(tradeNos: readonly string[]): Promise<SandboxTrade[]> {
+    if (tradeNos.length === 0) return [];
+    await this.table();
+    const rows: TradeRow[] = await this.select().whereIn('trade_no', [...tradeNos]);
+    return rows.map(toTrade);
+  }
+
   private select(): Knex.QueryBuilder {
     return this.knex(TABLE).select(
       'trade_no',
@@ -117,22 +126,7 @@ export class SandboxTrades {
   }
 
   private table(): Promise<void> {
-    this.ready ??= this.create().catch((error) => {
-      this.ready = undefined;
-      throw error;
-    });
-    return this.ready;
-  }
-
-  private async create(): Promise<void> {
-    for (const statement of CREATE) {
-      try {
-        await this.knex.raw(statement);
-      } catch (error) {
-        if (!CREATED_ELSEWHERE.has(String((error as { code?: unknown }).code))) throw error;
-        await this.knex.raw(statement);
-      }
-    }
+    return this.tables.ensure();
   }
 }
 

@@ -3,8 +3,9 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { beijingTimestamp } from '../domain/beijing-time.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
-import { type SandboxSignType, signResponseText, verifyMerchantRequest } from './alipay-signing.ts';
+import { type SandboxSignType, verifyMerchantRequest } from './alipay-signing.ts';
 import { gatewayParams } from './gateway-params.ts';
+import { refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
 import { SANDBOX_BUYER, type SandboxTrade, type SandboxTrades } from './sandbox-trades.ts';
 
 export interface TradeQuerySettings {
@@ -33,19 +34,18 @@ export class SandboxTradeQuery {
   constructor(private readonly settings: TradeQuerySettings) {}
 
   handle = async (ctx: Context): Promise<void> => {
-    const body = new TextDecoder().decode(await readRawBody(ctx, 64 * 1024));
-    const { fields, signType, outTradeNo } = await this.answer(ctx.querystring, body);
-    // Alipay signs the object's exact text, so the body is built around the string that was signed.
-    const objectText = JSON.stringify(fields);
-    const sign = signType ? `,"sign":"${signResponseText(objectText, this.settings.alipayKey, signType)}"` : '';
+    await this.respond(ctx, ctx.querystring, new TextDecoder().decode(await readRawBody(ctx, 64 * 1024)));
+  };
+
+  /** Answers a gateway call whose body has been read already (any method but the bill's comes here). */
+  async respond(ctx: Context, query: string, body: string): Promise<void> {
+    const { fields, signType, outTradeNo } = await this.answer(query, body);
     this.settings.logger.info(
       { sandbox: true, outTradeNo, answer: `${fields.code} ${fields.sub_code ?? fields.trade_status}` },
       'sandbox trade query answered',
     );
-    ctx.status = 200;
-    ctx.type = 'application/json;charset=utf-8';
-    ctx.body = `{"${RESPONSE_KEY}":${objectText}${sign}}`;
-  };
+    sendOpenApiAnswer(ctx, RESPONSE_KEY, { fields, signType }, this.settings.alipayKey);
+  }
 
   private async answer(query: string, body: string): Promise<Answer> {
     const read = gatewayParams(query, body);
@@ -77,7 +77,7 @@ function outTradeNoOf(bizContent: string | undefined): string | undefined {
 }
 
 function refused(subCode: string, subMsg: string): Answer {
-  return { fields: { code: '40002', msg: 'Invalid Arguments', sub_code: subCode, sub_msg: subMsg } };
+  return refusedRequest(subCode, subMsg);
 }
 
 // Keys in the order Alipay writes them.

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import forge from 'node-forge';
 import { AskAlipayAboutOrder } from '../../src/application/ask-alipay-about-order.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { QuerySchedule } from '../../src/domain/query-schedule.ts';
@@ -13,16 +11,13 @@ import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in
 import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory-query-queue.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, SELLER_ID } from '../support/alipay-signer.ts';
+import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
 import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { FakeAlipayGateway, notExistAnswer, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
 const stranger = createTestAlipay();
-const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const appPrivateKey = forge.pki.privateKeyFromPem(
-  appKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-) as forge.pki.rsa.PrivateKey;
 const TIMEOUT_MS = 300;
 const SCHEDULE = new QuerySchedule([60_000, 300_000]);
 
@@ -35,7 +30,7 @@ describe('AskAlipayAboutOrder through alipay.trade.query, against a local fake g
   let orderId: string;
 
   before(async () => {
-    gateway = await FakeAlipayGateway.start(alipay.privateKey, appKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    gateway = await FakeAlipayGateway.start(alipay.privateKey, appPublicKeyPem);
   });
   after(() => gateway.close());
 
@@ -165,7 +160,7 @@ describe('AskAlipayAboutOrder through alipay.trade.query, against a local fake g
     [
       'a gateway that hangs past ALIPAY_HTTP_TIMEOUT',
       () => ({ body: '{}', delayMs: 5_000 }),
-      /no answer from 127\.0\.0\.1:\d+ within 300ms/,
+      /alipay.trade.query from 127\.0\.0\.1:\d+ did not complete within 300ms/,
     ],
     [
       'a signed system error',
@@ -203,7 +198,7 @@ describe('AskAlipayAboutOrder through alipay.trade.query, against a local fake g
   });
 
   it('fails in one line when the gateway cannot be reached', async () => {
-    const closed = await FakeAlipayGateway.start(alipay.privateKey, appKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    const closed = await FakeAlipayGateway.start(alipay.privateKey, appPublicKeyPem);
     const gatewayUrl = closed.url;
     await closed.close();
     const unreachable = new AlipayTradeQuery(

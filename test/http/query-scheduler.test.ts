@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import forge from 'node-forge';
 import pino from 'pino';
 import { AskAlipayAboutOrder } from '../../src/application/ask-alipay-about-order.ts';
 import { ClaimDueQueries } from '../../src/application/claim-due-queries.ts';
@@ -17,22 +15,19 @@ import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-stor
 import { Metrics } from '../../src/interfaces/http/metrics.ts';
 import { QueryScheduler } from '../../src/interfaces/scheduler/query-scheduler.ts';
 import { APP_ID, createTestAlipay, SELLER_ID } from '../support/alipay-signer.ts';
+import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
 import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { FakeAlipayGateway, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { anUnpaidOrder } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
-const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const appPrivateKey = forge.pki.privateKeyFromPem(
-  appKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-) as forge.pki.rsa.PrivateKey;
 const ANSWER_MS = 150;
 const ORDERS = 40;
 
 describe('QueryScheduler, inside one process', () => {
   let gateway: FakeAlipayGateway;
   before(async () => {
-    gateway = await FakeAlipayGateway.start(alipay.privateKey, appKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    gateway = await FakeAlipayGateway.start(alipay.privateKey, appPublicKeyPem);
   });
   after(() => gateway.close());
 

@@ -57,9 +57,14 @@ export class FakeAlipayGateway {
 
   /** `{"alipay_trade_query_response":<object>,"sign":"…"}`, signed over the object's exact text. */
   signedQueryAnswer(response: Record<string, string>, key: KeyObject = this.alipayPrivateKey): string {
+    return this.signedAnswer('alipay_trade_query_response', response, key);
+  }
+
+  /** `{"<responseKey>":<object>,"sign":"…"}` for any OpenAPI method, signed over the object's exact text. */
+  signedAnswer(responseKey: string, response: Record<string, string>, key: KeyObject = this.alipayPrivateKey): string {
     const object = JSON.stringify(response);
     const signature = sign('sha256', Buffer.from(object, 'utf8'), key).toString('base64');
-    return `{"alipay_trade_query_response":${object},"sign":"${signature}"}`;
+    return `{"${responseKey}":${object},"sign":"${signature}"}`;
   }
 
   close(): Promise<void> {

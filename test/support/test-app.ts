@@ -1,8 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import type { Knex } from 'knex';
-import forge from 'node-forge';
 import pino from 'pino';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
 import type { SignType } from '../../src/application/ports/signature-verifier.ts';
@@ -13,13 +11,11 @@ import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 import { APP_ID, SELLER_ID } from './alipay-signer.ts';
 import type { TestDatabase } from './databases.ts';
 
-export const TEST_GATEWAY = 'https://openapi.alipay.com/gateway.do';
+export { appKeys } from './app-keys.ts';
 
-/** Our app's key pair, made at run time: the private half signs page-pay URLs, the public half checks them. */
-export const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const appPrivateKey = forge.pki.privateKeyFromPem(
-  appKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-) as forge.pki.rsa.PrivateKey;
+import { appPrivateKey } from './app-keys.ts';
+
+export const TEST_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
 export const ADMIN = { user: 'admin', password: 'test-admin-secret' };
 

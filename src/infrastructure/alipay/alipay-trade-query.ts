@@ -5,8 +5,8 @@ import type { Clock } from '../../application/ports/clock.ts';
 import type { TradeQuery } from '../../application/ports/trade-query.ts';
 import { TOKENS } from '../../application/tokens.ts';
 import { TRADE_QUERY } from '../../domain/trade-status.ts';
-import { formatDuration } from '../durations.ts';
 import { INFRA } from '../tokens.ts';
+import { boundedFetch, CallFailed } from './bounded-fetch.ts';
 import { signedRequest } from './openapi-request.ts';
 import type { RequestSigner } from './request-signer.ts';
 import { readEnvelope } from './response-envelope.ts';
@@ -77,27 +77,14 @@ export class AlipayTradeQuery implements TradeQuery {
   }
 
   private async post(url: string, form: string): Promise<Uint8Array> {
-    const { timeoutMs } = this.settings;
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8' },
-        body: form,
-        redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const body = new Uint8Array(await response.arrayBuffer());
-      if (!response.ok) throw new TradeQueryFailed(`the gateway answered HTTP ${response.status}`);
-      if (body.length > MAX_ANSWER_BYTES) throw new TradeQueryFailed(`the answer is ${body.length} bytes, not Alipay's`);
-      return body;
+      return await boundedFetch(
+        url,
+        { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: form },
+        { timeoutMs: this.settings.timeoutMs, maxBytes: MAX_ANSWER_BYTES, what: 'alipay.trade.query' },
+      );
     } catch (error) {
-      if (error instanceof TradeQueryFailed) throw error;
-      const name = (error as Error)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new TradeQueryFailed(`no answer from ${new URL(url).host} within ${formatDuration(timeoutMs)} (ALIPAY_HTTP_TIMEOUT)`);
-      }
-      const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-      throw new TradeQueryFailed(`cannot reach ${new URL(url).host}: ${cause?.code ?? cause?.message ?? (error as Error)?.message}`);
+      throw error instanceof CallFailed ? new TradeQueryFailed(error.message) : error;
     }
   }
 }

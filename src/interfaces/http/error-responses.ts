@@ -4,10 +4,13 @@ import { DomainError, type DomainErrorCode, type ReviewReason } from '../../doma
 /**
  * The codes that can reach a response. INVALID_MONEY and ILLEGAL_TRANSITION cannot: adapters turn bad
  * amounts into MalformedCallback (a message) or a corrupt-row error (storage), and the domain only ever
- * moves a paid order along a legal edge. TRADE_QUERY_FAILED belongs to the scheduler and the CLI, which
- * ask Alipay; no request does. Should one arrive all the same, it is a bug: 500.
+ * moves a paid order along a legal edge. TRADE_QUERY_FAILED and BILL_UNREADABLE belong to the scheduler and
+ * the CLI, which ask Alipay; no request does. Should one arrive all the same, it is a bug: 500.
  */
-export type HttpErrorCode = Exclude<DomainErrorCode | ApplicationErrorCode, 'INVALID_MONEY' | 'ILLEGAL_TRANSITION' | 'TRADE_QUERY_FAILED'>;
+export type HttpErrorCode = Exclude<
+  DomainErrorCode | ApplicationErrorCode,
+  'INVALID_MONEY' | 'ILLEGAL_TRANSITION' | 'TRADE_QUERY_FAILED' | 'BILL_UNREADABLE'
+>;
 
 export interface ErrorPage {
   readonly status: number;

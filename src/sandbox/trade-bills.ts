@@ -1,0 +1,282 @@
+import { Buffer } from 'node:buffer';
+import { createHash, createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import { beijingDigits, beijingMidnight, beijingTimestamp } from '../domain/beijing-time.ts';
+import { readRawBody } from '../interfaces/http/raw-body.ts';
+import { newTradeNo, verifyMerchantRequest } from './alipay-signing.ts';
+import type { BillChange, SandboxBillChanges } from './bill-changes.ts';
+import { type OpenApiAnswer, refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
+import { SANDBOX_BUYER, type SandboxTrade, type SandboxTrades } from './sandbox-trades.ts';
+import { type BillEntry, tradeBillZip, yuan } from './trade-bill-file.ts';
+
+export const BILL_DOWNLOAD_URL_QUERY = 'alipay.data.dataservice.bill.downloadurl.query';
+const RESPONSE_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
+export const BILLS_PATH = '/sandbox/bills';
+/** How long a bill_download_url serves, as Alipay's (about 30 seconds). */
+export const BILL_URL_TTL_MS = 30_000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const YUAN = /^\d{1,8}(\.\d{1,2})?$/;
+
+export interface SandboxBillSettings {
+  readonly appId: string;
+  readonly sellerId: string;
+  /** Our app's public key: checks the request. */
+  readonly appKey: KeyObject;
+  /** The sandbox's stand-in for Alipay's private key: signs the answer; the download tokens' key derives from it. */
+  readonly alipayKey: KeyObject;
+  readonly trades: SandboxTrades;
+  readonly changes: SandboxBillChanges;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /**
+   * Serve the bill of the Beijing day not yet over, with the trades paid so far. Alipay publishes a day's
+   * bill the next morning; the sandbox serves today's by default so that a reconciliation can be tried
+   * at once. Later days are never served (`isp.bill_not_exist`).
+   */
+  readonly billsForToday: boolean;
+}
+
+/** One line of the bills page: a trade paid that day, or a refund made that day, and what the bill says of it. */
+interface PageLine {
+  readonly trade: SandboxTrade;
+  readonly change: BillChange | undefined;
+  readonly entry: BillEntry | null;
+}
+
+/**
+ * Alipay's daily trade bill, for the sandbox's own trades: the signed answer of
+ * alipay.data.dataservice.bill.downloadurl.query, the zip its URL serves (for 30 seconds), and a page
+ * to make the bill differ from the trades (`GET /sandbox/bills`).
+ */
+export class SandboxBills {
+  private readonly tokenKey: Buffer;
+
+  constructor(private readonly settings: SandboxBillSettings) {
+    const der = settings.alipayKey.export({ type: 'pkcs8', format: 'der' });
+    this.tokenKey = createHash('sha256').update('sandbox bill_download_url').update(der).digest();
+  }
+
+  /** `POST /sandbox/gateway.do` with this method: parameters read already, a key given twice refused already. */
+  async respond(ctx: Context, params: Record<string, string>): Promise<void> {
+    // The URL points back at whoever asked, by the address they asked on (Koa 3's ctx.origin is the Origin header).
+    const answer = await this.answer(params, `${ctx.protocol}://${ctx.host}`);
+    this.settings.logger.info(
+      { sandbox: true, answer: `${answer.fields.code} ${answer.fields.sub_code ?? ''}`.trim() },
+      'sandbox bill download URL answered',
+    );
+    sendOpenApiAnswer(ctx, RESPONSE_KEY, answer, this.settings.alipayKey);
+  }
+
+  /** `GET /sandbox/bills/<token>.zip`, the URL answered; or `/sandbox/bills/<yyyy-MM-dd>.zip`, for a person. */
+  download = async (ctx: Context): Promise<void> => {
+    const name = String(ctx.params.file ?? '');
+    const stem = name.endsWith('.zip') ? name.slice(0, -4) : '';
+    const day = DAY.test(stem) ? stem : this.dayOfToken(stem);
+    if (day === null || !isDay(day)) {
+      ctx.status = 404;
+      ctx.type = 'text/plain;charset=utf-8';
+      ctx.body = '账单下载链接无效或已过期（有效期 30 秒），请重新获取。';
+      return;
+    }
+    const { fileName, zip } = await this.zipOf(day);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Content-Disposition', `attachment; filename="${fileName}"`);
+    ctx.type = 'application/zip';
+    ctx.body = Buffer.from(zip);
+  };
+
+  /** The bill zip of a Beijing day, as it stands now. */
+  async zipOf(day: string): Promise<{ fileName: string; zip: Uint8Array }> {
+    const lines = await this.linesOf(day);
+    const entries = lines.flatMap(({ entry }) => (entry ? [entry] : []));
+    entries.sort((a, b) => a.finishedAt.getTime() - b.finishedAt.getTime());
+    return tradeBillZip({ account: `${this.settings.sellerId}0156`, day, entries, exportedAt: this.settings.now() });
+  }
+
+  /** `GET /sandbox/bills?date=yyyy-MM-dd`: that day's trades and refunds, and the buttons that change its bill. */
+  page = async (ctx: Context): Promise<void> => {
+    const asked = typeof ctx.query.date === 'string' ? ctx.query.date : '';
+    const day = isDay(asked) ? asked : this.today();
+    const lines = await this.linesOf(day);
+    ctx.set('Cache-Control', 'no-store');
+    await ctx.render('sandbox/bills.pug', {
+      // The layout's wide table styling, as the staff pages have it.
+      admin: true,
+      day,
+      today: this.today(),
+      published: day < this.today() || (day === this.today() && this.settings.billsForToday),
+      lines: lines.map(({ trade, change, entry }) => ({
+        tradeNo: trade.tradeNo,
+        outTradeNo: trade.outTradeNo,
+        amount: trade.totalAmount,
+        kind: entry?.kind === 'refund' ? '退款' : '交易',
+        billAmount: entry ? yuan(entry.amountFen) : '',
+        omitted: change?.omitted === true && entry?.kind !== 'refund',
+        refund: entry?.kind === 'refund',
+        refunded: change?.refund != null,
+      })),
+    });
+  };
+
+  /** `POST /sandbox/bills`: one change, then back to the page. */
+  change = async (ctx: Context): Promise<void> => {
+    const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 16 * 1024)));
+    const day = isDay(form.get('date') ?? '') ? form.get('date')! : this.today();
+    const tradeNo = form.get('trade_no') ?? '';
+    const { changes, trades } = this.settings;
+    const action = form.get('action');
+    const [trade] = action !== 'unknown-order' && /^[\w-]{1,64}$/.test(tradeNo) ? await trades.byTradeNos([tradeNo]) : [];
+    if (action !== 'unknown-order' && trade?.appId !== this.settings.appId) return this.refuse(ctx, `交易 ${tradeNo} 不存在`);
+    switch (action) {
+      case 'omit':
+        await changes.setOmitted(tradeNo, true);
+        break;
+      case 'restore':
+        await changes.setOmitted(tradeNo, false);
+        await changes.setBillAmount(tradeNo, null);
+        break;
+      case 'amount': {
+        const amount = form.get('amount') ?? '';
+        if (!YUAN.test(amount)) return this.refuse(ctx, `金额须为 0.01 到 99999999.99 元（收到 ${JSON.stringify(amount)}）`);
+        await changes.setBillAmount(tradeNo, amount);
+        break;
+      }
+      case 'refund': {
+        const at = this.settings.now();
+        await changes.refund(tradeNo, { amount: trade!.totalAmount, at, refundNo: `RF${beijingDigits(at)}${tradeNo.slice(-6)}` });
+        break;
+      }
+      case 'unknown-order': {
+        const at = this.settings.now();
+        const digits = beijingDigits(at);
+        await trades.record({
+          tradeNo: newTradeNo(digits.slice(0, 8)),
+          outTradeNo: `SANDBOX${digits}${String(at.getMilliseconds()).padStart(3, '0')}`,
+          appId: this.settings.appId,
+          sellerId: this.settings.sellerId,
+          subject: '不属于本店的订单（沙箱）',
+          totalAmount: '1.00',
+          tradeStatus: 'TRADE_SUCCESS',
+          gmtCreate: at,
+          gmtPayment: at,
+          gmtClose: null,
+        });
+        break;
+      }
+      default:
+        return this.refuse(ctx, '未知的操作');
+    }
+    ctx.redirect(`${BILLS_PATH}?date=${day}`);
+  };
+
+  private async answer(params: Record<string, string>, origin: string): Promise<OpenApiAnswer> {
+    if (params.app_id !== this.settings.appId) return refusedRequest('isv.invalid-app-id', '无效的AppID参数');
+    if (!verifyMerchantRequest(params, this.settings.appKey)) {
+      return refusedRequest('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配');
+    }
+    const biz = objectOf(params.biz_content);
+    if (biz?.bill_type !== 'trade') return refusedRequest('isv.invalid-parameter', '参数无效：bill_type 须为 trade（沙箱只有交易账单）');
+    const day = biz.bill_date;
+    if (typeof day !== 'string' || !isDay(day)) return refusedRequest('isv.invalid-parameter', '参数无效：bill_date 须为 yyyy-MM-dd');
+    const signType = params.sign_type === 'RSA' ? 'RSA' : 'RSA2';
+    const today = this.today();
+    if (day > today || (day === today && !this.settings.billsForToday)) {
+      return { fields: { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' }, signType };
+    }
+    const url = `${origin}${BILLS_PATH}/${this.tokenFor(day)}.zip`;
+    return { fields: { code: '10000', msg: 'Success', bill_download_url: url }, signType };
+  }
+
+  /** The day's trades (paid that day) and refunds (made that day), each with the bill's row, if it has one. */
+  private async linesOf(day: string): Promise<PageLine[]> {
+    const { trades, changes, appId } = this.settings;
+    const paid = (await trades.paidOn(day)).filter((trade) => trade.appId === appId);
+    const changed = await changes.forTrades(paid.map((trade) => trade.tradeNo));
+    const refunds = await changes.refundedOn(day);
+    const refunded = new Map((await trades.byTradeNos(refunds.map((change) => change.tradeNo))).map((trade) => [trade.tradeNo, trade]));
+    const lines: PageLine[] = paid.map((trade) => {
+      const change = changed.get(trade.tradeNo);
+      return { trade, change, entry: change?.omitted ? null : tradeEntry(trade, change?.billAmount ?? trade.totalAmount) };
+    });
+    for (const change of refunds) {
+      const trade = refunded.get(change.tradeNo);
+      if (trade && trade.appId === appId && change.refund) lines.push({ trade, change, entry: refundEntry(trade, change.refund) });
+    }
+    return lines;
+  }
+
+  private today(): string {
+    return beijingTimestamp(this.settings.now()).slice(0, 10);
+  }
+
+  private tokenFor(day: string): string {
+    const payload = `${day}.${this.settings.now().getTime() + BILL_URL_TTL_MS}`;
+    return `${payload}.${this.mac(payload)}`;
+  }
+
+  /** The day a token names while it is valid; null for anything else. */
+  private dayOfToken(token: string): string | null {
+    const match = /^(\d{4}-\d{2}-\d{2})\.(\d{1,15})\.([\w-]{43})$/.exec(token);
+    if (!match) return null;
+    const [, day, expires, mac] = match;
+    const expected = Buffer.from(this.mac(`${day}.${expires}`));
+    if (!timingSafeEqual(expected, Buffer.from(mac!))) return null;
+    return Number(expires) > this.settings.now().getTime() ? day! : null;
+  }
+
+  private mac(payload: string): string {
+    return createHmac('sha256', this.tokenKey).update(payload).digest('base64url');
+  }
+
+  private async refuse(ctx: Context, message: string): Promise<void> {
+    ctx.status = 400;
+    await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：操作被拒绝', message, backUrl: BILLS_PATH });
+  }
+}
+
+function tradeEntry(trade: SandboxTrade, amount: string): BillEntry {
+  return {
+    kind: 'trade',
+    tradeNo: trade.tradeNo,
+    outTradeNo: trade.outTradeNo,
+    subject: trade.subject,
+    createdAt: trade.gmtCreate,
+    finishedAt: trade.gmtPayment ?? trade.gmtCreate,
+    amountFen: fenOf(amount),
+    refundNo: '',
+    counterparty: SANDBOX_BUYER.logonId,
+  };
+}
+
+function refundEntry(trade: SandboxTrade, refund: NonNullable<BillChange['refund']>): BillEntry {
+  return {
+    ...tradeEntry(trade, refund.amount),
+    kind: 'refund',
+    finishedAt: refund.at,
+    amountFen: -fenOf(refund.amount),
+    refundNo: refund.refundNo,
+  };
+}
+
+/** Fen of a non-negative yuan amount with at most two decimals, as the trade table keeps them. */
+function fenOf(yuan: string): number {
+  const [whole, decimals = ''] = yuan.split('.');
+  return Number(whole) * 100 + Number(decimals.padEnd(2, '0'));
+}
+
+/** A real calendar day written `yyyy-MM-dd` (no 2026-02-31). */
+function isDay(text: string): boolean {
+  if (!DAY.test(text)) return false;
+  const midnight = beijingMidnight(text);
+  return !Number.isNaN(midnight.getTime()) && beijingTimestamp(midnight).startsWith(text);
+}
+
+function objectOf(json: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(json ?? '');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
