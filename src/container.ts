@@ -8,12 +8,16 @@ import { AskAlipayAboutOrder } from './application/ask-alipay-about-order.ts';
 import { ClaimDueQueries } from './application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from './application/confirm-alipay-payment.ts';
 import { ExportPayments } from './application/export-payments.ts';
+import { ExportReconciliationDay } from './application/export-reconciliation-day.ts';
 import { ListPayments } from './application/list-payments.ts';
+import { ListReconciliations } from './application/list-reconciliations.ts';
 import { ListRejections } from './application/list-rejections.ts';
 import { PlaceOrder } from './application/place-order.ts';
 import type { AlipayCallbackParser } from './application/ports/alipay-callback-parser.ts';
 import type { Clock } from './application/ports/clock.ts';
+import type { DailyClaims } from './application/ports/daily-claims.ts';
 import type { DatabaseHealth } from './application/ports/database-health.ts';
+import type { LocalPayments } from './application/ports/local-payments.ts';
 import type { OrderRepository } from './application/ports/order-repository.ts';
 import type { PaymentEventLog } from './application/ports/payment-events.ts';
 import type { PaymentGateway } from './application/ports/payment-gateway.ts';
@@ -21,17 +25,23 @@ import type { PaymentLedger } from './application/ports/payment-ledger.ts';
 import type { PaymentRepository } from './application/ports/payment-repository.ts';
 import type { PaymentSettings } from './application/ports/payment-settings.ts';
 import type { QueryQueue } from './application/ports/query-queue.ts';
+import type { ReconciliationStore } from './application/ports/reconciliation-store.ts';
 import type { RejectionLog } from './application/ports/rejection-log.ts';
 import type { SignatureDoctor } from './application/ports/signature-doctor.ts';
 import type { SignatureVerifier, SignType } from './application/ports/signature-verifier.ts';
+import type { TradeBillSource } from './application/ports/trade-bill.ts';
 import type { TradeQuery } from './application/ports/trade-query.ts';
 import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
+import { ReconcileDay } from './application/reconcile-day.ts';
+import { ReconcileYesterday } from './application/reconcile-yesterday.ts';
 import { ReplayRefusedCallbacks } from './application/replay-refused-callbacks.ts';
 import { ShowOrderTimeline } from './application/show-order-timeline.ts';
+import { ShowReconciliationDay } from './application/show-reconciliation-day.ts';
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import { TOKENS } from './application/tokens.ts';
 import { QuerySchedule } from './domain/query-schedule.ts';
 import { AlipayPagePayGateway, type PagePaySettings } from './infrastructure/alipay/alipay-page-pay-gateway.ts';
+import { AlipayTradeBillSource } from './infrastructure/alipay/alipay-trade-bill-source.ts';
 import { AlipayTradeQuery, type OpenApiSettings } from './infrastructure/alipay/alipay-trade-query.ts';
 import { publicKeyPemOf } from './infrastructure/alipay/app-private-key.ts';
 import { ForgeSignatureVerifier } from './infrastructure/alipay/forge-signature-verifier.ts';
@@ -40,10 +50,13 @@ import { NativeSignatureVerifier } from './infrastructure/alipay/native-signatur
 import type { AlipayPublicKey } from './infrastructure/alipay/public-key.ts';
 import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from './infrastructure/alipay/request-signer.ts';
 import { AlipaySignatureDoctor } from './infrastructure/alipay/signature-doctor.ts';
+import { KnexDailyClaims } from './infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from './infrastructure/persistence/knex-database-health.ts';
+import { KnexLocalPayments } from './infrastructure/persistence/knex-local-payments.ts';
 import { KnexPaymentEventLog } from './infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from './infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexQueryQueue } from './infrastructure/persistence/knex-query-queue.ts';
+import { KnexReconciliationStore } from './infrastructure/persistence/knex-reconciliation-store.ts';
 import { KnexRejectionLog, type RejectionRetention } from './infrastructure/persistence/knex-rejection-log.ts';
 import { ObjectionOrderRepository } from './infrastructure/persistence/objection-order-repository.ts';
 import { ObjectionPaymentRepository } from './infrastructure/persistence/objection-payment-repository.ts';
@@ -58,7 +71,9 @@ import type { AdminCredentials } from './interfaces/http/basic-auth.ts';
 import { HealthController } from './interfaces/http/health-controller.ts';
 import { Metrics } from './interfaces/http/metrics.ts';
 import { PaymentController } from './interfaces/http/payment-controller.ts';
+import { ReconciliationController } from './interfaces/http/reconciliation-controller.ts';
 import { QueryScheduler } from './interfaces/scheduler/query-scheduler.ts';
+import { ReconcileScheduler } from './interfaces/scheduler/reconcile-scheduler.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
 import { SandboxAlipay, type SandboxSettings } from './sandbox/sandbox-alipay.ts';
 
@@ -78,6 +93,8 @@ export interface Wiring {
   readonly openApi: OpenApiSettings;
   /** ALIPAY_QUERY_SCHEDULE's offsets (ms); null or absent when off. */
   readonly querySchedule?: readonly number[] | null;
+  /** RECONCILE_AT in minutes after Beijing midnight; null or absent when off. */
+  readonly reconcileAtMinutes?: number | null;
   readonly admin: AdminCredentials;
   readonly rejections: RejectionRetention;
   /** Production: HSTS on every response. */
@@ -94,6 +111,8 @@ export interface BuiltApp {
   readonly demoShop?: DemoShop;
   /** Asks Alipay about unpaid orders once started; absent when ALIPAY_QUERY_SCHEDULE is off. */
   readonly queryScheduler?: QueryScheduler;
+  /** Reconciles yesterday once a day once started; absent when RECONCILE_AT is off. */
+  readonly reconcileScheduler?: ReconcileScheduler;
 }
 
 /** The composition root: the only place that binds ports to adapters. */
@@ -122,12 +141,17 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPagePayGateway).inSingletonScope();
   c.bind<TradeQuery>(TOKENS.TradeQuery).to(AlipayTradeQuery).inSingletonScope();
+  c.bind<TradeBillSource>(TOKENS.TradeBillSource).to(AlipayTradeBillSource).inSingletonScope();
 
   c.bind(ConfirmAlipayPayment).toSelf().inSingletonScope();
   c.bind(ReceiveAlipayCallback).toSelf().inSingletonScope();
   c.bind(ReplayRefusedCallbacks).toSelf().inSingletonScope();
   c.bind(AskAlipayAboutOrder).toSelf().inSingletonScope();
   c.bind(ClaimDueQueries).toSelf().inSingletonScope();
+  c.bind(ReconcileDay).toSelf().inSingletonScope();
+  c.bind(ReconcileYesterday).toSelf().inSingletonScope();
+  c.bind<DailyClaims>(TOKENS.DailyClaims).to(KnexDailyClaims).inSingletonScope();
+  c.bind(TOKENS.ReconcileAt).toConstantValue(wiring.reconcileAtMinutes ?? null);
   c.bind(ListPayments).toSelf().inSingletonScope();
   c.bind(ExportPayments).toSelf().inSingletonScope();
   c.bind(ListRejections).toSelf().inSingletonScope();
@@ -136,6 +160,10 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(PaymentController).toSelf().inSingletonScope();
   c.bind(HealthController).toSelf().inSingletonScope();
   c.bind(AdminController).toSelf().inSingletonScope();
+  c.bind(ListReconciliations).toSelf().inSingletonScope();
+  c.bind(ShowReconciliationDay).toSelf().inSingletonScope();
+  c.bind(ExportReconciliationDay).toSelf().inSingletonScope();
+  c.bind(ReconciliationController).toSelf().inSingletonScope();
   return c;
 }
 
@@ -157,6 +185,8 @@ export function storeContainer({
     .inSingletonScope();
   c.bind<QueryQueue>(TOKENS.QueryQueue).to(KnexQueryQueue).inSingletonScope();
   c.bind<PaymentEventLog>(TOKENS.PaymentEventLog).to(KnexPaymentEventLog).inSingletonScope();
+  c.bind<ReconciliationStore>(TOKENS.ReconciliationStore).to(KnexReconciliationStore).inSingletonScope();
+  c.bind<LocalPayments>(TOKENS.LocalPayments).to(KnexLocalPayments).inSingletonScope();
   c.bind(TOKENS.QuerySchedule).toConstantValue(querySchedule === null ? null : new QuerySchedule(querySchedule));
   c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();
   c.bind(PlaceOrder).toSelf().inSingletonScope();
@@ -170,6 +200,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     payment: container.get(PaymentController),
     health: container.get(HealthController),
     admin: container.get(AdminController),
+    reconciliation: container.get(ReconciliationController),
   };
   const metrics = new Metrics();
   const options = {
@@ -191,8 +222,11 @@ export function buildApp(wiring: Wiring): BuiltApp {
           logger: wiring.logger,
           firstOffsetMs: schedule.offsetsMs[0]!,
         });
-  if (!wiring.sandbox) return { app: createApp(options), queryScheduler };
+  const reconcileScheduler =
+    wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcileYesterday), wiring.logger);
+  const schedulers = { queryScheduler, reconcileScheduler };
+  if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
   const sandbox = new SandboxAlipay(wiring.sandbox);
   const demoShop = new DemoShop(container.get<OrderRepository>(TOKENS.OrderRepository), container.get(PlaceOrder));
-  return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop, queryScheduler };
+  return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop, ...schedulers };
 }

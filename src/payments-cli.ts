@@ -1,20 +1,10 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import Koa from 'koa';
-import pino, { type Logger } from 'pino';
 import { AskAlipayAboutOrder, type OrderQueried } from './application/ask-alipay-about-order.ts';
 import { type ReplayFilter, ReplayRefusedCallbacks, type ReplayTally } from './application/replay-refused-callbacks.ts';
+import { type Session, wire, withAlipay, withSession } from './cli-session.ts';
 import { buildContainer } from './container.ts';
-import { type Config, loadConfig } from './infrastructure/config.ts';
-import { createLogger } from './infrastructure/logger.ts';
-import type { Database } from './infrastructure/persistence/database.ts';
-import { loadKeys, sandboxKeyMatching } from './keys.ts';
-import { SandboxAlipay } from './sandbox/sandbox-alipay.ts';
-import { openMigratedDatabase } from './server.ts';
 import { exitWith } from './startup.ts';
-import { wiringFor } from './wiring.ts';
 
 const USAGE = [
   'usage: npm run payments -- replay [--since ISO-TIME] [--id N] [--json]',
@@ -35,24 +25,7 @@ type Command =
  */
 async function run(argv: string[]): Promise<void> {
   const command = readCommand(argv);
-  const config = loadConfig(process.env);
-  // Logs go to stderr: stdout carries the result, and with --json nothing but it.
-  const logger = createLogger(config.logLevel, pino.destination({ dest: 2, sync: true }));
-  const keys = loadKeys(config, logger);
-  const database = await openMigratedDatabase(config, logger);
-  const session = { config, logger, database, keys };
-  try {
-    await (command.name === 'replay' ? replay(command, session) : query(command, session));
-  } finally {
-    await database.close();
-  }
-}
-
-interface Session {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly database: Database;
-  readonly keys: ReturnType<typeof loadKeys>;
+  await withSession((session) => (command.name === 'replay' ? replay(command, session) : query(command, session)));
 }
 
 async function replay({ filter, json }: { filter: ReplayFilter; json: boolean }, session: Session): Promise<void> {
@@ -75,56 +48,12 @@ async function replay({ filter, json }: { filter: ReplayFilter; json: boolean },
 }
 
 async function query({ orderId, json }: { orderId: string; json: boolean }, session: Session): Promise<void> {
-  const sandbox = session.config.alipay.gateway === 'sandbox' ? await localSandbox(session) : null;
-  try {
-    const ask = buildContainer(wire(session, sandbox)).get(AskAlipayAboutOrder);
-    const queried = await ask.execute(orderId);
-    console.log(json ? JSON.stringify(jsonOf(queried)) : block(queried));
-    if (queried.outcome === 'failed') {
-      console.error(`payments: Alipay gave no answer to rely on for order ${orderId}: ${why(queried)}`);
-      process.exitCode = 1;
-    }
-  } finally {
-    await sandbox?.close();
+  const queried = await withAlipay(session, (container) => container.get(AskAlipayAboutOrder).execute(orderId));
+  console.log(json ? JSON.stringify(jsonOf(queried)) : block(queried));
+  if (queried.outcome === 'failed') {
+    console.error(`payments: Alipay gave no answer to rely on for order ${orderId}: ${why(queried)}`);
+    process.exitCode = 1;
   }
-}
-
-/** The server's wiring, less what serves; with the sandbox this command hosts, when it hosts one. */
-function wire({ config, logger, database, keys }: Session, sandbox: LocalSandbox | null) {
-  return wiringFor({
-    config,
-    knex: database.knex,
-    logger,
-    ...keys,
-    publicUrl: sandbox?.url ?? config.publicUrl ?? 'http://127.0.0.1',
-    adminPassword: 'unused: this command serves nothing',
-    sandboxAlipayKeyPem: sandbox?.keyPem ?? null,
-  });
-}
-
-interface LocalSandbox {
-  readonly keyPem: string;
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-/**
- * The local sandbox lives in the server, which may not run (PGlite allows one process): this command
- * answers for it, from the trades the sandbox keeps in the database.
- */
-async function localSandbox(session: Session): Promise<LocalSandbox> {
-  const keyPem = sandboxKeyMatching(session.config, session.keys.alipayKey.publicKey.spkiPem);
-  const sandbox = new SandboxAlipay(wire(session, { keyPem, url: 'http://127.0.0.1', close: async () => {} }).sandbox!);
-  const server: Server = new Koa().use(sandbox.routes().routes()).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    keyPem,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      sandbox.close();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 const why = (queried: OrderQueried) => queried.summary.replace(/^no answer to rely on: /, '');

@@ -39,16 +39,17 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     const publicUrl = config.publicUrl ?? url;
     const wiring = wiringFor({ config, knex: database.knex, logger, alipayKey, appKey, publicUrl, adminPassword, sandboxAlipayKeyPem });
-    const { app, sandbox, demoShop, queryScheduler } = buildApp(wiring);
+    const { app, sandbox, demoShop, queryScheduler, reconcileScheduler } = buildApp(wiring);
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
     const server = await listen(createHttpServer(), app.callback(), config.host, port);
     // After listening: the sandbox that answers the first questions in development is this server.
     queryScheduler?.start();
+    reconcileScheduler?.start();
     if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
     logger.info({ url, publicUrl, sandbox: sandbox !== undefined, querySchedule: schedule(config) }, 'listening');
     const stopWork = async () => {
       sandbox?.close();
-      await queryScheduler?.stop();
+      await Promise.all([queryScheduler?.stop(), reconcileScheduler?.stop()]);
     };
     return { url, database, close: () => stop(server, database, stopWork) };
   } catch (error) {

@@ -52,6 +52,7 @@ export function wiringFor({
     },
     openApi: { appId: alipay.appId, gatewayUrl, timeoutMs: alipay.httpTimeoutMs },
     querySchedule: alipay.querySchedule,
+    reconcileAtMinutes: config.reconcileAtMinutes,
     admin: { user: config.admin.user, password: adminPassword },
     rejections: config.rejections,
     production: config.production,

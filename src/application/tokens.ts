@@ -12,8 +12,14 @@ export const TOKENS = {
   PaymentLedger: Symbol('PaymentLedger'),
   RejectionLog: Symbol('RejectionLog'),
   TradeQuery: Symbol('TradeQuery'),
+  TradeBillSource: Symbol('TradeBillSource'),
+  DailyClaims: Symbol('DailyClaims'),
+  /** RECONCILE_AT: minutes after midnight, Beijing time; null when off. */
+  ReconcileAt: Symbol('ReconcileAt'),
   QueryQueue: Symbol('QueryQueue'),
   PaymentEventLog: Symbol('PaymentEventLog'),
+  ReconciliationStore: Symbol('ReconciliationStore'),
+  LocalPayments: Symbol('LocalPayments'),
   /** The QuerySchedule, or null when ALIPAY_QUERY_SCHEDULE is off. */
   QuerySchedule: Symbol('QuerySchedule'),
 } as const;

@@ -49,6 +49,8 @@ export interface Config {
     /** ALIPAY_QUERY_SCHEDULE: offsets (ms) at which an unpaid order is asked about; null when off. */
     readonly querySchedule: readonly number[] | null;
   };
+  /** RECONCILE_AT: when yesterday is reconciled, in minutes after midnight Beijing time; null when off. */
+  readonly reconcileAtMinutes: number | null;
   readonly statusAfterPayment: StatusAfterPayment;
   /** HTTP Basic credentials of the admin view; a null password is generated at start-up (never in production). */
   readonly admin: { readonly user: string; readonly password: string | null };
@@ -123,6 +125,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       httpTimeoutMs: duration('ALIPAY_HTTP_TIMEOUT', read('ALIPAY_HTTP_TIMEOUT') ?? '10s', 100, 120_000),
       querySchedule: querySchedule(read('ALIPAY_QUERY_SCHEDULE') ?? '1m,5m,15m,1h,6h,24h'),
     },
+    reconcileAtMinutes: timeOfDay('RECONCILE_AT', read('RECONCILE_AT') ?? '10:30'),
     admin: { user: read('ADMIN_USER') ?? 'admin', password: adminPassword(read('ADMIN_PASSWORD'), production) },
     rejections: {
       maxRows: wholeNumber('REJECTION_MAX_ROWS', read('REJECTION_MAX_ROWS') ?? '100000', 10, 10_000_000),
@@ -172,6 +175,13 @@ function querySchedule(value: string): readonly number[] | null {
     );
   }
   return offsets as number[];
+}
+
+function timeOfDay(name: string, value: string): number | null {
+  if (value === 'off') return null;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+  if (!match) throw new ConfigError(name, `must be "off" or a Beijing time of day HH:MM, such as 10:30 (got ${JSON.stringify(value)})`);
+  return Number(match[1]) * 60 + Number(match[2]);
 }
 
 function webConcurrency(value: string | undefined, production: boolean, postgres: boolean): number {

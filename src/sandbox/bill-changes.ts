@@ -46,7 +46,7 @@ export class SandboxBillChanges {
   async forTrades(tradeNos: readonly string[]): Promise<Map<string, BillChange>> {
     if (tradeNos.length === 0) return new Map();
     await this.tables.ensure();
-    const rows: ChangeRow[] = await this.select().whereIn('trade_no', [...tradeNos]);
+    const rows: ChangeRow[] = await this.select().whereRaw('trade_no = ANY(?::text[])', [[...tradeNos]]);
     return new Map(rows.map((row) => [row.trade_no, toChange(row)]));
   }
 

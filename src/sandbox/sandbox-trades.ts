@@ -106,7 +106,7 @@ export class SandboxTrades {
   async byTradeNos(tradeNos: readonly string[]): Promise<SandboxTrade[]> {
     if (tradeNos.length === 0) return [];
     await this.table();
-    const rows: TradeRow[] = await this.select().whereIn('trade_no', [...tradeNos]);
+    const rows: TradeRow[] = await this.select().whereRaw('trade_no = ANY(?::text[])', [[...tradeNos]]);
     return rows.map(toTrade);
   }
 

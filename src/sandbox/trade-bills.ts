@@ -51,6 +51,8 @@ interface PageLine {
  */
 export class SandboxBills {
   private readonly tokenKey: Buffer;
+  // Alipay has a bill ready before it hands out its URL: built when the URL is, served while it is valid.
+  private readonly prepared = new Map<string, { fileName: string; zip: Uint8Array; until: number }>();
 
   constructor(private readonly settings: SandboxBillSettings) {
     const der = settings.alipayKey.export({ type: 'pkcs8', format: 'der' });
@@ -79,12 +81,18 @@ export class SandboxBills {
       ctx.body = '账单下载链接无效或已过期（有效期 30 秒），请重新获取。';
       return;
     }
-    const { fileName, zip } = await this.zipOf(day);
+    const { fileName, zip } = this.prepared.get(stem) ?? (await this.zipOf(day));
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Content-Disposition', `attachment; filename="${fileName}"`);
     ctx.type = 'application/zip';
     ctx.body = Buffer.from(zip);
   };
+
+  private async prepare(token: string, day: string): Promise<void> {
+    const now = this.settings.now().getTime();
+    for (const [key, { until }] of this.prepared) if (until <= now) this.prepared.delete(key);
+    this.prepared.set(token, { ...(await this.zipOf(day)), until: now + BILL_URL_TTL_MS });
+  }
 
   /** The bill zip of a Beijing day, as it stands now. */
   async zipOf(day: string): Promise<{ fileName: string; zip: Uint8Array }> {
@@ -184,7 +192,9 @@ export class SandboxBills {
     if (day > today || (day === today && !this.settings.billsForToday)) {
       return { fields: { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' }, signType };
     }
-    const url = `${origin}${BILLS_PATH}/${this.tokenFor(day)}.zip`;
+    const token = this.tokenFor(day);
+    await this.prepare(token, day);
+    const url = `${origin}${BILLS_PATH}/${token}.zip`;
     return { fields: { code: '10000', msg: 'Success', bill_download_url: url }, signType };
   }
 

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { Buffer } from 'node:buffer';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { BillUnreadable } from '../../src/application/errors.ts';
 import type { TradeBill } from '../../src/application/ports/trade-bill.ts';
@@ -12,6 +9,7 @@ import { nativeRequestSigner } from '../../src/infrastructure/alipay/request-sig
 import { APP_ID, createTestAlipay } from '../support/alipay-signer.ts';
 import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
+import { FakeBillServer } from '../support/fake-bill-server.ts';
 import { billRow, billZip, crlf, detailText, gbk } from '../support/trade-bill-fixtures.ts';
 
 const alipay = createTestAlipay();
@@ -19,36 +17,6 @@ const stranger = createTestAlipay();
 const TIMEOUT_MS = 300;
 const RESPONSE_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
 const T0 = new Date('2026-12-01T02:00:00Z');
-
-/** Where bill_download_url points: a plain HTTP server whose answer each test sets. */
-class FakeBillServer {
-  status = 200;
-  body: Uint8Array = new Uint8Array(0);
-  delayMs = 0;
-  requests = 0;
-  private readonly server: Server = createServer((_request, response) => {
-    this.requests++;
-    const timer = setTimeout(() => {
-      response.writeHead(this.status, { 'Content-Type': 'application/octet-stream' });
-      response.end(Buffer.from(this.body));
-    }, this.delayMs);
-    response.on('close', () => clearTimeout(timer));
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  url(day = '2026-11-30'): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/downloadBillFile.resource?bizType=trade&bizDates=${day.replaceAll('-', '')}&fileType=csv.zip`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 const BILL = billZip(
   gbk(

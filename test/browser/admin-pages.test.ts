@@ -6,8 +6,10 @@ import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
+import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
+import { anItem, aRun, counts } from '../contracts/reconciliation-store.contract.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 import { seedOrder } from '../support/test-app.ts';
@@ -21,7 +23,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   before(async () => {
-    server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: PASSWORD })), pino({ level: 'silent' }));
+    server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: PASSWORD, RECONCILE_AT: 'off' })), pino({ level: 'silent' }));
     const knex = server.database.knex;
     for (let i = 1; i <= 7; i++) {
       const orderId = `2026112610000000000000${i}`;
@@ -95,6 +97,89 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     await page.goto(`${server.url}/admin/rejections`);
     assert.match(await page.locator('tbody').innerText(), /签名无效/);
     await shot('admin-rejections');
+  });
+
+  it("shows a day's reconciliation: the summary, then the discrepancies, each order linking to its timeline", async () => {
+    const store = new KnexReconciliationStore(server.database.knex);
+    const order = (i: number) => `2026112910000000000${String(i).padStart(4, '0')}`;
+    const trade = (i: number) => `2026112922001400000000${String(i).padStart(6, '0')}`;
+    const matched = Array.from({ length: 6 }, (_, i) =>
+      anItem('matched', order(i + 1), { tradeNo: trade(i + 1), localAmountFen: 18_800 + i * 10_000, billAmountFen: 18_800 + i * 10_000 }),
+    );
+    const items = [
+      ...matched,
+      anItem('repaired', order(7), {
+        tradeNo: trade(7),
+        localAmountFen: 68_800,
+        billAmountFen: 68_800,
+        detail: 'recorded after alipay.trade.query: TRADE_SUCCESS',
+      }),
+      anItem('missing_locally', order(8), {
+        tradeNo: trade(8),
+        localAmountFen: null,
+        billAmountFen: 29_900,
+        detail: 'alipay.trade.query: WAIT_BUYER_PAY',
+      }),
+      anItem('amount_mismatch', order(9), {
+        tradeNo: trade(9),
+        localAmountFen: 38_800,
+        billAmountFen: 37_800,
+        detail: 'bill line 14',
+      }),
+      anItem('missing_in_bill', order(10), {
+        tradeNo: trade(10),
+        localAmountFen: 9_900,
+        billAmountFen: null,
+        detail: 'recorded 2026-11-29 15:02:11',
+      }),
+      anItem('unknown_order', '<script>alert(1)</script>', {
+        tradeNo: trade(11),
+        localAmountFen: null,
+        billAmountFen: 100,
+        detail: 'bill line 17',
+      }),
+      anItem('refund', order(2), { tradeNo: trade(2), localAmountFen: null, billAmountFen: -28_800, detail: 'refund batch RF20261129001' }),
+      anItem('refund', order(3), { tradeNo: trade(3), localAmountFen: null, billAmountFen: -5_000, detail: 'refund batch RF20261129002' }),
+    ];
+    await store.save(
+      aRun('2026-11-29', {
+        counts: counts({
+          matched: 6,
+          repaired: 1,
+          missing_locally: 1,
+          amount_mismatch: 1,
+          missing_in_bill: 1,
+          unknown_order: 1,
+          refund: 2,
+        }),
+        billTotals: { trades: { count: 10, amountFen: 2_518_300 }, refunds: { count: 2, amountFen: -33_800 } },
+        localTotals: { count: 9, amountFen: 2_473_500 },
+        deferred: 1,
+        problems: ['line 19: 订单金额（元） is not an amount: "abc"'],
+      }),
+      items,
+    );
+    await store.save(aRun('2026-11-28', { counts: counts({ matched: 4 }) }), []);
+
+    await page.goto(`${server.url}/admin/reconciliation`);
+    assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['2026-11-29', '2026-11-28']);
+    await shot('admin-reconciliation');
+    await page.getByRole('link', { name: '2026-11-29' }).click();
+    await page.waitForURL(`${server.url}/admin/reconciliation/2026-11-29`);
+    assert.deepEqual((await page.locator('tbody tr td:first-child').allInnerTexts()).slice(0, 7), [
+      '退款',
+      '退款',
+      '已补录',
+      '本地缺失',
+      '金额不符',
+      '账单缺失',
+      '未知订单',
+    ]);
+    assert.equal(await page.locator('tr.needs-review').count(), 4);
+    assert.ok(await page.getByText('<script>alert(1)</script>').isVisible());
+    await shot('admin-reconciliation-day');
+    await page.getByRole('link', { name: order(9) }).click();
+    await page.waitForURL(`${server.url}/admin/orders/${order(9)}`);
   });
 
   // Last: it adds a payment, which the counts above do not expect.

@@ -41,6 +41,13 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ALIPAY_QUERY_SCHEDULE: 'off' }).alipay.querySchedule, null);
   });
 
+  it('reads RECONCILE_AT as a Beijing time of day, 10:30 unless set, or off', () => {
+    assert.equal(loadConfig({}).reconcileAtMinutes, 630);
+    assert.equal(loadConfig({ RECONCILE_AT: '00:05' }).reconcileAtMinutes, 5);
+    assert.equal(loadConfig({ RECONCILE_AT: 'off' }).reconcileAtMinutes, null);
+    for (const bad of ['24:00', '9:30', '10:60', '10.30', 'morning']) failsOn('RECONCILE_AT', { RECONCILE_AT: bad });
+  });
+
   it('refuses a schedule that is not ascending durations, and a timeout out of bounds, naming the variable', () => {
     for (const bad of ['1m,1m', '5m,1m', '1m,,5m', '1 minute', '1m,5x', '0s', 'never', '1m;5m'])
       failsOn('ALIPAY_QUERY_SCHEDULE', { ALIPAY_QUERY_SCHEDULE: bad });

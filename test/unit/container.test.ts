@@ -4,25 +4,34 @@ import { AskAlipayAboutOrder } from '../../src/application/ask-alipay-about-orde
 import { ClaimDueQueries } from '../../src/application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
 import { ExportPayments } from '../../src/application/export-payments.ts';
+import { ExportReconciliationDay } from '../../src/application/export-reconciliation-day.ts';
 import { ListPayments } from '../../src/application/list-payments.ts';
+import { ListReconciliations } from '../../src/application/list-reconciliations.ts';
 import { ListRejections } from '../../src/application/list-rejections.ts';
 import { PlaceOrder } from '../../src/application/place-order.ts';
 import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
+import { ReconcileDay } from '../../src/application/reconcile-day.ts';
+import { ReconcileYesterday } from '../../src/application/reconcile-yesterday.ts';
 import { ShowOrderTimeline } from '../../src/application/show-order-timeline.ts';
+import { ShowReconciliationDay } from '../../src/application/show-reconciliation-day.ts';
 import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
 import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/container.ts';
 import { QuerySchedule } from '../../src/domain/query-schedule.ts';
 import { AlipayPagePayGateway } from '../../src/infrastructure/alipay/alipay-page-pay-gateway.ts';
+import { AlipayTradeBillSource } from '../../src/infrastructure/alipay/alipay-trade-bill-source.ts';
 import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-query.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { KnexDailyClaims } from '../../src/infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
+import { KnexLocalPayments } from '../../src/infrastructure/persistence/knex-local-payments.ts';
 import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
+import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
 import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
@@ -31,12 +40,13 @@ import { INFRA } from '../../src/infrastructure/tokens.ts';
 import { AdminController } from '../../src/interfaces/http/admin-controller.ts';
 import { HealthController } from '../../src/interfaces/http/health-controller.ts';
 import { PaymentController } from '../../src/interfaces/http/payment-controller.ts';
+import { ReconciliationController } from '../../src/interfaces/http/reconciliation-controller.ts';
 import { testWiring } from '../support/test-wiring.ts';
 
 type AnyClass = abstract new (...args: never[]) => unknown;
 
 /** What the default wiring binds each port to; the type makes a new port name its adapter here. */
-const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings' | 'QuerySchedule'>, AnyClass> = {
+const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings' | 'QuerySchedule' | 'ReconcileAt'>, AnyClass> = {
   SignatureVerifier: NativeSignatureVerifier,
   SignatureDoctor: AlipaySignatureDoctor,
   AlipayCallbackParser: FormCallbackParser,
@@ -48,8 +58,12 @@ const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings' | 
   PaymentLedger: KnexPaymentLedger,
   RejectionLog: KnexRejectionLog,
   TradeQuery: AlipayTradeQuery,
+  TradeBillSource: AlipayTradeBillSource,
+  DailyClaims: KnexDailyClaims,
   QueryQueue: KnexQueryQueue,
   PaymentEventLog: KnexPaymentEventLog,
+  ReconciliationStore: KnexReconciliationStore,
+  LocalPayments: KnexLocalPayments,
 };
 
 const ENTRY_POINTS: readonly AnyClass[] = [
@@ -57,6 +71,8 @@ const ENTRY_POINTS: readonly AnyClass[] = [
   ReceiveAlipayCallback,
   AskAlipayAboutOrder,
   ClaimDueQueries,
+  ReconcileDay,
+  ReconcileYesterday,
   StartAlipayPayment,
   PlaceOrder,
   ListPayments,
@@ -66,6 +82,10 @@ const ENTRY_POINTS: readonly AnyClass[] = [
   PaymentController,
   HealthController,
   AdminController,
+  ListReconciliations,
+  ShowReconciliationDay,
+  ExportReconciliationDay,
+  ReconciliationController,
 ];
 
 describe('the composition root', () => {

@@ -139,6 +139,64 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
       await knex.raw('DROP INDEX IF EXISTS tb_order_info_unpaid_alipay_idx');
     },
   },
+  // 对账: one run per Beijing day, replaced whole on a re-run, and its items (up to a bill's rows and
+  // more). Amounts are signed fen (refunds are negative). order_id sorts in "C" collation so that
+  // every database pages in the same order. Items page by (bill_date, matched last, order_id, id),
+  // with or without a kind filter, and are looked up by trade_no when a later day asks what was billed.
+  '005_reconciliation': {
+    async up(knex) {
+      await knex.raw(`
+        CREATE TABLE IF NOT EXISTS tb_reconciliation_run (
+          bill_date date PRIMARY KEY,
+          finished_at timestamptz NOT NULL,
+          counts jsonb NOT NULL,
+          bill_totals jsonb,
+          local_count integer NOT NULL,
+          local_amount bigint NOT NULL,
+          deferred integer NOT NULL DEFAULT 0,
+          problems jsonb NOT NULL DEFAULT '[]'::jsonb
+        )`);
+      await knex.raw(`
+        CREATE TABLE IF NOT EXISTS tb_reconciliation_item (
+          id bigserial PRIMARY KEY,
+          bill_date date NOT NULL,
+          kind varchar(20) NOT NULL,
+          order_id varchar(64) COLLATE "C" NOT NULL,
+          trade_no varchar(64) NOT NULL,
+          local_amount bigint,
+          bill_amount bigint,
+          detail varchar(300) NOT NULL DEFAULT ''
+        )`);
+      await knex.raw(
+        `CREATE INDEX IF NOT EXISTS tb_reconciliation_item_page_idx ON tb_reconciliation_item (bill_date, (kind = 'matched'), order_id, id)`,
+      );
+      await knex.raw(
+        'CREATE INDEX IF NOT EXISTS tb_reconciliation_item_kind_idx ON tb_reconciliation_item (bill_date, kind, order_id, id)',
+      );
+      await knex.raw('CREATE INDEX IF NOT EXISTS tb_reconciliation_item_trade_idx ON tb_reconciliation_item (bill_date, trade_no)');
+    },
+    async down(knex) {
+      await knex.raw('DROP TABLE IF EXISTS tb_reconciliation_item');
+      await knex.raw('DROP TABLE IF EXISTS tb_reconciliation_run');
+    },
+  },
+  // Work done once a day by one process of all those on the database (the daily 对账): a claim with a
+  // lease, so that a process that dies mid-way leaves the day to another after the lease.
+  '006_daily_claims': {
+    async up(knex) {
+      await knex.raw(`
+        CREATE TABLE IF NOT EXISTS tb_daily_claim (
+          job varchar(32) NOT NULL,
+          day date NOT NULL,
+          lease_until timestamptz NOT NULL,
+          done boolean NOT NULL DEFAULT false,
+          PRIMARY KEY (job, day)
+        )`);
+    },
+    async down(knex) {
+      await knex.raw('DROP TABLE IF EXISTS tb_daily_claim');
+    },
+  },
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -13,6 +13,7 @@ import type { HealthController } from './health-controller.ts';
 import type { Metrics } from './metrics.ts';
 import type { PaymentController } from './payment-controller.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { ReconciliationController } from './reconciliation-controller.ts';
 import { requestLog } from './request-log.ts';
 import { securityHeaders } from './security-headers.ts';
 import { throttleJson } from './throttle.ts';
@@ -22,6 +23,7 @@ export interface Controllers {
   readonly payment: PaymentController;
   readonly health: HealthController;
   readonly admin: AdminController;
+  readonly reconciliation: ReconciliationController;
 }
 
 export interface AppOptions {
@@ -57,7 +59,7 @@ export function createApp({
   app.silent = true;
 
   const router = new Router<AppState>();
-  const { payment, health, admin: staff } = controllers;
+  const { payment, health, admin: staff, reconciliation } = controllers;
   router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
   router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
   // Before /payment/:order_id/, which would read "notify" as an order id.
@@ -70,6 +72,10 @@ export function createApp({
   router.get('/admin/payments.csv', staff.paymentsCsv);
   router.get('/admin/rejections', staff.rejections);
   router.get('/admin/orders/:order_id', staff.order);
+  router.get('/admin/reconciliation', reconciliation.list);
+  // Before /:date, which would take "2026-11-30.csv" for a date.
+  router.get('/admin/reconciliation/:date.csv', reconciliation.dayCsv);
+  router.get('/admin/reconciliation/:date', reconciliation.day);
 
   if (trustedProxies.length > 0) app.use(clientAddress(trustedProxies));
   app.use(requestLog(logger));

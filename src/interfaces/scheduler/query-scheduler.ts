@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AskAlipayAboutOrder, OrderQueried } from '../../application/ask-alipay-about-order.ts';
 import type { ClaimDueQueries } from '../../application/claim-due-queries.ts';
 import type { Metrics } from '../http/metrics.ts';
+import { PollingLoop } from './polling-loop.ts';
 
 // Questions in flight per process: a gateway that hangs holds this many slots for at most its timeout,
 // and every other due order waits for a free slot, not for the hung ones.
@@ -20,40 +21,26 @@ export interface QuerySchedulerDeps {
 
 /** Asks Alipay about due unpaid orders, inside the server, until stopped. Every process runs one. */
 export class QueryScheduler {
-  private readonly pollMs: number;
+  private readonly loop: PollingLoop;
   private readonly inFlight = new Set<Promise<void>>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private polling: Promise<void> | undefined;
-  private stopped = false;
 
   constructor(private readonly deps: QuerySchedulerDeps) {
-    this.pollMs = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, deps.firstOffsetMs / 2));
+    this.loop = new PollingLoop(Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, deps.firstOffsetMs / 2)), () => this.poll());
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops claiming, and waits for the questions already asked: their answers are recorded, not dropped. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.polling;
+    await this.loop.stop();
     await Promise.all(this.inFlight);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.polling = this.poll().finally(() => this.schedule(this.pollMs));
-    }, delayMs);
-    this.timer.unref?.();
   }
 
   /** Claims what there is room for; through a backlog, fills each slot as soon as its question is answered. */
   private async poll(): Promise<void> {
-    while (!this.stopped) {
+    while (!this.loop.isStopped) {
       const room = MAX_IN_FLIGHT - this.inFlight.size;
       if (room === 0) {
         await Promise.race(this.inFlight);

@@ -1,0 +1,11 @@
+/** Work done once a day across every process on one database, such as reconciling yesterday. */
+export interface DailyClaims {
+  /**
+   * Claims `job` of `day` for this process until `until`, unless it is finished or another process
+   * holds an unexpired claim: of several processes asking at once, exactly one gets it.
+   * @returns whether this process holds the claim now
+   */
+  claim(job: string, day: string, now: Date, until: Date): Promise<boolean>;
+  /** The job of that day is done: it is never claimed again. */
+  finish(job: string, day: string): Promise<void>;
+}

@@ -1,0 +1,41 @@
+/**
+ * 对账: how one Beijing day's Alipay trade bill and the payments we recorded compare.
+ * - matched: a 交易 row whose trade_no we recorded, for the same amount (whatever day we recorded it);
+ * - repaired: a 交易 row we had not recorded, whose order is ours, recorded now after alipay.trade.query
+ *   confirmed it; missing_locally: the same, when the query did not confirm it;
+ * - amount_mismatch: both sides have the trade, with different amounts;
+ * - missing_in_bill: a payment we recorded that day whose trade is in no bill row;
+ * - unknown_order: a 交易 row whose order is not ours;
+ * - refund: a 退款 row, kept for the record; never a payment.
+ */
+export const ITEM_KINDS = [
+  'matched',
+  'repaired',
+  'missing_locally',
+  'amount_mismatch',
+  'missing_in_bill',
+  'unknown_order',
+  'refund',
+] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+/** What we hold of a trade the bill names. amountFen is null for rows Meiduo's own code wrote. */
+export interface LocalTrade {
+  readonly orderId: string;
+  readonly amountFen: number | null;
+}
+
+/** A 交易 row of the bill, compared with what we hold of its trade. */
+export function compareTrade(billAmountFen: number, local: LocalTrade): 'matched' | 'amount_mismatch' {
+  // A row without an amount (Meiduo's own) cannot disagree: the trade is ours and recorded.
+  return local.amountFen === null || local.amountFen === billAmountFen ? 'matched' : 'amount_mismatch';
+}
+
+// Alipay bills a trade by when it was paid; we record it moments later. One recorded this close to
+// midnight may be in the next day's bill, so it is not called missing until that bill has been read.
+export const MIDNIGHT_MARGIN_MS = 10 * 60_000;
+
+/** Whether a payment recorded at `recordedAt` may belong to the bill of the day ending at `dayEnd`'s successor. */
+export function mayBeBilledNextDay(recordedAt: Date, dayEnd: Date): boolean {
+  return dayEnd.getTime() - recordedAt.getTime() <= MIDNIGHT_MARGIN_MS;
+}

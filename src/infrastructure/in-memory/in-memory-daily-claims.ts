@@ -1,0 +1,16 @@
+import type { DailyClaims } from '../../application/ports/daily-claims.ts';
+
+export class InMemoryDailyClaims implements DailyClaims {
+  private readonly claims = new Map<string, { until: Date; done: boolean }>();
+
+  async claim(job: string, day: string, now: Date, until: Date): Promise<boolean> {
+    const held = this.claims.get(`${job}\n${day}`);
+    if (held && (held.done || held.until > now)) return false;
+    this.claims.set(`${job}\n${day}`, { until, done: false });
+    return true;
+  }
+
+  async finish(job: string, day: string): Promise<void> {
+    this.claims.set(`${job}\n${day}`, { until: new Date(0), done: true });
+  }
+}

@@ -1,0 +1,183 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { Page, PageRequest } from '../../application/ports/paging.ts';
+import type {
+  ItemCounts,
+  ReconciliationItem,
+  ReconciliationRun,
+  ReconciliationStore,
+} from '../../application/ports/reconciliation-store.ts';
+import type { BillTotals } from '../../application/ports/trade-bill.ts';
+import { isCalendarDay } from '../../domain/calendar-day.ts';
+import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import { decodeCursor, pageOf } from '../keyset-paging.ts';
+import { INFRA } from '../tokens.ts';
+import { fit } from './column-text.ts';
+import { isBigintId, type Keyset, keysetPage } from './keyset.ts';
+import { guarded } from './store-errors.ts';
+
+interface RunRow {
+  date: string;
+  finished_at: Date;
+  counts: Partial<Record<ItemKind, number>>;
+  bill_totals: BillTotals | null;
+  local_count: number;
+  local_amount: string | number;
+  deferred: number;
+  problems: string[];
+}
+
+interface ItemRow {
+  id: string | number;
+  kind: ItemKind;
+  order_id: string;
+  trade_no: string;
+  local_amount: string | number | null;
+  bill_amount: string | number | null;
+  detail: string;
+}
+
+const RUN_COLUMNS = ['finished_at', 'counts', 'bill_totals', 'local_count', 'local_amount', 'deferred', 'problems'];
+const ITEM_COLUMNS = ['id', 'kind', 'order_id', 'trade_no', 'local_amount', 'bill_amount', 'detail'];
+const NEWEST_DAY_FIRST: Keyset<RunRow> = { columns: ['bill_date'], valid: [isCalendarDay], cursorOf: (row) => [row.date] };
+// Rows go in as one array a column (unnest): 7 parameters a statement however many rows, which halved
+// a 100,000-item save on PGlite against knex's multi-row insert of 1,000.
+const INSERT_BATCH = 5_000;
+const ITEM_FIELDS = ['kind', 'order_id', 'trade_no', 'local_amount', 'bill_amount', 'detail'] as const;
+const LOOKUP_BATCH = 5_000;
+// An item cursor: matched ('t') or not ('f'), the order id, the row id.
+const ITEM_CURSOR = [(v: string) => v === 't' || v === 'f', (v: string) => v.length <= 64 && !v.includes('\u0000'), isBigintId];
+
+/** tb_reconciliation_run and tb_reconciliation_item. */
+@injectable()
+export class KnexReconciliationStore implements ReconciliationStore {
+  constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
+
+  /** The run's row is written first: a second save of the same day waits on its lock, then replaces it whole. */
+  save(run: ReconciliationRun, items: readonly ReconciliationItem[]): Promise<void> {
+    return guarded(() =>
+      this.knex.transaction(async (trx) => {
+        await trx('tb_reconciliation_run')
+          .insert({
+            bill_date: run.date,
+            finished_at: run.finishedAt,
+            counts: JSON.stringify(run.counts),
+            bill_totals: run.billTotals === null ? null : JSON.stringify(run.billTotals),
+            local_count: run.localTotals.count,
+            local_amount: run.localTotals.amountFen,
+            deferred: run.deferred,
+            problems: JSON.stringify(run.problems.map((problem) => fit(problem))),
+          })
+          .onConflict('bill_date')
+          .merge();
+        await trx('tb_reconciliation_item').where('bill_date', run.date).delete();
+        for (let start = 0; start < items.length; start += INSERT_BATCH) {
+          const rows = items.slice(start, start + INSERT_BATCH).map(itemRow);
+          await trx.raw(
+            `INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail)
+             SELECT ?::date, * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[])`,
+            [run.date, ...ITEM_FIELDS.map((field) => rows.map((row) => row[field]) as Knex.Value)],
+          );
+        }
+      }),
+    );
+  }
+
+  runs(request: PageRequest): Promise<Page<ReconciliationRun>> {
+    return guarded(async () => {
+      const page = await keysetPage(this.runQuery(), NEWEST_DAY_FIRST, request);
+      return { ...page, rows: page.rows.map(toRun) };
+    });
+  }
+
+  run(date: string): Promise<ReconciliationRun | null> {
+    return guarded(async () => {
+      if (!isCalendarDay(date)) return null;
+      const row: RunRow | undefined = await this.runQuery().where('bill_date', date).first();
+      return row ? toRun(row) : null;
+    });
+  }
+
+  /**
+   * Ascending keyset paging over (matched last, order_id, id); with a kind filter the first key is
+   * constant, so only (order_id, id) is compared and the (bill_date, kind, order_id, id) index serves.
+   */
+  items(date: string, request: PageRequest, filter: { readonly kind?: ItemKind } = {}): Promise<Page<ReconciliationItem>> {
+    return guarded(async () => {
+      const cursor = decodeCursor(request, ITEM_CURSOR);
+      if (!isCalendarDay(date)) return { rows: [], next: null, previous: null };
+      const backwards = request.before !== undefined;
+      const query = this.knex('tb_reconciliation_item').select(ITEM_COLUMNS).where('bill_date', date);
+      const keys = filter.kind ? ['order_id', 'id'] : ["(kind = 'matched')", 'order_id', 'id'];
+      if (filter.kind) query.where('kind', filter.kind);
+      if (cursor) {
+        const values = filter.kind ? cursor.slice(1) : cursor;
+        const casts = filter.kind ? ['?', '?::bigint'] : ['?::boolean', '?', '?::bigint'];
+        query.whereRaw(`(${keys.join(', ')}) ${backwards ? '<' : '>'} (${casts.join(', ')})`, values);
+      }
+      query.orderByRaw(keys.map((key) => `${key} ${backwards ? 'desc' : 'asc'}`).join(', ')).limit(request.limit + 1);
+      const page = pageOf((await query) as ItemRow[], request, (row) => [row.kind === 'matched' ? 't' : 'f', row.order_id, String(row.id)]);
+      return { ...page, rows: page.rows.map(toItem) };
+    });
+  }
+
+  billedOn(date: string, tradeNos: readonly string[]): Promise<Set<string>> {
+    return guarded(async () => {
+      const billed = new Set<string>();
+      if (!isCalendarDay(date)) return billed;
+      // Stored trade_nos never hold NUL (fit replaces it), and PostgreSQL text cannot carry one.
+      const wanted = [...new Set(tradeNos)].filter((tradeNo) => !tradeNo.includes('\u0000'));
+      for (let start = 0; start < wanted.length; start += LOOKUP_BATCH) {
+        const rows: Array<{ trade_no: string }> = await this.knex('tb_reconciliation_item')
+          .distinct('trade_no')
+          .where('bill_date', date)
+          .whereNot('kind', 'missing_in_bill')
+          .whereRaw('trade_no = ANY(?::text[])', [wanted.slice(start, start + LOOKUP_BATCH)]);
+        for (const row of rows) billed.add(row.trade_no);
+      }
+      return billed;
+    });
+  }
+
+  private runQuery(): Knex.QueryBuilder {
+    return this.knex('tb_reconciliation_run').select(RUN_COLUMNS).select(this.knex.raw(`to_char(bill_date, 'YYYY-MM-DD') as date`));
+  }
+}
+
+function itemRow(item: ReconciliationItem) {
+  return {
+    kind: item.kind,
+    order_id: fit(item.orderId, 64),
+    trade_no: fit(item.tradeNo, 64),
+    local_amount: item.localAmountFen,
+    bill_amount: item.billAmountFen,
+    detail: fit(item.detail, 300),
+  };
+}
+
+// pg reads bigint as a string, PGlite as a number: both hold whole fen far inside 2^53.
+const fen = (value: string | number | null) => (value === null ? null : Number(value));
+
+function toRun(row: RunRow): ReconciliationRun {
+  const counts = Object.fromEntries(ITEM_KINDS.map((kind) => [kind, Number(row.counts[kind] ?? 0)])) as ItemCounts;
+  return {
+    date: row.date,
+    finishedAt: row.finished_at,
+    counts,
+    billTotals: row.bill_totals,
+    localTotals: { count: Number(row.local_count), amountFen: Number(row.local_amount) },
+    deferred: Number(row.deferred),
+    problems: row.problems,
+  };
+}
+
+function toItem(row: ItemRow): ReconciliationItem {
+  return {
+    kind: row.kind,
+    orderId: row.order_id,
+    tradeNo: row.trade_no,
+    localAmountFen: fen(row.local_amount),
+    billAmountFen: fen(row.bill_amount),
+    detail: row.detail,
+  };
+}

@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import { inject, injectable } from 'inversify';
+import type { Context } from 'koa';
+import { InvalidQuery } from '../../application/errors.ts';
+import { ExportReconciliationDay } from '../../application/export-reconciliation-day.ts';
+import { ListReconciliations } from '../../application/list-reconciliations.ts';
+import type { ReconciliationItem } from '../../application/ports/reconciliation-store.ts';
+import { type ItemFilter, ShowReconciliationDay } from '../../application/show-reconciliation-day.ts';
+import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import { readFilter } from './admin-query.ts';
+import { csvLine, UTF8_BOM } from './csv.ts';
+import { itemRow, KIND_LABELS, runSummary } from './reconciliation-labels.ts';
+
+type ItemRow = ReturnType<typeof itemRow>;
+
+const CSV_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: keyof ItemRow }> = [
+  { header: '类型', cell: 'kind' },
+  { header: '订单号', cell: 'orderId' },
+  { header: '支付宝交易号', cell: 'tradeNo' },
+  { header: '本地金额（元）', cell: 'localAmount' },
+  { header: '账单金额（元）', cell: 'billAmount' },
+  { header: '说明', cell: 'detail' },
+];
+const AMOUNT_CELLS: ReadonlySet<keyof ItemRow> = new Set(['localAmount', 'billAmount']);
+// A signed amount in yuan is a number to a spreadsheet, never a formula: a refund's "-188.00" stays a number.
+const AMOUNT = /^-?\d{1,13}\.\d{2}$/;
+
+type Query = Context['query'];
+
+/** 对账: the reconciled days and each day's items, read-only. */
+@injectable()
+export class ReconciliationController {
+  constructor(
+    @inject(ListReconciliations) private readonly listReconciliations: ListReconciliations,
+    @inject(ShowReconciliationDay) private readonly showDay: ShowReconciliationDay,
+    @inject(ExportReconciliationDay) private readonly exportDay: ExportReconciliationDay,
+  ) {}
+
+  /** GET /admin/reconciliation */
+  list = async (ctx: Context): Promise<void> => {
+    const { form, page: request } = readFilter({ limit: ctx.query.limit, after: ctx.query.after, before: ctx.query.before });
+    const page = await this.listReconciliations.execute(request);
+    const paging = { limit: form.limit };
+    await ctx.render('admin/reconciliations.pug', {
+      admin: true,
+      rows: page.rows.map(runSummary),
+      kinds: ITEM_KINDS.map((kind) => KIND_LABELS[kind]),
+      previousLink: page.previous && link('/admin/reconciliation', paging, { before: page.previous }),
+      nextLink: page.next && link('/admin/reconciliation', paging, { after: page.next }),
+    });
+  };
+
+  /** GET /admin/reconciliation/:date: the run's summary and its items, discrepancies first; 404 in the admin layout for a day never run. */
+  day = async (ctx: Context): Promise<void> => {
+    const date = ctx.params.date ?? '';
+    const { form, page: request } = readFilter({ limit: ctx.query.limit, after: ctx.query.after, before: ctx.query.before });
+    const kind = readKind(ctx.query);
+    const day = await this.showDay.execute(date, { kind }, request);
+    if (day === null) {
+      ctx.status = 404;
+      await ctx.render('admin/reconciliation-day.pug', { admin: true, date, unknown: true });
+      return;
+    }
+    const path = `/admin/reconciliation/${date}`;
+    const filter = { kind: kind ?? '', limit: form.limit };
+    const run = runSummary(day.run);
+    await ctx.render('admin/reconciliation-day.pug', {
+      admin: true,
+      unknown: false,
+      run,
+      form: filter,
+      kindLinks: run.counts.map((count) => ({ ...count, link: link(path, { kind: count.kind }, {}) })),
+      allLink: path,
+      rows: day.items.rows.map(itemRow),
+      csvLink: link(`${path}.csv`, { kind: kind ?? '' }, {}),
+      previousLink: day.items.previous && link(path, filter, { before: day.items.previous }),
+      nextLink: day.items.next && link(path, filter, { after: day.items.next }),
+    });
+  };
+
+  /** GET /admin/reconciliation/:date.csv: every item of the day (of one kind, if asked), streamed. */
+  dayCsv = async (ctx: Context): Promise<void> => {
+    const date = ctx.params.date ?? '';
+    const exported = await this.exportDay.execute(date, { kind: readKind(ctx.query) });
+    if (exported === null) return; // 404
+    const items = exported.items[Symbol.asyncIterator]();
+    // The first batch is read before the headers go out, so that a database error still gets its status.
+    const first = await items.next();
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('Content-Disposition', `attachment; filename="reconciliation-${date}.csv"`);
+    ctx.body = Readable.from(csvLines(first, items));
+  };
+}
+
+function readKind(query: Query): ItemFilter['kind'] {
+  const kind = query.kind;
+  if (Array.isArray(kind)) throw new InvalidQuery('kind is given more than once');
+  if (kind === undefined || kind === '') return undefined;
+  if (!(ITEM_KINDS as readonly string[]).includes(kind)) throw new InvalidQuery(`kind must be one of ${ITEM_KINDS.join(', ')}`);
+  return kind as ItemKind;
+}
+
+async function* csvLines(first: IteratorResult<ReconciliationItem>, rest: AsyncIterator<ReconciliationItem>): AsyncIterable<string> {
+  yield UTF8_BOM + csvLine(CSV_COLUMNS.map((column) => column.header));
+  for (let next = first; !next.done; next = await rest.next()) {
+    const row = itemRow(next.value);
+    yield `${CSV_COLUMNS.map(({ cell }) => csvCell(row[cell] as string, AMOUNT_CELLS.has(cell))).join(',')}\r\n`;
+  }
+}
+
+/** One cell as csvLine writes it, but an amount column's signed number as it is. */
+function csvCell(value: string, amount: boolean): string {
+  return amount && AMOUNT.test(value) ? value : csvLine([value]).slice(0, -2);
+}
+
+/** The path with the non-empty parameters: 上一页, 下一页 and the kind links keep the filter. */
+function link(path: string, params: Record<string, string>, cursor: { after?: string; before?: string }): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...params, ...cursor })) if (value) query.set(key, value);
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}

@@ -1,0 +1,61 @@
+import type { ReconciliationItem, ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
+import type { BillTotal } from '../../application/ports/trade-bill.ts';
+import { beijingTimestamp } from '../../domain/beijing-time.ts';
+import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import { orderLink } from './admin-labels.ts';
+
+export const KIND_LABELS: Record<ItemKind, string> = {
+  matched: '相符',
+  repaired: '已补录',
+  missing_locally: '本地缺失',
+  amount_mismatch: '金额不符',
+  missing_in_bill: '账单缺失',
+  unknown_order: '未知订单',
+  refund: '退款',
+};
+
+/** The kinds someone has to look into: matched, repaired and refund rows need nobody. */
+const NEEDS_ATTENTION: ReadonlySet<ItemKind> = new Set(['missing_locally', 'amount_mismatch', 'missing_in_bill', 'unknown_order']);
+
+/** Signed fen as yuan with two decimals, as a spreadsheet reads it: "-188.00". */
+export function yuan(fen: number): string {
+  const abs = Math.abs(fen);
+  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** The same, grouped by thousands for reading: "-1,234,567.89". */
+export function yuanGrouped(fen: number): string {
+  return yuan(fen).replace(/\B(?=(\d{3})+\.)/g, ',');
+}
+
+const total = (name: string, { count, amountFen }: BillTotal) => `${name} ${count} 笔 ¥${yuanGrouped(amountFen)}`;
+
+/** What a day shows, in the list and at the top of its own page: plain strings only, for the template to escape. */
+export function runSummary(run: ReconciliationRun) {
+  const attention = ITEM_KINDS.filter((kind) => NEEDS_ATTENTION.has(kind)).reduce((sum, kind) => sum + run.counts[kind], 0);
+  return {
+    date: run.date,
+    link: `/admin/reconciliation/${run.date}`,
+    status: '已对账',
+    attention: attention > 0 ? `需核对 ${attention} 笔` : '',
+    deferred: run.deferred > 0 ? `${run.deferred} 笔待次日账单确认` : '',
+    finishedAt: beijingTimestamp(run.finishedAt),
+    counts: ITEM_KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], count: run.counts[kind] })),
+    billTotals: run.billTotals ? `${total('交易', run.billTotals.trades)} / ${total('退款', run.billTotals.refunds)}` : '账单未列合计',
+    localTotals: total('本地', run.localTotals),
+    problems: [...run.problems],
+  };
+}
+
+export function itemRow(item: ReconciliationItem) {
+  return {
+    kind: KIND_LABELS[item.kind] ?? item.kind,
+    needsAttention: NEEDS_ATTENTION.has(item.kind),
+    orderId: item.orderId,
+    orderLink: orderLink(item.orderId),
+    tradeNo: item.tradeNo,
+    localAmount: item.localAmountFen === null ? '' : yuan(item.localAmountFen),
+    billAmount: item.billAmountFen === null ? '' : yuan(item.billAmountFen),
+    detail: item.detail,
+  };
+}

@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { ReconcileYesterday } from '../../application/reconcile-yesterday.ts';
+import { PollingLoop } from './polling-loop.ts';
+
+const POLL_MS = 60_000;
+
+/** Once a minute, asks whether yesterday is due for 对账 here; every process runs one, one of them does it. */
+export class ReconcileScheduler {
+  private readonly loop = new PollingLoop(POLL_MS, () => this.tick());
+
+  constructor(
+    private readonly reconcileYesterday: ReconcileYesterday,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Stops asking, and lets a reconciliation under way finish: its result is stored whole or not at all. */
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const done = await this.reconcileYesterday.execute();
+      if (done.outcome === 'done') {
+        const { run, discrepancies } = done.result;
+        const log = discrepancies.some((entry) => entry.kind !== 'refund') ? 'warn' : 'info';
+        this.logger[log]({ date: run.date, counts: run.counts, deferred: run.deferred }, 'reconciled the day against Alipay’s bill');
+      } else if (done.outcome === 'not_ready') {
+        this.logger.info({ date: done.date, retryAt: done.retryAt }, 'Alipay’s bill is not out yet; will try again');
+      } else if (done.outcome === 'failed') {
+        this.logger.error({ date: done.date, retryAt: done.retryAt, why: done.why }, 'cannot reconcile the day; will try again');
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'daily reconciliation failed; will try again');
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import { BillUnreadable } from './application/errors.ts';
+import type { ReconciliationItem } from './application/ports/reconciliation-store.ts';
+import { type DayReconciled, ReconcileDay, shiftDay } from './application/reconcile-day.ts';
+import { withAlipay, withSession } from './cli-session.ts';
+import { beijingMidnight, beijingTimestamp } from './domain/beijing-time.ts';
+import { exitWith } from './startup.ts';
+
+const USAGE = 'usage: npm run reconcile -- [--date YYYY-MM-DD] [--json]';
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Distinct from a failure (1) and a bad command (2): try again tomorrow morning. */
+const EXIT_NOT_READY = 3;
+
+/** `npm run reconcile -- --date YYYY-MM-DD`: compares that day's Alipay trade bill with our payments. */
+async function run(argv: string[]): Promise<void> {
+  const { date, json } = readCommand(argv);
+  await withSession(async (session) => {
+    const result = await withAlipay(session, (container) =>
+      container.get(ReconcileDay).execute(date, ({ rowsRead, classified }) => {
+        console.error(`reconcile: ${date}: ${rowsRead} bill rows read, ${classified} classified`);
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof BillUnreadable)) throw error;
+      console.error(`reconcile: cannot read the bill for ${date}: ${error.message}`);
+      process.exitCode = 1;
+      return null;
+    });
+    if (result === null) return;
+    if (result === 'not_ready') {
+      console.error(
+        `reconcile: the bill for ${date} is not ready yet; Alipay publishes it the next morning (after about 10:00 Beijing time)`,
+      );
+      process.exitCode = EXIT_NOT_READY;
+      return;
+    }
+    console.log(json ? JSON.stringify(jsonOf(result)) : summary(result));
+  });
+}
+
+function jsonOf({ run, discrepancies }: DayReconciled) {
+  const { matched, repaired, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally } = run.counts;
+  return {
+    date: run.date,
+    status: 'done',
+    counts: { matched, repaired, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally },
+    deferred: run.deferred,
+    items: discrepancies.map((entry) => ({
+      kind: entry.kind,
+      order_id: entry.orderId,
+      trade_no: entry.tradeNo,
+      local_amount: yuan(entry.localAmountFen),
+      bill_amount: yuan(entry.billAmountFen),
+    })),
+  };
+}
+
+/** A few lines of totals, then the discrepancies as a table. */
+function summary({ run, discrepancies }: DayReconciled): string {
+  const counts = Object.entries(run.counts)
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+  const lines = [
+    `reconcile: ${run.date} done: ${counts}`,
+    `  bill: ${run.billTotals ? `${run.billTotals.trades.count} trades ¥${yuan(run.billTotals.trades.amountFen)}, ${run.billTotals.refunds.count} refunds ¥${yuan(run.billTotals.refunds.amountFen)}` : 'states no totals'}`,
+    `  ours: ${run.localTotals.count} payments recorded that day, ¥${yuan(run.localTotals.amountFen)}`,
+  ];
+  if (run.deferred > 0) lines.push(`  ${run.deferred} payments recorded just before midnight wait for the next day's bill`);
+  if (run.problems.length > 0) lines.push(`  ${run.problems.length} bill lines could not be read: ${run.problems.slice(0, 3).join('; ')}`);
+  if (discrepancies.length === 0) return [...lines, '  no discrepancies'].join('\n');
+  const rows = [['kind', 'order_id', 'trade_no', 'ours', 'bill'], ...discrepancies.map(cells)];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return [...lines, '', ...rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd())].join(
+    '\n',
+  );
+}
+
+const cells = (entry: ReconciliationItem) => [
+  entry.kind,
+  entry.orderId,
+  entry.tradeNo,
+  yuan(entry.localAmountFen) ?? '-',
+  yuan(entry.billAmountFen) ?? '-',
+];
+
+function yuan(fen: number | null): string | null {
+  if (fen === null) return null;
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** The command line, or exit 2 with what is wrong. */
+function readCommand(argv: string[]): { date: string; json: boolean } {
+  let values: { date?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { date: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+  } catch {
+    return refuse(USAGE);
+  }
+  const today = beijingTimestamp(new Date()).slice(0, 10);
+  const date = values.date ?? shiftDay(today, -1);
+  const midnight = beijingMidnight(date);
+  if (!DATE.test(date) || Number.isNaN(midnight.getTime()) || !beijingTimestamp(midnight).startsWith(date)) {
+    return refuse(`reconcile: --date must be a day such as ${shiftDay(today, -1)} (got ${JSON.stringify(date)})`);
+  }
+  if (date > today) return refuse(`reconcile: --date ${date} is in the future (today is ${today} in Beijing)`);
+  return { date, json: values.json ?? false };
+}
+
+function refuse(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+run(process.argv.slice(2)).catch(exitWith);

@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { AskAlipayAboutOrder } from '../../src/application/ask-alipay-about-order.ts';
+import type { ReconciliationItem } from '../../src/application/ports/reconciliation-store.ts';
+import { type DayReconciled, ReconcileDay } from '../../src/application/reconcile-day.ts';
+import { ReconcileYesterday } from '../../src/application/reconcile-yesterday.ts';
+import { Money } from '../../src/domain/money.ts';
+import { Order } from '../../src/domain/order.ts';
+import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
+import { AlipayTradeBillSource } from '../../src/infrastructure/alipay/alipay-trade-bill-source.ts';
+import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-query.ts';
+import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
+import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
+import { nativeRequestSigner } from '../../src/infrastructure/alipay/request-signer.ts';
+import { InMemoryDailyClaims } from '../../src/infrastructure/in-memory/in-memory-daily-claims.ts';
+import { InMemoryLocalPayments } from '../../src/infrastructure/in-memory/in-memory-local-payments.ts';
+import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
+import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-memory-payment-event-log.ts';
+import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
+import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory-query-queue.ts';
+import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
+import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
+import { APP_ID, createTestAlipay, SELLER_ID } from '../support/alipay-signer.ts';
+import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
+import { confirmAlipayPayment } from '../support/confirm-payment.ts';
+import { FakeAlipayGateway, notExistAnswer, paidAnswer } from '../support/fake-alipay-gateway.ts';
+import { FakeBillServer } from '../support/fake-bill-server.ts';
+import { billRow, billZip, crlf, detailText, gbk } from '../support/trade-bill-fixtures.ts';
+
+const alipay = createTestAlipay();
+const DAY = '2026-11-30';
+const NEXT_DAY = '2026-12-01';
+const DAY_BEFORE = '2026-11-29';
+const URL_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
+/** An instant of DAY in Beijing time. */
+const beijing = (time: string, day = DAY) => new Date(`${day}T${time}+08:00`);
+const order = (id: string, amount: string) => Order.place(id, Money.parse(amount), PayMethod.ALIPAY, beijing('09:00:00'));
+
+function bill(day: string, rows: Array<{ trade: string; order: string; amount: string; kind?: string }>): Uint8Array {
+  const lines = rows.map((row) =>
+    billRow({
+      tradeNo: row.trade,
+      outTradeNo: row.order,
+      amount: row.amount,
+      kind: row.kind,
+      created: `${day} 10:00:00`,
+      finished: `${day} 10:00:05`,
+    }),
+  );
+  return billZip(gbk(crlf(detailText({ day, lines }))), { day: day.replaceAll('-', '') });
+}
+
+describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake gateway', () => {
+  let gateway: FakeAlipayGateway;
+  const files = { [DAY]: new FakeBillServer(), [NEXT_DAY]: new FakeBillServer() };
+  let nextDayReady = false;
+  let store: InMemoryStore;
+  let reconciliations: InMemoryReconciliationStore;
+  let reconcile: ReconcileDay;
+  let now: Date;
+  let claims: InMemoryDailyClaims;
+
+  before(async () => {
+    gateway = await FakeAlipayGateway.start(alipay.privateKey, appPublicKeyPem);
+    for (const server of Object.values(files)) await server.start();
+    gateway.answer = (call) => {
+      if (call.params.method === 'alipay.trade.query') {
+        const answer = call.outTradeNo === 'C' ? paidAnswer('C', '30.00', 'TC') : notExistAnswer(call.outTradeNo);
+        return { body: gateway.signedQueryAnswer(answer) };
+      }
+      const day = JSON.parse(call.params.biz_content ?? '{}').bill_date as string;
+      if (day === NEXT_DAY && !nextDayReady) {
+        return { body: gateway.signedAnswer(URL_KEY, { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist' }) };
+      }
+      return {
+        body: gateway.signedAnswer(URL_KEY, {
+          code: '10000',
+          msg: 'Success',
+          bill_download_url: files[day as keyof typeof files]!.url(day),
+        }),
+      };
+    };
+  });
+  after(async () => {
+    await gateway.close();
+    for (const server of Object.values(files)) await server.close();
+  });
+
+  beforeEach(async () => {
+    nextDayReady = false;
+    store = new InMemoryStore();
+    reconciliations = new InMemoryReconciliationStore();
+    now = beijing('10:30:00', NEXT_DAY);
+    claims = new InMemoryDailyClaims();
+    const clock = { now: () => now };
+    const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
+    const payments = new InMemoryPaymentRepository(store);
+    const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings, clock });
+    const openApi = { appId: APP_ID, gatewayUrl: gateway.url, timeoutMs: 2_000 };
+    const signer = nativeRequestSigner(appPrivateKey);
+    const ask = new AskAlipayAboutOrder(
+      new AlipayTradeQuery(signer, openApi, clock),
+      confirm,
+      new InMemoryQueryQueue(store),
+      new InMemoryPaymentEventLog(),
+      clock,
+    );
+    const verifier = new NativeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
+    const bills = new AlipayTradeBillSource(signer, openApi, clock, verifier);
+    reconcile = new ReconcileDay(bills, new InMemoryLocalPayments(store), reconciliations, ask, clock);
+
+    const orders = new InMemoryOrderRepository(store);
+    for (const [id, amount] of [
+      ['A', '88.80'],
+      ['B', '12.00'],
+      ['C', '30.00'],
+      ['E', '40.00'],
+      ['M', '5.00'],
+      ['P', '6.00'],
+      ['L', '7.00'],
+    ] as const) {
+      await orders.add(order(id, amount));
+    }
+    const recorded = (orderId: string, tradeNo: string, amount: string, at: Date) =>
+      store.payments.set(tradeNo, { orderId, tradeNo, amount: Money.parse(amount), source: 'notify', receivedAt: at, reviewReason: null });
+    recorded('A', 'TA', '88.80', beijing('10:00:06'));
+    recorded('B', 'TB', '10.00', beijing('10:01:00'));
+    recorded('M', 'TM', '5.00', beijing('12:00:00'));
+    recorded('P', 'TP', '6.00', beijing('00:10:00')); // billed the day before, recorded after midnight
+    recorded('L', 'TL', '7.00', beijing('23:55:00')); // recorded just before midnight
+    files[DAY].body = bill(DAY, [
+      { trade: 'TA', order: 'A', amount: '88.80' },
+      { trade: 'TB', order: 'B', amount: '12.00' },
+      { trade: 'TC', order: 'C', amount: '30.00' },
+      { trade: 'TE', order: 'E', amount: '40.00' },
+      { trade: 'TU', order: 'U', amount: '1.00' },
+      { trade: 'TA', order: 'A', amount: '-8.80', kind: '退款' },
+    ]);
+    files[NEXT_DAY].body = bill(NEXT_DAY, [{ trade: 'TL', order: 'L', amount: '7.00' }]);
+    await reconciliations.save(
+      {
+        date: DAY_BEFORE,
+        finishedAt: beijing('10:30:00'),
+        counts: { matched: 1, repaired: 0, missing_locally: 0, amount_mismatch: 0, missing_in_bill: 0, unknown_order: 0, refund: 0 },
+        billTotals: null,
+        localTotals: { count: 0, amountFen: 0 },
+        deferred: 0,
+        problems: [],
+      },
+      [{ kind: 'matched', orderId: 'P', tradeNo: 'TP', localAmountFen: 600, billAmountFen: 600, detail: '' }],
+    );
+  });
+
+  const kinds = (result: DayReconciled | 'not_ready') => {
+    assert.notEqual(result, 'not_ready');
+    const { discrepancies } = result as DayReconciled;
+    return Object.fromEntries(discrepancies.map((entry: ReconciliationItem) => [entry.tradeNo, entry.kind]));
+  };
+
+  it('classifies every trade of the bill and every payment of the day', async () => {
+    const result = await reconcile.execute(DAY);
+    assert.deepEqual(kinds(result), {
+      TB: 'amount_mismatch',
+      TC: 'repaired',
+      TE: 'missing_locally',
+      TU: 'unknown_order',
+      TA: 'refund',
+      TM: 'missing_in_bill',
+    });
+    const { run } = result as DayReconciled;
+    assert.deepEqual(run.counts, {
+      matched: 1,
+      repaired: 1,
+      missing_locally: 1,
+      amount_mismatch: 1,
+      missing_in_bill: 1,
+      unknown_order: 1,
+      refund: 1,
+    });
+    assert.deepEqual(run.localTotals, { count: 5, amountFen: 8880 + 1000 + 500 + 600 + 700 });
+    const mismatch = (result as DayReconciled).discrepancies.find((entry) => entry.tradeNo === 'TB');
+    assert.deepEqual([mismatch?.localAmountFen, mismatch?.billAmountFen], [1000, 1200]);
+  });
+
+  it('repairs through alipay.trade.query and the same use case: the payment is recorded with source query', async () => {
+    await reconcile.execute(DAY);
+    const repaired = store.payments.get('TC');
+    assert.equal(repaired?.source, 'query');
+    assert.equal(store.orders.get('C')?.status, OrderStatus.UNCOMMENT);
+    assert.equal(store.payments.has('TE'), false, 'not confirmed by the query: nothing recorded');
+  });
+
+  it('does not call a payment recorded just before midnight missing until the next day’s bill is read', async () => {
+    const before = (await reconcile.execute(DAY)) as DayReconciled;
+    assert.equal(before.run.deferred, 1);
+    assert.equal(kinds(before).TL, undefined);
+    nextDayReady = true;
+    const billedNextDay = (await reconcile.execute(DAY)) as DayReconciled;
+    assert.equal(billedNextDay.run.deferred, 0);
+    assert.equal(kinds(billedNextDay).TL, undefined, 'in the next day’s bill: not missing');
+    files[NEXT_DAY].body = bill(NEXT_DAY, []);
+    assert.equal(kinds(await reconcile.execute(DAY)).TL, 'missing_in_bill', 'in neither bill: missing');
+  });
+
+  it('is idempotent: a re-run replaces the day, and what it repaired is now matched', async () => {
+    await reconcile.execute(DAY);
+    const again = (await reconcile.execute(DAY)) as DayReconciled;
+    assert.equal(again.run.counts.repaired, 0);
+    assert.equal(again.run.counts.matched, 2);
+    assert.equal([...store.payments.values()].filter((payment) => payment.tradeNo === 'TC').length, 1);
+    const stored = await reconciliations.items(DAY, { limit: 100 });
+    assert.equal(stored.rows.length, 7, 'one run of the day: its 7 items, nothing twice');
+  });
+
+  describe('ReconcileYesterday, the daily run', () => {
+    const daily = (at: number | null = 10 * 60 + 30) => new ReconcileYesterday(reconcile, claims, at, { now: () => now });
+
+    it('waits for RECONCILE_AT in Beijing, then reconciles yesterday once', async () => {
+      now = beijing('10:29:59', NEXT_DAY);
+      assert.deepEqual(await daily().execute(), { outcome: 'not_due' });
+      now = beijing('10:30:00', NEXT_DAY);
+      const done = await daily().execute();
+      assert.equal(done.outcome, 'done');
+      assert.equal(done.outcome === 'done' && done.result.run.date, DAY);
+      now = beijing('15:00:00', NEXT_DAY);
+      assert.deepEqual(await daily().execute(), { outcome: 'not_due' }, 'done for that day');
+      assert.deepEqual(await daily(null).execute(), { outcome: 'not_due' }, 'off');
+    });
+
+    it('tries again half an hour later while the bill is not out', async () => {
+      now = beijing('10:30:00', '2026-12-02'); // yesterday is NEXT_DAY, whose bill is not ready
+      const first = await daily().execute();
+      assert.equal(first.outcome, 'not_ready');
+      now = beijing('10:59:00', '2026-12-02');
+      assert.deepEqual(await daily().execute(), { outcome: 'not_due' });
+      nextDayReady = true;
+      now = beijing('11:00:00', '2026-12-02');
+      assert.equal((await daily().execute()).outcome, 'done');
+    });
+  });
+
+  it('answers not_ready while Alipay has not published the bill, and stores nothing', async () => {
+    assert.equal(await reconcile.execute(NEXT_DAY), 'not_ready');
+    assert.equal(await reconciliations.run(NEXT_DAY), null);
+  });
+});

@@ -1,0 +1,81 @@
+import { Money } from '../../src/domain/money.ts';
+import { Order } from '../../src/domain/order.ts';
+import { PayMethod } from '../../src/domain/order-status.ts';
+import { InMemoryLocalPayments } from '../../src/infrastructure/in-memory/in-memory-local-payments.ts';
+import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
+import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
+import { KnexLocalPayments } from '../../src/infrastructure/persistence/knex-local-payments.ts';
+import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
+import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
+import { describeLocalPaymentsContract } from './local-payments.contract.ts';
+import { describeReconciliationStoreContract } from './reconciliation-store.contract.ts';
+
+const PLACED = new Date('2026-11-29T12:00:00Z');
+const yuan = (fen: number) => Money.ofFen(fen).toString();
+
+describeReconciliationStoreContract({ name: 'in-memory', create: async () => new InMemoryReconciliationStore(), async close() {} });
+
+describeLocalPaymentsContract({
+  name: 'in-memory',
+  async create() {
+    const store = new InMemoryStore();
+    return {
+      payments: new InMemoryLocalPayments(store),
+      async addOrders(orderIds) {
+        for (const id of orderIds) store.orders.set(id, Order.place(id, Money.parse('1.00'), PayMethod.ALIPAY, PLACED).toSnapshot());
+      },
+      async addPayments(payments) {
+        for (const p of payments) {
+          const amount = p.amountFen === null ? null : Money.ofFen(p.amountFen);
+          store.payments.set(p.tradeNo, { ...p, amount, source: 'notify', receivedAt: p.recordedAt, reviewReason: null });
+        }
+      },
+    };
+  },
+  async close() {},
+});
+
+for (const harness of databaseHarnesses) {
+  // One database per suite: each suite's `after` closes its own.
+  let storeDb: TestDatabase | undefined;
+  describeReconciliationStoreContract({
+    name: `knex on ${harness.name}`,
+    async create() {
+      storeDb ??= await harness.open();
+      await storeDb.truncate();
+      return new KnexReconciliationStore(storeDb.knex);
+    },
+    async close() {
+      await storeDb?.close();
+    },
+  });
+
+  let paymentsDb: TestDatabase | undefined;
+  describeLocalPaymentsContract({
+    name: `knex on ${harness.name}`,
+    async create() {
+      paymentsDb ??= await harness.open();
+      await paymentsDb.truncate();
+      const { knex } = paymentsDb;
+      return {
+        payments: new KnexLocalPayments(knex),
+        async addOrders(orderIds) {
+          const rows = orderIds.map((order_id) => ({ order_id, total_amount: '1.00', pay_method: PayMethod.ALIPAY, create_time: PLACED }));
+          await knex.batchInsert('tb_order_info', rows, 1_000);
+        },
+        async addPayments(payments) {
+          const rows = payments.map((p) => ({
+            order_id: p.orderId,
+            trade_id: p.tradeNo,
+            amount: p.amountFen === null ? null : yuan(p.amountFen),
+            create_time: p.recordedAt,
+          }));
+          await knex.batchInsert('tb_payment', rows, 1_000);
+        },
+      };
+    },
+    async close() {
+      await paymentsDb?.close();
+    },
+  });
+}
