@@ -25,12 +25,16 @@ export function acquireLock(dataDir: string): Lock {
   throw new ConfigError('DATA_DIR', `could not lock ${dataDir}; remove ${file} if no server is running`);
 }
 
+/**
+ * Only "no such process" means the owner is dead. Anything else, EPERM or a runtime that may not signal
+ * (Deno without --allow-run throws NotCapable), means it may be alive: taking its lock would lose data.
+ */
 function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const isDeno = 'Deno' in globalThis;
+const deno = join(root, 'node_modules', '.bin', 'deno');
+
+/** The permissions `npm run start:deno` grants, read from package.json so that the test follows the script. */
+function startDenoPermissions(): string[] {
+  const script: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['start:deno'];
+  return script.split(/\s+/).filter((word) => word.startsWith('--allow-'));
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    // A process that took the lock serves until stopped: that is the failure, not a reason to hang.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('the PGlite lock, held by a live process', { skip: isDeno && 'spawns Node and Deno processes' }, () => {
+  const lockedDirectory = () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-lock-')), 'pglite');
+    // This test process is alive: its pid in the lock stands for a server running on the directory.
+    writeFileSync(`${dataDir}.lock`, String(process.pid));
+    const keys = mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
+    const env = { DATA_DIR: dataDir, PORT: '0', ALIPAY_PUBLIC_KEY_FILE: join(keys, 'a.pem'), APP_PRIVATE_KEY_FILE: join(keys, 'b.pem') };
+    return { dataDir, env };
+  };
+
+  it('is respected by npm run start:deno, which may not signal other processes', {
+    skip: !existsSync(deno) && 'no deno binary',
+  }, async () => {
+    const { dataDir, env } = lockedDirectory();
+    const { code, output } = await run(deno, ['run', ...startDenoPermissions(), 'src/main.ts'], env);
+    assert.equal(code, 2, output);
+    assert.match(output, new RegExp(`DATA_DIR ${dataDir} is in use by process ${process.pid}`));
+    assert.equal(readFileSync(`${dataDir}.lock`, 'utf8'), String(process.pid), 'the live owner keeps its lock');
+  });
+
+  it('is respected by a second Node process', async () => {
+    const { dataDir, env } = lockedDirectory();
+    const { code, output } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
+    assert.equal(code, 2, output);
+    assert.match(output, new RegExp(`DATA_DIR ${dataDir} is in use by process ${process.pid}`));
+    assert.equal(readFileSync(`${dataDir}.lock`, 'utf8'), String(process.pid));
+  });
+});
