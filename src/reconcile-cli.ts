@@ -4,11 +4,11 @@ import { BillUnreadable } from './application/errors.ts';
 import type { ReconciliationItem } from './application/ports/reconciliation-store.ts';
 import { type DayReconciled, ReconcileDay, shiftDay } from './application/reconcile-day.ts';
 import { withAlipay, withSession } from './cli-session.ts';
-import { beijingMidnight, beijingTimestamp } from './domain/beijing-time.ts';
+import { beijingTimestamp } from './domain/beijing-time.ts';
+import { isCalendarDay } from './domain/calendar-day.ts';
 import { exitWith } from './startup.ts';
 
 const USAGE = 'usage: npm run reconcile -- [--date YYYY-MM-DD] [--json]';
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Distinct from a failure (1) and a bad command (2): try again tomorrow morning. */
 const EXIT_NOT_READY = 3;
 
@@ -100,8 +100,7 @@ function readCommand(argv: string[]): { date: string; json: boolean } {
   }
   const today = beijingTimestamp(new Date()).slice(0, 10);
   const date = values.date ?? shiftDay(today, -1);
-  const midnight = beijingMidnight(date);
-  if (!DATE.test(date) || Number.isNaN(midnight.getTime()) || !beijingTimestamp(midnight).startsWith(date)) {
+  if (!isCalendarDay(date)) {
     return refuse(`reconcile: --date must be a day such as ${shiftDay(today, -1)} (got ${JSON.stringify(date)})`);
   }
   if (date > today) return refuse(`reconcile: --date ${date} is in the future (today is ${today} in Beijing)`);

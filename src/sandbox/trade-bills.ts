@@ -1,20 +1,21 @@
 import { Buffer } from 'node:buffer';
-import { createHash, createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { beijingDigits, beijingMidnight, beijingTimestamp } from '../domain/beijing-time.ts';
+import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
+import { isCalendarDay } from '../domain/calendar-day.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
 import { newTradeNo, verifyMerchantRequest } from './alipay-signing.ts';
 import type { BillChange, SandboxBillChanges } from './bill-changes.ts';
+import { BILL_URL_TTL_MS, BillDownloadTokens } from './bill-download-tokens.ts';
+import { refundEntry, tradeEntry } from './bill-entries.ts';
 import { type OpenApiAnswer, refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
-import { SANDBOX_BUYER, type SandboxTrade, type SandboxTrades } from './sandbox-trades.ts';
+import type { SandboxTrade, SandboxTrades } from './sandbox-trades.ts';
 import { type BillEntry, tradeBillZip, yuan } from './trade-bill-file.ts';
 
 export const BILL_DOWNLOAD_URL_QUERY = 'alipay.data.dataservice.bill.downloadurl.query';
 const RESPONSE_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
 export const BILLS_PATH = '/sandbox/bills';
-/** How long a bill_download_url serves, as Alipay's (about 30 seconds). */
-export const BILL_URL_TTL_MS = 30_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const YUAN = /^\d{1,8}(\.\d{1,2})?$/;
 
@@ -50,13 +51,12 @@ interface PageLine {
  * to make the bill differ from the trades (`GET /sandbox/bills`).
  */
 export class SandboxBills {
-  private readonly tokenKey: Buffer;
+  private readonly tokens: BillDownloadTokens;
   // Alipay has a bill ready before it hands out its URL: built when the URL is, served while it is valid.
   private readonly prepared = new Map<string, { fileName: string; zip: Uint8Array; until: number }>();
 
   constructor(private readonly settings: SandboxBillSettings) {
-    const der = settings.alipayKey.export({ type: 'pkcs8', format: 'der' });
-    this.tokenKey = createHash('sha256').update('sandbox bill_download_url').update(der).digest();
+    this.tokens = new BillDownloadTokens(settings.alipayKey, settings.now);
   }
 
   /** `POST /sandbox/gateway.do` with this method: parameters read already, a key given twice refused already. */
@@ -74,8 +74,8 @@ export class SandboxBills {
   download = async (ctx: Context): Promise<void> => {
     const name = String(ctx.params.file ?? '');
     const stem = name.endsWith('.zip') ? name.slice(0, -4) : '';
-    const day = DAY.test(stem) ? stem : this.dayOfToken(stem);
-    if (day === null || !isDay(day)) {
+    const day = DAY.test(stem) ? stem : this.tokens.dayOf(stem);
+    if (day === null || !isCalendarDay(day)) {
       ctx.status = 404;
       ctx.type = 'text/plain;charset=utf-8';
       ctx.body = '账单下载链接无效或已过期（有效期 30 秒），请重新获取。';
@@ -105,7 +105,7 @@ export class SandboxBills {
   /** `GET /sandbox/bills?date=yyyy-MM-dd`: that day's trades and refunds, and the buttons that change its bill. */
   page = async (ctx: Context): Promise<void> => {
     const asked = typeof ctx.query.date === 'string' ? ctx.query.date : '';
-    const day = isDay(asked) ? asked : this.today();
+    const day = isCalendarDay(asked) ? asked : this.today();
     const lines = await this.linesOf(day);
     ctx.set('Cache-Control', 'no-store');
     await ctx.render('sandbox/bills.pug', {
@@ -130,7 +130,7 @@ export class SandboxBills {
   /** `POST /sandbox/bills`: one change, then back to the page. */
   change = async (ctx: Context): Promise<void> => {
     const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 16 * 1024)));
-    const day = isDay(form.get('date') ?? '') ? form.get('date')! : this.today();
+    const day = isCalendarDay(form.get('date') ?? '') ? form.get('date')! : this.today();
     const tradeNo = form.get('trade_no') ?? '';
     const { changes, trades } = this.settings;
     const action = form.get('action');
@@ -186,13 +186,14 @@ export class SandboxBills {
     const biz = objectOf(params.biz_content);
     if (biz?.bill_type !== 'trade') return refusedRequest('isv.invalid-parameter', '参数无效：bill_type 须为 trade（沙箱只有交易账单）');
     const day = biz.bill_date;
-    if (typeof day !== 'string' || !isDay(day)) return refusedRequest('isv.invalid-parameter', '参数无效：bill_date 须为 yyyy-MM-dd');
+    if (typeof day !== 'string' || !isCalendarDay(day))
+      return refusedRequest('isv.invalid-parameter', '参数无效：bill_date 须为 yyyy-MM-dd');
     const signType = params.sign_type === 'RSA' ? 'RSA' : 'RSA2';
     const today = this.today();
     if (day > today || (day === today && !this.settings.billsForToday)) {
       return { fields: { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' }, signType };
     }
-    const token = this.tokenFor(day);
+    const token = this.tokens.issue(day);
     await this.prepare(token, day);
     const url = `${origin}${BILLS_PATH}/${token}.zip`;
     return { fields: { code: '10000', msg: 'Success', bill_download_url: url }, signType };
@@ -220,66 +221,10 @@ export class SandboxBills {
     return beijingTimestamp(this.settings.now()).slice(0, 10);
   }
 
-  private tokenFor(day: string): string {
-    const payload = `${day}.${this.settings.now().getTime() + BILL_URL_TTL_MS}`;
-    return `${payload}.${this.mac(payload)}`;
-  }
-
-  /** The day a token names while it is valid; null for anything else. */
-  private dayOfToken(token: string): string | null {
-    const match = /^(\d{4}-\d{2}-\d{2})\.(\d{1,15})\.([\w-]{43})$/.exec(token);
-    if (!match) return null;
-    const [, day, expires, mac] = match;
-    const expected = Buffer.from(this.mac(`${day}.${expires}`));
-    if (!timingSafeEqual(expected, Buffer.from(mac!))) return null;
-    return Number(expires) > this.settings.now().getTime() ? day! : null;
-  }
-
-  private mac(payload: string): string {
-    return createHmac('sha256', this.tokenKey).update(payload).digest('base64url');
-  }
-
   private async refuse(ctx: Context, message: string): Promise<void> {
     ctx.status = 400;
     await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：操作被拒绝', message, backUrl: BILLS_PATH });
   }
-}
-
-function tradeEntry(trade: SandboxTrade, amount: string): BillEntry {
-  return {
-    kind: 'trade',
-    tradeNo: trade.tradeNo,
-    outTradeNo: trade.outTradeNo,
-    subject: trade.subject,
-    createdAt: trade.gmtCreate,
-    finishedAt: trade.gmtPayment ?? trade.gmtCreate,
-    amountFen: fenOf(amount),
-    refundNo: '',
-    counterparty: SANDBOX_BUYER.logonId,
-  };
-}
-
-function refundEntry(trade: SandboxTrade, refund: NonNullable<BillChange['refund']>): BillEntry {
-  return {
-    ...tradeEntry(trade, refund.amount),
-    kind: 'refund',
-    finishedAt: refund.at,
-    amountFen: -fenOf(refund.amount),
-    refundNo: refund.refundNo,
-  };
-}
-
-/** Fen of a non-negative yuan amount with at most two decimals, as the trade table keeps them. */
-function fenOf(yuan: string): number {
-  const [whole, decimals = ''] = yuan.split('.');
-  return Number(whole) * 100 + Number(decimals.padEnd(2, '0'));
-}
-
-/** A real calendar day written `yyyy-MM-dd` (no 2026-02-31). */
-function isDay(text: string): boolean {
-  if (!DAY.test(text)) return false;
-  const midnight = beijingMidnight(text);
-  return !Number.isNaN(midnight.getTime()) && beijingTimestamp(midnight).startsWith(text);
 }
 
 function objectOf(json: string | undefined): Record<string, unknown> | undefined {

@@ -5,6 +5,7 @@ import type { SignatureVerifier } from '../../application/ports/signature-verifi
 import type { TradeBill, TradeBillSource } from '../../application/ports/trade-bill.ts';
 import { TOKENS } from '../../application/tokens.ts';
 import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts';
+import { isCalendarDay } from '../../domain/calendar-day.ts';
 import { INFRA } from '../tokens.ts';
 import type { OpenApiSettings } from './alipay-trade-query.ts';
 import { parseTradeBill } from './bill/parse-trade-bill.ts';
@@ -15,7 +16,6 @@ import { readEnvelope } from './response-envelope.ts';
 
 export const BILL_DOWNLOAD_URL_QUERY = 'alipay.data.dataservice.bill.downloadurl.query';
 const RESPONSE_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 // The answer is a few hundred bytes; anything far larger is not Alipay's.
 const MAX_ANSWER_BYTES = 256 * 1024;
 // A zipped day of a very large merchant is tens of MB; past this it is not a bill we can hold.
@@ -39,10 +39,8 @@ export class AlipayTradeBillSource implements TradeBillSource {
   ) {}
 
   async fetch(date: string): Promise<TradeBill | 'not_ready'> {
+    if (!isCalendarDay(date)) throw new RangeError(`not a yyyy-MM-dd day: ${JSON.stringify(date)}`);
     const midnight = beijingMidnight(date);
-    if (!DAY.test(date) || Number.isNaN(midnight.getTime()) || !beijingTimestamp(midnight).startsWith(date)) {
-      throw new RangeError(`not a yyyy-MM-dd day: ${JSON.stringify(date)}`);
-    }
     const url = await this.downloadUrl(date);
     if (url === 'not_ready') return 'not_ready';
     const bill = parseTradeBill(await this.get('download', url, MAX_BILL_BYTES, { method: 'GET' }));
