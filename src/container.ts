@@ -72,6 +72,7 @@ import { HealthController } from './interfaces/http/health-controller.ts';
 import { Metrics } from './interfaces/http/metrics.ts';
 import { PaymentController } from './interfaces/http/payment-controller.ts';
 import { ReconciliationController } from './interfaces/http/reconciliation-controller.ts';
+import { RejectionsController } from './interfaces/http/rejections-controller.ts';
 import { QueryScheduler } from './interfaces/scheduler/query-scheduler.ts';
 import { ReconcileScheduler } from './interfaces/scheduler/reconcile-scheduler.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
@@ -164,6 +165,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(ShowReconciliationDay).toSelf().inSingletonScope();
   c.bind(ExportReconciliationDay).toSelf().inSingletonScope();
   c.bind(ReconciliationController).toSelf().inSingletonScope();
+  c.bind(RejectionsController).toSelf().inSingletonScope();
   return c;
 }
 
@@ -201,6 +203,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     health: container.get(HealthController),
     admin: container.get(AdminController),
     reconciliation: container.get(ReconciliationController),
+    rejections: container.get(RejectionsController),
   };
   const metrics = new Metrics();
   const options = {

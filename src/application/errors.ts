@@ -87,8 +87,15 @@ export class StoreUnavailable extends ApplicationError {
 }
 
 /** A filter or cursor in the admin view's query string is not one we can use. */
+/** A listing's parameter staff can correct: `parameter` names it, so that the page can say which and keep the rest. */
 export class InvalidQuery extends ApplicationError {
   readonly code = 'INVALID_QUERY';
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** alipay.trade.query gave no answer we can verify: a timeout, an HTTP error, not Alipay's JSON, unsigned. */

@@ -41,7 +41,7 @@ export class ShowOrderTimeline {
 
   /** null when nothing at all is known about `orderId`. @throws InvalidQuery | StoreUnavailable */
   async execute(orderId: string): Promise<OrderTimeline | null> {
-    if (!isOrderId(orderId)) throw new InvalidQuery('the order id must be 1 to 64 of [0-9A-Za-z_-]');
+    if (!isOrderId(orderId)) throw new InvalidQuery('order_id', 'the order id must be 1 to 64 of [0-9A-Za-z_-]');
     // One more than shown from each record: the newest TIMELINE_LIMIT overall are all among them,
     // and anything beyond says the timeline was cut.
     const fetch = TIMELINE_LIMIT + 1;

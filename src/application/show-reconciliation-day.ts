@@ -18,7 +18,7 @@ export interface ReconciliationDay {
 
 /** @throws InvalidQuery unless `date` is a real day written yyyy-MM-dd */
 export function checkDay(date: string): void {
-  if (!isCalendarDay(date)) throw new InvalidQuery('the date must be a real day written yyyy-MM-dd');
+  if (!isCalendarDay(date)) throw new InvalidQuery('date', 'the date must be a real day written yyyy-MM-dd');
 }
 
 @injectable()

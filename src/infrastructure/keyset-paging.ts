@@ -24,7 +24,7 @@ export function decodeCursor(request: PageRequest, checks: CursorChecks): string
   }
   const valid =
     Array.isArray(values) && values.length === checks.length && values.every((value, i) => typeof value === 'string' && checks[i]!(value));
-  if (!valid) throw new InvalidQuery('the page cursor is not one this listing made');
+  if (!valid) throw new InvalidQuery('cursor', 'the page cursor is not one this listing made');
   return values as string[];
 }
 

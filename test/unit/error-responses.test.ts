@@ -41,7 +41,7 @@ const EXAMPLES: Record<HttpErrorCode, () => Error> = {
   TRADE_NO_CONFLICT: () => new TradeNoConflict('T1', '20261126000000000000002', '20261126000000000000001'),
   ORDER_CONTENDED: () => new OrderContended('20261126000000000000001', 'T1'),
   STORE_UNAVAILABLE: () => new StoreUnavailable(),
-  INVALID_QUERY: () => new InvalidQuery('limit must be from 1 to 200'),
+  INVALID_QUERY: () => new InvalidQuery('limit', 'limit must be from 1 to 200'),
 };
 
 async function answer(error: Error, format: ReplyFormat = 'page') {

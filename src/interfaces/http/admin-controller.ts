@@ -3,10 +3,9 @@ import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
 import { ExportPayments } from '../../application/export-payments.ts';
 import { ListPayments } from '../../application/list-payments.ts';
-import { ListRejections } from '../../application/list-rejections.ts';
 import type { PaymentRecord } from '../../application/ports/payment-ledger.ts';
 import { ShowOrderTimeline } from '../../application/show-order-timeline.ts';
-import { orderTimelinePage, paymentRow, rejectionRow } from './admin-labels.ts';
+import { orderTimelinePage, paymentRow } from './admin-labels.ts';
 import { pageLink, readFilter } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 
@@ -25,13 +24,12 @@ const CSV_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: keyof
   { header: '时间（北京时间）', cell: 'time' },
 ];
 
-/** The internal, read-only admin view of payments and rejected attempts. */
+/** The admin view of payments and of one order's timeline. */
 @injectable()
 export class AdminController {
   constructor(
     @inject(ListPayments) private readonly listPayments: ListPayments,
     @inject(ExportPayments) private readonly exportPayments: ExportPayments,
-    @inject(ListRejections) private readonly listRejections: ListRejections,
     @inject(ShowOrderTimeline) private readonly showOrderTimeline: ShowOrderTimeline,
   ) {}
 
@@ -60,24 +58,6 @@ export class AdminController {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.set('Content-Disposition', 'attachment; filename="payments.csv"');
     ctx.body = Readable.from(csvLines(first, records));
-  };
-
-  /** GET /admin/rejections */
-  rejections = async (ctx: Context): Promise<void> => {
-    const { form, page: request } = readFilter({
-      q: ctx.query.q,
-      limit: ctx.query.limit,
-      after: ctx.query.after,
-      before: ctx.query.before,
-    });
-    const page = await this.listRejections.execute({ q: form.q || undefined }, request);
-    await ctx.render('admin/rejections.pug', {
-      admin: true,
-      form,
-      rows: page.rows.map(rejectionRow),
-      previousLink: page.previous && pageLink('/admin/rejections', form, { before: page.previous }),
-      nextLink: page.next && pageLink('/admin/rejections', form, { after: page.next }),
-    });
   };
 
   /** GET /admin/orders/:order_id: one order's timeline; 404 in the admin layout when nothing is known of it. */

@@ -27,11 +27,11 @@ export function readFilter(query: Query): { form: FilterForm; filter: PaymentFil
     to: single(query, 'to'),
     limit: single(query, 'limit'),
   };
-  if (form.q.length > 100) throw new InvalidQuery('q is longer than 100 characters');
+  if (form.q.length > 100) throw new InvalidQuery('q', 'q is longer than 100 characters');
   // PostgreSQL text cannot hold NUL, which %00 decodes to: the search would fail as a 500.
-  if (form.q.includes('\u0000')) throw new InvalidQuery('q holds a NUL character');
+  if (form.q.includes('\u0000')) throw new InvalidQuery('q', 'q holds a NUL character');
   if (form.state !== '' && form.state !== 'applied' && form.state !== 'needs_review')
-    throw new InvalidQuery('state must be applied or needs_review');
+    throw new InvalidQuery('state', 'state must be applied or needs_review');
   const filter: PaymentFilter = {
     q: form.q || undefined,
     state: (form.state || undefined) as PaymentFilter['state'],
@@ -43,10 +43,10 @@ export function readFilter(query: Query): { form: FilterForm; filter: PaymentFil
 
 function readPage(query: Query, limitText: string): PageRequest {
   const limit = limitText === '' ? DEFAULT_LIMIT : Number(limitText);
-  if (!/^\d{1,3}$/.test(limitText || '0') || limit < 1 || limit > MAX_LIMIT) throw new InvalidQuery(`limit must be from 1 to ${MAX_LIMIT}`);
+  if (!/^\d{1,3}$/.test(limitText || '0') || limit < 1 || limit > MAX_LIMIT) throw new InvalidQuery('limit', `limit must be from 1 to ${MAX_LIMIT}`);
   const after = single(query, 'after') || undefined;
   const before = single(query, 'before') || undefined;
-  if (after && before) throw new InvalidQuery('after and before cannot both be given');
+  if (after && before) throw new InvalidQuery('after', 'after and before cannot both be given');
   return { after, before, limit };
 }
 
@@ -60,14 +60,14 @@ export function pageLink(path: string, form: Partial<FilterForm>, cursor: { afte
 
 function single(query: Query, name: string): string {
   const value = query[name];
-  if (Array.isArray(value)) throw new InvalidQuery(`${name} is given more than once`);
+  if (Array.isArray(value)) throw new InvalidQuery(name, `${name} is given more than once`);
   return value ?? '';
 }
 
 /** A filter bound: 00:00 in Beijing of `day` plus `addDays` (the admin's dates are Beijing dates). @throws InvalidQuery */
 function dayBound(day: string, field: string, addDays: number): Date {
   const midnight = beijingMidnight(day, addDays);
-  if (!isCalendarDay(day) || !isStorable(midnight)) throw new InvalidQuery(`${field} must be a date such as 2026-11-26`);
+  if (!isCalendarDay(day) || !isStorable(midnight)) throw new InvalidQuery(field, `${field} must be a date such as 2026-11-26`);
   return midnight;
 }
 

@@ -14,6 +14,7 @@ import type { Metrics } from './metrics.ts';
 import type { PaymentController } from './payment-controller.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { ReconciliationController } from './reconciliation-controller.ts';
+import type { RejectionsController } from './rejections-controller.ts';
 import { requestLog } from './request-log.ts';
 import { securityHeaders } from './security-headers.ts';
 import { throttleJson } from './throttle.ts';
@@ -24,6 +25,7 @@ export interface Controllers {
   readonly health: HealthController;
   readonly admin: AdminController;
   readonly reconciliation: ReconciliationController;
+  readonly rejections: RejectionsController;
 }
 
 export interface AppOptions {
@@ -59,7 +61,7 @@ export function createApp({
   app.silent = true;
 
   const router = new Router<AppState>();
-  const { payment, health, admin: staff, reconciliation } = controllers;
+  const { payment, health, admin: staff, reconciliation, rejections } = controllers;
   router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
   router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
   // Before /payment/:order_id/, which would read "notify" as an order id.
@@ -70,7 +72,7 @@ export function createApp({
   router.get('/metrics', metrics.expose);
   router.get('/admin/payments', staff.payments);
   router.get('/admin/payments.csv', staff.paymentsCsv);
-  router.get('/admin/rejections', staff.rejections);
+  router.get('/admin/rejections', rejections.list);
   router.get('/admin/orders/:order_id', staff.order);
   router.get('/admin/reconciliation', reconciliation.list);
   // Before /:date, which would take "2026-11-30.csv" for a date.

@@ -94,9 +94,9 @@ export class ReconciliationController {
 
 function readKind(query: Query): ItemFilter['kind'] {
   const kind = query.kind;
-  if (Array.isArray(kind)) throw new InvalidQuery('kind is given more than once');
+  if (Array.isArray(kind)) throw new InvalidQuery('kind', 'kind is given more than once');
   if (kind === undefined || kind === '') return undefined;
-  if (!(ITEM_KINDS as readonly string[]).includes(kind)) throw new InvalidQuery(`kind must be one of ${ITEM_KINDS.join(', ')}`);
+  if (!(ITEM_KINDS as readonly string[]).includes(kind)) throw new InvalidQuery('kind', `kind must be one of ${ITEM_KINDS.join(', ')}`);
   return kind as ItemKind;
 }
 
