@@ -41,7 +41,7 @@ export function readFilter(query: Query): { form: FilterForm; filter: PaymentFil
   return { form, filter, page: readPage(query, form.limit) };
 }
 
-function readPage(query: Query, limitText: string): PageRequest {
+export function readPage(query: Query, limitText: string): PageRequest {
   const limit = limitText === '' ? DEFAULT_LIMIT : Number(limitText);
   if (!/^\d{1,3}$/.test(limitText || '0') || limit < 1 || limit > MAX_LIMIT) throw new InvalidQuery('limit', `limit must be from 1 to ${MAX_LIMIT}`);
   const after = single(query, 'after') || undefined;
@@ -58,14 +58,14 @@ export function pageLink(path: string, form: Partial<FilterForm>, cursor: { afte
   return query ? `${path}?${query}` : path;
 }
 
-function single(query: Query, name: string): string {
+export function single(query: Query, name: string): string {
   const value = query[name];
   if (Array.isArray(value)) throw new InvalidQuery(name, `${name} is given more than once`);
   return value ?? '';
 }
 
 /** A filter bound: 00:00 in Beijing of `day` plus `addDays` (the admin's dates are Beijing dates). @throws InvalidQuery */
-function dayBound(day: string, field: string, addDays: number): Date {
+export function dayBound(day: string, field: string, addDays: number): Date {
   const midnight = beijingMidnight(day, addDays);
   if (!isCalendarDay(day) || !isStorable(midnight)) throw new InvalidQuery(field, `${field} must be a date such as 2026-11-26`);
   return midnight;
