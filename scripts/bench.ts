@@ -124,6 +124,7 @@ try {
       ...process.env,
       NODE_OPTIONS: args['node-options'],
       NODE_ENV: 'production',
+      SHOP_URL: 'https://www.meiduo.example',
       PORT: String(PORT),
       HOST: '127.0.0.1',
       DATABASE_URL: withSchema(postgres.url),

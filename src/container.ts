@@ -9,6 +9,8 @@ import { ClaimDueQueries } from './application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from './application/confirm-alipay-payment.ts';
 import { ExportPayments } from './application/export-payments.ts';
 import { ExportReconciliationDay } from './application/export-reconciliation-day.ts';
+import { ExportRejections } from './application/export-rejections.ts';
+import { ListAdminActions } from './application/list-admin-actions.ts';
 import { ListPayments } from './application/list-payments.ts';
 import { ListReconciliations } from './application/list-reconciliations.ts';
 import { ListRejections } from './application/list-rejections.ts';
@@ -23,6 +25,7 @@ import type { PaymentEventLog } from './application/ports/payment-events.ts';
 import type { PaymentGateway } from './application/ports/payment-gateway.ts';
 import type { PaymentLedger } from './application/ports/payment-ledger.ts';
 import type { PaymentRepository } from './application/ports/payment-repository.ts';
+import type { PaymentReviews } from './application/ports/payment-reviews.ts';
 import type { PaymentSettings } from './application/ports/payment-settings.ts';
 import type { QueryQueue } from './application/ports/query-queue.ts';
 import type { ReconciliationStore } from './application/ports/reconciliation-store.ts';
@@ -35,6 +38,7 @@ import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts'
 import { ReconcileDay } from './application/reconcile-day.ts';
 import { ReconcileYesterday } from './application/reconcile-yesterday.ts';
 import { ReplayRefusedCallbacks } from './application/replay-refused-callbacks.ts';
+import { ResolvePaymentReview } from './application/resolve-payment-review.ts';
 import { ShowOrderTimeline } from './application/show-order-timeline.ts';
 import { ShowReconciliationDay } from './application/show-reconciliation-day.ts';
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
@@ -55,6 +59,7 @@ import { KnexDatabaseHealth } from './infrastructure/persistence/knex-database-h
 import { KnexLocalPayments } from './infrastructure/persistence/knex-local-payments.ts';
 import { KnexPaymentEventLog } from './infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from './infrastructure/persistence/knex-payment-ledger.ts';
+import { KnexPaymentReviews } from './infrastructure/persistence/knex-payment-reviews.ts';
 import { KnexQueryQueue } from './infrastructure/persistence/knex-query-queue.ts';
 import { KnexReconciliationStore } from './infrastructure/persistence/knex-reconciliation-store.ts';
 import { KnexRejectionLog, type RejectionRetention } from './infrastructure/persistence/knex-rejection-log.ts';
@@ -73,6 +78,7 @@ import { Metrics } from './interfaces/http/metrics.ts';
 import { PaymentController } from './interfaces/http/payment-controller.ts';
 import { ReconciliationController } from './interfaces/http/reconciliation-controller.ts';
 import { RejectionsController } from './interfaces/http/rejections-controller.ts';
+import { ReviewController } from './interfaces/http/review-controller.ts';
 import { QueryScheduler } from './interfaces/scheduler/query-scheduler.ts';
 import { ReconcileScheduler } from './interfaces/scheduler/reconcile-scheduler.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
@@ -102,6 +108,8 @@ export interface Wiring {
   readonly production?: boolean;
   /** TRUSTED_PROXIES: whose X-Forwarded-For names the client. */
   readonly trustedProxies?: readonly string[];
+  /** SHOP_URL: where shopper pages link to; null or absent: the demo shop. */
+  readonly shopUrl?: string | null;
   /** Development only: mounts the local Alipay and the demo shop. */
   readonly sandbox?: SandboxSettings;
 }
@@ -139,6 +147,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind<SignatureDoctor>(TOKENS.SignatureDoctor).to(AlipaySignatureDoctor).inSingletonScope();
   c.bind<DatabaseHealth>(TOKENS.DatabaseHealth).to(KnexDatabaseHealth).inSingletonScope();
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
+  c.bind<PaymentReviews>(TOKENS.PaymentReviews).to(KnexPaymentReviews).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPagePayGateway).inSingletonScope();
   c.bind<TradeQuery>(TOKENS.TradeQuery).to(AlipayTradeQuery).inSingletonScope();
@@ -154,8 +163,10 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind<DailyClaims>(TOKENS.DailyClaims).to(KnexDailyClaims).inSingletonScope();
   c.bind(TOKENS.ReconcileAt).toConstantValue(wiring.reconcileAtMinutes ?? null);
   c.bind(ListPayments).toSelf().inSingletonScope();
+  c.bind(ResolvePaymentReview).toSelf().inSingletonScope();
   c.bind(ExportPayments).toSelf().inSingletonScope();
   c.bind(ListRejections).toSelf().inSingletonScope();
+  c.bind(ExportRejections).toSelf().inSingletonScope();
   c.bind(ShowOrderTimeline).toSelf().inSingletonScope();
   c.bind(StartAlipayPayment).toSelf().inSingletonScope();
   c.bind(PaymentController).toSelf().inSingletonScope();
@@ -166,6 +177,8 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(ExportReconciliationDay).toSelf().inSingletonScope();
   c.bind(ReconciliationController).toSelf().inSingletonScope();
   c.bind(RejectionsController).toSelf().inSingletonScope();
+  c.bind(ListAdminActions).toSelf().inSingletonScope();
+  c.bind(ReviewController).toSelf().inSingletonScope();
   return c;
 }
 
@@ -204,6 +217,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     admin: container.get(AdminController),
     reconciliation: container.get(ReconciliationController),
     rejections: container.get(RejectionsController),
+    review: container.get(ReviewController),
   };
   const metrics = new Metrics();
   const options = {
@@ -213,6 +227,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     admin: wiring.admin,
     production: wiring.production,
     trustedProxies: wiring.trustedProxies,
+    shopUrl: wiring.shopUrl,
   };
   const schedule = container.get<QuerySchedule | null>(TOKENS.QuerySchedule);
   const queryScheduler =

@@ -57,6 +57,7 @@ export function wiringFor({
     rejections: config.rejections,
     production: config.production,
     trustedProxies: config.trustedProxies,
+    shopUrl: config.shopUrl,
     sandbox:
       sandboxAlipayKeyPem !== null
         ? {

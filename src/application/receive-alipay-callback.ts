@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { DomainError, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
+import type { Money } from '../domain/money.ts';
 import type { PaymentSource } from '../domain/payment.ts';
 import { ConfirmAlipayPayment, type PaymentConfirmed } from './confirm-alipay-payment.ts';
 import { ApplicationError, InvalidSignature } from './errors.ts';
@@ -20,6 +21,8 @@ export interface ReceiveAlipayCallbackCommand {
 }
 
 export interface CallbackReceived extends PaymentConfirmed {
+  /** What Alipay says was paid (total_amount), now that the message is known to be authentic; null when it names none. */
+  readonly amount: Money | null;
   /** Set when the message was accepted only after undoing this damage to it. */
   readonly repaired?: SignatureDiagnosis;
 }
@@ -77,7 +80,8 @@ export class ReceiveAlipayCallback {
       const confirmed = await this.confirmPayment.execute({ message: callback, source, onRepaired });
       // A return's first arrival is its payment row, and its refreshes are noise; every notify is Alipay speaking.
       if (source === 'notify' && confirmed.orderId !== '') await this.noteNotify(callback, confirmed.orderId, DONE[confirmed.outcome]);
-      return repaired === undefined ? confirmed : { ...confirmed, repaired };
+      const received = { ...confirmed, amount: callback.report.totalAmount };
+      return repaired === undefined ? received : { ...received, repaired };
     } catch (error) {
       const known = error instanceof DomainError || error instanceof ApplicationError;
       if (known && AUDITED.has(error.code)) {

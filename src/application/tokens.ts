@@ -10,6 +10,7 @@ export const TOKENS = {
   PaymentSettings: Symbol('PaymentSettings'),
   PaymentGateway: Symbol('PaymentGateway'),
   PaymentLedger: Symbol('PaymentLedger'),
+  PaymentReviews: Symbol('PaymentReviews'),
   RejectionLog: Symbol('RejectionLog'),
   TradeQuery: Symbol('TradeQuery'),
   TradeBillSource: Symbol('TradeBillSource'),

@@ -12,7 +12,9 @@ export type DomainErrorCode =
   | 'ORDER_NOT_FOUND'
   | 'ORDER_NOT_PAYABLE'
   | 'PAYMENT_NEEDS_REVIEW'
-  | 'TRADE_NO_CONFLICT';
+  | 'TRADE_NO_CONFLICT'
+  | 'REVIEW_NOT_PENDING'
+  | 'INVALID_REVIEW_NOTE';
 
 export class InvalidMoney extends DomainError {
   readonly code = 'INVALID_MONEY';

@@ -12,6 +12,8 @@ export interface Config {
   readonly port: number;
   /** Where browsers and Alipay reach us; null: this server's own address once it listens. */
   readonly publicUrl: string | null;
+  /** SHOP_URL without its trailing slash: Meiduo's front end, where shopper pages link to; null: the demo shop. */
+  readonly shopUrl: string | null;
   /** postgres:// URL; when null, PGlite in dataDir. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
@@ -98,6 +100,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     host: read('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: port(read('PORT') ?? '8000'),
     publicUrl,
+    shopUrl: shopUrlOf(read('SHOP_URL'), production),
     databaseUrl,
     dataDir: read('DATA_DIR') ?? 'var/pglite',
     databasePoolSize: wholeNumber('DATABASE_POOL_SIZE', read('DATABASE_POOL_SIZE') ?? '10', 1, 100),
@@ -185,6 +188,29 @@ function publicUrlOf(value: string | undefined, production: boolean): string | n
     );
   }
   return value.replace(/\/+$/, '');
+}
+
+/** Meiduo's front end, which every shopper page links to (首页, 我的订单, 用户中心); in production there is no demo shop. */
+function shopUrlOf(value: string | undefined, production: boolean): string | null {
+  if (value === undefined) {
+    if (production) {
+      throw new ConfigError('SHOP_URL', "must be set when NODE_ENV=production: Meiduo's front end, such as https://www.meiduo.site");
+    }
+    return null;
+  }
+  const allowed = production ? ['https:'] : ['https:', 'http:'];
+  if (!URL.canParse(value) || !plainUrl(new URL(value), value, allowed)) {
+    throw new ConfigError(
+      'SHOP_URL',
+      `must be ${production ? 'an https' : 'an http(s)'} URL with no query, fragment or credentials, such as https://www.meiduo.site (got ${JSON.stringify(value)})`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function plainUrl(url: URL, text: string, protocols: readonly string[]): boolean {
+  const noQueryOrFragment = url.search === '' && url.hash === '' && !text.includes('?') && !text.includes('#');
+  return protocols.includes(url.protocol) && noQueryOrFragment && url.username === '' && url.password === '';
 }
 
 function trustedProxies(value: string | undefined): readonly string[] {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
@@ -20,6 +23,8 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
+  // The evil page's own script is its business; ours must never log an error.
+  const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   before(async () => {
@@ -47,6 +52,12 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
         viewport: { width: 1400, height: 800 },
       })
     ).newPage();
+    page.on('console', (message) => {
+      // A page answered with 404 or 403 on purpose logs its own status; anything it then loads must not fail.
+      const ownStatus = message.text().startsWith('Failed to load resource') && message.location().url === page.url();
+      if (message.type() === 'error' && !ownStatus) problems.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
   });
   after(async () => {
     await browser?.close();
@@ -255,5 +266,59 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     assert.equal(unknown?.status(), 404);
     assert.equal(await page.locator('h1').innerText(), '订单不存在');
     await shot('admin-order-unknown');
+  });
+
+  it('marks the payment kept for review 已处理 from the list, through its timeline; the counter drops and the note shows', async () => {
+    await page.goto(`${server.url}/admin/payments?state=needs_review`);
+    const waiting = Number((await page.locator('a.review').innerText()).replace(/\D/g, ''));
+    await page.locator('tr', { hasText: '订单已取消' }).getByRole('link', { name: '去处理' }).click();
+    await page.waitForURL(/\/admin\/orders\/20261126100000000000003#review-/);
+    await page.getByLabel(/处理说明/).fill('已在支付宝全额退款，订单保持已取消');
+    await shot('admin-review-form');
+    await page.getByRole('button', { name: '标记为已处理' }).click();
+    await page.waitForURL(/\?resolved=/);
+    assert.match(await page.locator('p.notice').innerText(), /标记为已处理/);
+    assert.match(await page.locator('li.timeline-resolved').innerText(), /已处理：订单已取消[\s\S]*已在支付宝全额退款/);
+    await shot('admin-review-resolved');
+    await page.goto(`${server.url}/admin/payments`);
+    assert.equal(await page.locator('a.review').innerText(), `${waiting - 1} 笔`);
+    assert.match(await page.locator('tr', { hasText: '订单已取消' }).innerText(), /已处理[\s\S]*已在支付宝全额退款/);
+    await page.goto(`${server.url}/admin/audit`);
+    assert.match(await page.locator('tbody tr').first().innerText(), /admin[\s\S]*标记为已处理[\s\S]*已在支付宝全额退款/);
+    await shot('admin-audit');
+  });
+
+  it('refuses a form another site makes the signed-in browser post, even one carrying a stolen token', async () => {
+    const trade = '2026112622001400000000000099';
+    const timeline = await fetch(`${server.url}/admin/orders/20261126100000000000001`, {
+      headers: { Authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
+    });
+    const token = (await timeline.text()).match(/name="_csrf" value="([^"]+)"/)?.[1];
+    const evil = createServer((request, response) => {
+      const withToken = request.url?.includes('stolen');
+      response.setHeader('Content-Type', 'text/html; charset=utf-8');
+      response.end(`<form id="f" method="post" action="${server.url}/admin/payments/${trade}/resolve">
+        <input name="note" value="pwned">${withToken ? `<input name="_csrf" value="${token}">` : ''}</form>
+        <script>document.getElementById('f').submit()</script>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const evilUrl = `http://localhost:${(evil.address() as AddressInfo).port}`;
+    try {
+      assert.ok(token, 'a pending payment offers its form');
+      for (const path of ['/', '/stolen']) {
+        await page.goto(evilUrl + path);
+        await page.waitForURL(`${server.url}/admin/payments/${trade}/resolve`);
+        assert.match(await page.locator('h1').innerText(), /请求来源无法验证/, path);
+      }
+      const row = await server.database.knex('tb_payment').where({ trade_id: trade }).first('resolved_at');
+      assert.equal(row.resolved_at, null, 'nothing was written');
+    } finally {
+      evil.close();
+    }
+    await shot('admin-cross-site-refused');
+  });
+
+  it('logged no console error or CSP violation on any admin page', () => {
+    assert.deepEqual(problems, []);
   });
 });

@@ -40,7 +40,7 @@ describe('payment pages in headless Chromium', { skip: browserUnavailable() ?? f
     return { status: response!.status(), heading: await page.locator('h1').innerText(), text: await page.locator('main').innerText() };
   }
 
-  it('shows 订单支付成功 with the trade number and a working 我的订单 link', async () => {
+  it('shows 订单支付成功 with the trade number, the order number, the amount and a 我的订单 link', async () => {
     const orderId = newOrderId();
     await seedOrder(db.knex, orderId, '3798.00');
     const params = returnParams(orderId, '3798.00');
@@ -48,9 +48,12 @@ describe('payment pages in headless Chromium', { skip: browserUnavailable() ?? f
     assert.equal(shown.status, 200);
     assert.equal(shown.heading, '订单支付成功');
     assert.match(shown.text, new RegExp(`您的订单已成功支付，支付交易号：${params.trade_no}`));
+    assert.equal(await page.locator('dd.order-no').innerText(), orderId);
+    assert.equal(await page.locator('dd.paid-amount').innerText(), '¥3798.00');
+    // No SHOP_URL here: the demo shop's order list.
     assert.equal(
       await page.getByRole('link', { name: '您可以在【用户中心】->【我的订单】查看该订单' }).getAttribute('href'),
-      '/orders/info/1/',
+      '/sandbox/orders',
     );
     assert.equal(await page.title(), '支付成功 - 美多商城');
     assert.ok(await page.locator('.header .logo', { hasText: '美多商城' }).isVisible());

@@ -60,5 +60,33 @@ export function describeOrderRepositoryContract(harness: PersistenceHarness): vo
         [newer.id],
       );
     });
+
+    it('lists orders of every status and pay method newest first, up to the limit', async () => {
+      const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+      const oldest = Order.place(anUnpaidOrder().id, Money.parse('1.00'), PayMethod.ALIPAY, at(0));
+      const cash = Order.place(anUnpaidOrder().id, Money.parse('2.00'), PayMethod.CASH, at(1));
+      const paid = Order.place(anUnpaidOrder().id, Money.parse('88.80'), PayMethod.ALIPAY, at(2));
+      paid.receivePayment({ tradeNo: 'T4', amount: Money.parse('88.80'), source: 'return', receivedAt: at(3) }, OrderStatus.UNCOMMENT);
+      const newest = Order.place(anUnpaidOrder().id, Money.parse('3.00'), PayMethod.ALIPAY, at(4));
+      for (const order of [oldest, newest, cash, paid]) await p.orders.add(order);
+      const recent = await p.orders.listRecent(10);
+      assert.deepEqual(
+        recent.map((o) => o.id),
+        [newest.id, paid.id, cash.id, oldest.id],
+      );
+      assert.deepEqual(
+        recent.map((o) => [o.status, o.payMethod]),
+        [
+          [OrderStatus.UNPAID, PayMethod.ALIPAY],
+          [OrderStatus.UNCOMMENT, PayMethod.ALIPAY],
+          [OrderStatus.UNPAID, PayMethod.CASH],
+          [OrderStatus.UNPAID, PayMethod.ALIPAY],
+        ],
+      );
+      assert.deepEqual(
+        (await p.orders.listRecent(2)).map((o) => o.id),
+        [newest.id, paid.id],
+      );
+    });
   });
 }

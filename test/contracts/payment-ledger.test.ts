@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
-import type { PaymentRecord } from '../../src/application/ports/payment-ledger.ts';
+import { COUNT_CAP, type PaymentRecord } from '../../src/application/ports/payment-ledger.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 
@@ -68,10 +68,24 @@ for (const harness of databaseHarnesses) {
           amount: '1.00',
           orderStatus: 4,
           reviewReason: 'AMOUNT_MISMATCH',
+          resolution: null,
           source: 'notify',
           receivedAt: new Date(DAY_START + 60_000),
         },
       );
+    });
+
+    it('reads what staff did about a payment kept for review', async () => {
+      const at = new Date(DAY_START + 3_600_000);
+      await seed(db, 1, () => ({
+        state: 'needs_review',
+        review_reason: 'ALREADY_PAID',
+        resolved_at: at,
+        resolved_by: 'admin',
+        resolution_note: '已在支付宝退款',
+      }));
+      const [row] = (await ledger.page({}, { limit: 1 })).rows;
+      assert.deepEqual(row?.resolution, { at, by: 'admin', note: '已在支付宝退款' });
     });
 
     it('pages an exact multiple without an empty last page, and back again', async () => {
@@ -104,6 +118,58 @@ for (const harness of databaseHarnesses) {
       assert.deepEqual(trades((await ledger.page({ state: 'needs_review' }, { limit: 50 })).rows), ['TRADE00006', 'TRADE00003']);
       assert.equal((await ledger.page({ state: 'applied' }, { limit: 50 })).rows.length, 4);
       assert.equal(await ledger.countNeedingReview(), 2);
+      await db
+        .knex('tb_payment')
+        .where({ trade_id: 'TRADE00003' })
+        .update({ resolved_at: new Date(), resolved_by: 'admin', resolution_note: 'x' });
+      assert.deepEqual(trades((await ledger.page({ state: 'needs_review' }, { limit: 50 })).rows), ['TRADE00006'], 'still waiting');
+      assert.deepEqual(trades((await ledger.page({ state: 'resolved' }, { limit: 50 })).rows), ['TRADE00003']);
+      assert.equal(await ledger.countNeedingReview(), 1, 'a handled payment is no longer counted');
+    });
+
+    it('searches by any part of the trade no or the order id from three characters, by the start below that', async () => {
+      await seed(db, 12);
+      assert.deepEqual(trades((await ledger.page({ q: '00011' }, { limit: 50 })).rows), ['TRADE00011'], 'the last digits');
+      assert.deepEqual(trades((await ledger.page({ q: '0000000000012' }, { limit: 50 })).rows), ['TRADE00012'], 'inside the order id');
+      assert.deepEqual(trades((await ledger.page({ q: 'ADE0001' }, { limit: 50 })).rows), ['TRADE00012', 'TRADE00011', 'TRADE00010']);
+      assert.deepEqual(trades((await ledger.page({ q: '12' }, { limit: 50 })).rows), [], 'two characters: the start only');
+      assert.equal((await ledger.page({ q: 'TR' }, { limit: 50 })).rows.length, 12);
+      assert.equal((await ledger.totals({ q: '00011' })).count, 1);
+      // Longer than the index's window: the window finds candidates, the whole search decides.
+      assert.deepEqual(trades((await ledger.page({ q: '20261126000000000000011' }, { limit: 50 })).rows), ['TRADE00011'], 'a whole order id');
+      assert.deepEqual(trades((await ledger.page({ q: 'TRADE00011' }, { limit: 50 })).rows), ['TRADE00011'], 'a whole trade no');
+      assert.deepEqual((await ledger.page({ q: 'XRADE00011' }, { limit: 50 })).rows, [], 'its window matches, the whole does not');
+      assert.deepEqual((await ledger.page({ q: 'TRADE0001%' }, { limit: 50 })).rows, [], '% is literal in the whole check too');
+      assert.equal((await ledger.totals({ q: 'XRADE00011' })).count, 0);
+    });
+
+    it('counts up to the cap, and says when more match', async () => {
+      await seed(db, COUNT_CAP + 1);
+      assert.deepEqual(await ledger.totals({}), { count: COUNT_CAP, atLeast: true, days: [] });
+      await db.knex('tb_payment').where({ trade_id: 'TRADE00001' }).delete();
+      assert.deepEqual(await ledger.totals({}), { count: COUNT_CAP, atLeast: false, days: [] });
+    });
+
+    it('totals the filter, and per Beijing day when it has a date bound', async () => {
+      // Two payments on 11-26 and one just after midnight in Beijing, 11-27, which is still 11-26 in UTC.
+      await seed(db, 3, (n) => ({
+        amount: ['1.10', '2.20', '3.30'][n - 1],
+        create_time: new Date(n === 3 ? DAY_START + 86_400_000 + 60_000 : DAY_START + n * 60_000),
+      }));
+      assert.deepEqual(await ledger.totals({}), { count: 3, atLeast: false, days: [] });
+      assert.deepEqual(await ledger.totals({ from: new Date(DAY_START) }), {
+        count: 3,
+        atLeast: false,
+        days: [
+          { day: '2026-11-27', count: 1, amount: '3.30' },
+          { day: '2026-11-26', count: 2, amount: '3.30' },
+        ],
+      });
+      assert.deepEqual(await ledger.totals({ until: new Date(DAY_START + 86_400_000), q: 'TRADE00002' }), {
+        count: 1,
+        atLeast: false,
+        days: [{ day: '2026-11-26', count: 1, amount: '2.20' }],
+      });
     });
 
     it('searches by a prefix of the trade no or the order id, taking % and _ literally', async () => {

@@ -3,12 +3,22 @@ import { Buffer } from 'node:buffer';
 import { after, beforeEach, describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
 import type { Clock } from '../../src/application/ports/clock.ts';
-import type { Rejection, RejectionLog } from '../../src/application/ports/rejection-log.ts';
+import type { OrderRepository } from '../../src/application/ports/order-repository.ts';
+import type { Rejection, RejectionFilter, RejectionLog, RejectionRecord } from '../../src/application/ports/rejection-log.ts';
+import { Money } from '../../src/domain/money.ts';
+import { Order } from '../../src/domain/order.ts';
+import { PayMethod } from '../../src/domain/order-status.ts';
+
+/** A log and the orders it tells ours by, on one store. */
+export interface RejectionLogStore {
+  readonly log: RejectionLog;
+  readonly orders: OrderRepository;
+}
 
 export interface RejectionLogHarness {
   readonly name: string;
-  /** An empty log keeping at most maxRows rejections for at most maxAgeDays, by `clock`. */
-  create(retention: { maxRows: number; maxAgeDays: number }, clock: Clock): Promise<RejectionLog>;
+  /** An empty log keeping at most maxRows rejections for at most maxAgeDays, by `clock`, and no orders. */
+  create(retention: { maxRows: number; maxAgeDays: number }, clock: Clock): Promise<RejectionLogStore>;
   close(): Promise<void>;
 }
 
@@ -36,10 +46,11 @@ const awkwardRaw = (): Uint8Array => {
 export function describeRejectionLogContract(harness: RejectionLogHarness): void {
   describe(`RejectionLog contract: ${harness.name}`, () => {
     let log: RejectionLog;
+    let orders: OrderRepository;
     let now: number;
     beforeEach(async () => {
       now = NOW;
-      log = await harness.create({ maxRows: 10, maxAgeDays: 30 }, { now: () => new Date(now) });
+      ({ log, orders } = await harness.create({ maxRows: 10, maxAgeDays: 30 }, { now: () => new Date(now) }));
     });
     after(() => harness.close());
 
@@ -47,13 +58,20 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       for (let n = 1; n <= count; n++) await log.record(rejection(n));
     };
     const tradeNos = (rows: readonly { tradeNo: string | null }[]) => rows.map((row) => row.tradeNo);
+    const listed = async (filter: RejectionFilter) => tradeNos((await log.page(filter, { limit: 50 })).rows);
+    const exported = async (filter: RejectionFilter) => {
+      const rows: RejectionRecord[] = [];
+      for await (const row of log.all(filter)) rows.push(row);
+      return rows;
+    };
+    const placeOrder = (id: string) => orders.add(Order.place(id, Money.parse('88.80'), PayMethod.ALIPAY, new Date(NOW)));
 
     it('round-trips a rejection, newest first', async () => {
       await log.record(rejection(1));
       await log.record(rejection(2, { channel: 'notify', reason: 'NOT_OUR_MERCHANT', outTradeNo: null, tradeNo: null }));
       const { rows, next, previous } = await log.page({}, { limit: 50 });
       assert.equal(rows.length, 2);
-      assert.deepEqual({ ...rows[1], id: undefined }, { ...rejection(1), id: undefined, replay: null });
+      assert.deepEqual({ ...rows[1], id: undefined }, { ...rejection(1), id: undefined, replay: null, orderKnown: false });
       assert.equal(rows[0]!.reason, 'NOT_OUR_MERCHANT');
       assert.equal(rows[0]!.outTradeNo, null);
       assert.equal(next, null);
@@ -102,6 +120,103 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       assert.deepEqual(tradeNos((await log.page({ q: '20261126000000000000003' }, { limit: 50 })).rows), ['T3']);
       assert.deepEqual(tradeNos((await log.page({ q: '50%_' }, { limit: 50 })).rows), ['50%_off']);
       assert.deepEqual(tradeNos((await log.page({ q: '%' }, { limit: 50 })).rows), []);
+    });
+
+    it('filters by channel', async () => {
+      await log.record(rejection(1));
+      await log.record(rejection(2, { channel: 'notify' }));
+      await log.record(rejection(3));
+      await log.record(rejection(4, { channel: 'notify' }));
+      assert.deepEqual(await listed({ channel: 'notify' }), ['T4', 'T2']);
+      assert.deepEqual(await listed({ channel: 'return' }), ['T3', 'T1']);
+    });
+
+    it('filters by reason', async () => {
+      await log.record(rejection(1));
+      await log.record(rejection(2, { reason: 'ORDER_NOT_FOUND' }));
+      await log.record(rejection(3, { reason: 'SIGNATURE_REPAIRED' }));
+      await log.record(rejection(4, { reason: 'ORDER_NOT_FOUND' }));
+      assert.deepEqual(await listed({ reason: 'ORDER_NOT_FOUND' }), ['T4', 'T2']);
+      assert.deepEqual(await listed({ reason: 'SIGNATURE_REPAIRED' }), ['T3']);
+      assert.deepEqual(await listed({ reason: 'WRONG_CHANNEL' }), []);
+    });
+
+    it('filters by the time received: from inclusive, until exclusive, whatever the order of recording', async () => {
+      const start = new Date(NOW - 3_600_000);
+      const end = new Date(NOW - 1_800_000);
+      await log.record(rejection(1, { at: new Date(start.getTime() - 1) }));
+      await log.record(rejection(2, { at: start }));
+      await log.record(rejection(3, { at: new Date(end.getTime() - 1) }));
+      await log.record(rejection(4, { at: end }));
+      await log.record(rejection(5, { at: new Date(start.getTime() + 1) })); // recorded late, received early
+      assert.deepEqual(await listed({ from: start, until: end }), ['T5', 'T3', 'T2']);
+      assert.deepEqual(await listed({ from: end }), ['T4']);
+      assert.deepEqual(await listed({ until: start }), ['T1']);
+    });
+
+    it('combines every filter, and pages within them', async () => {
+      const from = new Date(NOW - 3_600_000);
+      const match = (n: number) => rejection(n, { channel: 'notify', reason: 'ORDER_NOT_FOUND', outTradeNo: `A${n}` });
+      await log.record(match(1));
+      await log.record(rejection(2, { channel: 'notify', reason: 'ORDER_NOT_FOUND', outTradeNo: 'B2' })); // not q
+      await log.record(match(3));
+      await log.record(rejection(4, { reason: 'ORDER_NOT_FOUND', outTradeNo: 'A4' })); // not the channel
+      await log.record(rejection(5, { channel: 'notify', outTradeNo: 'A5' })); // not the reason
+      await log.record({ ...match(6), at: new Date(from.getTime() - 1) }); // before from
+      await log.record(match(7));
+      await log.record(match(8));
+      const filter: RejectionFilter = { q: 'A', channel: 'notify', reason: 'ORDER_NOT_FOUND', from, until: new Date(NOW + 1) };
+      assert.deepEqual(await listed(filter), ['T8', 'T7', 'T3', 'T1']);
+      const first = await log.page(filter, { limit: 3 });
+      assert.deepEqual(tradeNos(first.rows), ['T8', 'T7', 'T3']);
+      const second = await log.page(filter, { after: first.next!, limit: 3 });
+      assert.deepEqual(tradeNos(second.rows), ['T1']);
+      assert.equal(second.next, null);
+      assert.deepEqual(tradeNos((await log.page(filter, { before: second.previous!, limit: 3 })).rows), ['T8', 'T7', 'T3']);
+      assert.deepEqual(tradeNos(await exported(filter)), ['T8', 'T7', 'T3', 'T1']);
+    });
+
+    it('exports every matching row newest first with all(), across batches, within the ring and the retention age', async () => {
+      ({ log, orders } = await harness.create({ maxRows: 1_500, maxAgeDays: 30 }, { now: () => new Date(now) }));
+      await log.record(rejection(0, { at: new Date(NOW - 31 * 86_400_000) }));
+      for (let n = 1; n <= 1_200; n++) await log.record(rejection(n, n % 3 ? {} : { channel: 'notify' }));
+      const all = await exported({});
+      assert.equal(all.length, 1_200, 'the expired one is left out');
+      assert.deepEqual(
+        all.map((row) => row.tradeNo),
+        Array.from({ length: 1_200 }, (_, i) => `T${1_200 - i}`),
+      );
+      assert.equal(new Set(all.map((row) => row.id)).size, 1_200);
+      const notifies = await exported({ channel: 'notify' });
+      assert.equal(notifies.length, 400);
+      assert.ok(notifies.every((row) => row.channel === 'notify'));
+      assert.deepEqual(await exported({ q: 'nothing' }), []);
+    });
+
+    it('tells which out_trade_no is one of our orders, in every read, as the orders are now', async () => {
+      const ours = rejection(1).outTradeNo!;
+      await placeOrder(ours);
+      await log.record(rejection(1));
+      await log.record(rejection(2)); // shaped like an order id, but no order
+      await log.record(rejection(3, { outTradeNo: null }));
+      await log.record(rejection(4, { outTradeNo: `${ours}9` }));
+      const known = (rows: readonly RejectionRecord[]) => rows.map((row) => [row.tradeNo, row.orderKnown]);
+      assert.deepEqual(known((await log.page({}, { limit: 50 })).rows), [
+        ['T4', false],
+        ['T3', false],
+        ['T2', false],
+        ['T1', true],
+      ]);
+      assert.deepEqual(known(await exported({})), known((await log.page({}, { limit: 50 })).rows));
+      assert.deepEqual(known(await log.forOrder(ours, 50)), [['T1', true]]);
+      assert.deepEqual(known(await log.toReplay({})), [
+        ['T1', true],
+        ['T2', false],
+        ['T3', false],
+        ['T4', false],
+      ]);
+      await placeOrder(rejection(2).outTradeNo!);
+      assert.deepEqual(known(await log.forOrder(rejection(2).outTradeNo!, 50)), [['T2', true]], 'an order placed since is ours');
     });
 
     it('keeps the received bytes whole, byte for byte, and the diagnosis', async () => {
@@ -194,7 +309,7 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       await log.record(rejection(6, { outTradeNo: null }));
       const found = await log.forOrder(orderId, 50);
       assert.deepEqual(tradeNos(found), ['T3', 'T1', 'T4']);
-      assert.deepEqual({ ...found[1], id: undefined }, { ...rejection(1), id: undefined, replay: null });
+      assert.deepEqual({ ...found[1], id: undefined }, { ...rejection(1), id: undefined, replay: null, orderKnown: false });
       assert.equal(found[2]!.channel, 'notify');
       assert.deepEqual(tradeNos(await log.forOrder(orderId, 2)), ['T1', 'T4'], 'the newest two');
       for (const notExact of [orderId.slice(0, -1), `${orderId.slice(0, -1)}_`, `${orderId.slice(0, -1)}%`, 'T1', ''])

@@ -1,15 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pino from 'pino';
+import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
+import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
+import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
+import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { describeRejectionLogContract } from './rejection-log.contract.ts';
 
 describeRejectionLogContract({
   name: 'in-memory',
-  create: async (retention, clock) => new InMemoryRejectionLog(retention, clock),
+  async create(retention, clock) {
+    const store = new InMemoryStore();
+    return { log: new InMemoryRejectionLog(retention, clock, store), orders: new InMemoryOrderRepository(store) };
+  },
   close: async () => {},
 });
 
@@ -19,8 +26,12 @@ for (const harness of databaseHarnesses) {
     name: `knex on ${harness.name}`,
     async create(retention, clock) {
       db ??= await harness.open();
+      await db.truncate();
       await db.knex.raw('TRUNCATE tb_payment_rejection');
-      return new KnexRejectionLog(db.knex, retention, clock, pino({ level: 'silent' }));
+      return {
+        log: new KnexRejectionLog(db.knex, retention, clock, pino({ level: 'silent' })),
+        orders: new SqlOrderRepository(pooledSql(db.knex)),
+      };
     },
     async close() {
       await db?.close();

@@ -43,6 +43,31 @@ for (const harness of databaseHarnesses) {
       await db.close();
     });
 
+    it('names the bad parameter in the admin layout and links back with the filters that were valid', async () => {
+      const cases: Array<[string, string, string]> = [
+        [
+          '/admin/payments?q=000123&state=bogus&from=2026-11-01&limit=20',
+          'state',
+          '/admin/payments?q=000123&amp;from=2026-11-01&amp;limit=20',
+        ],
+        ['/admin/payments?from=2026-02-31&to=2026-11-30', 'from', '/admin/payments?to=2026-11-30'],
+        ['/admin/payments?limit=0&state=needs_review&after=abc', 'limit', '/admin/payments?state=needs_review'],
+        ['/admin/payments.csv?state=x&q=77', 'state', '/admin/payments?q=77'],
+        ['/admin/payments?state=applied&state=resolved&q=9', 'state', '/admin/payments?q=9'],
+        ['/admin/payments?q=1&after=not-a-cursor', 'cursor', '/admin/payments?q=1'],
+        ['/admin/orders/bad%20id', 'order_id', '/admin/payments'],
+        ['/admin/reconciliation/2026-13-01', 'date', '/admin/reconciliation'],
+      ];
+      for (const [path, parameter, back] of cases) {
+        const response = await admin(path);
+        assert.equal(response.status, 400, path);
+        assert.ok(response.body.includes('<a class="brand" href="/admin/payments">支付管理后台</a>'), `${path}: the admin layout`);
+        assert.ok(!response.body.includes('美多商城'), `${path}: not the shop's`);
+        assert.ok(response.body.includes(`<span class="parameter">${parameter}</span>`), `${path}: names ${parameter}`);
+        assert.ok(response.body.includes(`<a class="back" href="${back}">`), `${path}: back to ${back}`);
+      }
+    });
+
     it('answers a payments cursor out of PostgreSQL range with 400, never a 500', async () => {
       for (const value of OUT_OF_RANGE_PAYMENT_CURSORS) {
         for (const direction of ['after', 'before']) {

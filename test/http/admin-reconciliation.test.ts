@@ -83,7 +83,7 @@ for (const harness of databaseHarnesses) {
         const response = await admin(path);
         assert.equal(response.headers.get('cache-control'), 'no-store', path);
         assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'none'.*frame-ancestors 'none'/, path);
-        assert.match(response.body, /<body class="admin">/, path);
+        assert.match(response.body, /<a class="brand" href="\/admin\/payments">支付管理后台<\/a>/, path);
         assert.match(response.body, /<a href="\/admin\/reconciliation">对账<\/a>/, path);
         assert.doesNotMatch(response.body, /<script|style=/, path);
       }
@@ -247,7 +247,7 @@ for (const harness of databaseHarnesses) {
     it('answers a day never reconciled with 404 in the admin layout, saying how to reconcile it', async () => {
       const page = await admin('/admin/reconciliation/2026-12-01');
       assert.equal(page.status, 404);
-      assert.match(page.body, /<body class="admin">/);
+      assert.match(page.body, /<a class="brand" href="\/admin\/payments">支付管理后台<\/a>/);
       assert.match(page.body, /没有这一天的对账结果/);
       assert.match(page.body, /npm run reconcile -- --date 2026-12-01/);
       assert.equal((await admin('/admin/reconciliation/2026-12-01.csv')).status, 404);

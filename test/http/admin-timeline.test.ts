@@ -60,7 +60,7 @@ for (const harness of databaseHarnesses) {
       assert.equal(status, 200);
       assert.equal(headers.get('cache-control'), 'no-store');
       assert.match(headers.get('content-security-policy') ?? '', /style-src 'self'/);
-      assert.match(body, /<body class="admin">/);
+      assert.match(body, /<a class="brand" href="\/admin\/payments">支付管理后台<\/a>/);
       assert.ok(body.includes(`<h1>订单<span class="mono order-id">${orderId}</span></h1>`));
       assert.ok(body.includes('<dd>¥88.80</dd>'));
       assert.ok(body.includes('<dd class="order-status">待评价</dd>'));
@@ -131,7 +131,7 @@ for (const harness of databaseHarnesses) {
       const { status, headers, body } = await admin(`/admin/orders/${newOrderId()}`);
       assert.equal(status, 404);
       assert.equal(headers.get('cache-control'), 'no-store');
-      assert.match(body, /<body class="admin">/);
+      assert.match(body, /<a class="brand" href="\/admin\/payments">支付管理后台<\/a>/);
       assert.match(body, /<h1>订单不存在<\/h1>/);
       assert.match(body, /href="\/admin\/payments"/);
     });

@@ -152,11 +152,15 @@ for (const harness of databaseHarnesses) {
       assert.match(response.headers.get('content-type') ?? '', /^text\/csv; charset=utf-8/);
       assert.match(response.headers.get('content-disposition') ?? '', /attachment; filename="payments.csv"/);
       assert.deepEqual([...response.bytes.slice(0, 3)], [0xef, 0xbb, 0xbf]);
-      assert.ok(response.body.startsWith('\uFEFFID,订单号,支付宝交易号,金额,订单状态,支付状态,核对原因,来源,时间（北京时间）\r\n'));
+      assert.ok(
+        response.body.startsWith(
+          '\uFEFFID,订单号,支付宝交易号,金额,订单状态,支付状态,核对原因,处理说明,处理人,处理时间（北京时间）,来源,时间（北京时间）\r\n',
+        ),
+      );
       const lines = response.body.trimEnd().split('\r\n');
       assert.equal(lines.length, 1 + 4);
-      assert.match(lines[1]!, /,T0004,88\.80,待评价,已入账,,异步通知,2026-11-26 00:04:00$/);
-      assert.match(lines[2]!, /,"'\+1,2",88\.80,待评价,待核对,订单已由其他交易支付,同步返回,/);
+      assert.match(lines[1]!, /,T0004,88\.80,待评价,已入账,,,,,异步通知,2026-11-26 00:04:00$/);
+      assert.match(lines[2]!, /,"'\+1,2",88\.80,待评价,待核对,订单已由其他交易支付,,,,同步返回,/);
       assert.match(lines[3]!, /,"'=HYPERLINK\(""http:\/\/evil""\)",/);
       assert.match(lines[4]!, /,T0001,/);
       const applied = await admin('/admin/payments.csv?state=applied');
@@ -180,8 +184,14 @@ for (const harness of databaseHarnesses) {
       assert.doesNotMatch(body, /&quot;sign&quot;:/);
     });
 
-    it('renders its pages in the wide admin layout, not the shop card', async () => {
-      for (const path of ['/admin/payments', '/admin/rejections']) assert.match((await admin(path)).body, /<body class="admin">/, path);
+    it('renders its pages in the back office layout: 支付管理后台 and the signed-in user, no shop slogan or footer', async () => {
+      for (const path of ['/admin/payments', '/admin/rejections', '/admin/audit', '/admin/reconciliation', '/admin/payments?limit=0']) {
+        const { body } = await admin(path);
+        assert.match(body, /<a class="brand" href="\/admin\/payments">支付管理后台<\/a>/, path);
+        assert.match(body, /当前用户：<strong class="user-name">admin<\/strong>/, path);
+        assert.match(body, /href="\/assets\/admin.css"/, path);
+        for (const shop of ['商品美', 'CopyRight', '欢迎来到美多商城', 'site.css']) assert.ok(!body.includes(shop), `${path}: ${shop}`);
+      }
     });
 
     it('shows a refused return with its sign shortened, in its column and in the raw view', async () => {

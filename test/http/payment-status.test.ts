@@ -38,8 +38,10 @@ for (const harness of databaseHarnesses) {
       assert.equal(response.status, 200);
       assert.match(response.body, /订单支付成功/);
       assert.match(response.body, new RegExp(`您的订单已成功支付，支付交易号：<strong class="trade-id">${tradeNo}</strong>`));
-      assert.match(response.body, /href="\/orders\/info\/1\/"/);
-      assert.match(response.body, /我的订单/);
+      assert.match(response.body, new RegExp(`<dt>订单号</dt><dd class="order-no">${orderId}</dd>`));
+      assert.match(response.body, /<dt>支付金额<\/dt><dd class="paid-amount">¥3798.00<\/dd>/);
+      // No SHOP_URL in this app: the demo shop's order list.
+      assert.match(response.body, /<a href="\/sandbox\/orders">您可以在【用户中心】->【我的订单】查看该订单<\/a>/);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
       await assertPaidOnceByReturn();
@@ -101,6 +103,17 @@ for (const harness of databaseHarnesses) {
         await assertNothingWritten();
       });
     }
+
+    it('tells the shopper on the 403 page that the result is unconfirmed, a real payment is not lost, and where to go', async () => {
+      const response = await ret(validQuery().replace(/&sign=[^&]*/, '&sign=forged'));
+      assert.equal(response.status, 403);
+      assert.match(response.body, /<h1>非法请求<\/h1>/);
+      assert.match(response.body, /无法确认本次支付结果/);
+      assert.match(response.body, /如果您已在支付宝付款，款项不会丢失：商城会自动向支付宝核实/);
+      assert.match(response.body, /客服热线：400-000-0000/);
+      assert.match(response.body, /<p class="ways"><a href="\/sandbox\/orders">我的订单<\/a><a href="\/">返回首页<\/a><\/p>/);
+      await assertNothingWritten();
+    });
 
     it('accepts + % & = inside signed values', async () => {
       const response = await ret(validQuery({ passback_params: 'a+b c%d&e', body: '1+1=2 & 100% &=' }));

@@ -141,6 +141,38 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:8000/' }).publicUrl, 'http://127.0.0.1:8000');
   });
 
+  it("reads SHOP_URL, Meiduo's front end, without its trailing slash; unset is the demo shop outside production", () => {
+    assert.equal(loadConfig({}).shopUrl, null);
+    assert.equal(loadConfig({ SHOP_URL: 'http://www.meiduo.site:8080' }).shopUrl, 'http://www.meiduo.site:8080');
+    assert.equal(loadConfig({ SHOP_URL: 'http://www.meiduo.site:8080/' }).shopUrl, 'http://www.meiduo.site:8080');
+    assert.equal(loadConfig({ SHOP_URL: 'https://example.com/meiduo//' }).shopUrl, 'https://example.com/meiduo');
+    assert.equal(loadConfig(PRODUCTION).shopUrl, 'https://www.example.com');
+  });
+
+  it('refuses a SHOP_URL that is not an absolute http(s) URL without query, fragment or credentials, naming it', () => {
+    for (const bad of [
+      'www.meiduo.site',
+      '/shop',
+      'ftp://www.meiduo.site',
+      'javascript:alert(1)',
+      'https://www.meiduo.site/?from=pay',
+      'https://www.meiduo.site?',
+      'https://www.meiduo.site/#top',
+      'https://user:secret@www.meiduo.site',
+    ]) {
+      failsOn('SHOP_URL', { SHOP_URL: bad });
+    }
+    assert.throws(() => loadConfig({ SHOP_URL: '/shop' }), /SHOP_URL must be an http\(s\) URL .* \(got "\/shop"\)$/);
+  });
+
+  it('demands an https SHOP_URL in production, where there is no demo shop to fall back on', () => {
+    const { SHOP_URL: _, ...withoutShop } = PRODUCTION;
+    failsOn('SHOP_URL', withoutShop);
+    failsOn('SHOP_URL', { ...PRODUCTION, SHOP_URL: '' });
+    failsOn('SHOP_URL', { ...PRODUCTION, SHOP_URL: 'http://www.meiduo.site' });
+    assert.throws(() => loadConfig(withoutShop), /SHOP_URL must be set when NODE_ENV=production/);
+  });
+
   it('reads TRUSTED_PROXIES as addresses and CIDRs, and refuses anything else', () => {
     assert.deepEqual(loadConfig({}).trustedProxies, []);
     assert.deepEqual(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1 ::1' }).trustedProxies, ['10.0.0.0/8', '127.0.0.1', '::1']);

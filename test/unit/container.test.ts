@@ -30,6 +30,7 @@ import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-da
 import { KnexLocalPayments } from '../../src/infrastructure/persistence/knex-local-payments.ts';
 import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
+import { KnexPaymentReviews } from '../../src/infrastructure/persistence/knex-payment-reviews.ts';
 import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
@@ -56,6 +57,7 @@ const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings' | 
   DatabaseHealth: KnexDatabaseHealth,
   PaymentGateway: AlipayPagePayGateway,
   PaymentLedger: KnexPaymentLedger,
+  PaymentReviews: KnexPaymentReviews,
   RejectionLog: KnexRejectionLog,
   TradeQuery: AlipayTradeQuery,
   TradeBillSource: AlipayTradeBillSource,

@@ -24,6 +24,7 @@ import {
   TradeNoConflict,
 } from '../../src/domain/errors.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
+import { InvalidReviewNote, ReviewNotPending } from '../../src/domain/review.ts';
 import { type AppState, type ReplyFormat, replyAs } from '../../src/interfaces/http/app-state.ts';
 import { errorHandler } from '../../src/interfaces/http/error-handler.ts';
 import { ERROR_PAGES, type HttpErrorCode } from '../../src/interfaces/http/error-responses.ts';
@@ -42,6 +43,8 @@ const EXAMPLES: Record<HttpErrorCode, () => Error> = {
   ORDER_CONTENDED: () => new OrderContended('20261126000000000000001', 'T1'),
   STORE_UNAVAILABLE: () => new StoreUnavailable(),
   INVALID_QUERY: () => new InvalidQuery('limit', 'limit must be from 1 to 200'),
+  REVIEW_NOT_PENDING: () => new ReviewNotPending('T1', 'resolved'),
+  INVALID_REVIEW_NOTE: () => new InvalidReviewNote('empty'),
 };
 
 async function answer(error: Error, format: ReplyFormat = 'page') {

@@ -11,6 +11,9 @@ export type RejectionReason =
   | 'ORDER_NOT_FOUND'
   | 'SIGNATURE_REPAIRED';
 
+/** The channels a callback can be refused on: an order query is ours to ask, never refused. */
+export type RejectionChannel = Extract<PaymentSource, 'return' | 'notify'>;
+
 /** What replaying a stored callback under the current configuration came to. */
 export type ReplayOutcome = 'recovered' | 'still_refused';
 
@@ -35,6 +38,18 @@ export interface RejectionRecord extends Rejection {
   readonly id: string;
   /** The last replay of this callback, if any. */
   readonly replay: { readonly at: Date; readonly outcome: ReplayOutcome; readonly detail: string } | null;
+  /** out_trade_no names one of our orders (a row of tb_order_info), not merely something shaped like one. */
+  readonly orderKnown: boolean;
+}
+
+export interface RejectionFilter {
+  /** A prefix of out_trade_no or trade_no. */
+  readonly q?: string;
+  /** Inclusive lower and exclusive upper bound of the time the callback arrived. */
+  readonly from?: Date;
+  readonly until?: Date;
+  readonly channel?: RejectionChannel;
+  readonly reason?: RejectionReason;
 }
 
 export interface RejectionLog {
@@ -43,8 +58,10 @@ export interface RejectionLog {
    * those past the retention age. Best effort: never throws, so that it cannot change a reply.
    */
   record(rejection: Rejection): Promise<void>;
-  /** Newest first; `q` is a prefix of out_trade_no or trade_no. */
-  page(filter: { readonly q?: string }, request: PageRequest): Promise<Page<RejectionRecord>>;
+  /** Newest first; none past the retention age. */
+  page(filter: RejectionFilter, request: PageRequest): Promise<Page<RejectionRecord>>;
+  /** Every matching row, newest first, fetched in batches: memory stays flat however many there are. */
+  all(filter: RejectionFilter): AsyncIterable<RejectionRecord>;
   /**
    * Oldest first, at most 10,000, the refused callbacks a replay should examine: every reason but
    * SIGNATURE_REPAIRED, none already recovered, none past the retention age, none kept before raw bytes

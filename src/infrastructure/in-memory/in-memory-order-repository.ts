@@ -19,6 +19,14 @@ export class InMemoryOrderRepository implements OrderRepository {
       .slice(0, limit);
   }
 
+  async listRecent(limit: number): Promise<Order[]> {
+    const placedAt = (id: string) => this.store.orderPlacedAt.get(id)!.getTime();
+    return [...this.store.orders.values()]
+      .sort((a, b) => placedAt(b.id) - placedAt(a.id) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(0, limit)
+      .map((snapshot) => Order.rehydrate(snapshot));
+  }
+
   async add(order: Order): Promise<void> {
     // Refused as the database refuses it, so that callers see one kind of error whichever store runs.
     if (this.store.orders.has(order.id)) throw Object.assign(new Error(`order ${order.id} already exists`), { code: UNIQUE_VIOLATION });

@@ -1,21 +1,27 @@
 import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
-import type { Rejection, RejectionLog, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
+import type { Rejection, RejectionFilter, RejectionLog, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
 import { decodeCursor, pageOf } from '../keyset-paging.ts';
+import { InMemoryStore } from './in-memory-store.ts';
 
 // Like the database log's: a seq this log could have made, never 0 or zero-padded.
 const isSeq = (value: string) => /^[1-9]\d{0,14}$/.test(value);
-// Like the database log's REPLAY_BATCH.
+// Like the database log's REPLAY_BATCH and EXPORT_BATCH.
 const REPLAY_BATCH = 10_000;
+const EXPORT_BATCH = 500;
+
+type Kept = Omit<RejectionRecord, 'orderKnown'>;
 
 /** The same ring as the database's: the seq-th rejection takes slot seq % maxRows. */
 export class InMemoryRejectionLog implements RejectionLog {
-  private readonly slots = new Map<number, RejectionRecord>();
+  private readonly slots = new Map<number, Kept>();
   private seq = 0;
 
+  /** `store` holds the orders it tells ours by, as tb_order_info does; a store of its own, without any, by default. */
   constructor(
     private readonly retention: { maxRows: number; maxAgeDays: number },
     private readonly clock: Clock,
+    private readonly store: InMemoryStore = new InMemoryStore(),
   ) {}
 
   async record(rejection: Rejection): Promise<void> {
@@ -30,13 +36,19 @@ export class InMemoryRejectionLog implements RejectionLog {
     return this.clock.now().getTime() - this.retention.maxAgeDays * 86_400_000;
   }
 
-  /** The database's keyset scan over a sorted copy: rows past the cursor, in scan order, limit + 1 of them. */
-  async page(filter: { q?: string }, request: PageRequest): Promise<Page<RejectionRecord>> {
-    const cursor = decodeCursor(request, [isSeq]);
-    const cutoff = this.cutoff(); // as the database's: reads honour the age at once
-    const newestFirst = [...this.slots.values()]
+  /** The rows not past the retention age (reads honour it at once, as the database's do), as they would be read. */
+  private kept(): RejectionRecord[] {
+    const cutoff = this.cutoff();
+    return [...this.slots.values()]
       .filter((row) => row.at.getTime() >= cutoff)
-      .filter((row) => !filter.q || row.outTradeNo?.startsWith(filter.q) || row.tradeNo?.startsWith(filter.q))
+      .map((row) => ({ ...row, orderKnown: row.outTradeNo !== null && this.store.orders.has(row.outTradeNo) }));
+  }
+
+  /** The database's keyset scan over a sorted copy: rows past the cursor, in scan order, limit + 1 of them. */
+  async page(filter: RejectionFilter, request: PageRequest): Promise<Page<RejectionRecord>> {
+    const cursor = decodeCursor(request, [isSeq]);
+    const newestFirst = this.kept()
+      .filter((row) => matches(row, filter))
       .sort((a, b) => Number(b.id) - Number(a.id));
     const backwards = request.before !== undefined;
     const scan = backwards ? newestFirst.reverse() : newestFirst;
@@ -46,19 +58,27 @@ export class InMemoryRejectionLog implements RejectionLog {
     return pageOf(past.slice(0, request.limit + 1), request, (row) => [row.id]);
   }
 
+  async *all(filter: RejectionFilter): AsyncIterable<RejectionRecord> {
+    let after: string | undefined;
+    do {
+      const page = await this.page(filter, { after, limit: EXPORT_BATCH });
+      yield* page.rows;
+      after = page.next ?? undefined;
+    } while (after);
+  }
+
   async toReplay(filter: { since?: Date; id?: string }): Promise<RejectionRecord[]> {
-    const from = Math.max(this.cutoff(), filter.since?.getTime() ?? Number.NEGATIVE_INFINITY);
-    return [...this.slots.values()]
-      .filter((row) => row.at.getTime() >= from && (filter.id === undefined || row.id === filter.id))
+    const since = filter.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+    return this.kept()
+      .filter((row) => row.at.getTime() >= since && (filter.id === undefined || row.id === filter.id))
       .filter((row) => row.reason !== 'SIGNATURE_REPAIRED' && row.replay?.outcome !== 'recovered' && row.raw.length > 0)
       .sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id))
       .slice(0, REPLAY_BATCH);
   }
 
   async forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]> {
-    const cutoff = this.cutoff();
-    const oldestFirst = [...this.slots.values()]
-      .filter((row) => row.outTradeNo === outTradeNo && row.at.getTime() >= cutoff)
+    const oldestFirst = this.kept()
+      .filter((row) => row.outTradeNo === outTradeNo)
       .sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id));
     return oldestFirst.slice(Math.max(0, oldestFirst.length - limit));
   }
@@ -69,4 +89,14 @@ export class InMemoryRejectionLog implements RejectionLog {
     const row = this.slots.get(slot);
     if (row?.id === id) this.slots.set(slot, { ...row, replay: { ...replay, detail: replay.detail.slice(0, 200) } });
   }
+}
+
+function matches(row: RejectionRecord, { q, from, until, channel, reason }: RejectionFilter): boolean {
+  return (
+    (!q || row.outTradeNo?.startsWith(q) === true || row.tradeNo?.startsWith(q) === true) &&
+    (!from || row.at.getTime() >= from.getTime()) &&
+    (!until || row.at.getTime() < until.getTime()) &&
+    (!channel || row.channel === channel) &&
+    (!reason || row.reason === reason)
+  );
 }

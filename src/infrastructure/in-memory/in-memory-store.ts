@@ -1,5 +1,7 @@
+import type { AdminAction } from '../../application/ports/payment-reviews.ts';
 import type { OrderSnapshot } from '../../domain/order.ts';
 import type { PaymentSnapshot } from '../../domain/payment.ts';
+import type { ReviewResolution } from '../../domain/review.ts';
 
 /** The tables, as plain snapshots, so that an aggregate changed after saving changes nothing here. */
 export class InMemoryStore {
@@ -9,4 +11,8 @@ export class InMemoryStore {
   readonly orderPlacedAt = new Map<string, Date>();
   /** tb_payment_query: when each queued order is next asked about; null when not at all. */
   readonly queries = new Map<string, { anchor: Date; dueAt: Date | null }>();
+  /** tb_payment's resolution columns, by trade_no. */
+  readonly resolutions = new Map<string, ReviewResolution>();
+  /** tb_admin_audit, oldest first. */
+  readonly adminActions: AdminAction[] = [];
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { acquireLock, type Lock } from './lock-file.ts';
@@ -37,9 +38,18 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Da
     searchPath: target.schema ? [target.schema] : undefined,
     pool: { min: 0, max: target.poolSize ?? 10 },
     acquireConnectionTimeout: CONNECT_TIMEOUT_MS,
+    log: { warn: withoutAcquireErrors },
   });
   const { host, pathname } = new URL(target.url);
   return { knex, description: `PostgreSQL at ${host}${pathname}`, close: () => knex.destroy() };
+}
+
+/**
+ * knex prints each failed connection attempt, stack and all, on stdout; the same error reaches the
+ * caller, which says it in one line (start-up) or answers 503 (a request). Other warnings go to stderr.
+ */
+function withoutAcquireErrors(message: unknown): void {
+  if (!String(message).startsWith('Acquire connection error')) console.warn(message);
 }
 
 function openPglite(dataDir: string | null): Database {
@@ -48,7 +58,8 @@ function openPglite(dataDir: string | null): Database {
     mkdirSync(dirname(dataDir), { recursive: true });
     lock = acquireLock(dataDir);
   }
-  const pglite = new PGlite(dataDir ?? undefined);
+  // pg_trgm serves the admin's search by any part of an id (migration 007), as on PostgreSQL.
+  const pglite = new PGlite({ dataDir: dataDir ?? undefined, extensions: { pg_trgm } });
   const knex = knexFactory({
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: 'postgres',

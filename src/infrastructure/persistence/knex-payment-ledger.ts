@@ -1,11 +1,20 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
-import type { PaymentFilter, PaymentLedger, PaymentRecord } from '../../application/ports/payment-ledger.ts';
+import {
+  COUNT_CAP,
+  type PaymentFilter,
+  type PaymentLedger,
+  type PaymentRecord,
+  type PaymentTotals,
+  SEARCH_MIN_LENGTH,
+  TOTAL_DAYS_MAX,
+} from '../../application/ports/payment-ledger.ts';
 import type { ReviewReason } from '../../domain/errors.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
+import { containing } from './id-search.ts';
 import { isBigintId, isUtcMicros, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
 import { guarded } from './store-errors.ts';
 
@@ -17,6 +26,9 @@ interface LedgerRow {
   order_status: number | null;
   state: string;
   review_reason: string | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
   source: string;
   create_time: Date;
   /** create_time to the microsecond, in UTC, as the cursor carries it. */
@@ -29,6 +41,9 @@ const NEWEST_FIRST: Keyset<LedgerRow> = {
   cursorOf: (row) => [row.cursor_time, String(row.id)],
 };
 const EXPORT_BATCH = 1_000;
+const DAY_MS = 86_400_000;
+// Beijing has no daylight saving: its day is the UTC instant moved eight hours.
+const BEIJING_DAY = `(p.create_time at time zone 'UTC' + interval '8 hours')::date`;
 
 @injectable()
 export class KnexPaymentLedger implements PaymentLedger {
@@ -52,8 +67,37 @@ export class KnexPaymentLedger implements PaymentLedger {
 
   countNeedingReview(): Promise<number> {
     return guarded(async () => {
-      const [row] = await this.knex('tb_payment').where({ state: 'needs_review' }).count({ n: '*' });
+      const [row] = await this.knex('tb_payment').where({ state: 'needs_review' }).whereNull('resolved_at').count({ n: '*' });
       return Number(row?.n ?? 0);
+    });
+  }
+
+  totals(filter: PaymentFilter): Promise<PaymentTotals> {
+    return guarded(async () => {
+      // Counting stops past the cap: an exact count of a million rows costs what a page must not.
+      const matching = this.filtered(this.knex('tb_payment as p'), filter)
+        .select(this.knex.raw('1'))
+        .limit(COUNT_CAP + 1);
+      const [counted] = await this.knex.from(matching.as('m')).count({ n: '*' });
+      const found = Number(counted?.n ?? 0);
+      const count = Math.min(found, COUNT_CAP);
+      const atLeast = found > COUNT_CAP;
+      if (!filter.from && !filter.until) return { count, atLeast, days: [] };
+      const newest = filter.until ?? new Date(Date.now() + DAY_MS);
+      const oldest = new Date(Math.max(filter.from?.getTime() ?? 0, newest.getTime() - TOTAL_DAYS_MAX * DAY_MS));
+      const days: Array<{ day: string; n: string | number; amount: string | null }> = await this.filtered(this.knex('tb_payment as p'), {
+        ...filter,
+        from: oldest,
+      })
+        .select(
+          this.knex.raw(`${BEIJING_DAY}::text as day`),
+          this.knex.raw('count(*) as n'),
+          // numeric(10,2) sums keep two decimals as text: exact, however large.
+          this.knex.raw(`coalesce(sum(p.amount), 0.00)::text as amount`),
+        )
+        .groupByRaw(BEIJING_DAY)
+        .orderBy('day', 'desc');
+      return { count, atLeast, days: days.map((row) => ({ day: row.day, count: Number(row.n), amount: row.amount ?? '0.00' })) };
     });
   }
 
@@ -70,7 +114,7 @@ export class KnexPaymentLedger implements PaymentLedger {
     });
   }
 
-  private query({ q, state, from, until }: PaymentFilter): Knex.QueryBuilder {
+  private query(filter: PaymentFilter): Knex.QueryBuilder {
     const query = this.knex('tb_payment as p')
       .leftJoin('tb_order_info as o', 'o.order_id', 'p.order_id')
       .select(
@@ -81,12 +125,25 @@ export class KnexPaymentLedger implements PaymentLedger {
         'o.status as order_status',
         'p.state',
         'p.review_reason',
+        'p.resolved_at',
+        'p.resolved_by',
+        'p.resolution_note',
         'p.source',
         'p.create_time',
       )
       .select(this.knex.raw(`to_char(p.create_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_time`));
-    if (q) query.where((w) => w.where('p.trade_id', 'like', prefixPattern(q)).orWhere('p.order_id', 'like', prefixPattern(q)));
-    if (state) query.where('p.state', state);
+    return this.filtered(query, filter);
+  }
+
+  /** The filter's conditions on tb_payment as p. A search of three or more characters is served by the trigram indexes. */
+  private filtered(query: Knex.QueryBuilder, { q, state, from, until }: PaymentFilter): Knex.QueryBuilder {
+    if (q) {
+      if (q.length >= SEARCH_MIN_LENGTH) containing(query, ['p.trade_id', 'p.order_id'], q);
+      else query.where((w) => w.where('p.trade_id', 'like', prefixPattern(q)).orWhere('p.order_id', 'like', prefixPattern(q)));
+    }
+    if (state === 'applied') query.where('p.state', 'applied');
+    if (state === 'needs_review') query.where('p.state', 'needs_review').whereNull('p.resolved_at');
+    if (state === 'resolved') query.where('p.state', 'needs_review').whereNotNull('p.resolved_at');
     if (from) query.where('p.create_time', '>=', from);
     if (until) query.where('p.create_time', '<', until);
     return query;
@@ -101,6 +158,7 @@ function toRecord(row: LedgerRow): PaymentRecord {
     amount: row.amount,
     orderStatus: row.order_status === null ? null : (Number(row.order_status) as OrderStatus),
     reviewReason: row.state === 'needs_review' ? (row.review_reason as ReviewReason) : null,
+    resolution: row.resolved_at === null ? null : { at: row.resolved_at, by: row.resolved_by ?? '', note: row.resolution_note ?? '' },
     source: row.source as PaymentSource,
     receivedAt: row.create_time,
   };

@@ -4,7 +4,14 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
-import type { Rejection, RejectionLog, RejectionReason, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
+import type {
+  Rejection,
+  RejectionFilter,
+  RejectionLog,
+  RejectionReason,
+  RejectionRecord,
+  ReplayOutcome,
+} from '../../application/ports/rejection-log.ts';
 import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
 import { TOKENS } from '../../application/tokens.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
@@ -33,6 +40,7 @@ interface RejectionRow {
   replayed_at: Date | null;
   replay_outcome: string | null;
   replay_detail: string | null;
+  order_known: boolean;
 }
 
 const COLUMNS = [
@@ -52,11 +60,16 @@ const COLUMNS = [
   'replay_detail',
 ];
 
+// Evaluated only for the rows a query returns: one primary-key lookup each, whatever the ring holds.
+const ORDER_KNOWN = 'EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = r.out_trade_no) AS order_known';
+
 const NEWEST_FIRST: Keyset<RejectionRow> = { columns: ['seq'], valid: [isBigintId], cursorOf: (row) => [String(row.seq)] };
 // Age-based pruning runs with one insert in this many.
 const PRUNE_EVERY = 500;
 /** The most entries one toReplay call returns: a caller asks again with `since` at the last one it got. */
 const REPLAY_BATCH = 10_000;
+// Each row carries its raw bytes, up to 16 KB: a batch stays within a few MB.
+const EXPORT_BATCH = 500;
 
 /** A ring of maxRows slots: the seq-th rejection overwrites slot seq % maxRows, so a flood cannot grow the table. */
 @injectable()
@@ -108,21 +121,38 @@ export class KnexRejectionLog implements RejectionLog {
     return new Date(this.clock.now().getTime() - this.retention.maxAgeDays * 86_400_000);
   }
 
-  page(filter: { q?: string }, request: PageRequest): Promise<Page<RejectionRecord>> {
+  page(filter: RejectionFilter, request: PageRequest): Promise<Page<RejectionRecord>> {
     return guarded(async () => {
       // Pruning is periodic; reads honour the age at once.
-      const query = this.knex('tb_payment_rejection').select(COLUMNS).where('create_time', '>=', this.cutoff());
-      if (filter.q)
-        query.where((w) => w.where('out_trade_no', 'like', prefixPattern(filter.q!)).orWhere('trade_no', 'like', prefixPattern(filter.q!)));
+      const query = this.rows().where('create_time', '>=', this.cutoff());
+      const { q, from, until, channel, reason } = filter;
+      if (q) query.where((w) => w.where('out_trade_no', 'like', prefixPattern(q)).orWhere('trade_no', 'like', prefixPattern(q)));
+      if (from) query.where('create_time', '>=', from);
+      if (until) query.where('create_time', '<', until);
+      if (channel) query.where('channel', channel);
+      if (reason) query.where('reason', reason);
       const page = await keysetPage(query, NEWEST_FIRST, request);
       return { ...page, rows: page.rows.map(toRecord) };
     });
   }
 
+  async *all(filter: RejectionFilter): AsyncIterable<RejectionRecord> {
+    let after: string | undefined;
+    do {
+      const page = await this.page(filter, { after, limit: EXPORT_BATCH });
+      yield* page.rows;
+      after = page.next ?? undefined;
+    } while (after);
+  }
+
+  /** Every column of the record, with whether out_trade_no is one of our orders. */
+  private rows(): Knex.QueryBuilder {
+    return this.knex('tb_payment_rejection as r').select(COLUMNS).select(this.knex.raw(ORDER_KNOWN));
+  }
+
   forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]> {
     return guarded(async () => {
-      const rows: RejectionRow[] = await this.knex('tb_payment_rejection')
-        .select(COLUMNS)
+      const rows: RejectionRow[] = await this.rows()
         .where('out_trade_no', outTradeNo)
         .where('create_time', '>=', this.cutoff())
         .orderBy([
@@ -138,8 +168,7 @@ export class KnexRejectionLog implements RejectionLog {
   toReplay(filter: { since?: Date; id?: string }): Promise<RejectionRecord[]> {
     return guarded(async () => {
       if (filter.id !== undefined && !isBigintId(filter.id)) return [];
-      const query = this.knex('tb_payment_rejection')
-        .select(COLUMNS)
+      const query = this.rows()
         .where('create_time', '>=', this.cutoff())
         .whereNot('reason', 'SIGNATURE_REPAIRED')
         .where((w) => w.whereNull('replay_outcome').orWhereNot('replay_outcome', 'recovered'))
@@ -183,5 +212,6 @@ function toRecord(row: RejectionRow): RejectionRecord {
       row.replay_outcome === null
         ? null
         : { at: row.replayed_at!, outcome: row.replay_outcome as ReplayOutcome, detail: row.replay_detail ?? '' },
+    orderKnown: row.order_known,
   };
 }

@@ -30,6 +30,19 @@ export class ObjectionOrderRepository implements OrderRepository {
     });
   }
 
+  listRecent(limit: number): Promise<Order[]> {
+    return guarded(async () => {
+      const rows = await OrderRow.query(this.knex)
+        .select(ORDER_COLUMNS)
+        .orderBy([
+          { column: 'create_time', order: 'desc' },
+          { column: 'order_id', order: 'desc' },
+        ])
+        .limit(limit);
+      return rows.map((row) => toOrder(row)!);
+    });
+  }
+
   add(order: Order): Promise<void> {
     const s = order.toSnapshot();
     return guarded(async () => {

@@ -13,6 +13,10 @@ const AWAITING = {
   name: 'order_awaiting',
   text: `SELECT ${COLUMNS} FROM tb_order_info WHERE status = $1 AND pay_method = $2 ORDER BY create_time DESC, order_id DESC LIMIT $3`,
 };
+const RECENT = {
+  name: 'order_recent',
+  text: `SELECT ${COLUMNS} FROM tb_order_info ORDER BY create_time DESC, order_id DESC LIMIT $1`,
+};
 const INSERT = {
   name: 'order_insert',
   text: `INSERT INTO tb_order_info (order_id, total_amount, pay_method, status, update_time, create_time) VALUES ($1, $2, $3, $4, $5, $5)`,
@@ -32,6 +36,10 @@ export class SqlOrderRepository implements OrderRepository {
       const { rows } = await this.sql.query<OrderRecord>(AWAITING, [OrderStatus.UNPAID, PayMethod.ALIPAY, limit]);
       return rows.map((row) => toOrder(row)!);
     });
+  }
+
+  listRecent(limit: number): Promise<Order[]> {
+    return guarded(async () => (await this.sql.query<OrderRecord>(RECENT, [limit])).rows.map((row) => toOrder(row)!));
   }
 
   add(order: Order): Promise<void> {

@@ -3,16 +3,18 @@ import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
 import { ExportPayments } from '../../application/export-payments.ts';
 import { ListPayments } from '../../application/list-payments.ts';
-import type { PaymentRecord } from '../../application/ports/payment-ledger.ts';
+import { type PaymentRecord, SEARCH_MIN_LENGTH } from '../../application/ports/payment-ledger.ts';
 import { ShowOrderTimeline } from '../../application/show-order-timeline.ts';
 import { orderTimelinePage, paymentRow } from './admin-labels.ts';
 import { pageLink, readFilter } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
+import { totalsView } from './payment-totals-view.ts';
 
 type PaymentRow = ReturnType<typeof paymentRow>;
+type CsvCell = { [K in keyof PaymentRow]: PaymentRow[K] extends string ? K : never }[keyof PaymentRow];
 
 /** The export's columns, in order: each header beside the field of the row it shows. */
-const CSV_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: keyof PaymentRow }> = [
+const CSV_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: CsvCell }> = [
   { header: 'ID', cell: 'id' },
   { header: '订单号', cell: 'orderId' },
   { header: '支付宝交易号', cell: 'tradeNo' },
@@ -20,6 +22,9 @@ const CSV_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: keyof
   { header: '订单状态', cell: 'orderStatus' },
   { header: '支付状态', cell: 'state' },
   { header: '核对原因', cell: 'reason' },
+  { header: '处理说明', cell: 'resolutionNote' },
+  { header: '处理人', cell: 'resolvedBy' },
+  { header: '处理时间（北京时间）', cell: 'resolvedAt' },
   { header: '来源', cell: 'source' },
   { header: '时间（北京时间）', cell: 'time' },
 ];
@@ -36,12 +41,13 @@ export class AdminController {
   /** GET /admin/payments */
   payments = async (ctx: Context): Promise<void> => {
     const { form, filter, page: request } = readFilter(ctx.query);
-    const { page, needingReview } = await this.listPayments.execute(filter, request);
+    const { page, needingReview, totals } = await this.listPayments.execute(filter, request);
     await ctx.render('admin/payments.pug', {
-      admin: true,
       form,
       rows: page.rows.map(paymentRow),
       needingReview,
+      totals: totalsView(totals),
+      searchHelp: `订单号或支付宝交易号中任意连续 ${SEARCH_MIN_LENGTH} 位以上（如交易号末几位）；更短时匹配开头。`,
       reviewLink: pageLink('/admin/payments', { state: 'needs_review' }, {}),
       previousLink: page.previous && pageLink('/admin/payments', form, { before: page.previous }),
       nextLink: page.next && pageLink('/admin/payments', form, { after: page.next }),
@@ -66,10 +72,11 @@ export class AdminController {
     const timeline = await this.showOrderTimeline.execute(orderId);
     if (timeline === null) {
       ctx.status = 404;
-      await ctx.render('admin/order.pug', { admin: true, orderId, unknown: true });
+      await ctx.render('admin/order.pug', { orderId, unknown: true });
       return;
     }
-    await ctx.render('admin/order.pug', { admin: true, unknown: false, ...orderTimelinePage(timeline) });
+    const resolved = typeof ctx.query.resolved === 'string' ? ctx.query.resolved : '';
+    await ctx.render('admin/order.pug', { unknown: false, resolved, ...orderTimelinePage(timeline) });
   };
 }
 

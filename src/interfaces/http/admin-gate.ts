@@ -1,5 +1,8 @@
-import type { Context, Next } from 'koa';
+import type { Next } from 'koa';
+import { AdminFormGuard } from './admin-form-guard.ts';
+import type { AppContext } from './app-state.ts';
 import { type AdminCredentials, basicAuthChecker } from './basic-auth.ts';
+import { CrossSiteWrite } from './http-errors.ts';
 import type { Metrics } from './metrics.ts';
 import { clientKey, type RateLimiter } from './rate-limiter.ts';
 import { ADMIN_CSP } from './security-headers.ts';
@@ -11,13 +14,19 @@ const REALM = 'Basic realm="meiduo-payment admin", charset="UTF-8"';
  * reach an admin route however it is spelled (any case, %-escapes, doubled slashes), so that no
  * route can be matched around it. Failed logins are counted per client address; past the limit the
  * address gets 429 until its window ends, whatever it offers, while other addresses sign in as usual.
+ * Every admin request other than GET and HEAD is a write: it must also pass the cross-site checks
+ * (AdminFormGuard), so that a route added later cannot forget them.
  */
 export function adminGate(credentials: AdminCredentials, failures: RateLimiter, metrics: Metrics) {
   const check = basicAuthChecker(credentials);
-  return async (ctx: Context, next: Next): Promise<void> => {
+  const forms = new AdminFormGuard(credentials);
+  const admin = { user: credentials.user, formToken: forms.token };
+  return async (ctx: AppContext, next: Next): Promise<void> => {
     if (!isAdminPath(ctx.path)) return next();
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Content-Security-Policy', ADMIN_CSP);
+    // Our own form posts then carry an Origin the write check can compare; no-referrer would send "null".
+    ctx.set('Referrer-Policy', 'same-origin');
     const client = clientKey(ctx.ip);
     const wait = failures.retryAfter(client);
     if (wait > 0) {
@@ -25,7 +34,14 @@ export function adminGate(credentials: AdminCredentials, failures: RateLimiter, 
       return refuse(ctx, 429, '登录失败次数过多，请稍后再试', { 'Retry-After': String(wait) });
     }
     const result = check(ctx.get('Authorization'));
-    if (result === 'right') return next();
+    if (result === 'right') {
+      ctx.state.admin = admin;
+      if (ctx.method === 'GET' || ctx.method === 'HEAD') return next();
+      const form = await forms.readForm(ctx);
+      if (form === null) throw new CrossSiteWrite();
+      ctx.state.adminForm = form;
+      return next();
+    }
     if (result === 'wrong') {
       failures.hit(client);
       metrics.adminLoginFailed();
@@ -54,7 +70,7 @@ export function isAdminPath(path: string): boolean {
     .startsWith('/admin');
 }
 
-function refuse(ctx: Context, status: number, body: string, headers: Record<string, string>): void {
+function refuse(ctx: AppContext, status: number, body: string, headers: Record<string, string>): void {
   ctx.status = status;
   ctx.set(headers);
   ctx.type = 'text/plain';

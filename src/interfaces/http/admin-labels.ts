@@ -49,8 +49,12 @@ export function paymentRow(record: PaymentRecord) {
     tradeNo: record.tradeNo ?? '',
     amount: record.amount ?? '',
     orderStatus: record.orderStatus === null ? '订单缺失' : (ORDER_STATUS_LABELS[record.orderStatus] ?? String(record.orderStatus)),
-    state: record.reviewReason === null ? '已入账' : '待核对',
+    state: record.reviewReason === null ? '已入账' : record.resolution === null ? '待核对' : '已处理',
     reason: record.reviewReason === null ? '' : REVIEW_REASON_LABELS[record.reviewReason],
+    pending: record.reviewReason !== null && record.resolution === null,
+    resolutionNote: record.resolution?.note ?? '',
+    resolvedBy: record.resolution?.by ?? '',
+    resolvedAt: record.resolution ? beijingTimestamp(record.resolution.at) : '',
     source: SOURCE_LABELS[record.source] ?? record.source,
     time: beijingTimestamp(record.receivedAt),
   };
@@ -65,11 +69,14 @@ export function rejectionRow(record: RejectionRecord) {
     detail: record.detail,
     remoteAddress: record.remoteAddress,
     outTradeNo: record.outTradeNo ?? '',
-    orderLink: orderLink(record.outTradeNo ?? ''),
+    // Only for one of our orders: a forged out_trade_no may look like an order id too.
+    orderLink: record.orderKnown ? orderLink(record.outTradeNo ?? '') : '',
     tradeNo: record.tradeNo ?? '',
     params: record.params,
     diagnosis: record.diagnosis ?? '',
     diagnosisNote: record.diagnosis === null ? '' : (DIAGNOSIS_LABELS[record.diagnosis] ?? ''),
+    /** The finding and what it means, in one cell (the CSV's). */
+    diagnosisSummary: record.diagnosis === null ? '' : `${record.diagnosis}：${DIAGNOSIS_LABELS[record.diagnosis] ?? ''}`,
     replay: record.replay === null ? '' : `${REPLAY_LABELS[record.replay.outcome]}（${beijingTimestamp(record.replay.at)}）`,
     replayDetail: record.replay?.detail ?? '',
     sign: shortSign(new URLSearchParams(rawText(record.raw)).get('sign') ?? ''),
@@ -113,6 +120,8 @@ interface TimelineRow {
   /** What the record itself says, in its own words (Alipay's for a query), with what to call it. */
   readonly textLabel: string;
   readonly text: string;
+  /** The trade no of a payment still waiting for staff, whose entry offers the 已处理 form; empty otherwise. */
+  readonly resolvable?: string;
 }
 
 const EVENT_TITLES = { pay_url: '生成支付链接', notify: '收到异步通知', query: '主动查询支付宝' } as const;
@@ -123,17 +132,21 @@ export function timelineRow(entry: TimelineEntry): TimelineRow {
   if (entry.kind === 'payment') {
     const { payment } = entry;
     const review = payment.reviewReason === null ? '' : REVIEW_REASON_LABELS[payment.reviewReason];
+    const { resolution } = payment;
+    const facts = [
+      { label: '支付状态', value: review ? `${resolution ? '已处理' : '待核对'}：${review}` : '已入账' },
+      { label: '金额', value: payment.amount === null ? '未记录' : `¥${payment.amount}` },
+      { label: '支付宝交易号', value: payment.tradeNo ?? '' },
+    ];
+    if (resolution) facts.push({ label: '处理', value: `${resolution.by}，${beijingTimestamp(resolution.at)}` });
     return {
       time,
-      kind: review ? 'timeline-needs-review' : 'timeline-payment',
+      kind: !review ? 'timeline-payment' : resolution ? 'timeline-resolved' : 'timeline-needs-review',
       title: `记录支付（${SOURCE_LABELS[payment.source] ?? payment.source}）`,
-      facts: [
-        { label: '支付状态', value: review ? `待核对：${review}` : '已入账' },
-        { label: '金额', value: payment.amount === null ? '未记录' : `¥${payment.amount}` },
-        { label: '支付宝交易号', value: payment.tradeNo ?? '' },
-      ],
-      textLabel: '',
-      text: '',
+      facts,
+      textLabel: resolution ? '处理说明' : '',
+      text: resolution?.note ?? '',
+      resolvable: review !== '' && resolution === null && payment.tradeNo !== null ? payment.tradeNo : '',
     };
   }
   if (entry.kind === 'rejection') {

@@ -6,6 +6,7 @@ import { beijingMidnight } from '../../domain/beijing-time.ts';
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const STATES = ['', 'applied', 'needs_review', 'resolved'];
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -30,8 +31,7 @@ export function readFilter(query: Query): { form: FilterForm; filter: PaymentFil
   if (form.q.length > 100) throw new InvalidQuery('q', 'q is longer than 100 characters');
   // PostgreSQL text cannot hold NUL, which %00 decodes to: the search would fail as a 500.
   if (form.q.includes('\u0000')) throw new InvalidQuery('q', 'q holds a NUL character');
-  if (form.state !== '' && form.state !== 'applied' && form.state !== 'needs_review')
-    throw new InvalidQuery('state', 'state must be applied or needs_review');
+  if (!STATES.includes(form.state)) throw new InvalidQuery('state', 'state must be applied, needs_review or resolved');
   const filter: PaymentFilter = {
     q: form.q || undefined,
     state: (form.state || undefined) as PaymentFilter['state'],
@@ -43,7 +43,8 @@ export function readFilter(query: Query): { form: FilterForm; filter: PaymentFil
 
 export function readPage(query: Query, limitText: string): PageRequest {
   const limit = limitText === '' ? DEFAULT_LIMIT : Number(limitText);
-  if (!/^\d{1,3}$/.test(limitText || '0') || limit < 1 || limit > MAX_LIMIT) throw new InvalidQuery('limit', `limit must be from 1 to ${MAX_LIMIT}`);
+  if (!/^\d{1,3}$/.test(limitText || '0') || limit < 1 || limit > MAX_LIMIT)
+    throw new InvalidQuery('limit', `limit must be from 1 to ${MAX_LIMIT}`);
   const after = single(query, 'after') || undefined;
   const before = single(query, 'before') || undefined;
   if (after && before) throw new InvalidQuery('after', 'after and before cannot both be given');

@@ -1,6 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { CallbackReceived } from '../../application/receive-alipay-callback.ts';
+import type { ShopLinks } from './shop-links.ts';
 
 /** How a route's errors are answered: a page for browsers, Alipay's plain word, or JSON for the front end. */
 export type ReplyFormat = 'page' | 'alipay-notify' | 'json';
@@ -13,6 +14,12 @@ export interface AppState {
   replyFormat?: ReplyFormat;
   /** What a return or notify came to, for the callback metrics. */
   confirmed?: CallbackReceived;
+  /** The signed-in staff member and the token their forms carry (adminGate). */
+  admin?: { readonly user: string; readonly formToken: string };
+  /** Where shopper pages link to: 首页, 我的订单, 用户中心 (shopLinks). */
+  shop?: ShopLinks;
+  /** An admin form post that passed the cross-site checks (adminGate). */
+  adminForm?: URLSearchParams;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

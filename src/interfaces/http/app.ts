@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { AdminController } from './admin-controller.ts';
 import { adminGate } from './admin-gate.ts';
 import { type AppState, replyAs } from './app-state.ts';
-import { serveAsset } from './assets.ts';
+import { serveAsset, serveFavicon } from './assets.ts';
 import type { AdminCredentials } from './basic-auth.ts';
 import { clientAddress } from './client-address.ts';
 import { errorHandler } from './error-handler.ts';
@@ -16,7 +16,9 @@ import { RateLimiter } from './rate-limiter.ts';
 import type { ReconciliationController } from './reconciliation-controller.ts';
 import type { RejectionsController } from './rejections-controller.ts';
 import { requestLog } from './request-log.ts';
+import type { ReviewController } from './review-controller.ts';
 import { securityHeaders } from './security-headers.ts';
+import { shopLinks } from './shop-links.ts';
 import { throttleJson } from './throttle.ts';
 import { VIEWS_DIR } from './views-dir.ts';
 
@@ -26,6 +28,7 @@ export interface Controllers {
   readonly admin: AdminController;
   readonly reconciliation: ReconciliationController;
   readonly rejections: RejectionsController;
+  readonly review: ReviewController;
 }
 
 export interface AppOptions {
@@ -39,6 +42,8 @@ export interface AppOptions {
   readonly trustedProxies?: readonly string[];
   /** Development-only routers (the local sandbox), mounted by the composition root. */
   readonly extraRoutes?: readonly Router[];
+  /** SHOP_URL, which shopper pages link to; null or absent: the demo shop. */
+  readonly shopUrl?: string | null;
 }
 
 const MINUTE = 60_000;
@@ -55,13 +60,14 @@ export function createApp({
   production = false,
   trustedProxies = [],
   extraRoutes = [],
+  shopUrl = null,
 }: AppOptions): Koa<AppState> {
   const app = new Koa<AppState>();
   // Koa would print every error again; errorHandler has already logged it with the request id.
   app.silent = true;
 
   const router = new Router<AppState>();
-  const { payment, health, admin: staff, reconciliation, rejections } = controllers;
+  const { payment, health, admin: staff, reconciliation, rejections, review } = controllers;
   router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
   router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
   // Before /payment/:order_id/, which would read "notify" as an order id.
@@ -69,11 +75,16 @@ export function createApp({
   router.get('/payment/:order_id/', replyAs('json'), throttleJson(new RateLimiter(PAY_URLS_PER_MINUTE, MINUTE), metrics), payment.payUrl);
   router.get('/healthz', health.check);
   router.get('/assets/:file', serveAsset);
+  router.get('/favicon.ico', serveFavicon);
   router.get('/metrics', metrics.expose);
   router.get('/admin/payments', staff.payments);
   router.get('/admin/payments.csv', staff.paymentsCsv);
+  router.get('/admin/rejections.csv', rejections.csv);
   router.get('/admin/rejections', rejections.list);
   router.get('/admin/orders/:order_id', staff.order);
+  // The admin's only write; adminGate checks every admin request that is not GET or HEAD for cross-site use.
+  router.post('/admin/payments/:trade_no/resolve', review.resolve);
+  router.get('/admin/audit', review.audit);
   router.get('/admin/reconciliation', reconciliation.list);
   // Before /:date, which would take "2026-11-30.csv" for a date.
   router.get('/admin/reconciliation/:date.csv', reconciliation.dayCsv);
@@ -84,6 +95,7 @@ export function createApp({
   app.use(metrics.middleware);
   app.use(securityHeaders({ hsts: production }));
   app.use(limitQuery);
+  app.use(shopLinks(shopUrl));
   app.use(views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } }));
   app.use(errorHandler);
   app.use(adminGate(admin, new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE), metrics));

@@ -1,5 +1,7 @@
 import type { Next } from 'koa';
 import { PaymentNeedsReview, TradeNoConflict } from '../../domain/errors.ts';
+import { adminErrorPage, CROSS_SITE_PAGE } from './admin-error-page.ts';
+import { isAdminPath } from './admin-gate.ts';
 import type { AppContext } from './app-state.ts';
 import {
   ERROR_PAGES,
@@ -12,7 +14,7 @@ import {
   TOO_LARGE_PAGE,
   UNEXPECTED_PAGE,
 } from './error-responses.ts';
-import { PayloadTooLarge } from './http-errors.ts';
+import { CrossSiteWrite, PayloadTooLarge } from './http-errors.ts';
 
 /** The one place where errors become responses. Stacks and SQL go to the log, never to the client. */
 export async function errorHandler(ctx: AppContext, next: Next): Promise<void> {
@@ -21,9 +23,9 @@ export async function errorHandler(ctx: AppContext, next: Next): Promise<void> {
     if (ctx.status === 404 && ctx.body === undefined) await reply(ctx, NOT_FOUND_PAGE);
   } catch (error) {
     const code = httpErrorCode(error);
-    const page = code ? ERROR_PAGES[code] : error instanceof PayloadTooLarge ? TOO_LARGE_PAGE : UNEXPECTED_PAGE;
+    const page = code ? ERROR_PAGES[code] : refusalPage(error);
     if (page === UNEXPECTED_PAGE) ctx.state.log.error({ err: error }, 'unexpected error');
-    else ctx.state.log[page.logLevel]({ code: code ?? 'PAYLOAD_TOO_LARGE', reason: (error as Error).message }, 'request refused');
+    else ctx.state.log[page.logLevel]({ code: code ?? (error as Error).name, reason: (error as Error).message }, 'request refused');
     await reply(ctx, page, error, code);
   }
 }
@@ -44,12 +46,19 @@ async function reply(ctx: AppContext, page: ErrorPage, error?: unknown, code?: H
     return;
   }
   try {
-    await ctx.render('error.pug', { page, details: detailsOf(error) });
+    if (isAdminPath(ctx.path)) await ctx.render('admin/error.pug', adminErrorPage(ctx, page, error));
+    else await ctx.render('error.pug', { page, details: detailsOf(error) });
   } catch (renderError) {
     ctx.state.log.error({ err: renderError }, 'error page failed to render');
     ctx.type = 'text/plain';
     ctx.body = page.title;
   }
+}
+
+function refusalPage(error: unknown): ErrorPage {
+  if (error instanceof PayloadTooLarge) return TOO_LARGE_PAGE;
+  if (error instanceof CrossSiteWrite) return CROSS_SITE_PAGE;
+  return UNEXPECTED_PAGE;
 }
 
 /** What the shopper needs to quote to support. */

@@ -19,9 +19,21 @@ export interface ErrorPage {
   readonly logLevel: 'info' | 'warn' | 'error';
   /** Money may have moved: show the support line. */
   readonly contactSupport?: boolean;
+  /** What happens next, when the shopper may worry about a payment. */
+  readonly whatNext?: string;
 }
 
-const FORBIDDEN: ErrorPage = { status: 403, title: '非法请求', message: '支付结果校验失败，该请求无效。', logLevel: 'warn' };
+// A real return damaged on its way here lands on this page too: its payment still reaches the shop by
+// the notify or by our own alipay.trade.query, so the shopper is told not to pay again.
+const FORBIDDEN: ErrorPage = {
+  status: 403,
+  title: '非法请求',
+  message: '无法确认本次支付结果：这个页面收到的支付信息未能通过校验，因此未作处理。',
+  whatNext:
+    '如果您已在支付宝付款，款项不会丢失：商城会自动向支付宝核实，订单状态稍后更新，请勿重复付款。请到“我的订单”查看，如有疑问请联系客服。',
+  logLevel: 'warn',
+  contactSupport: true,
+};
 const BUSY: ErrorPage = { status: 503, title: '系统繁忙', message: '请稍后刷新本页面，您的付款不会丢失。', logLevel: 'error' };
 const NEEDS_SUPPORT: ErrorPage = {
   status: 409,
@@ -52,6 +64,9 @@ export const ERROR_PAGES: Readonly<Record<HttpErrorCode, ErrorPage>> = {
   ORDER_CONTENDED: BUSY,
   STORE_UNAVAILABLE: BUSY,
   INVALID_QUERY: { status: 400, title: '查询参数错误', message: '请检查筛选条件后重试。', logLevel: 'info' },
+  // Staff's review actions: the admin shows these in its own layout.
+  REVIEW_NOT_PENDING: { status: 409, title: '无需处理', message: '这笔支付不在待核对队列中，或已由他人处理。', logLevel: 'info' },
+  INVALID_REVIEW_NOTE: { status: 400, title: '处理说明有误', message: '请填写处理说明（最多 500 字），说明做了什么。', logLevel: 'info' },
 };
 
 /** The code of an error that has a response of its own; undefined for anything else, which is a 500. */

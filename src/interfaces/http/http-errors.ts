@@ -5,3 +5,11 @@ export class PayloadTooLarge extends Error {
     super(`request body over ${limit} bytes`);
   }
 }
+
+/** An admin write that did not come from our own page: no form token, or another site by the browser's account. */
+export class CrossSiteWrite extends Error {
+  readonly status = 403;
+  constructor() {
+    super('admin write without our form token or from another site');
+  }
+}

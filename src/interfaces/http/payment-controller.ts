@@ -24,7 +24,7 @@ export class PaymentController {
     ctx.state.confirmed = result;
     warnOfRepair(ctx, result.repaired);
     ctx.set('Cache-Control', 'no-store');
-    await ctx.render('pay_success.pug', { tradeId: result.tradeNo });
+    await ctx.render('pay_success.pug', { tradeId: result.tradeNo, orderId: result.orderId, amount: result.amount?.toString() });
   };
 
   /** POST /payment/notify/: Alipay's servers; they retry until the body is exactly `success`. */

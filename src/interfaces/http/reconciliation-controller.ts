@@ -42,7 +42,6 @@ export class ReconciliationController {
     const page = await this.listReconciliations.execute(request);
     const paging = { limit: form.limit };
     await ctx.render('admin/reconciliations.pug', {
-      admin: true,
       rows: page.rows.map(runSummary),
       kinds: ITEM_KINDS.map((kind) => KIND_LABELS[kind]),
       previousLink: page.previous && link('/admin/reconciliation', paging, { before: page.previous }),
@@ -58,14 +57,13 @@ export class ReconciliationController {
     const day = await this.showDay.execute(date, { kind }, request);
     if (day === null) {
       ctx.status = 404;
-      await ctx.render('admin/reconciliation-day.pug', { admin: true, date, unknown: true });
+      await ctx.render('admin/reconciliation-day.pug', { date, unknown: true });
       return;
     }
     const path = `/admin/reconciliation/${date}`;
     const filter = { kind: kind ?? '', limit: form.limit };
     const run = runSummary(day.run);
     await ctx.render('admin/reconciliation-day.pug', {
-      admin: true,
       unknown: false,
       run,
       form: filter,

@@ -1,0 +1,39 @@
+import { InvalidQuery } from '../../application/errors.ts';
+import type { AppContext } from './app-state.ts';
+import type { ErrorPage } from './error-responses.ts';
+
+export const CROSS_SITE_PAGE: ErrorPage = {
+  status: 403,
+  title: '请求来源无法验证',
+  message: '这次提交没有带上后台页面的校验信息，或来自其他网站，已被拒绝，没有做任何修改。请回到后台页面重新提交。',
+  logLevel: 'warn',
+};
+
+// Parameters that are part of the path: going back means going up to the listing that links to them.
+const PARENT_OF_PATH_PARAMETER: Readonly<Record<string, string>> = { order_id: '/admin/payments', date: '/admin/reconciliation' };
+const CURSORS = ['after', 'before', 'cursor'];
+
+/** An admin error in the admin's own words: which parameter was wrong, and a way back that keeps the rest. */
+export function adminErrorPage(ctx: AppContext, page: ErrorPage, error: unknown) {
+  const parameter = error instanceof InvalidQuery ? error.parameter : null;
+  return {
+    page,
+    parameter,
+    problem: error instanceof InvalidQuery ? error.message : null,
+    backLink: backLink(ctx, parameter),
+  };
+}
+
+function backLink(ctx: AppContext, parameter: string | null): string {
+  if (parameter !== null && Object.hasOwn(PARENT_OF_PATH_PARAMETER, parameter)) return PARENT_OF_PATH_PARAMETER[parameter]!;
+  if (parameter === null || ctx.method !== 'GET') return '/admin/payments';
+  const kept = new URLSearchParams();
+  for (const [name, value] of Object.entries(ctx.query)) {
+    // A repeated parameter is itself the error; a cursor belongs to the page it was made on.
+    if (name === parameter || CURSORS.includes(name) || typeof value !== 'string' || value === '') continue;
+    kept.set(name, value);
+  }
+  const listing = ctx.path.replace(/\.csv$/, '');
+  const query = kept.toString();
+  return query ? `${listing}?${query}` : listing;
+}

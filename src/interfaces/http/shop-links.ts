@@ -1,0 +1,27 @@
+import type { Next } from 'koa';
+import type { AppContext } from './app-state.ts';
+
+/** Where a shopper can go from any of our pages: 首页, 我的订单, 用户中心. */
+export interface ShopLinks {
+  readonly home: string;
+  readonly orders: string;
+  readonly userCenter: string;
+}
+
+// Without SHOP_URL (development only): the demo shop's pages in src/sandbox/demo-shop.ts.
+const DEMO_SHOP: ShopLinks = { home: '/', orders: '/sandbox/orders', userCenter: '/sandbox/orders' };
+
+/** `shopUrl`: SHOP_URL without its trailing slash (Meiduo's front end), or null for the demo shop. */
+export function shopLinksFor(shopUrl: string | null): ShopLinks {
+  if (shopUrl === null) return DEMO_SHOP;
+  return { home: `${shopUrl}/`, orders: `${shopUrl}/user_center_order.html`, userCenter: `${shopUrl}/user_center_info.html` };
+}
+
+/** Puts the links on ctx.state.shop, which koa-views hands every template, so that no controller has to. */
+export function shopLinks(shopUrl: string | null) {
+  const shop = shopLinksFor(shopUrl);
+  return async (ctx: AppContext, next: Next): Promise<void> => {
+    ctx.state.shop = shop;
+    await next();
+  };
+}
