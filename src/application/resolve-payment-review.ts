@@ -29,7 +29,7 @@ export class ResolvePaymentReview {
       actor,
       remoteAddress,
       action: 'resolve_review',
-      target: `payment ${tradeNo}`,
+      target: tradeNo,
       detail: resolution.note,
     } as const;
     // Another operator may have been quicker between the read and this write: the write's guard says so.

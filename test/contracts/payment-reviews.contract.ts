@@ -22,7 +22,7 @@ const action = (detail: string, at = AT): AdminAction => ({
   actor: 'admin',
   remoteAddress: '203.0.113.9',
   action: 'resolve_review',
-  target: 'payment T1',
+  target: 'T1',
   detail,
 });
 
@@ -76,7 +76,7 @@ export function describePaymentReviewsContract(harness: PaymentReviewsHarness): 
       for (let i = 1; i <= 3; i++) {
         await f.addPayment({ tradeNo: `T${i}`, orderId: `O${i}`, keptForReview: true });
         const at = new Date(AT.getTime() + i * 1000);
-        await f.reviews.resolve(`T${i}`, resolution(`n${i}`, at), { ...action(`n${i}`, at), target: `payment T${i}` });
+        await f.reviews.resolve(`T${i}`, resolution(`n${i}`, at), { ...action(`n${i}`, at), target: `T${i}` });
       }
       assert.deepEqual(
         (await f.reviews.recentActions(2)).map((a) => a.detail),

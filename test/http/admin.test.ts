@@ -84,7 +84,7 @@ for (const harness of databaseHarnesses) {
       await seedPayments(4);
       const { body } = await admin('/admin/payments');
       assert.deepEqual(tradeIdsOn(body), ['T0004', 'T0003', 'T0002', 'T0001']);
-      assert.match(body, /待核对：<a class="review" href="\/admin\/payments\?state=needs_review">1 笔<\/a>/);
+      assert.match(body, /待核对：<a class="review" href="\/admin\/payments\?state=needs_review" data-waiting="yes">1 笔<\/a>/);
       for (const label of ['待评价', '已入账', '待核对：订单已由其他交易支付', '同步返回', '异步通知', '2026-11-26 00:04:00'])
         assert.ok(body.includes(label), label);
     });

@@ -6,7 +6,7 @@ export interface AdminAction {
   readonly actor: string;
   readonly remoteAddress: string;
   readonly action: 'resolve_review';
-  /** What was acted on, e.g. `payment 2026112622001…`. */
+  /** What was acted on: for resolve_review, the payment's trade no. */
   readonly target: string;
   readonly detail: string;
 }
