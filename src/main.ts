@@ -2,10 +2,13 @@ import cluster from 'node:cluster';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { type AdminCredentials, resolveAdminCredentials } from './admin-password.ts';
+import { developmentBanner } from './banner.ts';
+import { ExitCode } from './exit-codes.ts';
 import { type Config, loadConfig } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
 import { loadKeys } from './keys.ts';
-import { openMigratedDatabase, resolveAdminPassword, startServer } from './server.ts';
+import { openMigratedDatabase, serverUrl, startServer } from './server.ts';
 import { exitWith } from './startup.ts';
 
 const isDeno = 'Deno' in globalThis;
@@ -21,6 +24,7 @@ export async function main(): Promise<void> {
 
   const worker = cluster.isWorker;
   const server = await startServer(config, logger, { worker, placeDemoOrders: !worker || cluster.worker?.id === 1 });
+  if (!worker) printBanner(config, server.url, server.admin);
   onSignals(logger, async () => {
     await server.close();
   });
@@ -31,7 +35,9 @@ async function supervise(config: Config, logger: Logger): Promise<void> {
   loadKeys(config, logger);
   await (await openMigratedDatabase(config, logger)).close();
   // Chosen once, here; each worker is handed it in its own environment.
-  const workerEnv = { ADMIN_PASSWORD: resolveAdminPassword(config, logger) };
+  const admin = resolveAdminCredentials(config, logger);
+  const workerEnv = { ADMIN_PASSWORD: admin.password };
+  cluster.once('listening', (_worker, address) => printBanner(config, serverUrl(config.host, address.port), admin));
   let stopping = false;
   cluster.setupPrimary({ execArgv: [...process.execArgv, ...WORKER_HEAP] });
   for (let i = 0; i < config.webConcurrency; i++) cluster.fork(workerEnv);
@@ -56,16 +62,22 @@ async function supervise(config: Config, logger: Logger): Promise<void> {
   });
 }
 
+/** Once per start, by the process the developer ran: in development only, after the first listen. */
+function printBanner(config: Config, url: string, admin: AdminCredentials): void {
+  if (config.production) return;
+  console.log(developmentBanner({ url, shopUrl: config.shopUrl, demoShop: config.alipay.gateway === 'sandbox', admin }));
+}
+
 function onSignals(logger: Logger, drain: () => Promise<void>): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining requests');
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => process.exit(ExitCode.FAILURE), 10_000).unref();
     await drain();
     logger.info('stopped');
-    process.exit(0);
+    process.exit(ExitCode.STOPPED);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

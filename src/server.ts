@@ -1,21 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import type { Logger } from 'pino';
+import { type AdminCredentials, resolveAdminCredentials } from './admin-password.ts';
 import { buildApp } from './container.ts';
 import type { Config } from './infrastructure/config.ts';
 import { formatDuration } from './infrastructure/durations.ts';
 import { type Database, openDatabase } from './infrastructure/persistence/database.ts';
-import { migrate } from './infrastructure/persistence/migrations.ts';
 import { createHttpServer } from './interfaces/http/http-server.ts';
 import { loadKeys, sandboxKeyMatching } from './keys.ts';
-import { databaseTarget } from './startup.ts';
+import { databaseTarget, openMigrated } from './startup.ts';
 import { wiringFor } from './wiring.ts';
 
 export interface RunningServer {
   readonly url: string;
   readonly database: Database;
+  /** Who may open /admin: ADMIN_PASSWORD, or the generated password and the file it is kept in. */
+  readonly admin: AdminCredentials;
   /** Drains in-flight requests, then closes the pool. */
   close(): Promise<void>;
 }
@@ -32,13 +33,22 @@ export async function startServer(config: Config, logger: Logger, options: Start
   // Every key is checked before anything is opened, so a bad one leaves nothing running.
   const { alipayKey, appKey } = loadKeys(config, options.worker ? logger.child({}, { level: 'error' }) : logger);
   const sandboxAlipayKeyPem = config.alipay.gateway === 'sandbox' ? sandboxKeyMatching(config, alipayKey.publicKey.spkiPem) : null;
-  const adminPassword = resolveAdminPassword(config, logger);
+  const admin = resolveAdminCredentials(config, logger);
   const database = options.worker ? openDatabase(databaseTarget(config)) : await openMigratedDatabase(config, logger);
   try {
     const port = config.port === 0 ? await freePort(config.host) : config.port;
-    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    const url = serverUrl(config.host, port);
     const publicUrl = config.publicUrl ?? url;
-    const wiring = wiringFor({ config, knex: database.knex, logger, alipayKey, appKey, publicUrl, adminPassword, sandboxAlipayKeyPem });
+    const wiring = wiringFor({
+      config,
+      knex: database.knex,
+      logger,
+      alipayKey,
+      appKey,
+      publicUrl,
+      adminPassword: admin.password,
+      sandboxAlipayKeyPem,
+    });
     const { app, sandbox, demoShop, queryScheduler, reconcileScheduler } = buildApp(wiring);
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
     const server = await listen(createHttpServer(), app.callback(), config.host, port);
@@ -51,35 +61,23 @@ export async function startServer(config: Config, logger: Logger, options: Start
       sandbox?.close();
       await Promise.all([queryScheduler?.stop(), reconcileScheduler?.stop()]);
     };
-    return { url, database, close: () => stop(server, database, stopWork) };
+    return { url, database, admin, close: () => stop(server, database, stopWork) };
   } catch (error) {
     await database.close();
     throw error;
   }
 }
 
-/** Opens the configured database and brings its schema up to date. */
-export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
-  const database = openDatabase(databaseTarget(config));
-  try {
-    const applied = await migrate(database.knex);
-    logger.info({ database: database.description, applied }, 'database ready');
-    return database;
-  } catch (error) {
-    await database.close();
-    throw new Error(`${database.description} is not usable: ${(error as Error).message}`);
-  }
+/** This server's own address: where a browser on this machine reaches it. */
+export function serverUrl(host: string, port: number): string {
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
-/**
- * ADMIN_PASSWORD, or outside production one generated for this run and logged once. A cluster's
- * primary calls this and hands the result to its workers, so every process takes the same one.
- */
-export function resolveAdminPassword(config: Config, logger: Logger): string {
-  if (config.admin.password !== null) return config.admin.password;
-  const password = randomBytes(12).toString('base64url');
-  logger.warn({ user: config.admin.user, password }, 'ADMIN_PASSWORD is not set: generated one for this run of /admin (development only)');
-  return password;
+/** Opens the configured database and brings its schema up to date. @throws DatabaseUnreachable when it cannot connect */
+export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
+  const { database, applied } = await openMigrated(config);
+  logger.info({ database: database.description, applied }, 'database ready');
+  return database;
 }
 
 async function listen(server: Server, handler: RequestListener, host: string, port: number): Promise<Server> {

@@ -25,7 +25,8 @@ function start(env: Record<string, string>): { child: ChildProcess; output: () =
   return { child, output: () => output, exited };
 }
 
-async function waitFor(check: () => boolean, what: string, ms = 30_000): Promise<void> {
+// Generous: on a loaded 2-core machine, with other suites running beside it, a fresh start has taken over 30 s.
+async function waitFor(check: () => boolean, what: string, ms = 90_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type KeyPairFiles, writeRsaKeyPair } from './key-pair-files.ts';
@@ -22,4 +23,12 @@ export function hasSandboxPrivateKey(publicKeyFile: string): boolean {
 export function readSandboxPrivateKey(publicKeyFile: string): string | null {
   const file = sandboxPrivateKeyBeside(publicKeyFile);
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+/** Whether `spkiPem` is the public half of the sandbox's stand-in key kept beside `publicKeyFile`. */
+export function isSandboxPublicKey(publicKeyFile: string, spkiPem: string): boolean {
+  const pem = readSandboxPrivateKey(publicKeyFile);
+  if (pem === null) return false;
+  const sandboxPem = createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
+  return sandboxPem.replace(/\r/g, '').trim() === spkiPem.replace(/\r/g, '').trim();
 }
