@@ -136,7 +136,11 @@ for (const harness of databaseHarnesses) {
       assert.equal((await ledger.page({ q: 'TR' }, { limit: 50 })).rows.length, 12);
       assert.equal((await ledger.totals({ q: '00011' })).count, 1);
       // Longer than the index's window: the window finds candidates, the whole search decides.
-      assert.deepEqual(trades((await ledger.page({ q: '20261126000000000000011' }, { limit: 50 })).rows), ['TRADE00011'], 'a whole order id');
+      assert.deepEqual(
+        trades((await ledger.page({ q: '20261126000000000000011' }, { limit: 50 })).rows),
+        ['TRADE00011'],
+        'a whole order id',
+      );
       assert.deepEqual(trades((await ledger.page({ q: 'TRADE00011' }, { limit: 50 })).rows), ['TRADE00011'], 'a whole trade no');
       assert.deepEqual((await ledger.page({ q: 'XRADE00011' }, { limit: 50 })).rows, [], 'its window matches, the whole does not');
       assert.deepEqual((await ledger.page({ q: 'TRADE0001%' }, { limit: 50 })).rows, [], '% is literal in the whole check too');

@@ -71,7 +71,7 @@ describe('npm run orders', () => {
         encoding: 'utf8',
       });
       assert.equal(refused.status, 2);
-      assert.match(refused.stderr, /--amount must be yuan with at most two decimals/);
+      assert.match(refused.stderr, /--amount must be yuan from 0\.01 to 99999999\.99 with at most two decimals/);
     });
   }
 });
