@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { AwaitedPayment } from '../domain/awaited-payment.ts';
 import { OrderNotFound, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
 import type { Money } from '../domain/money.ts';
 import type { PaymentReceipt } from '../domain/order.ts';
@@ -97,13 +98,20 @@ export class ConfirmAlipayPayment {
   }
 
   /**
-   * Reads without locks, decides in the domain, then writes only if the order is still as read;
-   * when another arrival changed it first, reads again and decides again.
+   * Tries the write of the common case first: an UNPAID order of this amount takes the payment as the
+   * domain foresees, with no read before. Otherwise decides in the domain on the read that came back,
+   * and writes only if the order is still as read; when another arrival changed it first, reads again
+   * and decides again.
    */
   private async record(orderId: string, receipt: PaymentReceipt): Promise<{ payment: Payment; duplicate: boolean }> {
+    const awaited = AwaitedPayment.of(orderId, receipt, this.settings.statusAfterPayment);
+    const attempt = await this.payments.recordIfAwaited(awaited);
+    if (attempt === 'recorded') return { payment: awaited.payment, duplicate: false };
+    let trade = attempt;
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       // No lock: payment rows never change once written, and the write lands only if the order is still as read.
-      const { payment: known, order } = await this.payments.findTrade(receipt.tradeNo, orderId);
+      if (round > 1) trade = await this.payments.findTrade(receipt.tradeNo, orderId);
+      const { payment: known, order } = trade;
       if (known) {
         if (known.orderId !== orderId) throw new TradeNoConflict(receipt.tradeNo, orderId, known.orderId);
         return { payment: known, duplicate: true };

@@ -3,15 +3,18 @@ import { Buffer } from 'node:buffer';
 import { beforeEach, describe, it } from 'node:test';
 import { InvalidSignature, MalformedCallback, NotOurMerchant, OrderContended } from '../../src/application/errors.ts';
 import type { Clock } from '../../src/application/ports/clock.ts';
+import type { TradeAndOrder } from '../../src/application/ports/payment-repository.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
+import type { AwaitedPayment } from '../../src/domain/awaited-payment.ts';
 import { OrderNotFound, PaymentNeedsReview, ReviewReason, TradeNoConflict } from '../../src/domain/errors.ts';
-import type { OrderSnapshot } from '../../src/domain/order.ts';
-import { OrderStatus } from '../../src/domain/order-status.ts';
+import { Money } from '../../src/domain/money.ts';
+import { Order, type OrderSnapshot } from '../../src/domain/order.ts';
+import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { APP_ID, createTestAlipay, newOrderId, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
@@ -19,15 +22,21 @@ const alipay = createTestAlipay();
 const stranger = createTestAlipay();
 const parser = new FormCallbackParser();
 const clock: Clock = { now: () => T0 };
+const settings: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT };
 
 describe('ConfirmAlipayPayment', () => {
   let store: InMemoryStore;
   let orders: InMemoryOrderRepository;
   let payments: InMemoryPaymentRepository;
 
-  function useCase(settings: Partial<PaymentSettings> = {}, signType: 'RSA2' | 'RSA' = 'RSA2') {
-    const all: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...settings };
-    return confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings: all, clock, signType });
+  function useCase(overrides: Partial<PaymentSettings> = {}, signType: 'RSA2' | 'RSA' = 'RSA2') {
+    return confirmAlipayPayment({
+      alipayPublicKeyPem: alipay.publicKeyPem,
+      payments,
+      settings: { ...settings, ...overrides },
+      clock,
+      signType,
+    });
   }
   const command = (query: string) => ({ message: parser.parse(new Uint8Array(Buffer.from(query))), source: 'return' as const });
   const notify = (body: string) => ({ message: parser.parse(new Uint8Array(Buffer.from(body))), source: 'notify' as const });
@@ -192,7 +201,7 @@ describe('ConfirmAlipayPayment', () => {
     assert.equal(store.payments.size, 1);
   });
 
-  it('reads again when another trade paid the order between its read and its write, and keeps it for review', async () => {
+  it('keeps the second of two trades racing for one order for review, as already paid', async () => {
     const order = anUnpaidOrder();
     await orders.add(order);
     const [first, second] = await Promise.allSettled(
@@ -206,8 +215,59 @@ describe('ConfirmAlipayPayment', () => {
     assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
   });
 
+  it('reads again when the read its guarded write answered went stale before its write, and keeps it for review', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    const paidMeanwhile = command(alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE-A')));
+    // As PostgreSQL answers a guarded write that waited for another writer's row lock: nothing written,
+    // and a read from the statement's snapshot, taken before that writer committed.
+    class AnsweringFromBefore extends InMemoryPaymentRepository {
+      override async recordIfAwaited(awaited: AwaitedPayment): Promise<'recorded' | TradeAndOrder> {
+        const before = await this.findTrade(awaited.payment.tradeNo, awaited.awaiting.id);
+        await useCase().execute(paidMeanwhile);
+        return before;
+      }
+    }
+    const confirm = confirmAlipayPayment({
+      alipayPublicKeyPem: alipay.publicKeyPem,
+      payments: new AnsweringFromBefore(store),
+      settings,
+      clock,
+    });
+    await assert.rejects(
+      confirm.execute(command(alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE-B')))),
+      (error: unknown) => error instanceof PaymentNeedsReview && error.reason === ReviewReason.ALREADY_PAID,
+    );
+    assert.equal(store.payments.get('TRADE-A')?.reviewReason, null);
+    assert.equal(store.payments.get('TRADE-B')?.reviewReason, ReviewReason.ALREADY_PAID);
+    assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
+  });
+
+  it('asks the repository once for a new payment and once for its refresh: one round trip each', async () => {
+    const order = anUnpaidOrder();
+    await orders.add(order);
+    const calls: string[] = [];
+    const counted = new Proxy(payments, {
+      get(target, name, receiver) {
+        const member = Reflect.get(target, name, receiver);
+        if (typeof member !== 'function') return member;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return member.apply(target, args);
+        };
+      },
+    });
+    const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments: counted, settings, clock });
+    const query = command(alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE-ONCE')));
+    assert.equal((await confirm.execute(query)).outcome, 'recorded');
+    assert.deepEqual(calls.splice(0), ['recordIfAwaited']);
+    assert.equal((await confirm.execute(query)).outcome, 'duplicate');
+    assert.deepEqual(calls, ['recordIfAwaited']);
+  });
+
   it('gives up with OrderContended, writing nothing, when the order changes between every read and write', async () => {
     // Another writer that moves the order each time it is read: the in-memory store, with a restless table.
+    // Cash on delivery, so that the guarded write never takes it and every round reads and decides.
     class RestlessOrders extends Map<string, OrderSnapshot> {
       override get(id: string): OrderSnapshot | undefined {
         const order = super.get(id);
@@ -216,9 +276,8 @@ describe('ConfirmAlipayPayment', () => {
       }
     }
     const restless = Object.assign(new InMemoryStore(), { orders: new RestlessOrders() });
-    const order = anUnpaidOrder();
+    const order = Order.place(newOrderId(), Money.parse('3798.00'), PayMethod.CASH, T0);
     await new InMemoryOrderRepository(restless).add(order);
-    const settings: PaymentSettings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT };
     const confirm = confirmAlipayPayment({
       alipayPublicKeyPem: alipay.publicKeyPem,
       payments: new InMemoryPaymentRepository(restless),

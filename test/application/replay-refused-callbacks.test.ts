@@ -164,9 +164,11 @@ describe('ReplayRefusedCallbacks', () => {
     const order = anUnpaidOrder('3798.00');
     await orders.add(order);
     await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(order.id, '3798.00')), 'return');
-    payments.findTrade = async () => {
+    const unavailable = async () => {
       throw new StoreUnavailable();
     };
+    payments.recordIfAwaited = unavailable;
+    payments.findTrade = unavailable;
     await assert.rejects(replayer().execute({}), StoreUnavailable);
     assert.deepEqual(await marks(), [null]);
   });

@@ -1,3 +1,4 @@
+import type { AwaitedPayment } from '../../domain/awaited-payment.ts';
 import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
@@ -11,6 +12,13 @@ export interface TradeAndOrder {
 export interface PaymentRepository {
   /** Everything recording a trade needs, in one read and without locks. */
   findTrade(tradeNo: string, orderId: string): Promise<TradeAndOrder>;
+  /**
+   * Stores `awaited.payment` and `awaited.paid` in one atomic write, if and only if the stored order is
+   * as `awaited.awaiting` and the trade_no is not stored; a trade_no stored meanwhile leaves the order
+   * untouched. Otherwise it writes nothing and answers what findTrade would have, read in the same round
+   * trip where it can: a read that may already be stale, as any read without locks.
+   */
+  recordIfAwaited(awaited: AwaitedPayment): Promise<'recorded' | TradeAndOrder>;
   /**
    * Stores the payment and `order`'s status in one atomic write, if and only if the stored order still
    * has `readStatus`, the status the decision was made on. The database orders concurrent writers (a

@@ -1,5 +1,6 @@
 import { DuplicatePayment } from '../../application/errors.ts';
 import type { PaymentRepository, TradeAndOrder } from '../../application/ports/payment-repository.ts';
+import type { AwaitedPayment } from '../../domain/awaited-payment.ts';
 import { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import { Payment } from '../../domain/payment.ts';
@@ -12,6 +13,18 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     const payment = this.store.payments.get(tradeNo);
     const order = this.store.orders.get(orderId);
     return { payment: payment ? Payment.rehydrate(payment) : null, order: order ? Order.rehydrate(order) : null };
+  }
+
+  /** Checks and write run without an await between them: that is this store's atomicity. */
+  async recordIfAwaited(awaited: AwaitedPayment): Promise<'recorded' | TradeAndOrder> {
+    const { awaiting, paid, payment } = awaited;
+    const stored = this.store.orders.get(awaiting.id);
+    if (!stored || !awaited.isAwaitedBy(stored) || this.store.payments.has(payment.tradeNo)) {
+      return this.findTrade(payment.tradeNo, awaiting.id);
+    }
+    this.store.payments.set(payment.tradeNo, payment.toSnapshot());
+    this.store.orders.set(awaiting.id, paid);
+    return 'recorded';
   }
 
   /** Checks and write run without an await between them: that is this store's atomicity. */

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import { DuplicatePayment } from '../../application/errors.ts';
 import type { PaymentRepository, TradeAndOrder } from '../../application/ports/payment-repository.ts';
+import type { AwaitedPayment } from '../../domain/awaited-payment.ts';
 import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
@@ -21,6 +22,36 @@ export class ObjectionPaymentRepository implements PaymentRepository {
         OrderRow.query(this.knex).select(ORDER_COLUMNS).findById(orderId),
       ]);
       return { payment: toPayment(payment), order: toOrder(order) };
+    });
+  }
+
+  /**
+   * Reads first, as findTrade: through Objection, two writes take a transaction, three round trips even
+   * when the guard lets nothing through, so they are spent only on an order that looked as awaited.
+   */
+  recordIfAwaited(awaited: AwaitedPayment): Promise<'recorded' | TradeAndOrder> {
+    const { awaiting, paid, payment } = awaited;
+    return guarded(async () => {
+      const read = await this.findTrade(payment.tradeNo, awaiting.id);
+      if (read.payment || !read.order || !awaited.isAwaitedBy(read.order.toSnapshot())) return read;
+      try {
+        const recorded = await this.knex.transaction(async (trx) => {
+          const moved = await OrderRow.query(trx).patch({ status: paid.status, update_time: paid.updatedAt }).where({
+            order_id: awaiting.id,
+            status: awaiting.status,
+            pay_method: awaiting.payMethod,
+            total_amount: awaiting.total.toString(),
+          });
+          if (moved === 0) return false;
+          // A trade_no stored meanwhile fails the insert and rolls the move back with it.
+          await PaymentRow.query(trx).insert(paymentRecord(payment));
+          return true;
+        });
+        if (recorded) return 'recorded';
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+      return this.findTrade(payment.tradeNo, awaiting.id);
     });
   }
 
