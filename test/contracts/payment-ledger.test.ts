@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
-import { COUNT_CAP, type PaymentRecord } from '../../src/application/ports/payment-ledger.ts';
+import { COUNT_CAP, type PaymentRecord, TOTAL_DAYS_MAX } from '../../src/application/ports/payment-ledger.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 
@@ -143,8 +143,22 @@ for (const harness of databaseHarnesses) {
       );
       assert.deepEqual(trades((await ledger.page({ q: 'TRADE00011' }, { limit: 50 })).rows), ['TRADE00011'], 'a whole trade no');
       assert.deepEqual((await ledger.page({ q: 'XRADE00011' }, { limit: 50 })).rows, [], 'its window matches, the whole does not');
-      assert.deepEqual((await ledger.page({ q: 'TRADE0001%' }, { limit: 50 })).rows, [], '% is literal in the whole check too');
+      assert.deepEqual((await ledger.page({ q: '_RADE00011' }, { limit: 50 })).rows, [], '_ is literal in the whole check too');
       assert.equal((await ledger.totals({ q: 'XRADE00011' })).count, 0);
+    });
+
+    it('gives per-day totals for whole Beijing days, the newest TOTAL_DAYS_MAX of a longer range', async () => {
+      const now = Date.now();
+      const beijingDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+      // Just after midnight in Beijing, TOTAL_DAYS_MAX - 1 days ago: the oldest day shown, counted whole.
+      const oldestShown = Date.parse(`${beijingDay(now - (TOTAL_DAYS_MAX - 1) * 86_400_000)}T00:00:30+08:00`);
+      await seed(db, 3, (n) => ({
+        amount: '1.00',
+        create_time: new Date([oldestShown, oldestShown + 60_000, now - (TOTAL_DAYS_MAX + 5) * 86_400_000][n - 1]!),
+      }));
+      const totals = await ledger.totals({ from: new Date(now - 100 * 86_400_000) });
+      assert.equal(totals.count, 3);
+      assert.deepEqual(totals.days, [{ day: beijingDay(oldestShown), count: 2, amount: '2.00' }]);
     });
 
     it('counts up to the cap, and says when more match', async () => {

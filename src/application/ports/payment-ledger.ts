@@ -9,7 +9,7 @@ export const SEARCH_MIN_LENGTH = 3;
 /** Counts stop here: "more than 10,000" is what staff need to know of a broader filter. */
 export const COUNT_CAP = 10_000;
 /** Per-day totals cover at most this many days, the newest of the range. */
-export const TOTAL_DAYS_MAX = 92;
+export const TOTAL_DAYS_MAX = 31;
 
 export interface PaymentFilter {
   /** Any part of the order id or the trade no: SEARCH_MIN_LENGTH characters or more; shorter, their start. */

@@ -10,6 +10,7 @@ import {
   SEARCH_MIN_LENGTH,
   TOTAL_DAYS_MAX,
 } from '../../application/ports/payment-ledger.ts';
+import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts';
 import type { ReviewReason } from '../../domain/errors.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
@@ -83,7 +84,8 @@ export class KnexPaymentLedger implements PaymentLedger {
       const count = Math.min(found, COUNT_CAP);
       const atLeast = found > COUNT_CAP;
       if (!filter.from && !filter.until) return { count, atLeast, days: [] };
-      const newest = filter.until ?? new Date(Date.now() + DAY_MS);
+      // Whole Beijing days: the newest TOTAL_DAYS_MAX of the range, each day counted entire.
+      const newest = filter.until ?? beijingMidnight(beijingTimestamp(new Date()).slice(0, 10), 1);
       const oldest = new Date(Math.max(filter.from?.getTime() ?? 0, newest.getTime() - TOTAL_DAYS_MAX * DAY_MS));
       const days: Array<{ day: string; n: string | number; amount: string | null }> = await this.filtered(this.knex('tb_payment as p'), {
         ...filter,

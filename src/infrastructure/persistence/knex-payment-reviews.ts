@@ -40,7 +40,8 @@ export class KnexPaymentReviews implements PaymentReviews {
           .update({
             resolved_at: resolution.at,
             resolved_by: fit(resolution.by, 64),
-            resolution_note: fit(resolution.note, 500),
+            // Validated by the domain (at most 500 characters, no NUL): cut here, it would differ from the audit row.
+            resolution_note: resolution.note,
             update_time: resolution.at,
           });
         if (updated === 0) return false;

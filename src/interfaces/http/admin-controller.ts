@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { ExportPayments } from '../../application/export-payments.ts';
 import { ListPayments } from '../../application/list-payments.ts';
 import { type PaymentRecord, SEARCH_MIN_LENGTH } from '../../application/ports/payment-ledger.ts';
-import { ShowOrderTimeline } from '../../application/show-order-timeline.ts';
+import { type OrderTimeline, ShowOrderTimeline } from '../../application/show-order-timeline.ts';
 import { orderTimelinePage, paymentRow } from './admin-labels.ts';
 import { pageLink, readFilter } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
@@ -75,9 +75,20 @@ export class AdminController {
       await ctx.render('admin/order.pug', { orderId, unknown: true });
       return;
     }
-    const resolved = typeof ctx.query.resolved === 'string' ? ctx.query.resolved : '';
-    await ctx.render('admin/order.pug', { unknown: false, resolved, ...orderTimelinePage(timeline) });
+    await ctx.render('admin/order.pug', {
+      unknown: false,
+      resolved: resolvedNotice(timeline, ctx.query.resolved),
+      ...orderTimelinePage(timeline),
+    });
   };
+}
+
+/** The trade no of `?resolved=` when this order's timeline really shows it handled: a link cannot claim it. */
+function resolvedNotice(timeline: OrderTimeline, asked: unknown): string {
+  const handled = timeline.entries.some(
+    (entry) => entry.kind === 'payment' && entry.payment.tradeNo === asked && entry.payment.resolution !== null,
+  );
+  return handled ? (asked as string) : '';
 }
 
 async function* csvLines(first: IteratorResult<PaymentRecord>, rest: AsyncIterator<PaymentRecord>): AsyncIterable<string> {

@@ -25,8 +25,6 @@ export function adminGate(credentials: AdminCredentials, failures: RateLimiter, 
     if (!isAdminPath(ctx.path)) return next();
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Content-Security-Policy', ADMIN_CSP);
-    // Our own form posts then carry an Origin the write check can compare; no-referrer would send "null".
-    ctx.set('Referrer-Policy', 'same-origin');
     const client = clientKey(ctx.ip);
     const wait = failures.retryAfter(client);
     if (wait > 0) {
@@ -37,9 +35,12 @@ export function adminGate(credentials: AdminCredentials, failures: RateLimiter, 
     if (result === 'right') {
       ctx.state.admin = admin;
       if (ctx.method === 'GET' || ctx.method === 'HEAD') return next();
-      const form = await forms.readForm(ctx);
-      if (form === null) throw new CrossSiteWrite();
-      ctx.state.adminForm = form;
+      const read = await forms.readForm(ctx);
+      if ('refused' in read) {
+        ctx.state.log.warn({ remoteAddress: ctx.ip, path: ctx.path, why: read.refused }, 'admin write refused as cross-site');
+        throw new CrossSiteWrite();
+      }
+      ctx.state.adminForm = read.form;
       return next();
     }
     if (result === 'wrong') {

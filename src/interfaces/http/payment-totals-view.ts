@@ -1,7 +1,9 @@
 import type { PaymentTotals } from '../../application/ports/payment-ledger.ts';
 
 /** The totals as the payments page prints them: counts grouped by thousands, amounts in yuan. */
-export function totalsView({ count, atLeast, days }: PaymentTotals) {
+export function totalsView(totals: PaymentTotals | null) {
+  if (totals === null) return null;
+  const { count, atLeast, days } = totals;
   return {
     count: atLeast ? `超过 ${count.toLocaleString('en-US')}` : count.toLocaleString('en-US'),
     days: days.map((day) => ({ day: day.day, count: day.count.toLocaleString('en-US'), amount: `¥${groupYuan(day.amount)}` })),
