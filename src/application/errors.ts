@@ -86,8 +86,7 @@ export class StoreUnavailable extends ApplicationError {
   }
 }
 
-/** A filter or cursor in the admin view's query string is not one we can use. */
-/** A listing's parameter staff can correct: `parameter` names it, so that the page can say which and keep the rest. */
+/** A filter or cursor of an admin listing is not one we can use: `parameter` names it, so that the page can say which. */
 export class InvalidQuery extends ApplicationError {
   readonly code = 'INVALID_QUERY';
   constructor(

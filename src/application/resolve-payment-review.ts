@@ -23,7 +23,7 @@ export class ResolvePaymentReview {
   /** The order the payment belongs to. @throws ReviewNotPending | InvalidReviewNote | StoreUnavailable */
   async execute({ tradeNo, note, actor, remoteAddress }: ResolveReviewCommand): Promise<{ orderId: string }> {
     const { state, orderId } = await this.reviews.stateOf(tradeNo);
-    const resolution = resolveReview(tradeNo, state, actor, this.clock.now(), note);
+    const resolution = resolveReview({ tradeNo, state }, { by: actor, at: this.clock.now(), note });
     const audit = {
       at: resolution.at,
       actor,

@@ -32,11 +32,14 @@ export class InvalidReviewNote extends DomainError {
  * Marks a pending review handled. The note is kept as written (trimmed): it is the record of what
  * happened to the money. @throws ReviewNotPending | InvalidReviewNote
  */
-export function resolveReview(tradeNo: string, state: ReviewState | 'unknown', by: string, at: Date, note: string): ReviewResolution {
-  if (state !== 'pending') throw new ReviewNotPending(tradeNo, state);
+export function resolveReview(
+  payment: { readonly tradeNo: string; readonly state: ReviewState | 'unknown' },
+  { by, at, note }: { readonly by: string; readonly at: Date; readonly note: string },
+): ReviewResolution {
+  if (payment.state !== 'pending') throw new ReviewNotPending(payment.tradeNo, payment.state);
   const text = note.trim();
   if (text === '') throw new InvalidReviewNote('a resolution needs a note saying what was done');
-  // PostgreSQL text cannot hold NUL: refused here rather than failing the write.
+  // A note is text someone typed: a NUL in it is an attack or a broken client, never a word.
   if (text.includes('\u0000')) throw new InvalidReviewNote('a resolution note cannot hold a NUL character');
   if ([...text].length > REVIEW_NOTE_MAX) throw new InvalidReviewNote(`a resolution note is at most ${REVIEW_NOTE_MAX} characters`);
   return { by, at, note: text };

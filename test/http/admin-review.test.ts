@@ -143,6 +143,7 @@ for (const harness of databaseHarnesses) {
       assert.equal((await post(tradeNo, { _csrf: token, note: '字'.repeat(500) })).status, 303, '500 characters are allowed');
       const again = await post(tradeNo, { _csrf: token, note: NOTE });
       assert.equal(again.status, 409);
+      assert.ok(again.body.includes(`<a class="back" href="/admin/payments?q=${tradeNo}">`), 'back to the payment');
       assert.ok(again.body.includes('无需处理'));
       assert.equal((await resolution(tradeNo)).resolution_note, '字'.repeat(500));
 
@@ -152,6 +153,15 @@ for (const harness of databaseHarnesses) {
       assert.equal((await post('APPLIED1', { _csrf: token, note: NOTE })).status, 409);
       assert.equal((await post('NO-SUCH-TRADE', { _csrf: token, note: NOTE })).status, 409);
       assert.equal((await auditRows()).length, 1);
+    });
+
+    it('stores a note of 500 characters outside the BMP whole, in the payment and in the audit row', async () => {
+      const { orderId, tradeNo } = await paymentKeptForReview();
+      const token = tokenOn((await admin(`/admin/orders/${orderId}`)).body)!;
+      const note = '😀'.repeat(500);
+      assert.equal((await post(tradeNo, { _csrf: token, note })).status, 303);
+      assert.equal((await resolution(tradeNo)).resolution_note, note);
+      assert.equal((await auditRows())[0]?.detail, note);
     });
 
     it('keeps every other admin route read-only', async () => {
