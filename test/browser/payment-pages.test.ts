@@ -6,7 +6,7 @@ import { type Database, openDatabase } from '../../src/infrastructure/persistenc
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { pglite, type TestDatabase } from '../support/databases.ts';
-import { type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
+import { type RunningApp, seedOrder, startTestApp, TEST_SHOP_URL } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 
@@ -50,10 +50,10 @@ describe('payment pages in headless Chromium', { skip: browserUnavailable() ?? f
     assert.match(shown.text, new RegExp(`您的订单已成功支付，支付交易号：${params.trade_no}`));
     assert.equal(await page.locator('dd.order-no').innerText(), orderId);
     assert.equal(await page.locator('dd.paid-amount').innerText(), '¥3798.00');
-    // No SHOP_URL here: the demo shop's order list.
+    // The test app has Meiduo's front end as SHOP_URL, as production does.
     assert.equal(
       await page.getByRole('link', { name: '您可以在【用户中心】->【我的订单】查看该订单' }).getAttribute('href'),
-      '/sandbox/orders',
+      `${TEST_SHOP_URL}/user_center_order.html`,
     );
     assert.equal(await page.title(), '支付成功 - 美多商城');
     assert.ok(await page.locator('.header .logo', { hasText: '美多商城' }).isVisible());

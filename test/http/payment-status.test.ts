@@ -40,8 +40,10 @@ for (const harness of databaseHarnesses) {
       assert.match(response.body, new RegExp(`您的订单已成功支付，支付交易号：<strong class="trade-id">${tradeNo}</strong>`));
       assert.match(response.body, new RegExp(`<dt>订单号</dt><dd class="order-no">${orderId}</dd>`));
       assert.match(response.body, /<dt>支付金额<\/dt><dd class="paid-amount">¥3798.00<\/dd>/);
-      // No SHOP_URL in this app: the demo shop's order list.
-      assert.match(response.body, /<a href="\/sandbox\/orders">您可以在【用户中心】->【我的订单】查看该订单<\/a>/);
+      assert.match(
+        response.body,
+        /<a href="https:\/\/www.meiduo.example\/user_center_order.html">您可以在【用户中心】->【我的订单】查看该订单<\/a>/,
+      );
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
       await assertPaidOnceByReturn();
@@ -111,7 +113,10 @@ for (const harness of databaseHarnesses) {
       assert.match(response.body, /无法确认本次支付结果/);
       assert.match(response.body, /如果您已在支付宝付款，款项不会丢失：商城会自动向支付宝核实/);
       assert.match(response.body, /客服热线：400-000-0000/);
-      assert.match(response.body, /<p class="ways"><a href="\/sandbox\/orders">我的订单<\/a><a href="\/">返回首页<\/a><\/p>/);
+      assert.match(
+        response.body,
+        /<p class="ways"><a href="https:\/\/www.meiduo.example\/user_center_order.html">我的订单<\/a><a href="https:\/\/www.meiduo.example\/">返回首页<\/a><\/p>/,
+      );
       await assertNothingWritten();
     });
 

@@ -19,6 +19,7 @@ describe('shopLinksFor', () => {
 
   it('leads to the demo shop and its order list otherwise', () => {
     assert.deepEqual(shopLinksFor(null), { home: '/', orders: '/sandbox/orders', userCenter: '/sandbox/orders' });
+    assert.equal(shopLinksFor(null, false), undefined, 'no demo shop mounted (a real gateway in development): no links to it');
   });
 });
 

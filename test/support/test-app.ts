@@ -18,6 +18,8 @@ import { appPrivateKey } from './app-keys.ts';
 export const TEST_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
 export const ADMIN = { user: 'admin', password: 'test-admin-secret' };
+/** Meiduo's front end, as production has it: the test app mounts no demo shop. */
+export const TEST_SHOP_URL = 'https://www.meiduo.example';
 
 export interface RunningApp {
   readonly url: string;
@@ -50,6 +52,7 @@ export async function startTestApp(options: {
     openApi: { appId: APP_ID, gatewayUrl: TEST_GATEWAY, timeoutMs: 2_000 },
     admin: ADMIN,
     rejections: options.rejections ?? { maxRows: 1_000, maxAgeDays: 90 },
+    shopUrl: TEST_SHOP_URL,
     production: options.production,
     trustedProxies: options.trustedProxies,
   });

@@ -40,7 +40,7 @@ export interface AppOptions {
   readonly production?: boolean;
   /** Addresses or CIDRs whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
   readonly trustedProxies?: readonly string[];
-  /** Development-only routers (the local sandbox), mounted by the composition root. */
+  /** Development-only routers (the local sandbox and the demo shop), mounted by the composition root. */
   readonly extraRoutes?: readonly Router[];
   /** SHOP_URL, which shopper pages link to; null or absent: the demo shop. */
   readonly shopUrl?: string | null;
@@ -95,7 +95,7 @@ export function createApp({
   app.use(metrics.middleware);
   app.use(securityHeaders({ hsts: production }));
   app.use(limitQuery);
-  app.use(shopLinks(shopUrl));
+  app.use(shopLinks(shopUrl, extraRoutes.length > 0));
   app.use(views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } }));
   app.use(errorHandler);
   app.use(adminGate(admin, new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE), metrics));
