@@ -3,6 +3,7 @@ import { PaymentNeedsReview, TradeNoConflict } from '../../domain/errors.ts';
 import { adminErrorPage, CROSS_SITE_PAGE } from './admin-error-page.ts';
 import { isAdminPath } from './admin-gate.ts';
 import type { AppContext } from './app-state.ts';
+import { renderPage } from './compiled-pages.ts';
 import {
   ERROR_PAGES,
   type ErrorPage,
@@ -47,7 +48,7 @@ async function reply(ctx: AppContext, page: ErrorPage, error?: unknown, code?: H
   }
   try {
     if (isAdminPath(ctx.path)) await ctx.render('admin/error.pug', adminErrorPage(ctx, page, error));
-    else await ctx.render('error.pug', { page, details: detailsOf(error) });
+    else renderPage(ctx, 'error.pug', { page, details: detailsOf(error) });
   } catch (renderError) {
     ctx.state.log.error({ err: renderError }, 'error page failed to render');
     ctx.type = 'text/plain';

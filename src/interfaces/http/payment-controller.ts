@@ -4,6 +4,7 @@ import type { SignatureDiagnosis } from '../../application/ports/signature-docto
 import { ReceiveAlipayCallback } from '../../application/receive-alipay-callback.ts';
 import { StartAlipayPayment } from '../../application/start-alipay-payment.ts';
 import type { AppContext, AppState } from './app-state.ts';
+import { renderPage } from './compiled-pages.ts';
 import { readRawBody } from './raw-body.ts';
 
 const encoder = new TextEncoder();
@@ -24,7 +25,7 @@ export class PaymentController {
     ctx.state.confirmed = result;
     warnOfRepair(ctx, result.repaired);
     ctx.set('Cache-Control', 'no-store');
-    await ctx.render('pay_success.pug', { tradeId: result.tradeNo, orderId: result.orderId, amount: result.amount?.toString() });
+    renderPage(ctx, 'pay_success.pug', { tradeId: result.tradeNo, orderId: result.orderId, amount: result.amount?.toString() });
   };
 
   /** POST /payment/notify/: Alipay's servers; they retry until the body is exactly `success`. */
