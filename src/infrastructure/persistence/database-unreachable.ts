@@ -23,12 +23,12 @@ export function unreachable(error: unknown, target: DatabaseTarget): DatabaseUnr
   if (target.kind !== 'postgres') return null;
   const url = new URL(target.url);
   const where = `PostgreSQL at ${url.hostname}:${url.port || '5432'}`;
-  const database = decodeURIComponent(url.pathname.slice(1));
+  const database = decoded(url.pathname.slice(1));
   const code = codeOf(error);
   const because = reasonOf(error);
   if (code !== undefined && REFUSED_LOGIN.has(code)) {
     return new DatabaseUnreachable(
-      `${where} refused user "${decodeURIComponent(url.username)}" (${because}): check the user and password in DATABASE_URL`,
+      `${where} refused user "${decoded(url.username)}" (${because}): check the user and password in DATABASE_URL`,
     );
   }
   if (code === NO_SUCH_DATABASE) {
@@ -56,4 +56,13 @@ function reasonOf(error: unknown): string {
     if (e === e.cause) break;
   }
   return message.split('\n')[0]!;
+}
+
+/** A URL part as typed; a malformed escape is shown as it is rather than failing the error's own report. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -27,7 +27,7 @@ export function adminErrorPage(ctx: AppContext, page: ErrorPage, error: unknown)
 function backLink(ctx: AppContext, parameter: string | null): string {
   // A refused 已处理: back to the payment, found by its trade no, where 去处理 leads to its form again.
   const resolving = /^\/admin\/payments\/([^/]+)\/resolve$/.exec(ctx.path);
-  if (resolving) return `/admin/payments?${new URLSearchParams({ q: decodeURIComponentSafe(resolving[1]!) })}`;
+  if (resolving) return `/admin/payments?${new URLSearchParams({ q: resolving[1]! })}`;
   if (parameter !== null && Object.hasOwn(PARENT_OF_PATH_PARAMETER, parameter)) return PARENT_OF_PATH_PARAMETER[parameter]!;
   if (parameter === null || ctx.method !== 'GET') return '/admin/payments';
   const kept = new URLSearchParams();
@@ -39,12 +39,4 @@ function backLink(ctx: AppContext, parameter: string | null): string {
   const listing = ctx.path.replace(/\.csv$/, '');
   const query = kept.toString();
   return query ? `${listing}?${query}` : listing;
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
