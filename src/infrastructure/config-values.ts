@@ -59,3 +59,9 @@ export function timeOfDay(name: string, value: string): number | null {
   if (!match) throw new ConfigError(name, `must be "off" or a Beijing time of day HH:MM, such as 10:30 (got ${JSON.stringify(value)})`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
+
+/** An absolute URL of one of `protocols`, with no query, fragment or credentials (`text` is how it was typed). */
+export function plainUrl(url: URL, text: string, protocols: readonly string[]): boolean {
+  const noQueryOrFragment = url.search === '' && url.hash === '' && !text.includes('?') && !text.includes('#');
+  return protocols.includes(url.protocol) && noQueryOrFragment && url.username === '' && url.password === '';
+}

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import proxyaddr from 'proxy-addr';
 import type { SignType } from '../application/ports/signature-verifier.ts';
 import { OrderStatus, type StatusAfterPayment } from '../domain/order-status.ts';
-import { ConfigError, duration, oneOf, querySchedule, timeOfDay, wholeNumber } from './config-values.ts';
+import { ConfigError, duration, oneOf, plainUrl, querySchedule, timeOfDay, wholeNumber } from './config-values.ts';
 
 export { ConfigError };
 
@@ -206,11 +206,6 @@ function shopUrlOf(value: string | undefined, production: boolean): string | nul
     );
   }
   return value.replace(/\/+$/, '');
-}
-
-function plainUrl(url: URL, text: string, protocols: readonly string[]): boolean {
-  const noQueryOrFragment = url.search === '' && url.hash === '' && !text.includes('?') && !text.includes('#');
-  return protocols.includes(url.protocol) && noQueryOrFragment && url.username === '' && url.password === '';
 }
 
 function trustedProxies(value: string | undefined): readonly string[] {

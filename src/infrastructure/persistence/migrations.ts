@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { buildSearchIndexes, dropSearchIndexes } from './search-indexes.ts';
 
 // Meiduo's own tables, created only where they do not exist yet, so that the service can sit on a
 // Meiduo database. Every column of ours has a default: a row written by Meiduo's code stays valid.
@@ -198,8 +199,7 @@ const MIGRATIONS: Record<string, Knex.Migration & { config?: { transaction: bool
       await knex.raw('DROP TABLE IF EXISTS tb_daily_claim');
     },
   },
-  // The admin: what staff did about each payment kept for review, and every admin write, audited.
-  // Column additions without defaults and a new table: instant, whatever tb_payment holds.
+  // What staff did about each payment kept for review, and every admin write, audited: instant at any size.
   '007_admin_reviews': {
     async up(knex) {
       await knex.raw(`
@@ -225,73 +225,13 @@ const MIGRATIONS: Record<string, Knex.Migration & { config?: { transaction: bool
       );
     },
   },
-  // A search by any part of an order id or trade no (operators paste the last digits), served by trigram
-  // indexes. Built CONCURRENTLY, outside a transaction and without the pool's statement timeout: on a
-  // Meiduo database with millions of payments it takes a while, and returns and notifies keep writing.
+  // The admin's search by any part of an id: built while returns and notifies keep writing (search-indexes.ts).
   '008_admin_search_indexes': {
     config: { transaction: false },
-    up: (knex) => onOneConnection(knex, buildSearchIndexes),
-    async down(knex) {
-      for (const column of SEARCHED_COLUMNS) await knex.raw(`DROP INDEX IF EXISTS tb_payment_${column}_trgm_idx`);
-    },
+    up: buildSearchIndexes,
+    down: dropSearchIndexes,
   },
 };
-
-const SEARCHED_COLUMNS = ['order_id', 'trade_id'];
-// Hours, not the pool's seconds: the client gives up on its own clock too.
-const INDEX_BUILD_TIMEOUT_MS = 6 * 3_600_000;
-const TRIGRAM_LOCK = `hashtext('meiduo-payment: pg_trgm')`;
-
-type Run = (sql: string, bindings?: readonly string[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
-
-/** Runs `work` on one connection of the pool, where a session setting or a session lock holds for all of it. */
-async function onOneConnection(knex: Knex, work: (run: Run) => Promise<void>): Promise<void> {
-  const connection = await knex.client.acquireConnection();
-  try {
-    await work((sql, bindings = []) => knex.raw(sql, bindings).connection(connection).options({ query_timeout: INDEX_BUILD_TIMEOUT_MS }));
-  } finally {
-    await knex.client.releaseConnection(connection);
-  }
-}
-
-/**
- * pg_trgm is database-wide, unlike our tables, which may sit in any schema: it is installed once, in
- * public, and found wherever it already is. Processes migrating side by side take turns (the session
- * lock), for two concurrent CREATE EXTENSIONs collide.
- */
-async function buildSearchIndexes(run: Run): Promise<void> {
-  await run('SET statement_timeout = 0');
-  await run(`SELECT pg_advisory_lock(${TRIGRAM_LOCK})`);
-  try {
-    const installed = async () =>
-      (
-        await run(
-          `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`,
-        )
-      ).rows[0]?.schema as string | undefined;
-    if ((await installed()) === undefined) await run('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public').catch(explainExtension);
-    const trigrams = `"${String(await installed()).replace(/"/g, '""')}"`;
-    for (const column of SEARCHED_COLUMNS) {
-      const index = `tb_payment_${column}_trgm_idx`;
-      // A build interrupted before leaves an invalid index that IF NOT EXISTS would keep.
-      const invalid = await run(
-        'SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ? AND NOT i.indisvalid AND pg_table_is_visible(c.oid)',
-        [index],
-      );
-      if (invalid.rows.length > 0) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${index}`);
-      await run(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index} ON tb_payment USING gin (${column} ${trigrams}.gin_trgm_ops)`);
-    }
-  } finally {
-    await run(`SELECT pg_advisory_unlock(${TRIGRAM_LOCK})`);
-    await run('RESET statement_timeout');
-  }
-}
-
-function explainExtension(error: Error): never {
-  throw new Error(
-    `${error.message}: the admin's search needs pg_trgm; ask the database's owner to run CREATE EXTENSION pg_trgm SCHEMA public, then start again`,
-  );
-}
 
 /** Our migrations, up to and including `last` when given. */
 const migrationsUpTo = (last?: string): Knex.MigrationSource<string> => ({
