@@ -1,4 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
@@ -33,4 +35,14 @@ export async function timeIt(times: number, run: (i: number) => Promise<void>): 
 
 export function progress(message: string): void {
   console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+/** SIGTERM, then SIGKILL if it is still running after `ms`; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, ms = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  await exited;
+  clearTimeout(timer);
 }
