@@ -8,7 +8,6 @@ import { generateSandboxAlipayKeys } from '../../src/infrastructure/alipay/sandb
 import { freshEnv } from '../support/fresh-env.ts';
 import { exitsBeforeListening, type MainProcess, startMain, waitFor } from '../support/main-process.ts';
 
-const isDeno = 'Deno' in globalThis;
 const REAL_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
 /** The banner's value on the line that starts with `label`, or undefined. */
@@ -26,9 +25,13 @@ async function untilBanner(run: MainProcess): Promise<{ shop: string; admin: str
 
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
+/**
+ * The process is gone: a clean stop (0) or, rarely on a loaded machine, one ended by the signal itself
+ * (null; Deno reports null for any child it sent kill()). How it drains is process.test.ts's subject;
+ * these tests are about what it prints and keeps.
+ */
 function assertStopped(code: number | null): void {
-  // Deno's child_process reports a null code for any child it sent kill() to.
-  assert.ok(code === 0 || (isDeno && code === null), `exit code ${code}`);
+  assert.ok(code === 0 || code === null, `exit code ${code}`);
 }
 
 /** One line on stderr, no stack anywhere, the given exit code. */
@@ -42,7 +45,9 @@ async function assertOneLineExit(run: MainProcess, code: number): Promise<string
 
 describe('the first run in development', () => {
   it('prints one banner with the shop, the admin page, its user and a password kept in var/ that survives a restart', async () => {
-    const env = freshEnv();
+    // No background work at start-up (after 10:30 Beijing a server reconciles yesterday at once): each start
+    // here is stopped as soon as it listens, and this test is about the banner and the password.
+    const env = freshEnv({ RECONCILE_AT: 'off', ALIPAY_QUERY_SCHEDULE: 'off' });
     const passwordFile = join(dirname(env.DATA_DIR!), 'admin-password');
 
     const first = startMain(env);
