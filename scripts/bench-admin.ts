@@ -6,13 +6,13 @@ import { Buffer } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import forge from 'node-forge';
-import pg from 'pg';
 import pino from 'pino';
 import { buildApp } from '../src/container.ts';
 import { OrderStatus } from '../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../src/infrastructure/alipay/public-key.ts';
 import { openDatabase } from '../src/infrastructure/persistence/database.ts';
 import { migrate } from '../src/infrastructure/persistence/migrations.ts';
+import { buildSearchIndexes, dropSearchIndexes } from '../src/infrastructure/persistence/search-indexes.ts';
 import { createHttpServer } from '../src/interfaces/http/http-server.ts';
 import { postgresForBench, progress, timeIt } from './bench-support.ts';
 
@@ -25,11 +25,6 @@ const SCHEMA = 'bench_admin';
 const ORDER_ID = `to_char(ts at time zone 'Asia/Shanghai', 'YYYYMMDDHH24MISS') || lpad((g % 200000)::text, 9, '0')`;
 const TRADE_NO = `to_char(ts at time zone 'Asia/Shanghai', 'YYYYMMDD') || '2200140' || lpad(((g::bigint * 2654435761) % 10000000000000)::text, 13, '0')`;
 const CHUNK = 100_000;
-// As migration 007 makes them; pg_trgm lives in public, outside the bench's schema.
-const TRIGRAM_INDEXES = ['order_id', 'trade_id'].map((column) => ({
-  name: `tb_payment_${column}_trgm_idx`,
-  create: `CREATE INDEX tb_payment_${column}_trgm_idx ON tb_payment USING gin (${column} public.gin_trgm_ops)`,
-}));
 const auth = { Authorization: `Basic ${Buffer.from('admin:bench').toString('base64')}` };
 
 const postgres = postgresForBench();
@@ -45,7 +40,7 @@ try {
     progress(`seeding ${ROWS.toLocaleString()} orders and payments into schema ${SCHEMA}`);
     await knex.raw('TRUNCATE tb_payment, tb_order_info');
     // A GIN index fed row by row is slow past the statement timeout: built once, after the rows, it takes seconds.
-    for (const index of TRIGRAM_INDEXES) await knex.raw(`DROP INDEX IF EXISTS ${index.name}`);
+    await dropSearchIndexes(knex);
     // One instant for every chunk and both tables: the ids are made of it.
     const SEEDED_UNTIL = new Date().toISOString();
     for (let start = 1; start <= ROWS; start += CHUNK) {
@@ -62,14 +57,8 @@ try {
       progress(`  ${end.toLocaleString()} / ${ROWS.toLocaleString()}`);
     }
     progress('building the trigram indexes');
-    // Outside the service's pool, whose statements time out long before a million-row GIN build ends.
-    const builder = new pg.Client({ connectionString: postgres.url, options: `-c search_path=${SCHEMA}` });
-    await builder.connect();
-    try {
-      for (const index of TRIGRAM_INDEXES) await builder.query(index.create);
-    } finally {
-      await builder.end();
-    }
+    // As migration 008 does on a database already full of payments.
+    await buildSearchIndexes(knex);
     await knex.raw('ANALYZE tb_order_info, tb_payment');
   } else {
     progress(`reusing ${ROWS.toLocaleString()} payments already in schema ${SCHEMA}`);

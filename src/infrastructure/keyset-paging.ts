@@ -44,3 +44,13 @@ export function pageOf<Row>(fetched: readonly Row[], request: PageRequest, curso
     ? { rows, previous: more ? first : null, next: last }
     : { rows, previous: request.after !== undefined ? first : null, next: more ? last : null };
 }
+
+/** Every row of a listing, newest first, fetched a page of `batch` at a time: memory stays flat however many. */
+export async function* everyRow<Row>(page: (request: PageRequest) => Promise<Page<Row>>, batch: number): AsyncIterable<Row> {
+  let after: string | undefined;
+  do {
+    const fetched = await page({ after, limit: batch });
+    yield* fetched.rows;
+    after = fetched.next ?? undefined;
+  } while (after);
+}

@@ -1,7 +1,7 @@
 import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import type { Rejection, RejectionFilter, RejectionLog, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
-import { decodeCursor, pageOf } from '../keyset-paging.ts';
+import { decodeCursor, everyRow, pageOf } from '../keyset-paging.ts';
 import { InMemoryStore } from './in-memory-store.ts';
 
 // Like the database log's: a seq this log could have made, never 0 or zero-padded.
@@ -58,13 +58,8 @@ export class InMemoryRejectionLog implements RejectionLog {
     return pageOf(past.slice(0, request.limit + 1), request, (row) => [row.id]);
   }
 
-  async *all(filter: RejectionFilter): AsyncIterable<RejectionRecord> {
-    let after: string | undefined;
-    do {
-      const page = await this.page(filter, { after, limit: EXPORT_BATCH });
-      yield* page.rows;
-      after = page.next ?? undefined;
-    } while (after);
+  all(filter: RejectionFilter): AsyncIterable<RejectionRecord> {
+    return everyRow((request) => this.page(filter, request), EXPORT_BATCH);
   }
 
   async toReplay(filter: { since?: Date; id?: string }): Promise<RejectionRecord[]> {

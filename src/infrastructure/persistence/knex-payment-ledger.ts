@@ -14,6 +14,7 @@ import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts'
 import type { ReviewReason } from '../../domain/errors.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
+import { everyRow } from '../keyset-paging.ts';
 import { INFRA } from '../tokens.ts';
 import { containing } from './id-search.ts';
 import { isBigintId, isUtcMicros, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
@@ -57,13 +58,8 @@ export class KnexPaymentLedger implements PaymentLedger {
     });
   }
 
-  async *all(filter: PaymentFilter): AsyncIterable<PaymentRecord> {
-    let after: string | undefined;
-    do {
-      const page = await this.page(filter, { after, limit: EXPORT_BATCH });
-      yield* page.rows;
-      after = page.next ?? undefined;
-    } while (after);
+  all(filter: PaymentFilter): AsyncIterable<PaymentRecord> {
+    return everyRow((request) => this.page(filter, request), EXPORT_BATCH);
   }
 
   countNeedingReview(): Promise<number> {

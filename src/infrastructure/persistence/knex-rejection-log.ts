@@ -15,6 +15,7 @@ import type {
 import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
 import { TOKENS } from '../../application/tokens.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
+import { everyRow } from '../keyset-paging.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
 import { isBigintId, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
@@ -136,13 +137,8 @@ export class KnexRejectionLog implements RejectionLog {
     });
   }
 
-  async *all(filter: RejectionFilter): AsyncIterable<RejectionRecord> {
-    let after: string | undefined;
-    do {
-      const page = await this.page(filter, { after, limit: EXPORT_BATCH });
-      yield* page.rows;
-      after = page.next ?? undefined;
-    } while (after);
+  all(filter: RejectionFilter): AsyncIterable<RejectionRecord> {
+    return everyRow((request) => this.page(filter, request), EXPORT_BATCH);
   }
 
   /** Every column of the record, with whether out_trade_no is one of our orders. */
