@@ -6,24 +6,15 @@
 // statements per confirmation and takes CPU µs per confirmation: this process's (verification, parsing,
 // the use case, the driver) and PostgreSQL's backends', the latter only when PG_THROWAWAY_DIR names the
 // cluster (scripts/throwaway-postgres.sh), so that other clusters on a shared machine are not counted.
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { ConfirmAlipayPayment } from '../src/application/confirm-alipay-payment.ts';
 import type { PaymentRepository } from '../src/application/ports/payment-repository.ts';
-import { OrderStatus } from '../src/domain/order-status.ts';
-import { FormCallbackParser } from '../src/infrastructure/alipay/form-callback-parser.ts';
-import { NativeSignatureVerifier } from '../src/infrastructure/alipay/native-signature-verifier.ts';
-import { parseAlipayPublicKey } from '../src/infrastructure/alipay/public-key.ts';
-import { AlipaySignatureDoctor } from '../src/infrastructure/alipay/signature-doctor.ts';
-import { openDatabase } from '../src/infrastructure/persistence/database.ts';
-import { migrate } from '../src/infrastructure/persistence/migrations.ts';
 import { pooledSql, type Sql } from '../src/infrastructure/persistence/sql.ts';
 import { SqlPaymentRepository } from '../src/infrastructure/persistence/sql-payment-repository.ts';
-import { APP_ID, createTestAlipay, returnParams, SELLER_ID } from '../test/support/alipay-signer.ts';
+import { benchSchema, ordersWithReturns } from './bench-confirmations.ts';
 import { progress } from './bench-support.ts';
 
 const { values: args } = parseArgs({
@@ -37,17 +28,9 @@ const RETURNS = Number(args.returns);
 const ROUNDS = Number(args.rounds);
 const IN_FLIGHT = Number(args['in-flight']);
 const WARM_UP = 300;
-const url = process.env.DATABASE_URL;
-if (!url) throw new Error('DATABASE_URL must name a PostgreSQL database (scripts/throwaway-postgres.sh start)');
-
-const schema = `bench_guard_${process.pid}`;
-const admin = openDatabase({ kind: 'postgres', url });
-await admin.knex.raw(`CREATE SCHEMA ${schema}`);
-await admin.close();
-const database = openDatabase({ kind: 'postgres', url, schema, poolSize: 10 });
+const { database, drop } = await benchSchema('bench_guard', 10);
 
 try {
-  await migrate(database.knex);
   let statements = 0;
   const pooled = pooledSql(database.knex);
   const counted: Sql = {
@@ -72,26 +55,10 @@ try {
     },
   };
 
-  const alipay = createTestAlipay();
-  const parser = new FormCallbackParser();
-  const alipayKey = parseAlipayPublicKey(alipay.publicKeyPem);
-  const verifier = new NativeSignatureVerifier(alipayKey, 'RSA2');
-  const appKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const doctor = new AlipaySignatureDoctor(verifier, parser, alipayKey, appKeyPem);
-  const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
-  const confirmWith = (payments: PaymentRepository) =>
-    new ConfirmAlipayPayment(verifier, settings, { now: () => new Date() }, payments, doctor);
-
   const batches = ROUNDS * Object.keys(ways).length;
   const total = WARM_UP * Object.keys(ways).length + batches * RETURNS;
   progress(`seeding ${total.toLocaleString()} UNPAID Alipay orders and signing a return for each`);
-  await database.knex.raw(
-    `INSERT INTO tb_order_info (order_id, total_amount, pay_method, status)
-      SELECT 'G' || lpad(g::text, 12, '0'), 88.80, 2, 1 FROM generate_series(1, ${total}) g`,
-  );
-  const returns = Array.from({ length: total }, (_, n) =>
-    Buffer.from(alipay.signedQuery(returnParams(`G${String(n + 1).padStart(12, '0')}`, '88.80'))),
-  );
+  const { parser, returns, confirmWith } = await ordersWithReturns(database, 'G', total);
   let next = 0;
   const take = (count: number) => {
     next += count;
@@ -155,8 +122,7 @@ try {
     console.log(`| ${way} | ${unique.statements} / ${refresh.statements} | ${cpu(unique)} | ${cpu(refresh)} |`);
   }
 } finally {
-  await database.knex.raw(`DROP SCHEMA ${schema} CASCADE`);
-  await database.close();
+  await drop();
 }
 
 type Sample = { statements: number; nodeUs: number; postgresUs: number | null };

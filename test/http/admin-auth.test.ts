@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
-import { isAdminPath } from '../../src/interfaces/http/admin-gate.ts';
+import fc from 'fast-check';
+import { isAdminPath, normalisesToAdmin } from '../../src/interfaces/http/admin-gate.ts';
 import { ADMIN_CSP } from '../../src/interfaces/http/security-headers.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { pglite } from '../support/databases.ts';
@@ -65,6 +66,38 @@ describe('the admin area, however it is reached', () => {
     assert.ok(!isAdminPath('/assets/..%2Fsite.css'));
     const response = await request(`/%25${'25'.repeat(10_000)}`);
     assert.equal(response.status, 401);
+  });
+
+  it('claims a path without the decoding work only when the whole rule agrees: the shortcut changes no answer', () => {
+    const pieces = fc.constantFrom(
+      '/',
+      '\\',
+      '.',
+      '..',
+      'a',
+      'A',
+      'd',
+      'm',
+      'i',
+      'n',
+      'admin',
+      'ADMIN',
+      'adm',
+      'in',
+      '%',
+      '%2F',
+      '%61',
+      '%25',
+      'x',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 12 }), (parts) => {
+        const path = `/${parts.join('')}`;
+        assert.equal(isAdminPath(path), normalisesToAdmin(path), path);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const path of ['/./admin', '//admin', '/\\admin', '/.\\./ADMIN/x', '/%61dmin']) assert.ok(isAdminPath(path), path);
   });
 
   it('serves the pages in any case with credentials, still no-store and with the admin CSP', async () => {

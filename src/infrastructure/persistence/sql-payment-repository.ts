@@ -47,7 +47,7 @@ const INSERT_IF_ORDER_UNCHANGED = {
 // is absent; a concurrent insert of the same trade_no fails the whole statement, the move included. Data-
 // modifying CTEs run whatever the final SELECT reads; it answers FIND_TRADE's row, from the statement's
 // snapshot, only when nothing was written: no row means recorded.
-const RECORD_IF_AWAITED = {
+export const RECORD_IF_AWAITED = {
   name: 'payment_record_if_awaited',
   text: `WITH paid AS (
       UPDATE tb_order_info SET status = $12, update_time = $13

@@ -107,7 +107,7 @@ export function createApp({
 
 const MAX_QUERY = 16 * 1024;
 
-async function limitQuery(ctx: Context, next: Next): Promise<void> {
+export async function limitQuery(ctx: Context, next: Next): Promise<void> {
   if (ctx.querystring.length > MAX_QUERY) {
     ctx.status = 414;
     ctx.type = 'text/plain';
