@@ -9,6 +9,7 @@ import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
+import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
@@ -198,7 +199,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     const knex = server.database.knex;
     const orderId = '20261126100000000000001';
     const at = (time: string) => new Date(`2026-11-26T${time}Z`);
-    const events = new KnexPaymentEventLog(knex);
+    const events = new KnexPaymentEventLog(knex, pooledSql(knex));
     await events.append({ orderId, at: at('01:59:00'), kind: 'pay_url', summary: 'pay URL issued for ¥188.00' });
     await events.append({ orderId, at: at('01:59:30'), kind: 'query', summary: 'trade_status=WAIT_BUYER_PAY total_amount=188.00' });
     const rejections = new KnexRejectionLog(

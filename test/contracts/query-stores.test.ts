@@ -28,7 +28,7 @@ for (const harness of databaseHarnesses) {
       return {
         orders: new SqlOrderRepository(pooledSql(db.knex)),
         queue: new KnexQueryQueue(db.knex),
-        events: new KnexPaymentEventLog(db.knex),
+        events: new KnexPaymentEventLog(db.knex, pooledSql(db.knex)),
       };
     },
     async close() {

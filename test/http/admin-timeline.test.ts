@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
+import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { ADMIN, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
@@ -32,7 +33,7 @@ for (const harness of databaseHarnesses) {
     before(async () => {
       db = await harness.open();
       app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem });
-      events = new KnexPaymentEventLog(db.knex);
+      events = new KnexPaymentEventLog(db.knex, pooledSql(db.knex));
     });
     after(async () => {
       await app.close();

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { PaymentEvent, PaymentEventKind, PaymentEventLog } from '../../application/ports/payment-events.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
+import type { Sql } from './sql.ts';
 import { guarded } from './store-errors.ts';
 
 interface EventRow {
@@ -12,14 +13,23 @@ interface EventRow {
   readonly summary: string;
 }
 
+// Every notify appends one: a prepared statement on the driver, where knex's query builder cost twice the CPU.
+const APPEND = {
+  name: 'payment_event_append',
+  text: 'INSERT INTO tb_payment_event (order_id, create_time, kind, summary) VALUES ($1, $2, $3, $4)',
+};
+
 /** tb_payment_event. */
 @injectable()
 export class KnexPaymentEventLog implements PaymentEventLog {
-  constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
+  constructor(
+    @inject(INFRA.Knex) private readonly knex: Knex,
+    @inject(INFRA.Sql) private readonly sql: Sql,
+  ) {}
 
   append({ orderId, at, kind, summary }: PaymentEvent): Promise<void> {
     return guarded(async () => {
-      await this.knex('tb_payment_event').insert({ order_id: orderId, create_time: at, kind, summary: fit(summary, 300) });
+      await this.sql.query(APPEND, [orderId, at, kind, fit(summary, 300)]);
     });
   }
 
