@@ -2,11 +2,15 @@
 // in one process, without sockets or a database. The whole app (createApp, its real middleware and router,
 // the route's handler replaced by one that renders the compiled page) handles requests built in memory;
 // then each middleware runs alone on a fresh context, and what an empty middleware costs is taken off.
+// Last, the app and Koa alone on a real socket, loaded by autocannon from another process.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
+import { createRequire } from 'node:module';
+import { type AddressInfo, Socket } from 'node:net';
 import process from 'node:process';
-import type Koa from 'koa';
 import type { Middleware } from 'koa';
+import Koa from 'koa';
 import views from 'koa-views';
 import pino from 'pino';
 import { createLogger } from '../src/infrastructure/logger.ts';
@@ -15,6 +19,7 @@ import { type Controllers, createApp, limitQuery } from '../src/interfaces/http/
 import type { AppState } from '../src/interfaces/http/app-state.ts';
 import { renderPage } from '../src/interfaces/http/compiled-pages.ts';
 import { errorHandler } from '../src/interfaces/http/error-handler.ts';
+import { createHttpServer } from '../src/interfaces/http/http-server.ts';
 import { Metrics } from '../src/interfaces/http/metrics.ts';
 import { RateLimiter } from '../src/interfaces/http/rate-limiter.ts';
 import { requestLog } from '../src/interfaces/http/request-log.ts';
@@ -24,6 +29,8 @@ import { VIEWS_DIR } from '../src/interfaces/http/views-dir.ts';
 import { createTestAlipay, returnParams } from '../test/support/alipay-signer.ts';
 
 const REQUESTS = Number(process.argv[2] ?? 40_000);
+const SOCKET_SECONDS = 8;
+const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 const SHOP_URL = 'https://www.meiduo.site';
 const ADMIN = { user: 'admin', password: 'bench-admin-secret' };
 // A real return's query: about 1 KB of signed parameters.
@@ -110,4 +117,60 @@ console.log(`| all middleware | ${middlewareTotal.toFixed(1)} |`);
 console.log(
   `| the rest: Node's request and response objects, Koa's context and reply, the router, the handler and its page | ${(whole - middlewareTotal).toFixed(1)} |`,
 );
+
+// The same app on a real socket, and Koa alone answering a page of the same size: what HTTP itself costs.
+const bareKoa = new Koa();
+const page = await (async () => {
+  const { req, res } = inMemoryRequest();
+  const ctx = app.createContext(req, res);
+  ctx.state.shop = { home: `${SHOP_URL}/`, orders: '', userCenter: '' };
+  renderPage(ctx as never, 'pay_success.pug', locals);
+  return String(ctx.body);
+})();
+bareKoa.use((ctx) => {
+  ctx.type = 'html';
+  ctx.body = page;
+});
+console.log(
+  `\nCPU µs of this process per refresh over a real socket (autocannon in another process, 16 connections, ${SOCKET_SECONDS} s):\n`,
+);
+console.log('| server | req/s | CPU µs: user / kernel |\n|---|---|---|');
+for (const [name, koa] of [
+  ['Koa alone, the same page', bareKoa],
+  ['our app, the route handler stubbed as above', app],
+] as const) {
+  const { rps, user, kernel } = await overSocket(koa);
+  console.log(`| ${name} | ${rps.toLocaleString()} | ${user.toFixed(0)} / ${kernel.toFixed(0)} |`);
+}
 console.log('\nReproduce: npm run bench:middleware');
+
+/** Serves `koa` on an ephemeral port while autocannon loads it from a child process, after a warm-up. */
+async function overSocket(koa: Koa): Promise<{ rps: number; user: number; kernel: number }> {
+  const server = createHttpServer();
+  server.on('request', koa.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  try {
+    await autocannonChild(url, 2);
+    const start = process.cpuUsage();
+    const { requests } = await autocannonChild(url, SOCKET_SECONDS);
+    const used = process.cpuUsage(start);
+    return { rps: Math.round(requests.average), user: used.user / requests.total, kernel: used.system / requests.total };
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+async function autocannonChild(url: string, seconds: number): Promise<{ requests: { average: number; total: number } }> {
+  const child = spawn(process.execPath, [AUTOCANNON, '-c', '16', '-d', String(seconds), '-j', url], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+  return JSON.parse(out);
+}
