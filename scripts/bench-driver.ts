@@ -1,6 +1,14 @@
+// DATABASE_URL=… npm run bench:driver [-- --refreshes 4000 --rounds 3 --in-flight 8]
+// The driver lever of issue 16: what each part of pg's query path costs this process, on the one statement
+// a refresh sends (the guarded write, which writes nothing and answers the stored row). The statements and
+// values of real refreshes are recorded through the prepared-SQL repository, then replayed through each
+// way of sending them; then a notify's timeline event through knex's query builder and as the adapter's
+// prepared statement; last, whole refreshes through ConfirmAlipayPayment on today's Sql and on pg.Pool.
+// 8 in flight and a pool of 10, as each of the bench's two workers sees 16 connections.
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { KnexPaymentEventLog } from '../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { pooledSql, type Sql, type Statement } from '../src/infrastructure/persistence/sql.ts';
 import { SqlPaymentRepository } from '../src/infrastructure/persistence/sql-payment-repository.ts';
 import { benchSchema, ordersWithReturns } from './bench-confirmations.ts';
@@ -17,6 +25,7 @@ const REFRESHES = Number(args.refreshes);
 const ROUNDS = Number(args.rounds);
 const IN_FLIGHT = Number(args['in-flight']);
 const POOL = 10;
+const EVENT_SUMMARY = 'TRADE_SUCCESS ¥88.80 (trade 2026113022001404170501234567): payment recorded';
 const { url, schema, database, drop } = await benchSchema('bench_driver', POOL);
 const pool = new pg.Pool({ connectionString: url, max: POOL, options: `-c search_path=${schema}` });
 
@@ -51,7 +60,14 @@ try {
   await confirmAll(recording, 'duplicate');
   if (sent.length !== REFRESHES) throw new Error(`${sent.length} statements for ${REFRESHES} refreshes`);
 
-  const lanesOfClients = await Promise.all(Array.from({ length: IN_FLIGHT }, () => pool.connect()));
+  // Clients of their own, outside the pool measured above.
+  const lanesOfClients = await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+      await client.connect();
+      return client;
+    }),
+  );
   const onClient = (config: (n: number) => pg.QueryConfig) => (i: number, lane: number) => lanesOfClients[lane]!.query(config(i));
   const named = (i: number) => ({ name: sent[i]!.statement.name, text: sent[i]!.statement.text, values: sent[i]!.values as unknown[] });
   const ways: Array<[string, (i: number, lane: number) => Promise<unknown>]> = [
@@ -65,6 +81,17 @@ try {
       onClient((i) => ({ ...named(i), values: named(i).values.map((v) => (v instanceof Date ? v.toISOString() : v)) })),
     ],
   ];
+  // A notify's timeline event, through knex's query builder and as the prepared statement the adapter sends.
+  const knexEvents = (i: number) =>
+    database.knex('tb_payment_event').insert({ order_id: `D${i}`, create_time: new Date(), kind: 'notify', summary: EVENT_SUMMARY });
+  const events = new KnexPaymentEventLog(database.knex, pooledSql(database.knex));
+  ways.push(
+    ["a notify's timeline event: knex's query builder INSERT", knexEvents],
+    [
+      "a notify's timeline event: the adapter's prepared INSERT (today)",
+      (i) => events.append({ orderId: `D${i}`, at: new Date(), kind: 'notify', summary: EVENT_SUMMARY }),
+    ],
+  );
   const wholeWays: Array<[string, Sql]> = [
     ['whole refresh (parse, verify, use case): today', pooledSql(database.knex)],
     ['whole refresh: on pg.Pool', poolSql],
@@ -82,10 +109,10 @@ try {
     }
     if (round > 0) progress(`round ${round} of ${ROUNDS} done`);
   }
-  for (const client of lanesOfClients) client.release();
+  await Promise.all(lanesOfClients.map((client) => client.end()));
 
   console.log(
-    `\nCPU µs of this process per refresh statement, ${REFRESHES.toLocaleString()} refreshes × ${ROUNDS} rounds, ${IN_FLIGHT} in flight, pool ${POOL}; median of the rounds\n`,
+    `\nCPU µs of this process per statement (a refresh's, or a timeline event), ${REFRESHES.toLocaleString()} refreshes × ${ROUNDS} rounds, ${IN_FLIGHT} in flight, pool ${POOL}; median of the rounds\n`,
   );
   console.log('| way | CPU µs |\n|---|---|');
   for (const [way, samples] of results) console.log(`| ${way} | ${median(samples).toFixed(0)} |`);

@@ -1,7 +1,7 @@
 // npm run bench [-- --duration 10 --connections 16 --workers 2 --pool 10 --verifier native --repositories sql]
 // The real service (dist/main.js, WEB_CONCURRENCY workers) against PostgreSQL (DATABASE_URL, or a
 // throwaway cluster), loaded by autocannon with unique signed returns, refreshes and notifies; then
-// the same statements through pgbench, for the database's own ceiling. When ../shared/baseline/seed-django
+// the statement of a unique return through pgbench, for the database's own ceiling. When ../shared/baseline/seed-django
 // is present, the original Django view too, on the same returns (scripts/bench-django.ts).
 
 import { Buffer } from 'node:buffer';
@@ -232,7 +232,7 @@ try {
     },
   );
 
-  progress(`pgbench: the same statements, 16 clients, on ${PGBENCH_ORDERS.toLocaleString()} orders of its own`);
+  progress(`pgbench: the same statement, 16 clients, on ${PGBENCH_ORDERS.toLocaleString()} orders of its own`);
   await knex.raw(`INSERT INTO tb_order_info (order_id, total_amount, pay_method, status)
     SELECT 'P' || lpad(g::text, 12, '0'), 88.80, 2, 1 FROM generate_series(1, ${PGBENCH_ORDERS}) g`);
   const ceiling = pgbenchCeiling(withSchema(postgres.url), PGBENCH_ORDERS);
@@ -268,7 +268,7 @@ function workerRss(primary: number): number[] {
   return pids.map((pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 }
 
-/** The statements of one confirmation (sql-payment-repository.ts, sql-order-repository.ts), prepared, on orders of their own. */
+/** The statement of a unique return (sql-payment-repository.ts), prepared, on orders of its own: its transactions per second. */
 function pgbenchCeiling(url: string, orders: number): number | null {
   try {
     execFileSync('pgbench', ['--version'], { stdio: 'ignore' });
@@ -315,7 +315,7 @@ function report(r: {
   const original = typeof r.original === 'string' ? null : r.original;
   for (const l of [r.unique, r.refresh, r.notify, ...(original ? [original] : [])])
     console.log(`| ${l.title} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.non2xx} | ${cpu(l.cpu)} |`);
-  if (r.ceiling) console.log(`| pgbench, the same statements (database ceiling) | ${Math.round(r.ceiling)} | | | | |`);
+  if (r.ceiling) console.log(`| pgbench, the same statement (database ceiling) | ${Math.round(r.ceiling)} | | | | |`);
   console.log(
     original
       ? `\nunique returns: ours / original = ${(r.unique.rps / original.rps).toFixed(2)}×`
@@ -379,22 +379,23 @@ function cpuSplit(primary: number): CpuSplit {
     }
   };
   // utime and stime, the 14th and 15th fields of /proc/PID/stat, in clock ticks of 10 ms.
-  const ms = (pid: string | number, fields: readonly number[]) => {
+  const ms = (pid: string | number) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return fields.reduce((total, field) => total + Number(stat[field]) * 10, 0);
+      return { user: Number(stat[11]) * 10, kernel: Number(stat[12]) * 10 };
     } catch {
-      return 0; // a backend that ended between pgrep and the read
+      return { user: 0, kernel: 0 }; // a backend that ended between pgrep and the read
     }
   };
-  const USER_AND_KERNEL = [11, 12];
-  const sum = (list: (string | number)[], fields = USER_AND_KERNEL) => list.reduce<number>((total, pid) => total + ms(pid, fields), 0);
+  const sum = (list: (string | number)[]) =>
+    list.map(ms).reduce((total, one) => ({ user: total.user + one.user, kernel: total.kernel + one.kernel }), { user: 0, kernel: 0 });
   const usage = process.cpuUsage();
-  const service = [primary, ...pids(['-P', String(primary)])];
+  const service = sum([primary, ...pids(['-P', String(primary)])]);
+  const postgres = sum(pids(['-x', 'postgres']));
   return {
-    service: sum(service),
-    serviceKernel: sum(service, [12]),
-    postgres: sum(pids(['-x', 'postgres'])),
+    service: service.user + service.kernel,
+    serviceKernel: service.kernel,
+    postgres: postgres.user + postgres.kernel,
     load: (usage.user + usage.system) / 1000,
   };
 }

@@ -46,7 +46,8 @@ const INSERT_IF_ORDER_UNCHANGED = {
 // The domain's guard of the common case. The order moves only if it is stored as awaited and the trade_no
 // is absent; a concurrent insert of the same trade_no fails the whole statement, the move included. Data-
 // modifying CTEs run whatever the final SELECT reads; it answers FIND_TRADE's row, from the statement's
-// snapshot, only when nothing was written: no row means recorded.
+// snapshot, only when nothing was written: no row means recorded. Exported: npm run bench's pgbench ceiling
+// runs this very statement.
 export const RECORD_IF_AWAITED = {
   name: 'payment_record_if_awaited',
   text: `WITH paid AS (

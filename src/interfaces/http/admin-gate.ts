@@ -61,7 +61,8 @@ const ADMIN_WORD = /admin/i;
 /** Whether a request path names the admin area, decoded as often as anything downstream might decode it. */
 export function isAdminPath(path: string): boolean {
   // Without escapes nothing is decoded, and normalising only removes slashes and dots: letters never join,
-  // so a path that does not hold "admin" cannot become an admin path. Most requests stop here.
+  // and lowercasing makes no ASCII "admin" of other letters (İ becomes i plus a combining dot). So a path
+  // that does not hold "admin" in some case cannot become an admin path. Most requests stop here.
   if (!path.includes('%') && !ADMIN_WORD.test(path)) return false;
   return normalisesToAdmin(path);
 }
