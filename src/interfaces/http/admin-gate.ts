@@ -67,7 +67,7 @@ export function isAdminPath(path: string): boolean {
   return normalisesToAdmin(path);
 }
 
-/** The whole rule, for any path. Exported to prove that isAdminPath's shortcut agrees with it. */
+/** The whole rule, for any path. Exported so that a property test can check isAdminPath's shortcut against it. */
 export function normalisesToAdmin(path: string): boolean {
   let decoded = path;
   for (let pass = 0; pass < DECODE_PASSES && decoded.includes('%'); pass++) {
