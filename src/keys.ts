@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { loadAlipayKey } from './infrastructure/alipay/alipay-key-loader.ts';
 import { loadAppPrivateKey } from './infrastructure/alipay/app-private-key.ts';
-import { isSandboxPublicKey, readSandboxPrivateKey } from './infrastructure/alipay/sandbox-keys.ts';
+import { isPublicHalfOf, readSandboxPrivateKey } from './infrastructure/alipay/sandbox-keys.ts';
 import { type Config, ConfigError } from './infrastructure/config.ts';
 
 /** Loads (outside production, generates) every key, saying what it generated. @throws ConfigError */
@@ -34,7 +34,7 @@ export function loadKeys(config: Config, logger: Logger) {
 /** The sandbox must sign with the private half of the Alipay key we verify with. @throws ConfigError */
 export function sandboxKeyMatching(config: Config, alipayPublicKeyPem: string): string {
   const pem = readSandboxPrivateKey(config.alipay.publicKeyFile);
-  if (pem === null || config.alipay.publicKey !== null || !isSandboxPublicKey(config.alipay.publicKeyFile, alipayPublicKeyPem)) {
+  if (pem === null || config.alipay.publicKey !== null || !isPublicHalfOf(pem, alipayPublicKeyPem)) {
     throw new ConfigError(
       'ALIPAY_GATEWAY',
       `is "sandbox", but the Alipay public key is not the sandbox's own; unset ALIPAY_PUBLIC_KEY and move ${config.alipay.publicKeyFile} away to have a sandbox pair generated, or set ALIPAY_GATEWAY to a real gateway`,

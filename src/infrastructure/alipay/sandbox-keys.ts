@@ -28,7 +28,11 @@ export function readSandboxPrivateKey(publicKeyFile: string): string | null {
 /** Whether `spkiPem` is the public half of the sandbox's stand-in key kept beside `publicKeyFile`. */
 export function isSandboxPublicKey(publicKeyFile: string, spkiPem: string): boolean {
   const pem = readSandboxPrivateKey(publicKeyFile);
-  if (pem === null) return false;
-  const sandboxPem = createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
-  return sandboxPem.replace(/\r/g, '').trim() === spkiPem.replace(/\r/g, '').trim();
+  return pem !== null && isPublicHalfOf(pem, spkiPem);
+}
+
+/** Whether `spkiPem` is the public half of the private key `privatePem`. */
+export function isPublicHalfOf(privatePem: string, spkiPem: string): boolean {
+  const publicPem = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
+  return publicPem.replace(/\r/g, '').trim() === spkiPem.replace(/\r/g, '').trim();
 }

@@ -1,5 +1,5 @@
 import type { DatabaseTarget } from './database.ts';
-import { isUnavailable } from './store-errors.ts';
+import { type DriverError, errorChain, isUnavailable } from './store-errors.ts';
 
 /** The configured PostgreSQL could not be reached, or turned us away, before anything was served. */
 export class DatabaseUnreachable extends Error {}
@@ -7,13 +7,6 @@ export class DatabaseUnreachable extends Error {}
 /** SQLSTATEs of a server that answered but will not let us in. */
 const REFUSED_LOGIN = new Set(['28P01', '28000']);
 const NO_SUCH_DATABASE = '3D000';
-
-interface DriverError {
-  readonly code?: unknown;
-  readonly message?: unknown;
-  readonly nativeError?: DriverError;
-  readonly cause?: DriverError;
-}
 
 /**
  * One line for a connection that failed: where (host:port, never the password), why in the driver's
@@ -41,20 +34,14 @@ export function unreachable(error: unknown, target: DatabaseTarget): DatabaseUnr
 }
 
 function codeOf(error: unknown): string | undefined {
-  for (let e = error as DriverError | undefined; e; e = e.nativeError ?? e.cause) {
-    if (typeof e.code === 'string') return e.code;
-    if (e === e.cause) break;
-  }
+  for (const e of errorChain(error)) if (typeof e.code === 'string') return e.code;
   return undefined;
 }
 
 /** The innermost message: the driver's, not a wrapper's. */
 function reasonOf(error: unknown): string {
   let message = String((error as DriverError | undefined)?.message ?? error);
-  for (let e = error as DriverError | undefined; e; e = e.nativeError ?? e.cause) {
-    if (typeof e.message === 'string' && e.message !== '') message = e.message;
-    if (e === e.cause) break;
-  }
+  for (const e of errorChain(error)) if (typeof e.message === 'string' && e.message !== '') message = e.message;
   return message.split('\n')[0]!;
 }
 

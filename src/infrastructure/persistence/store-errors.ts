@@ -15,7 +15,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /** What pg, PGlite and knex put on their errors, any of it possibly missing. */
-interface DriverError {
+export interface DriverError {
   readonly code?: unknown;
   readonly name?: unknown;
   readonly message?: unknown;
@@ -23,14 +23,21 @@ interface DriverError {
   readonly cause?: DriverError;
 }
 
+/** An error and those it wraps, outermost first: knex's nativeError, else the standard cause. */
+export function* errorChain(error: unknown): Generator<DriverError> {
+  for (let e = error as DriverError | undefined; e; e = e.nativeError ?? e.cause) {
+    yield e;
+    if (e === e.cause) break;
+  }
+}
+
 /** True when an error means the database could not be reached, rather than that a query was wrong. */
 export function isUnavailable(error: unknown): boolean {
-  for (let e = error as DriverError | undefined; e; e = e.nativeError ?? e.cause) {
+  for (const e of errorChain(error)) {
     if (UNAVAILABLE_CODES.has(String(e.code)) || String(e.code ?? '').startsWith('08')) return true;
     if (e.name === 'KnexTimeoutError') return true;
     if (/Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Query read timeout/i.test(String(e.message)))
       return true;
-    if (e === e.cause) break;
   }
   return false;
 }
