@@ -112,6 +112,8 @@ export interface Wiring {
   readonly shopUrl?: string | null;
   /** Development only: mounts the local Alipay and the demo shop. */
   readonly sandbox?: SandboxSettings;
+  /** What the service takes for now; the machine's clock unless a test states its own. */
+  readonly clock?: Clock;
 }
 
 export interface BuiltApp {
@@ -187,7 +189,8 @@ export function storeContainer({
   knex,
   repositories = 'sql',
   querySchedule = null,
-}: Pick<Wiring, 'knex' | 'repositories' | 'querySchedule'>): Container {
+  clock,
+}: Pick<Wiring, 'knex' | 'repositories' | 'querySchedule' | 'clock'>): Container {
   const c = new Container();
   const objection = repositories === 'objection';
   c.bind(INFRA.Knex).toConstantValue(knex);
@@ -203,7 +206,8 @@ export function storeContainer({
   c.bind<ReconciliationStore>(TOKENS.ReconciliationStore).to(KnexReconciliationStore).inSingletonScope();
   c.bind<LocalPayments>(TOKENS.LocalPayments).to(KnexLocalPayments).inSingletonScope();
   c.bind(TOKENS.QuerySchedule).toConstantValue(querySchedule === null ? null : new QuerySchedule(querySchedule));
-  c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();
+  if (clock) c.bind<Clock>(TOKENS.Clock).toConstantValue(clock);
+  else c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();
   c.bind(PlaceOrder).toSelf().inSingletonScope();
   return c;
 }
@@ -244,7 +248,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcileYesterday), wiring.logger);
   const schedulers = { queryScheduler, reconcileScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
-  const sandbox = new SandboxAlipay(wiring.sandbox);
+  const sandbox = new SandboxAlipay({ now: wiring.clock && (() => container.get<Clock>(TOKENS.Clock).now()), ...wiring.sandbox });
   const demoShop = new DemoShop(container.get<OrderRepository>(TOKENS.OrderRepository), container.get(PlaceOrder));
   return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop, ...schedulers };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import type { Logger } from 'pino';
 import { type AdminCredentials, resolveAdminCredentials } from './admin-password.ts';
+import type { Clock } from './application/ports/clock.ts';
 import { buildApp } from './container.ts';
 import type { Config } from './infrastructure/config.ts';
 import { formatDuration } from './infrastructure/durations.ts';
@@ -26,6 +27,8 @@ export interface StartOptions {
   readonly worker?: boolean;
   /** Whether this process places the demo shop's orders (one process of a cluster does). */
   readonly placeDemoOrders?: boolean;
+  /** What the service takes for now; the machine's clock unless a test states its own. */
+  readonly clock?: Clock;
 }
 
 /** Everything main does but parse the environment, in order; nothing listens until all of it has worked. */
@@ -49,7 +52,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       adminPassword: admin.password,
       sandboxAlipayKeyPem,
     });
-    const { app, sandbox, demoShop, queryScheduler, reconcileScheduler } = buildApp(wiring);
+    const { app, sandbox, demoShop, queryScheduler, reconcileScheduler } = buildApp({ ...wiring, clock: options.clock });
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
     const server = await listen(createHttpServer(), app.callback(), config.host, port);
     // After listening: the sandbox that answers the first questions in development is this server.

@@ -31,7 +31,7 @@ export interface SandboxSettings {
    * reconciliation can be tried at once. Alipay itself publishes a day's bill the next morning.
    */
   readonly billsForToday?: boolean;
-  /** The sandbox's clock: which day is today, when a bill URL expires. The system's by default. */
+  /** The sandbox's clock: when a trade is paid, which day is today, when a bill URL expires. The system's by default. */
   readonly now?: () => Date;
 }
 
@@ -52,8 +52,10 @@ export class SandboxAlipay {
   readonly trades: SandboxTrades;
   private readonly tradeQuery: SandboxTradeQuery;
   readonly bills: SandboxBills;
+  private readonly now: () => Date;
 
   constructor(private readonly settings: SandboxSettings) {
+    this.now = settings.now ?? (() => new Date());
     this.alipayKey = loadPrivateKey(settings.alipayPrivateKeyPem);
     this.appKey = loadPublicKey(settings.appPublicKeyPem);
     this.notifier = new NotifySender(settings.logger, settings.secondsPerMinute);
@@ -73,7 +75,7 @@ export class SandboxAlipay {
       trades: this.trades,
       changes: new SandboxBillChanges(settings.knex),
       logger: settings.logger,
-      now: settings.now ?? (() => new Date()),
+      now: this.now,
       billsForToday: settings.billsForToday ?? true,
     });
   }
@@ -120,7 +122,7 @@ export class SandboxAlipay {
       await ctx.render('sandbox/message.pug', { title: '交易已取消', message: `订单 ${request.orderId} 未付款。`, backUrl: shopHome });
       return;
     }
-    const at = new Date();
+    const at = this.now();
     const tradeNo = newTradeNo(beijingDigits(at).slice(0, 8));
     await this.trades.record({
       tradeNo,
@@ -163,7 +165,7 @@ export class SandboxAlipay {
       {
         ...common,
         notify_type: 'trade_status_sync',
-        notify_id: `${Date.now()}${tradeNo.slice(-8)}`,
+        notify_id: `${at.getTime()}${tradeNo.slice(-8)}`,
         notify_time: now,
         trade_status: 'TRADE_SUCCESS',
         gmt_create: now,

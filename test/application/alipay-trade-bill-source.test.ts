@@ -8,6 +8,7 @@ import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key
 import { nativeRequestSigner } from '../../src/infrastructure/alipay/request-signer.ts';
 import { APP_ID, createTestAlipay } from '../support/alipay-signer.ts';
 import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
+import { elapsedMs } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
 import { FakeBillServer } from '../support/fake-bill-server.ts';
 import { billRow, billZip, crlf, detailText, gbk } from '../support/trade-bill-fixtures.ts';
@@ -142,9 +143,9 @@ describe('AlipayTradeBillSource against a local fake gateway and download server
     gateway.answer = () => ({ status: 502, body: 'Bad Gateway' });
     await failure(/answered HTTP 502/, 'gateway');
     gateway.answer = () => ({ body: gateway.signedAnswer(RESPONSE_KEY, urlAnswer()), delayMs: TIMEOUT_MS + 500 });
-    const started = Date.now();
+    const started = elapsedMs();
     await failure(/within 300ms \(ALIPAY_HTTP_TIMEOUT\)/, 'gateway');
-    assert.ok(Date.now() - started < TIMEOUT_MS + 400, 'gives up at the timeout');
+    assert.ok(elapsedMs() - started < TIMEOUT_MS + 400, 'gives up at the timeout');
   });
 
   it('fails when the download answers 404, hangs past the timeout, or serves what is not the bill', async () => {

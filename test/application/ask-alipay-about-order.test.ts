@@ -12,6 +12,7 @@ import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, SELLER_ID } from '../support/alipay-signer.ts';
 import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
+import { elapsedMs } from '../support/clock.ts';
 import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { FakeAlipayGateway, notExistAnswer, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
@@ -176,14 +177,14 @@ describe('AskAlipayAboutOrder through alipay.trade.query, against a local fake g
         const made = answer();
         return { ...made, body: made.body.replaceAll('"X"', JSON.stringify(call.outTradeNo)) };
       };
-      const started = Date.now();
+      const started = elapsedMs();
       const queried = await ask.execute(orderId);
       assert.equal(queried.outcome, 'failed');
       assert.match(queried.summary, why);
       assert.equal(payment(), undefined);
       assert.equal(orderStatus(), OrderStatus.UNPAID);
       assert.equal(stillAsked(), true);
-      assert.ok(Date.now() - started < 3_000, 'bounded by the timeout');
+      assert.ok(elapsedMs() - started < 3_000, 'bounded by the timeout');
       const [event] = await events.listFor(orderId, 10);
       assert.match(event!.summary, why);
     });

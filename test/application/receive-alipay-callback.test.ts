@@ -12,6 +12,7 @@ import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { fixedClock } from '../support/clock.ts';
 import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
@@ -29,11 +30,11 @@ describe('ReceiveAlipayCallback', () => {
   beforeEach(() => {
     store = new InMemoryStore();
     events = new InMemoryPaymentEventLog();
-    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, { now: () => new Date() });
+    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, fixedClock());
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
     const payments = new InMemoryPaymentRepository(store);
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings, clock: { now: () => T0 } });
-    receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, { now: () => new Date() }, events);
+    receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, fixedClock(), events);
   });
 
   it('confirms an authentic return and records no rejection', async () => {

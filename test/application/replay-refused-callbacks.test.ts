@@ -14,6 +14,7 @@ import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { type FixedClock, fixedClock, fromTestNow } from '../support/clock.ts';
 import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
@@ -30,18 +31,22 @@ describe('ReplayRefusedCallbacks', () => {
   let orders: InMemoryOrderRepository;
   let payments: InMemoryPaymentRepository;
   let rejections: InMemoryRejectionLog;
+  /** When the live path refuses: a second apart from the suite's instant on, days before the replay. */
+  let receivedAt: FixedClock;
 
   beforeEach(() => {
+    receivedAt = fixedClock();
     store = new InMemoryStore();
     orders = new InMemoryOrderRepository(store);
     payments = new InMemoryPaymentRepository(store);
-    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, { now: () => new Date() });
+    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, fixedClock());
   });
 
   /** The live path, verifying with `alipayPublicKeyPem`: what it refuses lands in the rejection log. */
   async function receive(alipayPublicKeyPem: string, raw: string, source: 'return' | 'notify'): Promise<void> {
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem, payments, settings, clock: { now: () => T0 } });
-    const live = new ReceiveAlipayCallback(parser, confirm, rejections, { now: () => new Date() }, new InMemoryPaymentEventLog());
+    receivedAt.advance(1_000);
+    const live = new ReceiveAlipayCallback(parser, confirm, rejections, receivedAt, new InMemoryPaymentEventLog());
     await assert.rejects(live.execute({ raw: bytes(raw), source, remoteAddress: '203.0.113.7' }));
   }
 
@@ -120,7 +125,7 @@ describe('ReplayRefusedCallbacks', () => {
     await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(first.id, '1.00', 'TRADE4')), 'return');
     await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(second.id, '2.00', 'TRADE5')), 'return');
     const [, newer] = await rejections.toReplay({});
-    assert.deepEqual(await replayer().execute({ since: new Date(Date.now() + 60_000) }), { examined: 0, recovered: 0, stillRefused: 0 });
+    assert.deepEqual(await replayer().execute({ since: fromTestNow(60 * 60_000) }), { examined: 0, recovered: 0, stillRefused: 0 });
     assert.deepEqual(await replayer().execute({ id: newer!.id }), { examined: 1, recovered: 1, stillRefused: 0 });
     assert.deepEqual([...store.payments.keys()], ['TRADE5']);
   });

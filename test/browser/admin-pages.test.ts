@@ -15,6 +15,7 @@ import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { anItem, aRun, counts } from '../contracts/reconciliation-store.contract.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { fixedClock, steadyClock } from '../support/clock.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 import { seedOrder } from '../support/test-app.ts';
 
@@ -29,7 +30,10 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   before(async () => {
-    server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: PASSWORD, RECONCILE_AT: 'off' })), pino({ level: 'silent' }));
+    // The server's clock starts at the suite's instant: the dated rows below stay within its retention on any day.
+    server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: PASSWORD, RECONCILE_AT: 'off' })), pino({ level: 'silent' }), {
+      clock: steadyClock(),
+    });
     const knex = server.database.knex;
     for (let i = 1; i <= 7; i++) {
       const orderId = `2026112610000000000000${i}`;
@@ -205,7 +209,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     const rejections = new KnexRejectionLog(
       knex,
       { maxRows: 100, maxAgeDays: 36_500 },
-      { now: () => new Date() },
+      fixedClock(at('02:00:30')),
       pino({ level: 'silent' }),
     );
     await rejections.record({

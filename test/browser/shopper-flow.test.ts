@@ -7,6 +7,7 @@ import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { elapsedMs } from '../support/clock.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 import { orderStatus, paymentRows } from '../support/test-app.ts';
 
@@ -153,9 +154,9 @@ describe('an order paid with 付款但不回跳 is found by asking Alipay, in he
 
     // Nobody tells the shop: it must find out by asking. Poll against a deadline, not a fixed sleep.
     const knex = server.database.knex;
-    const deadline = Date.now() + 15_000;
+    const deadline = elapsedMs() + 15_000;
     while ((await orderStatus(knex, orderId)) !== OrderStatus.UNCOMMENT) {
-      if (Date.now() > deadline) {
+      if (elapsedMs() > deadline) {
         const events = await knex('tb_payment_event').where({ order_id: orderId }).orderBy('id').select('create_time', 'kind', 'summary');
         assert.fail(`order ${orderId} still ${await orderStatus(knex, orderId)} after 15 s; events: ${JSON.stringify(events)}`);
       }

@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
 import { COUNT_CAP, type PaymentRecord, TOTAL_DAYS_MAX } from '../../src/application/ports/payment-ledger.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
+import { fixedClock, TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 
 // 2026-11-26 00:00 in Beijing.
@@ -38,7 +39,7 @@ for (const harness of databaseHarnesses) {
     let ledger: KnexPaymentLedger;
     before(async () => {
       db = await harness.open();
-      ledger = new KnexPaymentLedger(db.knex);
+      ledger = new KnexPaymentLedger(db.knex, fixedClock());
     });
     after(() => db.close());
     beforeEach(() => db.truncate());
@@ -121,7 +122,7 @@ for (const harness of databaseHarnesses) {
       await db
         .knex('tb_payment')
         .where({ trade_id: 'TRADE00003' })
-        .update({ resolved_at: new Date(), resolved_by: 'admin', resolution_note: 'x' });
+        .update({ resolved_at: TEST_NOW, resolved_by: 'admin', resolution_note: 'x' });
       assert.deepEqual(trades((await ledger.page({ state: 'needs_review' }, { limit: 50 })).rows), ['TRADE00006'], 'still waiting');
       assert.deepEqual(trades((await ledger.page({ state: 'resolved' }, { limit: 50 })).rows), ['TRADE00003']);
       assert.equal(await ledger.countNeedingReview(), 1, 'a handled payment is no longer counted');
@@ -148,7 +149,7 @@ for (const harness of databaseHarnesses) {
     });
 
     it('gives per-day totals for whole Beijing days, the newest TOTAL_DAYS_MAX of a longer range', async () => {
-      const now = Date.now();
+      const now = TEST_NOW.getTime();
       const beijingDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
       // Just after midnight in Beijing, TOTAL_DAYS_MAX - 1 days ago: the oldest day shown, counted whole.
       const oldestShown = Date.parse(`${beijingDay(now - (TOTAL_DAYS_MAX - 1) * 86_400_000)}T00:00:30+08:00`);

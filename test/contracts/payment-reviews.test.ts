@@ -2,6 +2,7 @@ import { Money } from '../../src/domain/money.ts';
 import { InMemoryPaymentReviews } from '../../src/infrastructure/in-memory/in-memory-payment-reviews.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { KnexPaymentReviews } from '../../src/infrastructure/persistence/knex-payment-reviews.ts';
+import { TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { describePaymentReviewsContract } from './payment-reviews.contract.ts';
 
@@ -17,7 +18,7 @@ describePaymentReviewsContract({
           tradeNo,
           amount: Money.parse('88.80'),
           source: 'return',
-          receivedAt: new Date(),
+          receivedAt: TEST_NOW,
           reviewReason: keptForReview ? 'ALREADY_PAID' : null,
         });
       },

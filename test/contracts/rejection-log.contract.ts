@@ -8,6 +8,7 @@ import type { Rejection, RejectionFilter, RejectionLog, RejectionRecord } from '
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { PayMethod } from '../../src/domain/order-status.ts';
+import { TEST_NOW } from '../support/clock.ts';
 
 /** A log and the orders it tells ours by, on one store. */
 export interface RejectionLogStore {
@@ -22,7 +23,7 @@ export interface RejectionLogHarness {
   close(): Promise<void>;
 }
 
-const NOW = Date.now();
+const NOW = TEST_NOW.getTime();
 const rejection = (n: number, extra: Partial<Rejection> = {}): Rejection => ({
   at: new Date(NOW - 1000 + n),
   channel: 'return',

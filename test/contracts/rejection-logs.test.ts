@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
+import { fixedClock, TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { describeRejectionLogContract } from './rejection-log.contract.ts';
 
@@ -45,9 +46,9 @@ describe('KnexRejectionLog on a database that refuses the row', () => {
     const lines: Array<{ level: number; msg: string; err?: { message: string } }> = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
     try {
-      const log = new KnexRejectionLog(database.knex, { maxRows: 10, maxAgeDays: 30 }, { now: () => new Date() }, logger);
+      const log = new KnexRejectionLog(database.knex, { maxRows: 10, maxAgeDays: 30 }, fixedClock(), logger);
       await log.record({
-        at: new Date(),
+        at: TEST_NOW,
         channel: 'notify',
         reason: 'INVALID_SIGNATURE',
         detail: 'invalid signature: does not verify',

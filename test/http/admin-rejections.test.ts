@@ -6,6 +6,7 @@ import pino from 'pino';
 import type { Rejection } from '../../src/application/ports/rejection-log.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { createTestAlipay, newOrderId } from '../support/alipay-signer.ts';
+import { fixedClock, fromTestNow } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { ADMIN, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
 
@@ -14,8 +15,11 @@ const alipay = createTestAlipay();
 const AUTHORIZATION = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
 const RETENTION = { maxRows: 1_000, maxAgeDays: 30 };
 
-/** The Beijing date `days` after today's, as the date inputs send it: relative, so that retention never hides the rows. */
-const beijingDay = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+/** The Beijing date `days` after the suite's, as the date inputs send it: within retention of the app's clock. */
+const beijingDay = (days: number) =>
+  fromTestNow(8 * 3_600_000 + days * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
 const inBeijing = (day: string, time: string) => new Date(`${day}T${time}+08:00`);
 const DAY = beijingDay(-2);
 const DAY_BEFORE = beijingDay(-3);
@@ -66,7 +70,7 @@ for (const harness of databaseHarnesses) {
     before(async () => {
       db = await harness.open();
       app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem, rejections: RETENTION });
-      log = new KnexRejectionLog(db.knex, RETENTION, { now: () => new Date() }, pino({ level: 'silent' }));
+      log = new KnexRejectionLog(db.knex, RETENTION, fixedClock(), pino({ level: 'silent' }));
     });
     after(async () => {
       await app.close();

@@ -3,6 +3,7 @@ import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
+import { TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { ADMIN, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
 
@@ -29,7 +30,7 @@ for (const harness of databaseHarnesses) {
       return { status: response.status, headers: response.headers, body: await response.text() };
     };
     /** A real return for a cancelled order: the payment is recorded and kept for review (409 to the shopper). */
-    async function paymentKeptForReview(tradeNo = `T${Date.now()}${Math.floor(Math.random() * 1e6)}`) {
+    async function paymentKeptForReview(tradeNo = `T${newOrderId()}`) {
       const orderId = newOrderId();
       await seedOrder(db.knex, orderId, '88.80', OrderStatus.CANCELED);
       assert.equal((await app.get(`/payment/status/?${alipay.signedQuery(returnParams(orderId, '88.80', tradeNo))}`)).status, 409);
@@ -65,7 +66,11 @@ for (const harness of databaseHarnesses) {
       assert.equal(row.state, 'needs_review', 'the payment stays what it was: only its handling is recorded');
       assert.equal(row.resolved_by, ADMIN.user);
       assert.equal(row.resolution_note, NOTE);
-      assert.ok(Date.now() - new Date(row.resolved_at).getTime() < 60_000);
+      const resolvedAfterStart = new Date(row.resolved_at).getTime() - TEST_NOW.getTime();
+      assert.ok(
+        resolvedAfterStart >= 0 && resolvedAfterStart < 600_000,
+        `resolved by the app's clock, ${resolvedAfterStart} ms after it started`,
+      );
       assert.deepEqual(await auditRows(), [
         { actor: ADMIN.user, remote_address: '127.0.0.1', action: 'resolve_review', target: tradeNo, detail: NOTE },
       ]);

@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
+import { steadyClock } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { ADMIN, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
 
@@ -25,6 +26,9 @@ for (const harness of databaseHarnesses) {
     let db: TestDatabase;
     let app: RunningApp;
     let events: KnexPaymentEventLog;
+    // The app's own clock: events added by hand are placed relative to what the app records.
+    const clock = steadyClock();
+    const appNowPlus = (ms: number) => new Date(clock.now().getTime() + ms);
     const admin = async (path: string, authorized = true) => {
       const response = await fetch(app.url + path, { headers: authorized ? { Authorization: AUTHORIZATION } : {} });
       return { status: response.status, headers: response.headers, body: await response.text() };
@@ -32,7 +36,7 @@ for (const harness of databaseHarnesses) {
 
     before(async () => {
       db = await harness.open();
-      app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem });
+      app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem, clock });
       events = new KnexPaymentEventLog(db.knex, pooledSql(db.knex));
     });
     after(async () => {
@@ -88,7 +92,7 @@ for (const harness of databaseHarnesses) {
       assert.equal((await app.get(`/payment/status/?${stranger.signedQuery(returnParams(longer, '88.80', 'FORGED2'))}`)).status, 403);
       await events.append({
         orderId,
-        at: new Date(Date.now() + 60_000),
+        at: appNowPlus(60_000),
         kind: 'query',
         summary: 'trade_status=TRADE_SUCCESS trade_no=TRADE88 total_amount=88.80: already recorded',
       });
@@ -119,7 +123,7 @@ for (const harness of databaseHarnesses) {
     it('says the order does not exist when only events and rejections name it', async () => {
       const orderId = newOrderId();
       assert.equal((await app.get(`/payment/status/?${alipay.signedQuery(returnParams(orderId, '1.00'))}`)).status, 404);
-      await events.append({ orderId, at: new Date(), kind: 'query', summary: 'sub_code=ACQ.TRADE_NOT_EXIST' });
+      await events.append({ orderId, at: appNowPlus(0), kind: 'query', summary: 'sub_code=ACQ.TRADE_NOT_EXIST' });
       const { status, body } = await admin(`/admin/orders/${orderId}`);
       assert.equal(status, 200);
       assert.match(body, /<section class="order-missing"><h2>订单不存在<\/h2>/);
@@ -158,7 +162,7 @@ for (const harness of databaseHarnesses) {
 
     it('shows hostile text from the records as text, and does not link a hostile out_trade_no', async () => {
       const orderId = await paidOrder();
-      await events.append({ orderId, at: new Date(Date.now() + 1_000), kind: 'query', summary: 'sub_msg=<script>alert("q")</script>' });
+      await events.append({ orderId, at: appNowPlus(1_000), kind: 'query', summary: 'sub_msg=<script>alert("q")</script>' });
       const { body } = await admin(`/admin/orders/${orderId}`);
       assert.ok(body.includes('sub_msg=&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt;'));
       assert.doesNotMatch(body, /<script/i);
@@ -182,7 +186,7 @@ for (const harness of databaseHarnesses) {
 
     it('shows the newest 200 entries when there are more, and says so', async () => {
       const orderId = await paidOrder();
-      const start = Date.now() + 1_000;
+      const start = appNowPlus(1_000).getTime();
       for (let n = 0; n < 205; n++)
         await events.append({ orderId, at: new Date(start + n * 1_000), kind: 'query', summary: `sub_code=ACQ.SYSTEM_ERROR n=${n}` });
       const { body } = await admin(`/admin/orders/${orderId}`);

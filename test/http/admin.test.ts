@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
+import { fixedClock } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { ADMIN, paymentRows, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
 
@@ -207,8 +208,8 @@ for (const harness of databaseHarnesses) {
     });
 
     it('shows the diagnosis as written with its meaning, the replay outcome with its time, and a repaired one', async () => {
-      const log = new KnexRejectionLog(db.knex, { maxRows: 20, maxAgeDays: 30 }, { now: () => new Date() }, pino({ level: 'silent' }));
       const received = new Date('2026-11-26T07:30:00Z');
+      const log = new KnexRejectionLog(db.knex, { maxRows: 20, maxAgeDays: 30 }, fixedClock(received), pino({ level: 'silent' }));
       const entry = (tradeNo: string, extra: Partial<Parameters<typeof log.record>[0]>) =>
         log.record({
           at: received,

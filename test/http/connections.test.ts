@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
+import { elapsedMs } from '../support/clock.ts';
 
 async function listening(limits: Parameters<typeof createHttpServer>[0]) {
   const server = createHttpServer(limits);
@@ -13,12 +14,12 @@ async function listening(limits: Parameters<typeof createHttpServer>[0]) {
 
 /** Milliseconds until the server closes the socket, or Infinity when it is still open after `waitMs`. */
 function closedAfter(socket: Socket, waitMs: number): Promise<number> {
-  const started = Date.now();
+  const started = elapsedMs();
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(Infinity), waitMs);
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve(Date.now() - started);
+      resolve(elapsedMs() - started);
     });
     socket.on('error', () => undefined);
   });

@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { describe, it } from 'node:test';
 import { generateSandboxAlipayKeys } from '../../src/infrastructure/alipay/sandbox-keys.ts';
+import { waitFor } from '../support/clock.ts';
 import { freshEnv } from '../support/fresh-env.ts';
-import { exitsBeforeListening, type MainProcess, startMain, waitFor } from '../support/main-process.ts';
+import { exitsBeforeListening, type MainProcess, START_TIMEOUT_MS, startMain } from '../support/main-process.ts';
 
 const REAL_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
@@ -15,7 +16,7 @@ const bannerValue = (stdout: string, label: string) => new RegExp(`^ +${label} +
 
 async function untilBanner(run: MainProcess): Promise<{ shop: string; admin: string; user: string; password: string }> {
   try {
-    await waitFor(() => bannerValue(run.stdout(), 'password') !== undefined, 'the banner');
+    await waitFor(() => bannerValue(run.stdout(), 'password') !== undefined, 'the banner', START_TIMEOUT_MS);
   } catch (error) {
     throw new Error(`${(error as Error).message}; the process wrote:\n${run.stdout()}${run.stderr()}`);
   }

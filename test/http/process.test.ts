@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../support/clock.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
@@ -26,13 +27,7 @@ function start(env: Record<string, string>): { child: ChildProcess; output: () =
 }
 
 // Generous: on a loaded 2-core machine, with other suites running beside it, a fresh start has taken over 30 s.
-async function waitFor(check: () => boolean, what: string, ms = 90_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const START_TIMEOUT_MS = 90_000;
 
 describe('the server process', () => {
   it('stops on a bad setting with exit code 2 and one line that names the variable', async () => {
@@ -47,7 +42,7 @@ describe('the server process', () => {
     const env = { DATA_DIR: dataDir, ALIPAY_PUBLIC_KEY_FILE: join(keys, 'alipay_public_key.pem') };
     const first = start(env);
     try {
-      await waitFor(() => first.output().includes('"listening"'), 'the first server to listen');
+      await waitFor(() => first.output().includes('"listening"'), 'the first server to listen', START_TIMEOUT_MS);
       assert.match(first.output(), /generated a local sandbox Alipay key pair/);
 
       const second = start(env);
@@ -75,7 +70,7 @@ describe('graceful shutdown', { skip: isDeno ? 'Deno does not drain requests in 
       ALIPAY_PUBLIC_KEY_FILE: join(keys, 'alipay_public_key.pem'),
       APP_PRIVATE_KEY_FILE: join(keys, 'app_private_key.pem'),
     });
-    await waitFor(() => run.output().includes('"listening"'), 'the server to listen');
+    await waitFor(() => run.output().includes('"listening"'), 'the server to listen', START_TIMEOUT_MS);
     const url = new URL(/"url":"(http:\/\/[^"]+)"/.exec(run.output())![1]!);
     // A notify whose body is still arriving when SIGTERM comes.
     const socket = connect(Number(url.port), url.hostname);
@@ -87,7 +82,7 @@ describe('graceful shutdown', { skip: isDeno ? 'Deno does not drain requests in 
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     run.child.kill('SIGTERM');
-    await waitFor(() => run.output().includes('draining'), 'shutdown to begin');
+    await waitFor(() => run.output().includes('draining'), 'shutdown to begin', START_TIMEOUT_MS);
     socket.end('1&b=2');
     await closed;
     assert.match(reply, /^HTTP\/1\.1 403/, 'the request in flight was answered (a forged notify: 403 failure)');

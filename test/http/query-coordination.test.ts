@@ -13,6 +13,7 @@ import { type Database, openDatabase } from '../../src/infrastructure/persistenc
 import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
 import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 import { APP_ID, newOrderId } from '../support/alipay-signer.ts';
+import { waitFor, wallClock } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
 
 // Processes coordinate through PostgreSQL (FOR UPDATE SKIP LOCKED); PGlite cannot be shared.
@@ -56,14 +57,6 @@ function urlWithSchema(schema: string): string {
   return withSchema.toString();
 }
 
-async function waitFor(check: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ServerProcess {
@@ -91,7 +84,7 @@ async function startServer(name: string, env: Record<string, string>): Promise<S
     return exited;
   };
   try {
-    await waitFor(() => done || output.includes('"listening"'), `${name} to listen`);
+    await waitFor(() => done || output.includes('"listening"'), `${name} to listen`, 60_000);
     if (done) throw new Error(`${name} exited before listening:\n${output}`);
   } catch (error) {
     await stop();
@@ -146,7 +139,7 @@ describe('alipay.trade.query from two server processes on one PostgreSQL', { ski
   const ANSWER_DELAY_MS = 20;
 
   let gateway: FakeAlipayGateway;
-  /** When each order was asked about (Date.now() as its request arrived), in arrival order. */
+  /** When each order was asked about (the servers' wall clock as its request arrived), in arrival order. */
   const asked = new Map<string, number[]>();
   const total = () => gateway.calls.length;
   let database: { schema: string; drop(): Promise<void> };
@@ -162,7 +155,7 @@ describe('alipay.trade.query from two server processes on one PostgreSQL', { ski
     writeFileSync(appPrivateKeyFile, appKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     gateway = await FakeAlipayGateway.start(alipayKey.privateKey, appKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
     gateway.answer = ({ outTradeNo }) => {
-      asked.set(outTradeNo, [...(asked.get(outTradeNo) ?? []), Date.now()]);
+      asked.set(outTradeNo, [...(asked.get(outTradeNo) ?? []), wallClock.now().getTime()]);
       return { body: gateway.signedQueryAnswer(waitingAnswer(outTradeNo)), delayMs: ANSWER_DELAY_MS };
     };
     const alipayPublicKeyPem = alipayKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -192,7 +185,8 @@ describe('alipay.trade.query from two server processes on one PostgreSQL', { ski
 
   it('asks about each unpaid order once per slot, never twice, with both processes doing part of the work', async (t) => {
     const db = openDatabase({ kind: 'postgres', url: url!, schema: database.schema });
-    const anchor = new Date();
+    // The servers schedule from their own clock, the machine's: the anchor must be read from it too.
+    const anchor = wallClock.now();
     const orderIds = Array.from({ length: ORDERS }, () => newOrderId());
     const row = (order_id: string) => ({
       order_id,
@@ -209,7 +203,7 @@ describe('alipay.trade.query from two server processes on one PostgreSQL', { ski
     }
 
     // The last slot, then time for its answers; then one more second in which nothing may be asked.
-    await waitFor(() => Date.now() > anchor.getTime() + OFFSETS.at(-1)! + 1_500, 'the schedule to run out', 60_000);
+    await waitFor(() => wallClock.now().getTime() > anchor.getTime() + OFFSETS.at(-1)! + 1_500, 'the schedule to run out', 60_000);
     await waitFor(() => total() >= ORDERS * OFFSETS.length, `${ORDERS * OFFSETS.length} questions`, 10_000).catch(() => {});
     const settled = total();
     await sleep(1_000);

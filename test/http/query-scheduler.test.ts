@@ -16,6 +16,7 @@ import { Metrics } from '../../src/interfaces/http/metrics.ts';
 import { QueryScheduler } from '../../src/interfaces/scheduler/query-scheduler.ts';
 import { APP_ID, createTestAlipay, SELLER_ID } from '../support/alipay-signer.ts';
 import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
+import { elapsedMs, fixedClock, fromTestNow } from '../support/clock.ts';
 import { confirmAlipayPayment } from '../support/confirm-payment.ts';
 import { FakeAlipayGateway, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { anUnpaidOrder } from '../support/persistence-harness.ts';
@@ -33,7 +34,7 @@ describe('QueryScheduler, inside one process', () => {
 
   it('asks up to 8 at once through a backlog, each due order once, and finishes what it asked when stopped', async () => {
     const store = new InMemoryStore();
-    const clock = { now: () => new Date() };
+    const clock = fixedClock();
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
     const confirm = confirmAlipayPayment({
       alipayPublicKeyPem: alipay.publicKeyPem,
@@ -52,7 +53,7 @@ describe('QueryScheduler, inside one process', () => {
     for (let i = 0; i < ORDERS; i++) {
       const order = anUnpaidOrder('88.80');
       await orders.add(order);
-      await queue.restart(order.id, new Date(Date.now() - 1_000), schedule);
+      await queue.restart(order.id, fromTestNow(-1_000), schedule);
     }
     let open = 0;
     let mostOpen = 0;
@@ -70,15 +71,15 @@ describe('QueryScheduler, inside one process', () => {
       firstOffsetMs: 60_000,
     });
     scheduler.start();
-    const deadline = Date.now() + 20_000;
-    while (gateway.calls.length < ORDERS / 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const deadline = elapsedMs() + 20_000;
+    while (gateway.calls.length < ORDERS / 2 && elapsedMs() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await scheduler.stop();
     const askedWhenStopped = gateway.calls.length;
     // Everything asked was answered and applied before stop() returned.
     assert.equal(store.payments.size, askedWhenStopped);
     assert.equal(mostOpen, 8, 'eight in flight at most, and eight reached');
     scheduler.start();
-    while (store.payments.size < ORDERS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (store.payments.size < ORDERS && elapsedMs() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await scheduler.stop();
     assert.equal(store.payments.size, ORDERS);
     assert.equal(new Set(gateway.calls.map((call) => call.outTradeNo)).size, ORDERS, 'each order asked once');

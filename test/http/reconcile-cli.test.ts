@@ -8,12 +8,14 @@ import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { startServer } from '../../src/server.ts';
 import { APP_ID, createTestAlipay } from '../support/alipay-signer.ts';
+import { wallClock } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
-const today = () => beijingTimestamp(new Date()).slice(0, 10);
+// The CLI is a process of its own on the machine's clock: its today is the machine's.
+const today = () => beijingTimestamp(wallClock.now()).slice(0, 10);
 
 function reconcile(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

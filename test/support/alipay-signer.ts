@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomInt, sign } from 'node:crypto';
 import process from 'node:process';
 
 /** An independent Alipay stand-in: node:crypto keys made at run time, signing its own way. */
@@ -81,8 +81,10 @@ export function notifyParams(
 }
 
 let counter = 0;
+// Unique across the processes and runs that share one PostgreSQL database; no date in it.
+const processNonce = String(randomInt(1_000_000)).padStart(6, '0');
 /** A fresh Meiduo-style order id: yyyymmddHHMMSS + 9 digits. */
 export function newOrderId(): string {
   counter += 1;
-  return `20261126${String(Date.now() % 1_000_000).padStart(6, '0')}${String(process.pid % 1000).padStart(3, '0')}${String(counter).padStart(6, '0')}`;
+  return `20261126${processNonce}${String(process.pid % 1000).padStart(3, '0')}${String(counter).padStart(6, '0')}`;
 }

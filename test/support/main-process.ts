@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './clock.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
@@ -48,20 +49,14 @@ export function startMain(env: Record<string, string>): MainProcess {
 }
 
 // A loaded 2-core machine has taken 11 s to start a fresh server (keys, PGlite, migrations).
-export async function waitFor(check: () => boolean, what: string, ms = 90_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export const START_TIMEOUT_MS = 90_000;
 
 /** Whether the process ended by itself (true) or got as far as listening (false), whichever comes first. */
 export async function exitsBeforeListening(run: MainProcess): Promise<boolean> {
   let exited = false;
   void run.exited.then(() => (exited = true));
   try {
-    await waitFor(() => exited || run.stdout().includes('"listening"'), 'the process to exit or listen');
+    await waitFor(() => exited || run.stdout().includes('"listening"'), 'the process to exit or listen', START_TIMEOUT_MS);
   } catch (error) {
     await run.stop();
     throw error;

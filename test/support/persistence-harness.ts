@@ -4,6 +4,7 @@ import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { PayMethod } from '../../src/domain/order-status.ts';
 import { newOrderId } from './alipay-signer.ts';
+import { TEST_NOW } from './clock.ts';
 
 /** Fresh, empty adapters of one technology that share one store. */
 export interface Persistence {
@@ -17,7 +18,8 @@ export interface PersistenceHarness {
   close(): Promise<void>;
 }
 
-export const T0 = new Date('2026-11-26T07:30:00.000Z');
+/** The suite's instant: persistence tests place their orders then. */
+export const T0 = TEST_NOW;
 
 export function anUnpaidOrder(total = '3798.00', id = newOrderId()): Order {
   return Order.place(id, Money.parse(total), PayMethod.ALIPAY, T0);

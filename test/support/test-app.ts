@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import type { Knex } from 'knex';
 import pino from 'pino';
+import type { Clock } from '../../src/application/ports/clock.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
 import type { SignType } from '../../src/application/ports/signature-verifier.ts';
 import { buildApp } from '../../src/container.ts';
@@ -9,6 +10,7 @@ import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 import { APP_ID, SELLER_ID } from './alipay-signer.ts';
+import { steadyClock, TEST_NOW } from './clock.ts';
 import type { TestDatabase } from './databases.ts';
 
 export { appKeys } from './app-keys.ts';
@@ -37,6 +39,8 @@ export async function startTestApp(options: {
   rejections?: { maxRows: number; maxAgeDays: number };
   production?: boolean;
   trustedProxies?: readonly string[];
+  /** Defaults to a clock that starts at TEST_NOW and runs on. */
+  clock?: Clock;
 }): Promise<RunningApp> {
   const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,6 +59,7 @@ export async function startTestApp(options: {
     shopUrl: TEST_SHOP_URL,
     production: options.production,
     trustedProxies: options.trustedProxies,
+    clock: options.clock ?? steadyClock(),
   });
   server.on('request', app.callback());
   const answer = async (response: Response) => ({ status: response.status, body: await response.text(), headers: response.headers });
@@ -95,6 +100,7 @@ export async function seedOrder(
   totalAmount: string,
   status: number = OrderStatus.UNPAID,
   payMethod: number = PayMethod.ALIPAY,
+  placedAt: Date = TEST_NOW,
 ): Promise<void> {
   await knex('tb_order_info').insert({
     order_id: orderId,
@@ -105,8 +111,8 @@ export async function seedOrder(
     freight: '10.00',
     pay_method: payMethod,
     status,
-    create_time: new Date(),
-    update_time: new Date(),
+    create_time: placedAt,
+    update_time: placedAt,
   });
 }
 

@@ -20,6 +20,7 @@ import { nativeRequestSigner } from '../../src/infrastructure/alipay/request-sig
 import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
 import { SANDBOX_GATEWAY_PATH, SandboxAlipay, type SandboxSettings } from '../../src/sandbox/sandbox-alipay.ts';
 import type { SandboxTrade } from '../../src/sandbox/sandbox-trades.ts';
+import { steadyClock, TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { zipHeaders } from '../support/trade-bill-fixtures.ts';
 
@@ -54,7 +55,7 @@ function billParams(biz: object, extra: Params = {}): Params {
     format: 'JSON',
     charset: 'utf-8',
     sign_type: 'RSA2',
-    timestamp: beijingTimestamp(new Date()),
+    timestamp: beijingTimestamp(TEST_NOW),
     version: '1.0',
     biz_content: JSON.stringify(biz),
     ...extra,
@@ -85,7 +86,9 @@ function describeSandboxBills(harness: { name: string; open(): Promise<TestDatab
     let server: Server;
     let url: string;
     let shiftMs = 0;
-    const now = () => new Date(Date.now() + shiftMs);
+    // Noon in Beijing on 2 December: the bills of late November are published, today's is not over.
+    const clock = steadyClock('2026-12-02T04:00:00Z');
+    const now = () => new Date(clock.now().getTime() + shiftMs);
 
     async function serve(settings: Partial<SandboxSettings> = {}): Promise<{ sandbox: SandboxAlipay; server: Server; url: string }> {
       const sandbox = new SandboxAlipay({
@@ -164,7 +167,7 @@ function describeSandboxBills(harness: { name: string; open(): Promise<TestDatab
       return new AlipayTradeBillSource(
         nativeRequestSigner(appPrivateKey),
         { appId: APP_ID, gatewayUrl: `${at}${SANDBOX_GATEWAY_PATH}`, timeoutMs: 5_000 },
-        { now: () => new Date() },
+        { now },
         new NativeSignatureVerifier(parseAlipayPublicKey(pem(alipayKeys.publicKey, 'spki')), 'RSA2'),
       );
     }

@@ -10,9 +10,12 @@ import pino from 'pino';
 import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
 import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
 import { SANDBOX_GATEWAY_PATH, SandboxAlipay } from '../../src/sandbox/sandbox-alipay.ts';
+import { steadyClock } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 
 const APP_ID = '2021000000000001';
+/** The sandbox's clock and the time our requests carry. */
+const clock = steadyClock();
 const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
 const appKeys = keyPair();
 const alipayKeys = keyPair();
@@ -39,7 +42,7 @@ function queryParams(outTradeNo: string, extra: Params = {}): Params {
     format: 'JSON',
     charset: 'utf-8',
     sign_type: 'RSA2',
-    timestamp: beijingTimestamp(new Date()),
+    timestamp: beijingTimestamp(clock.now()),
     version: '1.0',
     biz_content: JSON.stringify({ out_trade_no: outTradeNo }),
     ...extra,
@@ -72,6 +75,7 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
       // The sandbox creates its table itself, in whatever schema the service's knex points at.
       database = await harness.open();
       sandbox = new SandboxAlipay({
+        now: clock.now,
         appId: APP_ID,
         sellerId: '2088000000000001',
         signType: 'RSA2',
@@ -101,7 +105,7 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
         method: 'alipay.trade.page.pay',
         charset: 'utf-8',
         sign_type: 'RSA2',
-        timestamp: beijingTimestamp(new Date()),
+        timestamp: beijingTimestamp(clock.now()),
         version: '1.0',
         return_url: `${url}/payment/status/`,
         biz_content: JSON.stringify({
@@ -142,7 +146,7 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
       verify(hash, Buffer.from(reply.signedText!, 'utf8'), alipayKeys.publicKey, Buffer.from(reply.sign!, 'base64'));
 
     it('answers 10000 TRADE_SUCCESS for a trade paid with 付款但不回跳, signed over the exact object text', async () => {
-      const start = new Date();
+      const start = clock.now();
       const paid = await payAtCashier('20261130100000000000001', '88.80', 'pay-silently');
       assert.equal(paid.status, 200);
       const page = await paid.text();
@@ -161,7 +165,7 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
       assert.equal(reply.text.indexOf('"alipay_trade_query_response"'), 1, 'the response key comes first');
       assert.ok(verifiesAs(reply, 'sha256'), 'SHA256withRSA over the object text as sent');
       const sendPayDate = reply.response.send_pay_date!;
-      assert.ok(sendPayDate >= beijingTimestamp(start) && sendPayDate <= beijingTimestamp(new Date()), sendPayDate);
+      assert.ok(sendPayDate >= beijingTimestamp(start) && sendPayDate <= beijingTimestamp(clock.now()), sendPayDate);
       assert.deepEqual(JSON.parse(reply.signedText!), {
         code: '10000',
         msg: 'Success',

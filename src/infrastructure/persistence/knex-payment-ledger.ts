@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
+import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import {
   COUNT_CAP,
@@ -10,6 +11,7 @@ import {
   SEARCH_MIN_LENGTH,
   TOTAL_DAYS_MAX,
 } from '../../application/ports/payment-ledger.ts';
+import { TOKENS } from '../../application/tokens.ts';
 import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts';
 import type { ReviewReason } from '../../domain/errors.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
@@ -49,7 +51,10 @@ const BEIJING_DAY = `(p.create_time at time zone 'UTC' + interval '8 hours')::da
 
 @injectable()
 export class KnexPaymentLedger implements PaymentLedger {
-  constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
+  constructor(
+    @inject(INFRA.Knex) private readonly knex: Knex,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+  ) {}
 
   page(filter: PaymentFilter, request: PageRequest): Promise<Page<PaymentRecord>> {
     return guarded(async () => {
@@ -81,7 +86,7 @@ export class KnexPaymentLedger implements PaymentLedger {
       const atLeast = found > COUNT_CAP;
       if (!filter.from && !filter.until) return { count, atLeast, days: [] };
       // Whole Beijing days: the newest TOTAL_DAYS_MAX of the range, each day counted entire.
-      const newest = filter.until ?? beijingMidnight(beijingTimestamp(new Date()).slice(0, 10), 1);
+      const newest = filter.until ?? beijingMidnight(beijingTimestamp(this.clock.now()).slice(0, 10), 1);
       const oldest = new Date(Math.max(filter.from?.getTime() ?? 0, newest.getTime() - TOTAL_DAYS_MAX * DAY_MS));
       const days: Array<{ day: string; n: string | number; amount: string | null }> = await this.filtered(this.knex('tb_payment as p'), {
         ...filter,

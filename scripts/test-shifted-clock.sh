@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The unit, application and contract tests at other dates: the machine's clock moved two years ahead and
+# one year back with libfaketime, so that a test reading the real date fails here before it fails in a year.
+#   npm run test:shifted                      # both shifts
+#   npm run test:shifted -- '+400d'           # any offsets faketime -f takes
+# Installs Debian's faketime when it is missing (needs root). DATABASE_URL, when set, is used as by npm test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v faketime >/dev/null; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test:shifted: faketime is missing: apt-get install faketime (as root), then run this again" >&2
+    exit 1
+  fi
+  echo "faketime is missing: installing it with apt" >&2
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >&2
+fi
+
+shifts=("$@")
+[ ${#shifts[@]} -gt 0 ] || shifts=('+2y' '-1y')
+for shift in "${shifts[@]}"; do
+  echo "=== the machine's clock moved ${shift}: $(faketime -f "$shift" date -u '+%Y-%m-%d %H:%M UTC')"
+  faketime -f "$shift" node --import tsx --test test/unit/*.test.ts test/application/*.test.ts test/contracts/*.test.ts
+done
