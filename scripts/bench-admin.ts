@@ -75,7 +75,7 @@ try {
     signType: 'RSA2',
     settings: { appId: 'bench', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
     appPrivateKey: keys.privateKey,
-    pagePay: { appId: 'bench', gatewayUrl: 'https://gateway.example', returnUrl: `${url}/r`, notifyUrl: `${url}/n` },
+    pagePay: { appId: 'bench', gatewayUrl: 'https://gateway.example', returnUrl: `${url}/r`, notifyUrl: `${url}/n`, quitUrl: `${url}/q`, payTimeoutMs: 1_800_000 },
     openApi: { appId: 'bench', gatewayUrl: 'https://gateway.example', timeoutMs: 1_000 },
     admin: { user: 'admin', password: 'bench' },
     rejections: { maxRows: 1000, maxAgeDays: 1 },

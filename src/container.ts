@@ -81,6 +81,7 @@ import { RejectionsController } from './interfaces/http/rejections-controller.ts
 import { ReviewController } from './interfaces/http/review-controller.ts';
 import { QueryScheduler } from './interfaces/scheduler/query-scheduler.ts';
 import { ReconcileScheduler } from './interfaces/scheduler/reconcile-scheduler.ts';
+import { DemoOrderChanges } from './sandbox/demo-order-changes.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
 import { SandboxAlipay, type SandboxSettings } from './sandbox/sandbox-alipay.ts';
 
@@ -249,6 +250,10 @@ export function buildApp(wiring: Wiring): BuiltApp {
   const schedulers = { queryScheduler, reconcileScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
   const sandbox = new SandboxAlipay({ now: wiring.clock && (() => container.get<Clock>(TOKENS.Clock).now()), ...wiring.sandbox });
-  const demoShop = new DemoShop(container.get<OrderRepository>(TOKENS.OrderRepository), container.get(PlaceOrder));
+  const demoShop = new DemoShop(
+    container.get<OrderRepository>(TOKENS.OrderRepository),
+    container.get(PlaceOrder),
+    new DemoOrderChanges(wiring.knex),
+  );
   return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop, ...schedulers };
 }

@@ -4,6 +4,7 @@ import type { Wiring } from './container.ts';
 import type { LoadedAlipayKey } from './infrastructure/alipay/alipay-key-loader.ts';
 import type { LoadedAppKey } from './infrastructure/alipay/app-private-key.ts';
 import type { Config } from './infrastructure/config.ts';
+import { shopLinksFor } from './interfaces/http/shop-links.ts';
 import { SANDBOX_GATEWAY_PATH } from './sandbox/sandbox-alipay.ts';
 
 // The sandbox's seller when ALIPAY_SELLER_ID is not set (and so not checked).
@@ -49,6 +50,8 @@ export function wiringFor({
       gatewayUrl,
       returnUrl: `${publicUrl}/payment/status/`,
       notifyUrl: `${publicUrl}/payment/notify/`,
+      quitUrl: new URL(shopLinksFor(config.shopUrl, sandboxAlipayKeyPem !== null)?.orders ?? '/', `${publicUrl}/`).href,
+      payTimeoutMs: alipay.payTimeoutMs,
     },
     openApi: { appId: alipay.appId, gatewayUrl, timeoutMs: alipay.httpTimeoutMs },
     querySchedule: alipay.querySchedule,

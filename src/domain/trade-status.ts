@@ -21,23 +21,24 @@ export interface MessageKind {
 export type QueryAnswer = 'paid' | 'waiting' | 'not_started' | 'closed';
 
 const PAID = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
-const PAGE_PAY_RETURN = 'alipay.trade.page.pay.return';
+// A browser returns from the desktop cashier or the phone's; both are signed alike and prove alike.
+const PAY_RETURNS = new Set(['alipay.trade.page.pay.return', 'alipay.trade.wap.pay.return']);
 export const TRADE_QUERY = 'alipay.trade.query';
 const TRADE_STATUS_SYNC = 'trade_status_sync';
 
 /**
  * Why a message cannot be what the channel it arrived on says, or null. A signed notify of a closed
  * trade or a refund replayed to the return URL is authentic, yet it is no proof of payment: a return
- * must be a page-pay return, and a notify a trade status notify.
+ * must be a page-pay or wap-pay return, and a notify a trade status notify.
  */
 export function wrongChannel(channel: PaymentSource, kind: MessageKind): string | null {
   if (channel === 'notify') {
     return kind.notifyType === TRADE_STATUS_SYNC ? null : `notify_type ${JSON.stringify(kind.notifyType)} is not ${TRADE_STATUS_SYNC}`;
   }
   if (channel === 'query') return kind.method === TRADE_QUERY ? null : `method ${JSON.stringify(kind.method)} is not ${TRADE_QUERY}`;
-  if (kind.method !== PAGE_PAY_RETURN) return `method ${JSON.stringify(kind.method)} is not ${PAGE_PAY_RETURN}`;
-  if (kind.notifyType !== '') return 'a page return carries no notify_type';
-  if (isRefund(kind)) return 'a page return carries no refund fields';
+  if (!PAY_RETURNS.has(kind.method)) return `method ${JSON.stringify(kind.method)} is not ${[...PAY_RETURNS].join(' or ')}`;
+  if (kind.notifyType !== '') return 'a return carries no notify_type';
+  if (isRefund(kind)) return 'a return carries no refund fields';
   if (kind.tradeStatus !== '' && !PAID.has(kind.tradeStatus)) return `trade_status ${JSON.stringify(kind.tradeStatus)} reports no payment`;
   return null;
 }

@@ -40,6 +40,8 @@ export interface Config {
     readonly gateway: string;
     /** Bounds every call to Alipay's gateway. */
     readonly httpTimeoutMs: number;
+    /** ALIPAY_PAY_TIMEOUT: how long a pay URL can still pay (its time_expire). */
+    readonly payTimeoutMs: number;
     /** ALIPAY_QUERY_SCHEDULE: offsets (ms) at which an unpaid order is asked about; null when off. */
     readonly querySchedule: readonly number[] | null;
   };
@@ -118,6 +120,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       appPrivateKeyFile: read('APP_PRIVATE_KEY_FILE') ?? 'keys/app_private_key.pem',
       gateway,
       httpTimeoutMs: duration('ALIPAY_HTTP_TIMEOUT', read('ALIPAY_HTTP_TIMEOUT') ?? '10s', 100, 120_000),
+      // Alipay takes time_expire up to 15 days ahead; a minute is the least a shopper can pay in.
+      payTimeoutMs: duration('ALIPAY_PAY_TIMEOUT', read('ALIPAY_PAY_TIMEOUT') ?? '30m', 60_000, 15 * 86_400_000),
       querySchedule: querySchedule(read('ALIPAY_QUERY_SCHEDULE') ?? '1m,5m,15m,1h,6h,24h'),
     },
     reconcileAtMinutes: timeOfDay('RECONCILE_AT', read('RECONCILE_AT') ?? '10:30'),

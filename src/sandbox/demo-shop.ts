@@ -5,6 +5,8 @@ import type { PlaceOrder } from '../application/place-order.ts';
 import type { OrderRepository } from '../application/ports/order-repository.ts';
 import type { Order } from '../domain/order.ts';
 import type { OrderStatus, PayMethod } from '../domain/order-status.ts';
+import { readRawBody } from '../interfaces/http/raw-body.ts';
+import type { DemoOrderChange, DemoOrderChanges } from './demo-order-changes.ts';
 
 const SHOP_SCRIPT = readFileSync(new URL('../../views/sandbox/shop.js', import.meta.url), 'utf8');
 const DEMO_AMOUNTS = ['3798.00', '88.80', '1299.00'];
@@ -12,15 +14,23 @@ const LISTED = 20;
 // Meiduo's front end says these; the demo shop stands in for it, so it says them too.
 const STATUS_LABELS: Record<OrderStatus, string> = { 1: '待支付', 2: '待发货', 3: '待收货', 4: '待评价', 5: '已完成', 6: '已取消' };
 const PAY_METHOD_LABELS: Record<PayMethod, string> = { 1: '货到付款', 2: '支付宝' };
+const YUAN = /^\d{1,8}(\.\d{1,2})?$/;
+const CHANGE_LABELS: Record<DemoOrderChange['kind'], string> = {
+  cancel: '已取消',
+  'cash-on-delivery': '已改为货到付款',
+  amount: '金额已修改',
+};
 
 /**
  * `GET /`: a few UNPAID Alipay orders with a 去支付 button each; `GET /sandbox/orders`: the recent
- * orders in every state, as Meiduo's 我的订单 shows them. Development only.
+ * orders in every state, as Meiduo's 我的订单 shows them, where an unpaid one can be cancelled, switched
+ * to cash on delivery or given another amount while its cashier is open. Development only.
  */
 export class DemoShop {
   constructor(
     private readonly orders: OrderRepository,
     private readonly placeOrder: PlaceOrder,
+    private readonly changes: DemoOrderChanges,
   ) {}
 
   /** Places the demo orders when there is nothing left to pay. */
@@ -36,6 +46,7 @@ export class DemoShop {
     router.get('/', this.home);
     // shop-links.ts sends 我的订单 and 用户中心 here when SHOP_URL is not set.
     router.get('/sandbox/orders', this.orderList);
+    router.post('/sandbox/orders/:order_id', this.changeOrder);
     router.get('/sandbox/shop.js', (ctx) => {
       ctx.type = 'application/javascript';
       ctx.body = SHOP_SCRIPT;
@@ -52,8 +63,40 @@ export class DemoShop {
   private orderList = async (ctx: Context): Promise<void> => {
     const orders = await this.orders.listRecent(LISTED);
     ctx.set('Cache-Control', 'no-store');
-    await ctx.render('sandbox/orders.pug', { orders: orders.map(listed) });
+    const changed = typeof ctx.query.changed === 'string' ? ctx.query.changed : undefined;
+    const notice =
+      changed && orders.some((order) => order.id === changed) ? `订单 ${changed} ${changeLabel(ctx.query.change)}。` : undefined;
+    await ctx.render('sandbox/orders.pug', { orders: orders.map(listed), notice });
   };
+
+  /** `POST /sandbox/orders/:order_id`: one change to an unpaid order, then back to the list. */
+  private changeOrder = async (ctx: Context): Promise<void> => {
+    const orderId = ctx.params.order_id ?? '';
+    const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 4 * 1024)));
+    const change = changeFrom(form);
+    if (typeof change === 'string') return this.refuse(ctx, change);
+    if (!(await this.changes.apply(orderId, change))) return this.refuse(ctx, `订单 ${orderId} 不是待支付的订单，无法修改。`);
+    ctx.redirect(`/sandbox/orders?${new URLSearchParams({ changed: orderId, change: change.kind })}`);
+  };
+
+  private async refuse(ctx: Context, message: string): Promise<void> {
+    ctx.status = 400;
+    await ctx.render('sandbox/message.pug', { title: '无法修改订单', message, backUrl: '/sandbox/orders' });
+  }
+}
+
+function changeFrom(form: URLSearchParams): DemoOrderChange | string {
+  const kind = form.get('action');
+  if (kind === 'cancel' || kind === 'cash-on-delivery') return { kind };
+  if (kind !== 'amount') return '未知的操作。';
+  const amount = (form.get('amount') ?? '').trim();
+  if (!YUAN.test(amount) || Number(amount) < 0.01)
+    return `金额须为 0.01 到 99999999.99 元，最多两位小数（收到 ${JSON.stringify(amount)}）。`;
+  return { kind, amount: Number(amount).toFixed(2) };
+}
+
+function changeLabel(kind: unknown): string {
+  return typeof kind === 'string' && kind in CHANGE_LABELS ? CHANGE_LABELS[kind as DemoOrderChange['kind']] : '已修改';
 }
 
 function listed(order: Order) {

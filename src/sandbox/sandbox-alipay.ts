@@ -39,10 +39,17 @@ export const SANDBOX_GATEWAY_PATH = '/sandbox/gateway.do';
 
 interface PayRequest {
   readonly params: Record<string, string>;
+  /** page: the desktop cashier (alipay.trade.page.pay); wap: the phone's (alipay.trade.wap.pay). */
+  readonly channel: 'page' | 'wap';
   readonly orderId: string;
   readonly amount: string;
   readonly subject: string;
+  /** time_expire: after it Alipay's cashier refuses to pay; null when the request set none. */
+  readonly expiresAt: Date | null;
 }
+
+const PAY_METHODS: Record<string, PayRequest['channel']> = { 'alipay.trade.page.pay': 'page', 'alipay.trade.wap.pay': 'wap' };
+const BEIJING_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 /** A simulated Alipay: cashier, signed return, async notify, trade query and daily trade bill. Development only. */
 export class SandboxAlipay {
@@ -107,21 +114,20 @@ export class SandboxAlipay {
   };
 
   private cashier = async (ctx: Context): Promise<void> => {
-    const request = this.readRequest(ctx.querystring);
-    if (typeof request === 'string') return this.refuse(ctx, request);
+    const request = await this.payableRequest(ctx.querystring);
+    if (typeof request === 'string') return this.refuse(ctx, request, this.readRequest(ctx.querystring));
     await ctx.render('sandbox/cashier.pug', { request, query: ctx.querystring });
   };
 
   private pay = async (ctx: Context): Promise<void> => {
     const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 64 * 1024)));
-    const request = this.readRequest(form.get('request') ?? '');
-    if (typeof request === 'string') return this.refuse(ctx, request);
+    const query = form.get('request') ?? '';
+    const request = await this.payableRequest(query);
+    if (typeof request === 'string') return this.refuse(ctx, request, this.readRequest(query));
     const action = form.get('action');
     const shopHome = new URL('/', request.params.return_url).href;
-    if (action !== 'pay' && action !== 'pay-silently') {
-      await ctx.render('sandbox/message.pug', { title: '交易已取消', message: `订单 ${request.orderId} 未付款。`, backUrl: shopHome });
-      return;
-    }
+    // As Alipay's cashier: 取消 (wap's 返回) leads back to the shop, to quit_url where the request gave one.
+    if (action !== 'pay' && action !== 'pay-silently') return ctx.redirect(request.params.quit_url || shopHome);
     const at = this.now();
     const tradeNo = newTradeNo(beijingDigits(at).slice(0, 8));
     await this.trades.record({
@@ -184,9 +190,22 @@ export class SandboxAlipay {
       this.settings.signType,
     );
     if (request.params.notify_url) this.notifier.send(request.params.notify_url, notify);
-    const ret = signCallback({ ...common, method: 'alipay.trade.page.pay.return', timestamp: now }, this.alipayKey, this.settings.signType);
+    const method = `${request.params.method}.return`;
+    const ret = signCallback({ ...common, method, timestamp: now }, this.alipayKey, this.settings.signType);
     this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; redirecting to return_url');
     ctx.redirect(`${request.params.return_url}?${new URLSearchParams(ret)}`);
+  }
+
+  /** The verified pay request while it can still pay, or the reason Alipay's cashier would refuse it. */
+  private async payableRequest(query: string): Promise<PayRequest | string> {
+    const request = this.readRequest(query);
+    if (typeof request === 'string') return request;
+    if (request.expiresAt !== null && this.now() > request.expiresAt)
+      return `ACQ.TRADE_HAS_CLOSE 交易已关闭：支付链接已于 ${beijingTimestamp(request.expiresAt)} 过期，请回到商城重新发起支付`;
+    const paid = await this.trades.findByOutTradeNo(this.settings.appId, request.orderId);
+    if (paid && paid.tradeStatus !== 'WAIT_BUYER_PAY' && paid.tradeStatus !== 'TRADE_CLOSED')
+      return `ACQ.TRADE_HAS_SUCCESS 交易已支付：订单 ${request.orderId} 已由支付宝交易 ${paid.tradeNo} 付款，请勿重复付款`;
+    return request;
   }
 
   /** The verified pay request, or the reason Alipay would refuse it. */
@@ -194,7 +213,8 @@ export class SandboxAlipay {
     const params = Object.fromEntries(new URLSearchParams(query));
     if (!verifyMerchantRequest(params, this.appKey)) return 'invalid-signature 验签出错，请确认应用私钥与上传的应用公钥是否匹配';
     if (params.app_id !== this.settings.appId) return `invalid-app-id 应用 ${params.app_id ?? ''} 不存在`;
-    if (params.method !== 'alipay.trade.page.pay') return 'invalid-method 不支持的接口';
+    const channel = PAY_METHODS[params.method ?? ''];
+    if (channel === undefined) return 'invalid-method 不支持的接口';
     if (!params.return_url || !URL.canParse(params.return_url)) return 'missing-return-url 缺少 return_url，或它不是网址';
     let biz: unknown;
     try {
@@ -203,18 +223,30 @@ export class SandboxAlipay {
       return 'invalid-biz-content biz_content 不是 JSON';
     }
     if (typeof biz !== 'object' || biz === null) return 'invalid-biz-content biz_content 不是 JSON 对象';
-    const { out_trade_no: orderId, total_amount: amount, subject } = biz as Record<string, unknown>;
+    const { out_trade_no: orderId, total_amount: amount, subject, time_expire: timeExpire } = biz as Record<string, unknown>;
     if (typeof orderId !== 'string' || typeof amount !== 'string' || typeof subject !== 'string')
       return 'missing-parameter 缺少订单号、金额或标题';
     // Alipay's own limits, which the trade table keeps too.
     if (!/^[\w-]{1,64}$/.test(orderId)) return 'invalid-parameter 订单号须为 1 到 64 位字母、数字、下划线或连字符';
     if (!/^\d{1,8}(\.\d{1,2})?$/.test(amount) || Number(amount) < 0.01) return 'invalid-parameter 金额须在 0.01 到 99999999.99 元之间';
     if (subject === '' || subject.length > 256) return 'invalid-parameter 标题须为 1 到 256 个字';
-    return { params, orderId, amount, subject };
+    const expiresAt = timeExpire === undefined ? null : beijingInstant(timeExpire);
+    if (expiresAt === undefined) return 'invalid-parameter time_expire 须为 yyyy-MM-dd HH:mm:ss（北京时间）';
+    if (params.quit_url && !URL.canParse(params.quit_url)) return 'invalid-parameter quit_url 不是网址';
+    return { params, channel, orderId, amount, subject, expiresAt };
   }
 
-  private async refuse(ctx: Context, reason: string): Promise<void> {
+  private async refuse(ctx: Context, reason: string, request?: PayRequest | string): Promise<void> {
     ctx.status = 400;
-    await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：请求被拒绝', message: reason, backUrl: '/' });
+    // Back to the shop the request came from, where it can be told; otherwise the demo shop.
+    const backUrl = typeof request === 'object' ? request.params.quit_url || new URL('/', request.params.return_url).href : '/';
+    await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：请求被拒绝', message: reason, backUrl });
   }
+}
+
+/** A Beijing `yyyy-MM-dd HH:mm:ss` as an instant, or undefined when it is not one. */
+function beijingInstant(value: unknown): Date | undefined {
+  if (typeof value !== 'string' || !BEIJING_TIMESTAMP.test(value)) return undefined;
+  const at = new Date(`${value.replace(' ', 'T')}+08:00`);
+  return Number.isNaN(at.getTime()) || beijingTimestamp(at) !== value ? undefined : at;
 }

@@ -11,6 +11,10 @@ import { elapsedMs } from '../support/clock.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 import { orderStatus, paymentRows } from '../support/test-app.ts';
 
+const PHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const DESKTOP_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
 interface Delivery {
   tradeNo: string;
   delivered: boolean;
@@ -79,12 +83,12 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
     assert.equal(await page.locator('h1').innerText(), '订单支付成功');
   });
 
-  it('leaves the order UNPAID when the shopper presses 取消', async () => {
+  it('leaves the order UNPAID and goes back to the shop when the shopper presses 取消', async () => {
     const [orderId] = await payButtons();
     await page.locator(`button[data-order-id="${orderId}"]`).click();
     await page.waitForURL(/\/sandbox\/gateway\.do\?/);
     await page.getByRole('button', { name: '取消' }).click();
-    await page.waitForSelector('text=交易已取消');
+    await page.waitForURL(`${server.url}/`);
     await shot('cancelled');
     assert.equal(await orderStatus(server.database.knex, orderId!), OrderStatus.UNPAID);
     assert.deepEqual(await paymentRows(server.database.knex, orderId!), []);
@@ -99,6 +103,49 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
     await page.waitForSelector('text=验签出错');
     await shot('sandbox-invalid-signature');
   });
+
+  const DEVICES = [
+    {
+      name: 'a phone at 375 px, through the wap cashier',
+      viewport: { width: 375, height: 740 },
+      userAgent: PHONE_UA,
+      method: 'alipay.trade.wap.pay',
+      cashier: 'cashier-wap',
+    },
+    {
+      name: 'a desktop at 1440 px, through the page cashier',
+      viewport: { width: 1440, height: 900 },
+      userAgent: DESKTOP_UA,
+      method: 'alipay.trade.page.pay',
+      cashier: 'cashier-page',
+    },
+  ];
+  for (const device of DEVICES) {
+    it(`pays from ${device.name}: 去支付 → cashier → 确认付款 → 订单支付成功`, async () => {
+      const context = await browser.newContext({ viewport: device.viewport, userAgent: device.userAgent, locale: 'zh-CN' });
+      try {
+        const tab = await context.newPage();
+        await tab.goto(`${server.url}/`);
+        const orderId = await tab.locator('button[data-order-id]').first().getAttribute('data-order-id');
+        await tab.locator(`button[data-order-id="${orderId}"]`).click();
+        await tab.waitForURL(/\/sandbox\/gateway\.do\?/);
+        assert.equal(new URL(tab.url()).searchParams.get('method'), device.method);
+        assert.equal(await tab.locator('#order-id').innerText(), orderId);
+        assert.equal(await tab.locator('body').getAttribute('class'), device.cashier);
+        await tab.screenshot({ path: join(SCREENSHOTS, `${device.cashier}-${device.viewport.width}.png`), fullPage: true });
+
+        await tab.getByRole('button', { name: '确认付款' }).click();
+        await tab.waitForURL(/\/payment\/status\/\?/);
+        assert.equal(new URL(tab.url()).searchParams.get('method'), `${device.method}.return`);
+        assert.equal(await tab.locator('h1').innerText(), '订单支付成功');
+        assert.ok(await tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+        await tab.screenshot({ path: join(SCREENSHOTS, `success-${device.viewport.width}.png`), fullPage: true });
+        assert.equal(await orderStatus(server.database.knex, orderId!), OrderStatus.UNCOMMENT);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
 
 // A server of its own: with a schedule this fast the query could race the return and the notify of

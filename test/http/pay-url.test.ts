@@ -7,6 +7,20 @@ import { APP_ID, createTestAlipay, newOrderId } from '../support/alipay-signer.t
 import { pglite } from '../support/databases.ts';
 import { appForSuite, appKeys, seedOrder, TEST_GATEWAY } from '../support/test-app.ts';
 
+const paramsOf = (payUrl: string): Record<string, string> => Object.fromEntries(new URL(payUrl).searchParams);
+/** A Beijing `yyyy-MM-dd HH:mm:ss` thirty minutes on: ALIPAY_PAY_TIMEOUT's default. */
+const thirtyMinutesAfter = (timestamp: string) =>
+  new Date(Date.parse(`${timestamp.replace(' ', 'T')}+08:00`) + 30 * 60_000 + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+/** Checked independently: node:crypto, and the request rule that keeps sign_type in the content. */
+const verifiesAsOurs = (params: Record<string, string>) => {
+  const content = Object.keys(params)
+    .filter((k) => k !== 'sign')
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join('&');
+  return verify('sha256', Buffer.from(content), appKeys.publicKey, Buffer.from(params.sign!, 'base64'));
+};
+
 describe('GET /payment/:order_id/', () => {
   const suite = appForSuite(pglite, { alipayPublicKeyPem: createTestAlipay().publicKeyPem });
 
@@ -41,17 +55,60 @@ describe('GET /payment/:order_id/', () => {
           total_amount: '3798.00',
           subject: `美多商城${orderId}`,
           product_code: 'FAST_INSTANT_TRADE_PAY',
+          time_expire: thirtyMinutesAfter(params.timestamp!),
         }),
       },
     );
     assert.match(params.timestamp!, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-    // Checked independently: node:crypto, and the request rule that keeps sign_type in the content.
-    const content = Object.keys(params)
-      .filter((k) => k !== 'sign')
-      .sort()
-      .map((k) => `${k}=${params[k]}`)
-      .join('&');
-    assert.ok(verify('sha256', Buffer.from(content), appKeys.publicKey, Buffer.from(params.sign!, 'base64')));
+    assert.ok(verifiesAsOurs(params));
+  });
+
+  const IPHONE =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+  const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+  const payUrlFor = async (orderId: string, userAgent: string, query = '') => {
+    const response = await fetch(`${suite.app.url}/payment/${orderId}/${query}`, { headers: { 'User-Agent': userAgent } });
+    const answer = await response.json();
+    return {
+      status: response.status,
+      vary: response.headers.get('vary'),
+      answer,
+      params: answer.alipay_url && paramsOf(answer.alipay_url),
+    };
+  };
+
+  it("gives a phone wap pay (QUICK_WAP_WAY, 返回 to the shop's orders), signed alike, in the same JSON shape", async () => {
+    const orderId = newOrderId();
+    await seedOrder(suite.db.knex, orderId, '88.80');
+    const { status, vary, answer, params } = await payUrlFor(orderId, IPHONE);
+    assert.equal(status, 200);
+    assert.deepEqual(Object.keys(answer), ['code', 'errmsg', 'alipay_url']);
+    assert.match(vary ?? '', /User-Agent/);
+    assert.equal(params.method, 'alipay.trade.wap.pay');
+    assert.deepEqual(JSON.parse(params.biz_content!), {
+      out_trade_no: orderId,
+      total_amount: '88.80',
+      subject: `美多商城${orderId}`,
+      product_code: 'QUICK_WAP_WAY',
+      time_expire: thirtyMinutesAfter(params.timestamp!),
+      quit_url: 'https://www.meiduo.example/user_center_order.html',
+    });
+    assert.ok(verifiesAsOurs(params));
+  });
+
+  it('takes ?channel=wap|page over the User-Agent, and refuses any other channel with 400 in the same shape', async () => {
+    const orderId = newOrderId();
+    await seedOrder(suite.db.knex, orderId, '88.80');
+    assert.equal((await payUrlFor(orderId, DESKTOP)).params.method, 'alipay.trade.page.pay');
+    assert.equal((await payUrlFor(orderId, DESKTOP, '?channel=wap')).params.method, 'alipay.trade.wap.pay');
+    assert.equal((await payUrlFor(orderId, IPHONE, '?channel=page')).params.method, 'alipay.trade.page.pay');
+    for (const query of ['?channel=app', '?channel=', '?channel=wap&channel=page']) {
+      const { status, answer } = await payUrlFor(orderId, IPHONE, query);
+      assert.equal(status, 400, query);
+      assert.deepEqual(Object.keys(answer), ['code', 'errmsg'], query);
+      assert.equal(answer.code, '400');
+      assert.match(answer.errmsg, /channel 只能是 wap（手机网站支付）或 page（电脑网站支付）/);
+    }
   });
 
   const refused: Array<[string, () => Promise<string>]> = [

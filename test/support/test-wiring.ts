@@ -20,6 +20,8 @@ export function testWiring(knex: Knex, overrides: Partial<Wiring> = {}): Wiring 
       gatewayUrl: 'https://gateway.example',
       returnUrl: 'https://shop.example/r',
       notifyUrl: 'https://shop.example/n',
+      quitUrl: 'https://shop.example/user_center_order.html',
+      payTimeoutMs: 1_800_000,
     },
     openApi: { appId: '1', gatewayUrl: 'https://gateway.example', timeoutMs: 1_000 },
     admin: { user: 'admin', password: 'x' },

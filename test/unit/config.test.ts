@@ -32,6 +32,13 @@ describe('loadConfig', () => {
     assert.equal(config.signatureVerifier, 'native');
     assert.deepEqual(config.alipay.querySchedule, [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000]);
     assert.equal(config.alipay.httpTimeoutMs, 10_000);
+    assert.equal(config.alipay.payTimeoutMs, 30 * 60_000);
+  });
+
+  it('reads ALIPAY_PAY_TIMEOUT as a duration from a minute to the 15 days Alipay takes', () => {
+    assert.equal(loadConfig({ ALIPAY_PAY_TIMEOUT: '2h' }).alipay.payTimeoutMs, 7_200_000);
+    assert.equal(loadConfig({ ALIPAY_PAY_TIMEOUT: '15d' }).alipay.payTimeoutMs, 15 * 86_400_000);
+    for (const bad of ['30', '59s', '16d', 'off', 'half an hour']) failsOn('ALIPAY_PAY_TIMEOUT', { ALIPAY_PAY_TIMEOUT: bad });
   });
 
   it('reads the query schedule and the HTTP timeout as durations, and "off"', () => {

@@ -98,27 +98,39 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
       await database?.close();
     });
 
-    /** The cashier's pay button, pressed on a page-pay request our app signed. No notify_url: no notify. */
-    async function payAtCashier(orderId: string, amount: string, action: 'pay' | 'pay-silently' | 'cancel'): Promise<Response> {
+    /** A pay request our app signed: page pay, or wap pay with a quit_url; time_expire when given. No notify_url: no notify. */
+    function payRequest(orderId: string, amount: string, { wap = false, timeExpire }: { wap?: boolean; timeExpire?: string } = {}): string {
       const request = signed({
         app_id: APP_ID,
-        method: 'alipay.trade.page.pay',
+        method: wap ? 'alipay.trade.wap.pay' : 'alipay.trade.page.pay',
         charset: 'utf-8',
         sign_type: 'RSA2',
         timestamp: beijingTimestamp(clock.now()),
         version: '1.0',
         return_url: `${url}/payment/status/`,
+        ...(wap ? { quit_url: `${url}/sandbox/orders` } : {}),
         biz_content: JSON.stringify({
           out_trade_no: orderId,
           total_amount: amount,
           subject: '美多商城',
-          product_code: 'FAST_INSTANT_TRADE_PAY',
+          product_code: wap ? 'QUICK_WAP_WAY' : 'FAST_INSTANT_TRADE_PAY',
+          ...(timeExpire ? { time_expire: timeExpire } : {}),
         }),
       });
+      return new URLSearchParams(request).toString();
+    }
+
+    /** The cashier's button pressed on `request` (payRequest's), or on a page-pay request for the order. */
+    async function payAtCashier(
+      orderId: string,
+      amount: string,
+      action: 'pay' | 'pay-silently' | 'cancel',
+      request = payRequest(orderId, amount),
+    ): Promise<Response> {
       return fetch(`${url}/sandbox/pay`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ request: new URLSearchParams(request).toString(), action }),
+        body: new URLSearchParams({ request, action }),
         redirect: 'manual',
       });
     }
@@ -184,13 +196,20 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
       assert.deepEqual(Object.keys(JSON.parse(reply.signedText!)).slice(0, 2), ['code', 'msg']);
     });
 
-    it('stores the trade of 确认付款 too, answers its newest trade, and lists trades by Beijing day of payment', async () => {
+    it('stores the trade of 确认付款 too, refuses to take a paid order again, and lists trades by Beijing day of payment', async () => {
       const orderId = '20261130100000000000002';
       const first = await payAtCashier(orderId, '3798', 'pay');
       assert.equal(first.status, 302);
       assert.match(first.headers.get('location')!, new RegExp(`^${url}/payment/status/\\?`));
-      const second = await payAtCashier(orderId, '3798.00', 'pay');
-      const newest = new URL(second.headers.get('location')!).searchParams.get('trade_no');
+      const newest = new URL(first.headers.get('location')!).searchParams.get('trade_no');
+      // A second tab, or Back: Alipay refuses a second payment of the same out_trade_no.
+      for (const refused of [
+        await payAtCashier(orderId, '3798.00', 'pay'),
+        await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest(orderId, '3798.00')}`),
+      ]) {
+        assert.equal(refused.status, 400);
+        assert.match(await refused.text(), new RegExp(`ACQ.TRADE_HAS_SUCCESS 交易已支付：订单 ${orderId} 已由支付宝交易 ${newest} 付款`));
+      }
 
       const reply = await query(form(signed(queryParams(orderId))));
       assert.equal(reply.response.trade_no, newest);
@@ -205,10 +224,47 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
       assert.equal(await sandbox.trades.findByOutTradeNo('2021000000000999', orderId), undefined, 'another app sees nothing');
     });
 
-    it('leaves no trade behind 取消', async () => {
+    it('leaves no trade behind 取消, and goes back to the shop: its quit_url on wap, its home on page pay', async () => {
       const cancelled = await payAtCashier('20261130100000000000003', '1.00', 'cancel');
-      assert.match(await cancelled.text(), /交易已取消/);
+      assert.equal(cancelled.status, 302);
+      assert.equal(cancelled.headers.get('location'), `${url}/`);
+      const wap = payRequest('20261130100000000000003', '1.00', { wap: true });
+      assert.equal((await payAtCashier('20261130100000000000003', '1.00', 'cancel', wap)).headers.get('location'), `${url}/sandbox/orders`);
       assert.equal(await sandbox.trades.findByOutTradeNo(APP_ID, '20261130100000000000003'), undefined);
+    });
+
+    it('pays a wap request and returns alipay.trade.wap.pay.return to return_url, signed by Alipay', async () => {
+      const orderId = '20261130100000000000004';
+      const cashier = await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest(orderId, '88.80', { wap: true })}`);
+      assert.equal(cashier.status, 200);
+      const paid = await payAtCashier(orderId, '88.80', 'pay', payRequest(orderId, '88.80', { wap: true }));
+      assert.equal(paid.status, 302);
+      const returned = Object.fromEntries(new URL(paid.headers.get('location')!).searchParams);
+      assert.equal(returned.method, 'alipay.trade.wap.pay.return');
+      const content = Object.keys(returned)
+        .filter((k) => k !== 'sign' && k !== 'sign_type' && returned[k] !== '')
+        .sort()
+        .map((k) => `${k}=${returned[k]}`)
+        .join('&');
+      assert.ok(verify('sha256', Buffer.from(content), alipayKeys.publicKey, Buffer.from(returned.sign!, 'base64')));
+    });
+
+    it('refuses a pay URL past its time_expire, at the cashier and at 确认付款, and pays one still open', async () => {
+      const orderId = '20261130100000000000005';
+      const past = beijingTimestamp(new Date(clock.now().getTime() - 1_000));
+      const expired = payRequest(orderId, '1.00', { timeExpire: past });
+      for (const refused of [
+        await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${expired}`),
+        await payAtCashier(orderId, '1.00', 'pay', expired),
+      ]) {
+        assert.equal(refused.status, 400);
+        assert.match(await refused.text(), new RegExp(`ACQ.TRADE_HAS_CLOSE 交易已关闭：支付链接已于 ${past} 过期`));
+      }
+      assert.equal(await sandbox.trades.findByOutTradeNo(APP_ID, orderId), undefined);
+      const badly = await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest(orderId, '1.00', { timeExpire: '2026-13-01 00:00:00' })}`);
+      assert.match(await badly.text(), /time_expire 须为 yyyy-MM-dd HH:mm:ss/);
+      const future = beijingTimestamp(new Date(clock.now().getTime() + 60_000));
+      assert.equal((await payAtCashier(orderId, '1.00', 'pay', payRequest(orderId, '1.00', { timeExpire: future }))).status, 302);
     });
 
     it('answers a signed 40004 ACQ.TRADE_NOT_EXIST for an order without a trade', async () => {

@@ -24,16 +24,25 @@ describe('meaningOfNotify', () => {
 });
 
 describe('wrongChannel', () => {
-  it('takes a page-pay return on the return channel, with or without a paid trade_status', () => {
-    assert.equal(wrongChannel('return', pageReturn), null);
-    assert.equal(wrongChannel('return', { ...pageReturn, tradeStatus: 'TRADE_SUCCESS' }), null);
-    assert.equal(wrongChannel('return', { ...pageReturn, tradeStatus: 'TRADE_FINISHED' }), null);
+  it('takes a page-pay or a wap-pay return on the return channel, with or without a paid trade_status', () => {
+    for (const method of ['alipay.trade.page.pay.return', 'alipay.trade.wap.pay.return']) {
+      assert.equal(wrongChannel('return', { ...pageReturn, method }), null, method);
+      assert.equal(wrongChannel('return', { ...pageReturn, method, tradeStatus: 'TRADE_SUCCESS' }), null, method);
+      assert.equal(wrongChannel('return', { ...pageReturn, method, tradeStatus: 'TRADE_FINISHED' }), null, method);
+    }
   });
 
-  it('refuses on the return channel anything that is not a page-pay return reporting a payment', () => {
+  it('refuses on the return channel anything that is not a pay return reporting a payment', () => {
+    const wapReturn = { ...pageReturn, method: 'alipay.trade.wap.pay.return' };
     const refused: MessageKind[] = [
       { ...pageReturn, method: '' },
-      { ...pageReturn, method: 'alipay.trade.wap.pay.return' },
+      { ...pageReturn, method: 'alipay.trade.page.pay' },
+      { ...pageReturn, method: 'alipay.trade.wap.pay' },
+      { ...pageReturn, method: 'alipay.trade.app.pay.return' },
+      { ...pageReturn, method: 'alipay.trade.wap.pay.return ' },
+      { ...wapReturn, notifyType: 'trade_status_sync' },
+      { ...wapReturn, refundFee: '1.00' },
+      { ...wapReturn, tradeStatus: 'TRADE_CLOSED' },
       { ...notify, tradeStatus: 'TRADE_CLOSED' },
       { ...notify, tradeStatus: 'WAIT_BUYER_PAY' },
       { ...notify },

@@ -1,7 +1,8 @@
 import { inject, injectable } from 'inversify';
 import type { Clock } from '../../application/ports/clock.ts';
-import type { PagePayRequest, PaymentGateway } from '../../application/ports/payment-gateway.ts';
+import type { PayChannel, PaymentGateway, PayRequest } from '../../application/ports/payment-gateway.ts';
 import { TOKENS } from '../../application/tokens.ts';
+import { beijingTimestamp } from '../../domain/beijing-time.ts';
 import { INFRA } from '../tokens.ts';
 import { signedRequest } from './openapi-request.ts';
 import type { RequestSigner } from './request-signer.ts';
@@ -12,13 +13,25 @@ export interface PagePaySettings {
   readonly gatewayUrl: string;
   readonly returnUrl: string;
   readonly notifyUrl: string;
+  /** Where wap pay's 返回 leads: the shop's order page. */
+  readonly quitUrl: string;
+  /** ALIPAY_PAY_TIMEOUT: how long a pay URL can still pay; Alipay closes the trade after it. */
+  readonly payTimeoutMs: number;
 }
+
+const CHANNELS: Record<PayChannel, { method: string; productCode: string }> = {
+  page: { method: 'alipay.trade.page.pay', productCode: 'FAST_INSTANT_TRADE_PAY' },
+  wap: { method: 'alipay.trade.wap.pay', productCode: 'QUICK_WAP_WAY' },
+};
 
 // A shopper's clicks and reloads reuse one signed URL; its timestamp stays well inside what Alipay accepts.
 const REUSE_MS = 60_000;
 const MAX_REMEMBERED = 10_000;
 
-/** alipay.trade.page.pay, signed RSA2 with our app's private key (docs/alipay.md, "Signing our own request: page pay"). */
+/**
+ * alipay.trade.page.pay or alipay.trade.wap.pay, signed with our app's private key (docs/alipay.md, "Signing
+ * our own request: page pay"), with a time_expire ALIPAY_PAY_TIMEOUT away.
+ */
 @injectable()
 export class AlipayPagePayGateway implements PaymentGateway {
   private readonly recent = new Map<string, { url: string; until: number }>();
@@ -29,8 +42,8 @@ export class AlipayPagePayGateway implements PaymentGateway {
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
-  pagePayUrl(request: PagePayRequest): string {
-    const key = `${request.orderId}\n${request.amount.toString()}\n${request.subject}`;
+  payUrl(request: PayRequest): string {
+    const key = `${request.channel}\n${request.orderId}\n${request.amount.toString()}\n${request.subject}`;
     const now = this.clock.now().getTime();
     const known = this.recent.get(key);
     if (known && known.until > now) return known.url;
@@ -41,13 +54,23 @@ export class AlipayPagePayGateway implements PaymentGateway {
     return url;
   }
 
-  private sign({ orderId, amount, subject }: PagePayRequest): string {
+  private sign({ orderId, amount, subject, channel }: PayRequest): string {
+    const { method, productCode } = CHANNELS[channel];
+    const at = this.clock.now();
+    const { returnUrl, notifyUrl, quitUrl, payTimeoutMs } = this.settings;
     const params = signedRequest(this.signer, {
       appId: this.settings.appId,
-      method: 'alipay.trade.page.pay',
-      at: this.clock.now(),
-      extra: { return_url: this.settings.returnUrl, notify_url: this.settings.notifyUrl },
-      bizContent: { out_trade_no: orderId, total_amount: amount.toString(), subject, product_code: 'FAST_INSTANT_TRADE_PAY' },
+      method,
+      at,
+      extra: { return_url: returnUrl, notify_url: notifyUrl },
+      bizContent: {
+        out_trade_no: orderId,
+        total_amount: amount.toString(),
+        subject,
+        product_code: productCode,
+        time_expire: beijingTimestamp(new Date(at.getTime() + payTimeoutMs)),
+        ...(channel === 'wap' ? { quit_url: quitUrl } : {}),
+      },
     });
     return `${this.settings.gatewayUrl}?${new URLSearchParams(params)}`;
   }

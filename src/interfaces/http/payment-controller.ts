@@ -5,6 +5,7 @@ import { ReceiveAlipayCallback } from '../../application/receive-alipay-callback
 import { StartAlipayPayment } from '../../application/start-alipay-payment.ts';
 import type { AppContext, AppState } from './app-state.ts';
 import { renderPage } from './compiled-pages.ts';
+import { payChannelFor } from './pay-channel.ts';
 import { readRawBody } from './raw-body.ts';
 
 const encoder = new TextEncoder();
@@ -37,9 +38,22 @@ export class PaymentController {
     ctx.body = 'success';
   };
 
-  /** GET /payment/:order_id/: the signed Alipay page-pay URL, in the shape Meiduo's front end expects. */
+  /**
+   * GET /payment/:order_id/: the signed Alipay pay URL, in the shape Meiduo's front end expects: wap pay
+   * for a phone, page pay otherwise, or what `?channel=wap|page` asks for.
+   */
   payUrl = async (ctx: RouterContext<AppState>): Promise<void> => {
-    const { payUrl } = await this.startPayment.execute({ orderId: ctx.params.order_id! });
+    ctx.set('Vary', 'User-Agent');
+    const channel = payChannelFor(ctx.get('User-Agent') || undefined, singleQueryValue(ctx.query.channel));
+    if (typeof channel !== 'string') {
+      ctx.status = 400;
+      ctx.body = {
+        code: '400',
+        errmsg: `channel 只能是 wap（手机网站支付）或 page（电脑网站支付），收到 ${JSON.stringify(channel.invalid)}`,
+      };
+      return;
+    }
+    const { payUrl } = await this.startPayment.execute({ orderId: ctx.params.order_id!, channel });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { code: '0', errmsg: 'OK', alipay_url: payUrl };
   };
@@ -51,4 +65,9 @@ function warnOfRepair(ctx: AppContext, repaired: SignatureDiagnosis | undefined)
       { diagnosis: repaired },
       'accepted a callback only after repairing it: fix what damages them (README, When Alipay payments are refused)',
     );
+}
+
+/** A repeated query parameter is refused as a whole rather than guessed at. */
+function singleQueryValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { payChannelFor } from '../../src/interfaces/http/pay-channel.ts';
+
+const PHONES = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 13; V2227A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/101.0.4951.74 Mobile Safari/537.36 MicroMessenger/8.0.40',
+  'Mozilla/5.0 (Linux; U; Android 12; zh-CN; HUAWEI) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 AlipayClient/10.5.30',
+  'Mozilla/5.0 (Phone; OpenHarmony 4.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1 Mobile HarmonyOS',
+];
+const NOT_PHONES = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+  'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; SM-X910) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+  'curl/8.5.0',
+  '',
+];
+
+describe('payChannelFor', () => {
+  it('gives phones wap pay, and desktops, tablets, scripts and no User-Agent page pay', () => {
+    for (const agent of PHONES) assert.equal(payChannelFor(agent, undefined), 'wap', agent);
+    for (const agent of NOT_PHONES) assert.equal(payChannelFor(agent, undefined), 'page', agent);
+    assert.equal(payChannelFor(undefined, undefined), 'page');
+  });
+
+  it('lets ?channel= choose, and names anything else it was given', () => {
+    assert.equal(payChannelFor(PHONES[0], 'page'), 'page');
+    assert.equal(payChannelFor(NOT_PHONES[0], 'wap'), 'wap');
+    for (const value of ['', 'WAP', 'app', 'wap,page']) assert.deepEqual(payChannelFor(PHONES[0], value), { invalid: value });
+  });
+});
