@@ -1,4 +1,4 @@
-// Regenerates the README "Try it" back-office screenshots (docs/try-it-paid-twice.png, docs/try-it-admin-*.png)
+// Regenerates the README "Try it" back-office screenshots (docs/try-it-cancelled-while-paying.png, docs/try-it-admin-*.png)
 // against a real development server on a fresh data dir, in headless Chromium, and checks each step on the way.
 //
 //   node --import tsx scripts/try-it-admin-shots.ts
@@ -46,32 +46,34 @@ try {
     httpCredentials: { username: 'admin', password: ADMIN_PASSWORD },
   });
 
-  // 1. One order, 去支付 in two tabs: both reach the cashier before either pays.
-  const [first, second] = [watch(await context.newPage()), watch(await context.newPage())];
-  for (const page of [first, second]) await page.goto(`${server.url}/`);
-  const orderId = await first.locator('button[data-order-id]').first().getAttribute('data-order-id');
+  // 1. One order, 去支付: the cashier opens. Meanwhile, in 我的订单, the shop cancels it. Then 确认付款.
+  const [cashier, shop] = [watch(await context.newPage()), watch(await context.newPage())];
+  await cashier.goto(`${server.url}/`);
+  const orderId = await cashier.locator('button[data-order-id]').first().getAttribute('data-order-id');
   assert.ok(orderId, 'the demo shop lists an order');
-  for (const page of [first, second]) {
-    await page.locator(`button[data-order-id="${orderId}"]`).click();
-    await page.waitForURL(/\/sandbox\/gateway\.do\?/);
-  }
-  const amount = (await first.locator('dd.amount').innerText()).replace('¥', '');
+  await cashier.locator(`button[data-order-id="${orderId}"]`).click();
+  await cashier.waitForURL(/\/sandbox\/gateway\.do\?/);
+  const amount = (await cashier.locator('dd.amount').innerText()).replace('¥', '');
   console.log(`order ${orderId}, ¥${amount}`);
 
-  const pay = async (page: Page) => {
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().includes('/payment/status/')),
-      page.getByRole('button', { name: '确认付款' }).click(),
-    ]);
-    await page.waitForLoadState();
-    const h1 = await page.locator('h1').innerText();
-    console.log(`确认付款 → ${response.status()} ${h1}`);
-    return { status: response.status(), h1 };
-  };
-  assert.deepEqual(await pay(first), { status: 200, h1: '订单支付成功' });
-  assert.deepEqual(await pay(second), { status: 409, h1: '支付需人工核对' });
-  assert.match(await second.locator('body').innerText(), /订单已由其他交易支付/);
-  await shot(second, 'try-it-paid-twice');
+  await shop.goto(`${server.url}/sandbox/orders`);
+  const changes = shop.locator('tr.order-changes').filter({ has: shop.locator(`form[action="/sandbox/orders/${orderId}"]`) });
+  await changes.locator('summary').click();
+  await shot(shop, 'try-it-shop-order-changes');
+  await changes.getByRole('button', { name: '取消订单' }).click();
+  await shop.waitForURL(/changed=/);
+  console.log(`shop: ${await shop.locator('p.notice').innerText()}`);
+
+  const [response] = await Promise.all([
+    cashier.waitForResponse((r) => r.url().includes('/payment/status/')),
+    cashier.getByRole('button', { name: '确认付款' }).click(),
+  ]);
+  await cashier.waitForLoadState();
+  const h1 = await cashier.locator('h1').innerText();
+  console.log(`确认付款 → ${response.status()} ${h1}`);
+  assert.deepEqual({ status: response.status(), h1 }, { status: 409, h1: '支付需人工核对' });
+  assert.match(await cashier.locator('body').innerText(), /订单已取消/);
+  await shot(cashier, 'try-it-cancelled-while-paying');
 
   // 2. The review queue.
   const admin = watch(await context.newPage());
@@ -87,13 +89,13 @@ try {
   // 3. 去处理 → the timeline's form → 标记为已处理.
   await pending.getByRole('link', { name: '去处理' }).click();
   await admin.waitForURL(/\/admin\/orders\/\d+#review-/);
-  await admin.getByLabel(/处理说明/).fill(`已在支付宝退还重复付款 ¥${amount}`);
+  await admin.getByLabel(/处理说明/).fill(`订单已取消，已在支付宝全额退款 ¥${amount}`);
   await shot(admin, 'try-it-admin-review-form', true);
   await admin.getByRole('button', { name: '标记为已处理' }).click();
   await admin.waitForURL(/\?resolved=/);
   console.log(`notice: ${await admin.locator('p.notice').innerText()}`);
   const resolved = admin.locator('li.timeline-resolved');
-  assert.match(await resolved.innerText(), /已处理[\s\S]*已在支付宝退还重复付款/);
+  assert.match(await resolved.innerText(), /已处理[\s\S]*已在支付宝全额退款/);
   console.log(`entry: ${(await resolved.innerText()).replace(/\s+/g, ' ')}`);
   await shot(admin, 'try-it-admin-review-done', true);
 

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { PlaceOrder } from '../application/place-order.ts';
 import type { OrderRepository } from '../application/ports/order-repository.ts';
 import type { Order } from '../domain/order.ts';
-import type { OrderStatus, PayMethod } from '../domain/order-status.ts';
+import { OrderStatus, PayMethod } from '../domain/order-status.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
 import type { DemoOrderChange, DemoOrderChanges } from './demo-order-changes.ts';
 
@@ -33,6 +33,8 @@ export class DemoShop {
     private readonly changes: DemoOrderChanges,
   ) {}
 
+  private placedHere = 0;
+
   /** Places the demo orders when there is nothing left to pay. */
   async ensureDemoOrders(): Promise<string[]> {
     if ((await this.orders.listAwaitingAlipayPayment(1)).length > 0) return [];
@@ -46,6 +48,7 @@ export class DemoShop {
     router.get('/', this.home);
     // shop-links.ts sends 我的订单 and 用户中心 here when SHOP_URL is not set.
     router.get('/sandbox/orders', this.orderList);
+    router.post('/sandbox/orders', this.newOrder);
     router.post('/sandbox/orders/:order_id', this.changeOrder);
     router.get('/sandbox/shop.js', (ctx) => {
       ctx.type = 'application/javascript';
@@ -57,7 +60,9 @@ export class DemoShop {
   private home = async (ctx: Context): Promise<void> => {
     const orders = await this.orders.listAwaitingAlipayPayment(20);
     ctx.set('Cache-Control', 'no-store');
-    await ctx.render('sandbox/shop.pug', { orders: orders.map((order) => ({ id: order.id, amount: order.total.toString() })) });
+    const placed =
+      typeof ctx.query.placed === 'string' && orders.some((order) => order.id === ctx.query.placed) ? ctx.query.placed : undefined;
+    await ctx.render('sandbox/shop.pug', { orders: orders.map((order) => ({ id: order.id, amount: order.total.toString() })), placed });
   };
 
   private orderList = async (ctx: Context): Promise<void> => {
@@ -67,6 +72,12 @@ export class DemoShop {
     const notice =
       changed && orders.some((order) => order.id === changed) ? `订单 ${changed} ${changeLabel(ctx.query.change)}。` : undefined;
     await ctx.render('sandbox/orders.pug', { orders: orders.map(listed), notice });
+  };
+
+  /** `POST /sandbox/orders`: 新建演示订单, one more UNPAID Alipay order, then back to the shop. */
+  private newOrder = async (ctx: Context): Promise<void> => {
+    const placed = await this.placeOrder.execute({ amount: DEMO_AMOUNTS[(this.placedHere++ + 1) % DEMO_AMOUNTS.length]! });
+    ctx.redirect(`/?${new URLSearchParams({ placed: placed.orderId })}`);
   };
 
   /** `POST /sandbox/orders/:order_id`: one change to an unpaid order, then back to the list. */
@@ -106,5 +117,7 @@ function listed(order: Order) {
     payMethod: PAY_METHOD_LABELS[order.payMethod],
     state: STATUS_LABELS[order.status],
     payable: order.awaitsAlipayPayment(),
+    unpaid: order.status === OrderStatus.UNPAID,
+    alipay: order.payMethod === PayMethod.ALIPAY,
   };
 }

@@ -95,9 +95,7 @@ export class SandboxAlipay {
     router.post(BILLS_PATH, this.bills.change);
     router.get(`${BILLS_PATH}/:file`, this.bills.download);
     router.post('/sandbox/pay', this.pay);
-    router.get('/sandbox/notifies', (ctx) => {
-      ctx.body = this.notifier.deliveries;
-    });
+    router.get('/sandbox/notifies', this.notifies);
     return router;
   }
 
@@ -116,7 +114,21 @@ export class SandboxAlipay {
   private cashier = async (ctx: Context): Promise<void> => {
     const request = await this.payableRequest(ctx.querystring);
     if (typeof request === 'string') return this.refuse(ctx, request, this.readRequest(ctx.querystring));
-    await ctx.render('sandbox/cashier.pug', { request, query: ctx.querystring });
+    await ctx.render('sandbox/cashier.pug', {
+      request,
+      query: ctx.querystring,
+      bodyClass: `cashier-${request.channel}`,
+      expires: request.expiresAt && beijingTimestamp(request.expiresAt),
+    });
+  };
+
+  /** `GET /sandbox/notifies`: each notify delivery, as a page for a browser and as JSON for scripts. */
+  private notifies = async (ctx: Context): Promise<void> => {
+    if (ctx.accepts('json', 'html') === 'html') {
+      await ctx.render('sandbox/notifies.pug', { deliveries: [...this.notifier.deliveries].reverse() });
+      return;
+    }
+    ctx.body = this.notifier.deliveries;
   };
 
   private pay = async (ctx: Context): Promise<void> => {

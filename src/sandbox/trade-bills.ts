@@ -109,8 +109,7 @@ export class SandboxBills {
     const lines = await this.linesOf(day);
     ctx.set('Cache-Control', 'no-store');
     await ctx.render('sandbox/bills.pug', {
-      // The layout's wide table styling, as the staff pages have it.
-      admin: true,
+      wide: true,
       day,
       today: this.today(),
       published: day < this.today() || (day === this.today() && this.settings.billsForToday),

@@ -90,7 +90,7 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
     await page.getByRole('button', { name: '取消' }).click();
     await page.waitForURL(`${server.url}/`);
     await shot('cancelled');
-    assert.equal(await orderStatus(server.database.knex, orderId!), OrderStatus.UNPAID);
+    assert.equal(await orderStatus(server.database.knex, orderId), OrderStatus.UNPAID);
     assert.deepEqual(await paymentRows(server.database.knex, orderId!), []);
     assert.ok((await payButtons()).includes(orderId!));
   });
@@ -103,6 +103,53 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
     await page.waitForSelector('text=验签出错');
     await shot('sandbox-invalid-signature');
   });
+
+  /** 新建演示订单 on the demo shop: a fresh UNPAID Alipay order of this test's own. */
+  async function newDemoOrder(): Promise<string> {
+    const response = await fetch(`${server.url}/sandbox/orders`, { method: 'POST', redirect: 'manual' });
+    assert.equal(response.status, 302);
+    return new URL(response.headers.get('location')!, server.url).searchParams.get('placed')!;
+  }
+
+  const SHOP_SIDE_CHANGES = [
+    { button: '取消订单', notice: '已取消', reason: '订单已取消' },
+    { button: '改为货到付款', notice: '已改为货到付款', reason: '货到付款订单收到支付宝付款' },
+    { button: '改金额', notice: '金额已修改', reason: '支付金额与订单金额不符' },
+  ];
+  for (const change of SHOP_SIDE_CHANGES) {
+    it(`keeps a payment for review when the shop changes the order while its cashier is open: ${change.button}`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, locale: 'zh-CN' });
+      try {
+        const orderId = await newDemoOrder();
+        const cashier = await context.newPage();
+        await cashier.goto(`${server.url}/`);
+        await cashier.locator(`button[data-order-id="${orderId}"]`).click();
+        await cashier.waitForURL(/\/sandbox\/gateway\.do\?/);
+
+        const shop = await context.newPage();
+        await shop.goto(`${server.url}/sandbox/orders`);
+        const changes = shop.locator('tr.order-changes').filter({ has: shop.locator(`form[action="/sandbox/orders/${orderId}"]`) });
+        await changes.locator('summary').click();
+        if (change.button === '改金额') await changes.getByLabel('新金额').fill('1.00');
+        await changes.getByRole('button', { name: change.button }).click();
+        await shop.waitForURL(/\/sandbox\/orders\?changed=/);
+        assert.equal(await shop.locator('p.notice').innerText(), `订单 ${orderId} ${change.notice}。`);
+
+        const [returned] = await Promise.all([
+          cashier.waitForResponse((response) => response.url().includes('/payment/status/')),
+          cashier.getByRole('button', { name: '确认付款' }).click(),
+        ]);
+        assert.equal(returned.status(), 409);
+        await cashier.waitForLoadState();
+        assert.equal(await cashier.locator('h1').innerText(), '支付需人工核对');
+        assert.match(await cashier.locator('body').innerText(), new RegExp(change.reason));
+        const [payment] = await paymentRows(server.database.knex, orderId);
+        assert.equal(payment?.state, 'needs_review', 'the payment is recorded, never lost');
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   const DEVICES = [
     {
@@ -124,9 +171,9 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
     it(`pays from ${device.name}: 去支付 → cashier → 确认付款 → 订单支付成功`, async () => {
       const context = await browser.newContext({ viewport: device.viewport, userAgent: device.userAgent, locale: 'zh-CN' });
       try {
+        const orderId = await newDemoOrder();
         const tab = await context.newPage();
         await tab.goto(`${server.url}/`);
-        const orderId = await tab.locator('button[data-order-id]').first().getAttribute('data-order-id');
         await tab.locator(`button[data-order-id="${orderId}"]`).click();
         await tab.waitForURL(/\/sandbox\/gateway\.do\?/);
         assert.equal(new URL(tab.url()).searchParams.get('method'), device.method);
@@ -140,7 +187,7 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
         assert.equal(await tab.locator('h1').innerText(), '订单支付成功');
         assert.ok(await tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
         await tab.screenshot({ path: join(SCREENSHOTS, `success-${device.viewport.width}.png`), fullPage: true });
-        assert.equal(await orderStatus(server.database.knex, orderId!), OrderStatus.UNCOMMENT);
+        assert.equal(await orderStatus(server.database.knex, orderId), OrderStatus.UNCOMMENT);
       } finally {
         await context.close();
       }

@@ -121,7 +121,12 @@ for (const setup of SETUPS) {
     it('shows the demo order list with each order in Chinese', async () => {
       await check(() => page.goto(`${server.url}/sandbox/orders`), 200, 'orders');
       assert.equal(await page.locator('h1').innerText(), '我的订单');
-      assert.equal(await page.locator('table.orders tbody tr').count(), 3);
+      assert.equal(await page.locator('table.orders tbody tr.order').count(), 3);
+      assert.equal(
+        await page.locator('table.orders tbody tr.order-changes details:not([open])').count(),
+        3,
+        'each unpaid order can be changed',
+      );
       assert.deepEqual(await page.locator('table.orders tbody td.order-state').allInnerTexts(), ['待支付', '待支付', '待支付']);
       await assertShopLinks();
     });

@@ -23,7 +23,12 @@ function provesPayment(k: Kind): boolean {
   const paidStatus = k.tradeStatus === 'TRADE_SUCCESS' || k.tradeStatus === 'TRADE_FINISHED';
   const refund = k.refundFee !== absent || k.gmtRefund !== absent;
   if (k.channel === 'return')
-    return (k.method === 'alipay.trade.page.pay.return' || k.method === 'alipay.trade.wap.pay.return') && k.notifyType === absent && !refund && (k.tradeStatus === absent || paidStatus);
+    return (
+      (k.method === 'alipay.trade.page.pay.return' || k.method === 'alipay.trade.wap.pay.return') &&
+      k.notifyType === absent &&
+      !refund &&
+      (k.tradeStatus === absent || paidStatus)
+    );
   return k.notifyType === 'trade_status_sync' && paidStatus && !refund;
 }
 

@@ -346,6 +346,10 @@ function describeSandboxBills(harness: { name: string; open(): Promise<TestDatab
       assert.equal(page.status, 200);
       const html = await page.text();
       assert.match(html, /2026-11-29 的交易账单/);
+      assert.ok(
+        html.includes('<small class="mark">沙箱环境</small>') && !html.includes('site.css'),
+        "the sandbox's layout, not the shop's",
+      );
       assert.match(html, /2026112922001000000000000001/);
       assert.match(html, /不在账单上/);
       assert.match(html, /¥3700\.00/);

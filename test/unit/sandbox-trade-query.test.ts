@@ -233,6 +233,25 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
       assert.equal(await sandbox.trades.findByOutTradeNo(APP_ID, '20261130100000000000003'), undefined);
     });
 
+    it("marks every sandbox page alike and links its cashier to its bills and notifies, never wearing the shop's header", async () => {
+      const SANDBOX_MARK = '<small class="mark">沙箱环境</small>';
+      const NAV = '<a href="/sandbox/bills">交易账单</a><a href="/sandbox/notifies">异步通知</a>';
+      const pages = {
+        'the page cashier': await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest('20261130100000000000006', '1.00')}`),
+        'the phone cashier': await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest('20261130100000000000006', '1.00', { wap: true })}`),
+        'a refusal': await fetch(`${url}${SANDBOX_GATEWAY_PATH}?app_id=1`),
+        'the notifies page': await fetch(`${url}/sandbox/notifies`, { headers: { Accept: 'text/html' } }),
+      };
+      for (const [name, response] of Object.entries(pages)) {
+        const html = await response.text();
+        assert.ok(html.includes(SANDBOX_MARK) && html.includes(NAV), name);
+        assert.ok(!html.includes('美多商城</a>') && !html.includes('site.css'), `${name}: not the shop's layout`);
+      }
+      const json = await fetch(`${url}/sandbox/notifies`);
+      assert.match(json.headers.get('content-type') ?? '', /application\/json/);
+      assert.deepEqual(await json.json(), [], 'scripts still get the deliveries as JSON');
+    });
+
     it('pays a wap request and returns alipay.trade.wap.pay.return to return_url, signed by Alipay', async () => {
       const orderId = '20261130100000000000004';
       const cashier = await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest(orderId, '88.80', { wap: true })}`);
