@@ -168,6 +168,16 @@ describe('AlipayTradeBillSource against a local fake gateway and download server
     await failure(/downloaded for 2026-11-30 covers 2026-11-29 00:00:00 onwards/, 'file');
   });
 
+  it('fails on a bill without its period line, which could be any day', async () => {
+    gateway.answer = () => ({ body: gateway.signedAnswer(RESPONSE_KEY, urlAnswer()) });
+    const withoutPeriod = detailText({ lines: [] })
+      .split('\n')
+      .filter((line) => !line.startsWith('#起始日期'))
+      .join('\n');
+    files.body = billZip(gbk(withoutPeriod));
+    await failure(/downloaded for 2026-11-30 has no #起始日期 line: which day it covers is unknown/, 'file');
+  });
+
   it('refuses a date that is not a yyyy-MM-dd day before asking', async () => {
     for (const date of ['2026-11', '2026-02-31', '20261130', 'yesterday']) {
       await assert.rejects(source.fetch(date), RangeError);

@@ -38,6 +38,23 @@ describe('connection limits', () => {
     }
   });
 
+  it('close a client that trickles its headers a byte at a time, at the headers timeout', async () => {
+    const { server, port } = await listening({ headersTimeoutMs: 1_500 });
+    const trickler = connect(port, '127.0.0.1');
+    const request = `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ${'a'.repeat(100)}`;
+    let sent = 0;
+    // A byte every 200 ms: never silent long enough for the idle timeout, never done with its headers.
+    const timer = setInterval(() => trickler.writable && trickler.write(request[sent++ % request.length]!), 200);
+    try {
+      const closedMs = await closedAfter(trickler, 8_000);
+      assert.ok(closedMs < 1_500 + 1_000 + 1_000, `closed after ${closedMs} ms (headers timeout 1.5 s, checked every second)`);
+    } finally {
+      clearInterval(timer);
+      trickler.destroy();
+      server.close();
+    }
+  });
+
   it('refuse connections over the cap and serve again below it', async () => {
     const { server, port } = await listening({ maxConnections: 2 });
     const sockets: Socket[] = [];

@@ -44,8 +44,12 @@ export class AlipayTradeBillSource implements TradeBillSource {
     const url = await this.downloadUrl(date);
     if (url === 'not_ready') return 'not_ready';
     const bill = parseTradeBill(await this.get('download', url, MAX_BILL_BYTES, { method: 'GET' }));
-    // The period names the day the bill is for: a bill of another day would read as every payment missing.
-    if (bill.period !== null && bill.period.from.getTime() !== midnight.getTime()) {
+    // The period names the day the bill is for: a bill of another day would read as every payment missing,
+    // and one that names none could be any day's.
+    if (bill.period === null) {
+      throw new BillUnreadable(`the bill downloaded for ${date} has no #起始日期 line: which day it covers is unknown`);
+    }
+    if (bill.period.from.getTime() !== midnight.getTime()) {
       throw new BillUnreadable(`the bill downloaded for ${date} covers ${beijingTimestamp(bill.period.from)} onwards`);
     }
     return bill;

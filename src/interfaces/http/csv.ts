@@ -3,8 +3,9 @@ export function csvLine(cells: ReadonlyArray<string | null>): string {
   return `${cells.map((cell) => csvCell(cell ?? '')).join(',')}\r\n`;
 }
 
-// OWASP's list: = + - @ and the tab and carriage return that can hide them.
-const FORMULA = /^[=+\-@\t\r]/;
+// OWASP's list: = + - @, and the tab and carriage return that can hide them. Spreadsheets also skip
+// leading white space (an ideographic space too) and take the full-width ＝ ＋ － ＠ for the ASCII ones.
+const FORMULA = /^[\t\r]|^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 function csvCell(value: string): string {
   const safe = FORMULA.test(value) ? `'${value}` : value;
