@@ -6,7 +6,23 @@ const cell = (value: string) => csvLine([value]).slice(0, -2);
 
 describe('csvLine', () => {
   it('neutralises every cell a spreadsheet would run as a formula, however it is disguised', () => {
-    const formulas = ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1', ' =1', '   +1', '\u3000=1', '\u00A0=1', '＝1+1', '＋1', '－1', '＠SUM(A1)', ' ＝1'];
+    const formulas = [
+      '=1+1',
+      '+1',
+      '-1',
+      '@SUM(A1)',
+      '\t=1',
+      '\r=1',
+      ' =1',
+      '   +1',
+      '\u3000=1',
+      '\u00A0=1',
+      '＝1+1',
+      '＋1',
+      '－1',
+      '＠SUM(A1)',
+      ' ＝1',
+    ];
     for (const value of formulas) assert.ok(cell(value).replace(/^"/, '').startsWith("'"), JSON.stringify(value));
   });
 
