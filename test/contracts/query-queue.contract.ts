@@ -106,13 +106,31 @@ export function describeQueryStoreContract(harness: QueryStoreHarness): void {
       assert.deepEqual(await claimed(at(2 * HOUR + MINUTE)), [unpaid.id]);
     });
 
-    it('restart re-anchors an order already queued', async () => {
+    it('restart re-anchors an order already queued, and a question already due is still asked', async () => {
       const unpaid = order();
       await s.orders.add(unpaid);
       await s.queue.discover(LONG_AGO, at(0), SCHEDULE);
+      assert.deepEqual(await claimed(at(MINUTE)), [unpaid.id]);
+      await s.queue.restart(unpaid.id, at(2 * MINUTE), SCHEDULE);
+      assert.deepEqual(await claimed(at(2 * MINUTE + MINUTE - 1)), [], "the old anchor's 5m slot is gone");
+      assert.deepEqual(await claimed(at(2 * MINUTE + MINUTE)), [unpaid.id], "the new anchor's first slot");
       await s.queue.restart(unpaid.id, at(30 * MINUTE), SCHEDULE);
-      assert.deepEqual(await claimed(at(30 * MINUTE)), [], 'the 15m slot of the old anchor is gone');
-      assert.deepEqual(await claimed(at(31 * MINUTE)), [unpaid.id]);
+      assert.deepEqual(await claimed(at(30 * MINUTE)), [unpaid.id], 'the 15m slot due at 17m, never asked, is not postponed');
+      assert.deepEqual(await claimed(at(31 * MINUTE)), [unpaid.id], "then the new anchor's schedule");
+    });
+
+    it('cannot be held off by pay URLs asked for again and again: the question due first is asked when due', async () => {
+      const unpaid = order();
+      await s.orders.add(unpaid);
+      await s.queue.discover(LONG_AGO, at(0), SCHEDULE);
+      // Anyone may ask for the pay URL; every 20 s, for ten minutes.
+      const asked: number[] = [];
+      for (let t = 20_000; t <= 10 * MINUTE; t += 20_000) {
+        await s.queue.restart(unpaid.id, at(t), SCHEDULE);
+        if ((await claimed(at(t))).length > 0) asked.push(t);
+      }
+      assert.equal(asked[0], MINUTE, 'the first question at its original slot');
+      assert.ok(asked.length >= 9, `asked ${asked.length} times in ten minutes, at ${asked.join(', ')} ms`);
     });
 
     it('claims at most the limit, the longest due first', async () => {

@@ -8,7 +8,10 @@ export interface ClaimedQuery {
 
 /** Which unpaid Alipay orders to ask Alipay about, and when; shared by every process on one database. */
 export interface QueryQueue {
-  /** A pay URL was issued: ask about the order again from the start of the schedule, anchored at `at`. */
+  /**
+   * A pay URL was issued: ask about the order again from the start of the schedule, anchored at `at`.
+   * A question already due sooner stays due: anyone may ask for pay URLs, and none may hold off a question.
+   */
   restart(orderId: string, at: Date, schedule: QuerySchedule): Promise<void>;
   /**
    * Queues the UNPAID Alipay orders placed after `placedAfter` (and by `now`) that are not queued yet,

@@ -8,7 +8,10 @@ export class InMemoryQueryQueue implements QueryQueue {
   constructor(private readonly store: InMemoryStore) {}
 
   async restart(orderId: string, at: Date, schedule: QuerySchedule): Promise<void> {
-    if (this.store.orders.has(orderId)) this.store.queries.set(orderId, { anchor: at, dueAt: schedule.firstDue(at) });
+    if (!this.store.orders.has(orderId)) return;
+    const firstDue = schedule.firstDue(at);
+    const dueAt = this.store.queries.get(orderId)?.dueAt;
+    this.store.queries.set(orderId, { anchor: at, dueAt: dueAt && dueAt < firstDue ? dueAt : firstDue });
   }
 
   async discover(placedAfter: Date, now: Date, schedule: QuerySchedule): Promise<number> {

@@ -20,7 +20,8 @@ export class KnexQueryQueue implements QueryQueue {
     return guarded(async () => {
       await this.knex.raw(
         `INSERT INTO tb_payment_query (order_id, anchor, due_at, update_time) VALUES (?, ?, ?, ?)
-         ON CONFLICT (order_id) DO UPDATE SET anchor = excluded.anchor, due_at = excluded.due_at, update_time = excluded.update_time`,
+         ON CONFLICT (order_id) DO UPDATE SET anchor = excluded.anchor,
+           due_at = LEAST(tb_payment_query.due_at, excluded.due_at), update_time = excluded.update_time`,
         [orderId, at, schedule.firstDue(at), at],
       );
     });
