@@ -249,11 +249,12 @@ export function buildApp(wiring: Wiring): BuiltApp {
     wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcileYesterday), wiring.logger);
   const schedulers = { queryScheduler, reconcileScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
-  const sandbox = new SandboxAlipay({ now: wiring.clock && (() => container.get<Clock>(TOKENS.Clock).now()), ...wiring.sandbox });
+  const clock = container.get<Clock>(TOKENS.Clock);
+  const sandbox = new SandboxAlipay({ now: () => clock.now(), ...wiring.sandbox });
   const demoShop = new DemoShop(
     container.get<OrderRepository>(TOKENS.OrderRepository),
     container.get(PlaceOrder),
-    new DemoOrderChanges(wiring.knex),
+    new DemoOrderChanges(wiring.knex, () => clock.now()),
   );
   return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop, ...schedulers };
 }

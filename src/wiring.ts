@@ -4,7 +4,7 @@ import type { Wiring } from './container.ts';
 import type { LoadedAlipayKey } from './infrastructure/alipay/alipay-key-loader.ts';
 import type { LoadedAppKey } from './infrastructure/alipay/app-private-key.ts';
 import type { Config } from './infrastructure/config.ts';
-import { shopLinksFor } from './interfaces/http/shop-links.ts';
+import { type ShopLinks, shopLinksFor } from './interfaces/http/shop-links.ts';
 import { SANDBOX_GATEWAY_PATH } from './sandbox/sandbox-alipay.ts';
 
 // The sandbox's seller when ALIPAY_SELLER_ID is not set (and so not checked).
@@ -50,7 +50,7 @@ export function wiringFor({
       gatewayUrl,
       returnUrl: `${publicUrl}/payment/status/`,
       notifyUrl: `${publicUrl}/payment/notify/`,
-      quitUrl: new URL(shopLinksFor(config.shopUrl, sandboxAlipayKeyPem !== null)?.orders ?? '/', `${publicUrl}/`).href,
+      quitUrl: quitUrlOf(shopLinksFor(config.shopUrl, sandboxAlipayKeyPem !== null), publicUrl),
       payTimeoutMs: alipay.payTimeoutMs,
     },
     openApi: { appId: alipay.appId, gatewayUrl, timeoutMs: alipay.httpTimeoutMs },
@@ -74,4 +74,9 @@ export function wiringFor({
           }
         : undefined,
   };
+}
+
+/** The shop's order page, absolute (the demo shop's is a path of ours); null without a shop to go back to. */
+function quitUrlOf(shop: ShopLinks | undefined, publicUrl: string): string | null {
+  return shop ? new URL(shop.orders, `${publicUrl}/`).href : null;
 }

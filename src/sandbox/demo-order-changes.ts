@@ -9,7 +9,10 @@ export type DemoOrderChange = { kind: 'cancel' } | { kind: 'cash-on-delivery' } 
  * through our ports. These are the real ways a payment comes to be kept for review. Development only.
  */
 export class DemoOrderChanges {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly now: () => Date,
+  ) {}
 
   /** Applies `change` to an UNPAID order; false when the order is not one (paid, cancelled, unknown). */
   async apply(orderId: string, change: DemoOrderChange): Promise<boolean> {
@@ -17,11 +20,12 @@ export class DemoOrderChanges {
       change.kind === 'cancel'
         ? { status: OrderStatus.CANCELED }
         : change.kind === 'cash-on-delivery'
-          ? { pay_method: PayMethod.CASH }
+          ? // Meiduo places a cash-on-delivery order straight into 待发货.
+            { pay_method: PayMethod.CASH, status: OrderStatus.UNSEND }
           : { total_amount: change.amount };
     const changed = await this.knex('tb_order_info')
       .where({ order_id: orderId, status: OrderStatus.UNPAID })
-      .update({ ...columns, update_time: this.knex.fn.now() });
+      .update({ ...columns, update_time: this.now() });
     return changed === 1;
   }
 }

@@ -86,13 +86,13 @@ export class DemoShop {
     const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 4 * 1024)));
     const change = changeFrom(form);
     if (typeof change === 'string') return this.refuse(ctx, change);
-    if (!(await this.changes.apply(orderId, change))) return this.refuse(ctx, `订单 ${orderId} 不是待支付的订单，无法修改。`);
+    if (!(await this.changes.apply(orderId, change))) return this.refuse(ctx, `订单 ${orderId} 不是待支付的订单，无法修改。`, 409);
     ctx.redirect(`/sandbox/orders?${new URLSearchParams({ changed: orderId, change: change.kind })}`);
   };
 
-  private async refuse(ctx: Context, message: string): Promise<void> {
-    ctx.status = 400;
-    await ctx.render('sandbox/message.pug', { title: '无法修改订单', message, backUrl: '/sandbox/orders' });
+  private async refuse(ctx: Context, message: string, status = 400): Promise<void> {
+    ctx.status = status;
+    await ctx.render('sandbox/shop-message.pug', { title: '无法修改订单', message });
   }
 }
 

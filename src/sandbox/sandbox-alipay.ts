@@ -9,7 +9,7 @@ import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCa
 import { SandboxBillChanges } from './bill-changes.ts';
 import { gatewayParams } from './gateway-params.ts';
 import { NotifySender } from './notify-sender.ts';
-import { SANDBOX_BUYER, SandboxTrades } from './sandbox-trades.ts';
+import { isPaid, SANDBOX_BUYER, type SandboxTrade, SandboxTrades, tradeAt } from './sandbox-trades.ts';
 import { BILL_DOWNLOAD_URL_QUERY, BILLS_PATH, SandboxBills } from './trade-bills.ts';
 import { SandboxTradeQuery } from './trade-query.ts';
 
@@ -73,6 +73,7 @@ export class SandboxAlipay {
       alipayKey: this.alipayKey,
       trades: this.trades,
       logger: settings.logger,
+      now: this.now,
     });
     this.bills = new SandboxBills({
       appId: settings.appId,
@@ -112,8 +113,11 @@ export class SandboxAlipay {
   };
 
   private cashier = async (ctx: Context): Promise<void> => {
-    const request = await this.payableRequest(ctx.querystring);
-    if (typeof request === 'string') return this.refuse(ctx, request, this.readRequest(ctx.querystring));
+    const checked = await this.payable(ctx.querystring);
+    if ('refusal' in checked) return this.refuse(ctx, checked.refusal, checked.request);
+    const { request } = checked;
+    // Alipay creates the order's trade when its buyer reaches the cashier, and closes it at time_expire.
+    await this.trades.open(this.tradeFor(request, 'WAIT_BUYER_PAY', this.now()));
     await ctx.render('sandbox/cashier.pug', {
       request,
       query: ctx.querystring,
@@ -133,27 +137,17 @@ export class SandboxAlipay {
 
   private pay = async (ctx: Context): Promise<void> => {
     const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 64 * 1024)));
-    const query = form.get('request') ?? '';
-    const request = await this.payableRequest(query);
-    if (typeof request === 'string') return this.refuse(ctx, request, this.readRequest(query));
+    const checked = await this.payable(form.get('request') ?? '');
+    if ('refusal' in checked) return this.refuse(ctx, checked.refusal, checked.request);
+    const { request } = checked;
     const action = form.get('action');
     const shopHome = new URL('/', request.params.return_url).href;
     // As Alipay's cashier: 取消 (wap's 返回) leads back to the shop, to quit_url where the request gave one.
     if (action !== 'pay' && action !== 'pay-silently') return ctx.redirect(request.params.quit_url || shopHome);
     const at = this.now();
-    const tradeNo = newTradeNo(beijingDigits(at).slice(0, 8));
-    await this.trades.record({
-      tradeNo,
-      outTradeNo: request.orderId,
-      appId: this.settings.appId,
-      sellerId: this.settings.sellerId,
-      subject: request.subject,
-      totalAmount: request.amount,
-      tradeStatus: 'TRADE_SUCCESS',
-      gmtCreate: at,
-      gmtPayment: at,
-      gmtClose: null,
-    });
+    const outcome = await this.trades.pay(this.tradeFor(request, 'TRADE_SUCCESS', at), at);
+    if ('refused' in outcome) return this.refuse(ctx, refusalOf(outcome.refused), request);
+    const { tradeNo } = outcome.paid;
     if (action === 'pay') return this.tellTheShop(ctx, request, tradeNo, at);
     this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; return and notify dropped');
     await ctx.render('sandbox/message.pug', {
@@ -208,16 +202,39 @@ export class SandboxAlipay {
     ctx.redirect(`${request.params.return_url}?${new URLSearchParams(ret)}`);
   }
 
-  /** The verified pay request while it can still pay, or the reason Alipay's cashier would refuse it. */
-  private async payableRequest(query: string): Promise<PayRequest | string> {
+  /**
+   * The verified pay request while it can still pay; otherwise why Alipay's cashier refuses it, with the
+   * request when it verified (to lead the buyer back to its shop).
+   */
+  private async payable(query: string): Promise<{ request: PayRequest } | { refusal: string; request?: PayRequest }> {
     const request = this.readRequest(query);
-    if (typeof request === 'string') return request;
-    if (request.expiresAt !== null && this.now() > request.expiresAt)
-      return `ACQ.TRADE_HAS_CLOSE 交易已关闭：支付链接已于 ${beijingTimestamp(request.expiresAt)} 过期，请回到商城重新发起支付`;
-    const paid = await this.trades.findByOutTradeNo(this.settings.appId, request.orderId);
-    if (paid && paid.tradeStatus !== 'WAIT_BUYER_PAY' && paid.tradeStatus !== 'TRADE_CLOSED')
-      return `ACQ.TRADE_HAS_SUCCESS 交易已支付：订单 ${request.orderId} 已由支付宝交易 ${paid.tradeNo} 付款，请勿重复付款`;
-    return request;
+    if (typeof request === 'string') return { refusal: request };
+    const now = this.now();
+    if (request.expiresAt !== null && now > request.expiresAt)
+      return {
+        refusal: `ACQ.TRADE_HAS_CLOSE 交易已关闭：支付链接已于 ${beijingTimestamp(request.expiresAt)} 过期，请回到商城重新发起支付`,
+        request,
+      };
+    const trade = await this.trades.findByOutTradeNo(this.settings.appId, request.orderId);
+    const current = trade && tradeAt(trade, now);
+    if (current && current.tradeStatus !== 'WAIT_BUYER_PAY') return { refusal: refusalOf(current), request };
+    return { request };
+  }
+
+  /** The order's trade as this request makes it: a new trade number, `status` at `at`, closing at the request's expiry. */
+  private tradeFor(request: PayRequest, status: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS', at: Date): SandboxTrade {
+    return {
+      tradeNo: newTradeNo(beijingDigits(at).slice(0, 8)),
+      outTradeNo: request.orderId,
+      appId: this.settings.appId,
+      sellerId: this.settings.sellerId,
+      subject: request.subject,
+      totalAmount: request.amount,
+      tradeStatus: status,
+      gmtCreate: at,
+      gmtPayment: status === 'TRADE_SUCCESS' ? at : null,
+      gmtClose: status === 'WAIT_BUYER_PAY' ? request.expiresAt : null,
+    };
   }
 
   /** The verified pay request, or the reason Alipay would refuse it. */
@@ -227,7 +244,7 @@ export class SandboxAlipay {
     if (params.app_id !== this.settings.appId) return `invalid-app-id 应用 ${params.app_id ?? ''} 不存在`;
     const channel = PAY_METHODS[params.method ?? ''];
     if (channel === undefined) return 'invalid-method 不支持的接口';
-    if (!params.return_url || !URL.canParse(params.return_url)) return 'missing-return-url 缺少 return_url，或它不是网址';
+    if (!isWebUrl(params.return_url)) return 'missing-return-url 缺少 return_url，或它不是 http(s) 网址';
     let biz: unknown;
     try {
       biz = JSON.parse(params.biz_content ?? '');
@@ -244,16 +261,28 @@ export class SandboxAlipay {
     if (subject === '' || subject.length > 256) return 'invalid-parameter 标题须为 1 到 256 个字';
     const expiresAt = timeExpire === undefined ? null : beijingInstant(timeExpire);
     if (expiresAt === undefined) return 'invalid-parameter time_expire 须为 yyyy-MM-dd HH:mm:ss（北京时间）';
-    if (params.quit_url && !URL.canParse(params.quit_url)) return 'invalid-parameter quit_url 不是网址';
+    if (params.quit_url !== undefined && !isWebUrl(params.quit_url)) return 'invalid-parameter quit_url 不是 http(s) 网址';
     return { params, channel, orderId, amount, subject, expiresAt };
   }
 
-  private async refuse(ctx: Context, reason: string, request?: PayRequest | string): Promise<void> {
+  private async refuse(ctx: Context, reason: string, request?: PayRequest): Promise<void> {
     ctx.status = 400;
     // Back to the shop the request came from, where it can be told; otherwise the demo shop.
-    const backUrl = typeof request === 'object' ? request.params.quit_url || new URL('/', request.params.return_url).href : '/';
+    const backUrl = request ? request.params.quit_url || new URL('/', request.params.return_url).href : '/';
     await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：请求被拒绝', message: reason, backUrl });
   }
+}
+
+/** Where a browser may be sent back to: http or https only, never javascript: or data:. */
+function isWebUrl(value: string | undefined): value is string {
+  return value !== undefined && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+}
+
+/** Alipay's refusal of a payment for an order whose trade is already paid, or closed. */
+function refusalOf(trade: SandboxTrade): string {
+  if (isPaid(trade)) return `ACQ.TRADE_HAS_SUCCESS 交易已支付：订单 ${trade.outTradeNo} 已由支付宝交易 ${trade.tradeNo} 付款，请勿重复付款`;
+  const closedAt = trade.gmtClose ? `于 ${beijingTimestamp(trade.gmtClose)} ` : '';
+  return `ACQ.TRADE_HAS_CLOSE 交易已关闭：订单 ${trade.outTradeNo} 的交易${closedAt}超时关闭，不能再付款，请商城重新下单`;
 }
 
 /** A Beijing `yyyy-MM-dd HH:mm:ss` as an instant, or undefined when it is not one. */

@@ -21,6 +21,21 @@ export interface SandboxTrade {
   readonly gmtClose: Date | null;
 }
 
+/**
+ * What a trade is at `now`: a trade waiting for its buyer past its close time (the time_expire of the
+ * request that opened it) is closed, as Alipay closes it.
+ */
+export function tradeAt(trade: SandboxTrade, now: Date): SandboxTrade {
+  const expired = trade.tradeStatus === 'WAIT_BUYER_PAY' && trade.gmtClose !== null && trade.gmtClose <= now;
+  return expired ? { ...trade, tradeStatus: 'TRADE_CLOSED' } : trade;
+}
+
+/** Whether the trade has taken the buyer's money. */
+export const isPaid = (trade: SandboxTrade): boolean => trade.tradeStatus === 'TRADE_SUCCESS' || trade.tradeStatus === 'TRADE_FINISHED';
+
+/** A payment at the cashier: made, or refused because the order's trade is already paid or closed. */
+export type PayOutcome = { readonly paid: SandboxTrade } | { readonly refused: SandboxTrade };
+
 const TABLE = 'sandbox_alipay_trade';
 // Not a migration: the table exists only where the sandbox has been used, never in production.
 const CREATE = [
@@ -61,33 +76,67 @@ export class SandboxTrades {
     this.tables = new SandboxTables(knex, CREATE);
   }
 
+  /** Records a trade as it is, whatever else the order has: for bills and tests that need exactly it. */
   async record(trade: SandboxTrade): Promise<void> {
     await this.table();
-    await this.knex(TABLE).insert({
-      trade_no: trade.tradeNo,
-      out_trade_no: trade.outTradeNo,
-      app_id: trade.appId,
-      seller_id: trade.sellerId,
-      subject: trade.subject,
-      total_amount: trade.totalAmount,
-      trade_status: trade.tradeStatus,
-      gmt_create: trade.gmtCreate,
-      gmt_payment: trade.gmtPayment,
-      gmt_close: trade.gmtClose,
+    await this.knex(TABLE).insert(rowOf(trade));
+  }
+
+  /**
+   * The cashier opened for an order: like Alipay, one trade per order, created waiting for the buyer and
+   * closing at `trade.gmtClose`; an order that has a trade keeps it.
+   */
+  async open(trade: SandboxTrade): Promise<void> {
+    await this.underOrderLock(trade, async (trx, existing) => {
+      if (!existing) await trx(TABLE).insert(rowOf(trade));
+    });
+  }
+
+  /**
+   * The buyer pays `trade` (TRADE_SUCCESS) at `now`, once: the order's waiting trade becomes paid, and an
+   * order whose trade is paid or closed is refused. Two payments at once are serialised per order.
+   */
+  async pay(trade: SandboxTrade, now: Date): Promise<PayOutcome> {
+    return this.underOrderLock(trade, async (trx, existing) => {
+      const current = existing && tradeAt(existing, now);
+      if (current && current.tradeStatus !== 'WAIT_BUYER_PAY') return { refused: current };
+      if (!current) {
+        await trx(TABLE).insert(rowOf(trade));
+        return { paid: trade };
+      }
+      const paid = { ...current, tradeStatus: trade.tradeStatus, gmtPayment: trade.gmtPayment, gmtClose: null };
+      await trx(TABLE).where({ trade_no: current.tradeNo }).update(rowOf(paid));
+      return { paid };
+    });
+  }
+
+  private async underOrderLock<T>(
+    trade: SandboxTrade,
+    work: (trx: Knex.Transaction, existing: SandboxTrade | undefined) => Promise<T>,
+  ): Promise<T> {
+    await this.table();
+    return this.knex.transaction(async (trx) => {
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`sandbox-trade:${trade.appId}:${trade.outTradeNo}`]);
+      const row: TradeRow | undefined = await this.newest(trx, trade.appId, trade.outTradeNo);
+      return work(trx, row && toTrade(row));
     });
   }
 
   /** The newest trade of a merchant order, as alipay.trade.query finds it. */
   async findByOutTradeNo(appId: string, outTradeNo: string): Promise<SandboxTrade | undefined> {
     await this.table();
-    const row: TradeRow | undefined = await this.select()
+    const row = await this.newest(this.knex, appId, outTradeNo);
+    return row ? toTrade(row) : undefined;
+  }
+
+  private newest(knex: Knex, appId: string, outTradeNo: string): Promise<TradeRow | undefined> {
+    return this.select(knex)
       .where({ app_id: appId, out_trade_no: outTradeNo })
       .orderBy([
         { column: 'gmt_create', order: 'desc' },
         { column: 'trade_no', order: 'desc' },
       ])
       .first();
-    return row ? toTrade(row) : undefined;
   }
 
   /** Trades paid on a Beijing day (`yyyy-MM-dd`), oldest first: what that day's bill lists. */
@@ -110,8 +159,8 @@ export class SandboxTrades {
     return rows.map(toTrade);
   }
 
-  private select(): Knex.QueryBuilder {
-    return this.knex(TABLE).select(
+  private select(knex: Knex = this.knex): Knex.QueryBuilder {
+    return knex(TABLE).select(
       'trade_no',
       'out_trade_no',
       'app_id',
@@ -128,6 +177,21 @@ export class SandboxTrades {
   private table(): Promise<void> {
     return this.tables.ensure();
   }
+}
+
+function rowOf(trade: SandboxTrade) {
+  return {
+    trade_no: trade.tradeNo,
+    out_trade_no: trade.outTradeNo,
+    app_id: trade.appId,
+    seller_id: trade.sellerId,
+    subject: trade.subject,
+    total_amount: trade.totalAmount,
+    trade_status: trade.tradeStatus,
+    gmt_create: trade.gmtCreate,
+    gmt_payment: trade.gmtPayment,
+    gmt_close: trade.gmtClose,
+  };
 }
 
 function toTrade(row: TradeRow): SandboxTrade {

@@ -6,7 +6,7 @@ import { readRawBody } from '../interfaces/http/raw-body.ts';
 import { type SandboxSignType, verifyMerchantRequest } from './alipay-signing.ts';
 import { gatewayParams } from './gateway-params.ts';
 import { refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
-import { SANDBOX_BUYER, type SandboxTrade, type SandboxTrades } from './sandbox-trades.ts';
+import { SANDBOX_BUYER, type SandboxTrade, type SandboxTrades, tradeAt } from './sandbox-trades.ts';
 
 export interface TradeQuerySettings {
   readonly appId: string;
@@ -16,6 +16,8 @@ export interface TradeQuerySettings {
   readonly alipayKey: KeyObject;
   readonly trades: SandboxTrades;
   readonly logger: Logger;
+  /** A trade left waiting past its time_expire is answered TRADE_CLOSED from then on. */
+  readonly now: () => Date;
 }
 
 type Fields = Record<string, string>;
@@ -59,7 +61,7 @@ export class SandboxTradeQuery {
     if (outTradeNo === undefined) return refused('isv.invalid-parameter', '参数无效：biz_content 须为含 out_trade_no 的 JSON');
     const trade = await this.settings.trades.findByOutTradeNo(this.settings.appId, outTradeNo);
     return {
-      fields: trade ? found(trade) : notFound(outTradeNo),
+      fields: trade ? found(tradeAt(trade, this.settings.now())) : notFound(outTradeNo),
       signType: params.sign_type === 'RSA' ? 'RSA' : 'RSA2',
       outTradeNo,
     };

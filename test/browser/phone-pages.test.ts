@@ -136,14 +136,16 @@ describe('every shopper page fits a phone, in headless Chromium', { skip: browse
     page.locator('button[data-order-id]').evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.orderId!));
 
   /**
-   * Opens the cashier for the shop's first unpaid order. It asks for the page-pay URL as 去支付 does rather
-   * than tapping it, so that a shop page that does not fit fails its own test, not every later one.
+   * Opens the cashier for the shop's first unpaid order: the phone's (wap pay), as 去支付 gives a phone, or
+   * the desktop's. It asks for the pay URL as 去支付 does rather than tapping it, so that a shop page that
+   * does not fit fails its own test, not every later one.
    */
-  async function toCashier(): Promise<string> {
+  async function toCashier(channel: 'wap' | 'page' = 'wap'): Promise<string> {
     await page.goto(`${server.url}/`);
     const [orderId] = await payButtons();
     assert.ok(orderId, 'an order to pay');
-    const answer = (await (await fetch(`${server.url}/payment/${orderId}/`)).json()) as { code: string; alipay_url: string };
+    const response = await fetch(`${server.url}/payment/${orderId}/?channel=${channel}`);
+    const answer = (await response.json()) as { code: string; alipay_url: string };
     assert.equal(answer.code, '0');
     await page.goto(answer.alipay_url);
     return orderId;
@@ -155,8 +157,16 @@ describe('every shopper page fits a phone, in headless Chromium', { skip: browse
     await assertFits('home', SHOP, 3);
   });
 
-  it('the sandbox cashier', async () => {
+  it('the sandbox cashier for a desktop', async () => {
+    const orderId = await toCashier('page');
+    assert.equal(await page.locator('body').getAttribute('class'), 'cashier-page');
+    assert.equal(await page.locator('#order-id').innerText(), orderId);
+    await assertFits('cashier-page', { card: '.wrap', numbers: '#order-id', oneLine: 'button' }, 1);
+  });
+
+  it('the sandbox cashier for a phone', async () => {
     const orderId = await toCashier();
+    assert.equal(await page.locator('body').getAttribute('class'), 'cashier-wap');
     assert.equal(await page.locator('#order-id').innerText(), orderId);
     await assertFits('cashier', { card: '.wrap', numbers: '#order-id', oneLine: 'button' }, 1);
   });

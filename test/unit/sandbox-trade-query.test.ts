@@ -15,7 +15,10 @@ import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 
 const APP_ID = '2021000000000001';
 /** The sandbox's clock and the time our requests carry. */
-const clock = steadyClock();
+const steady = steadyClock();
+/** Moves the sandbox's clock on, for a trade's time_expire to pass. */
+let shiftMs = 0;
+const clock = { now: () => new Date(steady.now().getTime() + shiftMs) };
 const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
 const appKeys = keyPair();
 const alipayKeys = keyPair();
@@ -266,6 +269,53 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
         .map((k) => `${k}=${returned[k]}`)
         .join('&');
       assert.ok(verify('sha256', Buffer.from(content), alipayKeys.publicKey, Buffer.from(returned.sign!, 'base64')));
+    });
+
+    it('refuses a return_url or quit_url that is not http(s), before anything can lead a browser there', async () => {
+      const orderId = '20261130100000000000009';
+      const withUrl = (key: 'return_url' | 'quit_url', value: string) => {
+        const params = Object.fromEntries(new URLSearchParams(payRequest(orderId, '1.00', { wap: true })));
+        delete params.sign;
+        return new URLSearchParams(signed({ ...params, [key]: value })).toString();
+      };
+      for (const [key, value] of [
+        ['quit_url', 'javascript:alert(1)'],
+        ['quit_url', 'data:text/html,x'],
+        ['return_url', 'javascript:alert(1)'],
+      ] as const) {
+        const refused = await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${withUrl(key, value)}`);
+        assert.equal(refused.status, 400, `${key}=${value}`);
+        assert.match(await refused.text(), new RegExp(`${key === 'quit_url' ? 'quit_url' : 'return_url'}.*不是 http\\(s\\) 网址`));
+      }
+    });
+
+    it('takes one payment of an order when 确认付款 is pressed twice at once', async () => {
+      const orderId = '20261130100000000000007';
+      const request = payRequest(orderId, '8.80');
+      const answers = await Promise.all([1, 2, 3].map(() => payAtCashier(orderId, '8.80', 'pay', request)));
+      assert.deepEqual(answers.map((answer) => answer.status).sort(), [302, 400, 400]);
+      for (const refused of answers.filter((answer) => answer.status === 400)) assert.match(await refused.text(), /ACQ.TRADE_HAS_SUCCESS/);
+      const reply = await query(form(signed(queryParams(orderId))));
+      assert.equal(reply.response.trade_status, 'TRADE_SUCCESS');
+      assert.equal(
+        new URL(answers.find((a) => a.status === 302)!.headers.get('location')!).searchParams.get('trade_no'),
+        reply.response.trade_no,
+      );
+    });
+
+    it("closes the order's trade at the time_expire of the cashier that opened it: later URLs cannot pay it either", async () => {
+      const orderId = '20261130100000000000008';
+      const inAMinute = beijingTimestamp(new Date(clock.now().getTime() + 60_000));
+      assert.equal((await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest(orderId, '1.00', { timeExpire: inAMinute })}`)).status, 200);
+      assert.equal((await query(form(signed(queryParams(orderId))))).response.trade_status, 'WAIT_BUYER_PAY');
+      shiftMs += 2 * 60_000;
+      const later = beijingTimestamp(new Date(clock.now().getTime() + 30 * 60_000));
+      const fresh = payRequest(orderId, '1.00', { timeExpire: later });
+      for (const refused of [await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${fresh}`), await payAtCashier(orderId, '1.00', 'pay', fresh)]) {
+        assert.equal(refused.status, 400);
+        assert.match(await refused.text(), new RegExp(`ACQ.TRADE_HAS_CLOSE 交易已关闭：订单 ${orderId} 的交易于 ${inAMinute} 超时关闭`));
+      }
+      assert.equal((await query(form(signed(queryParams(orderId))))).response.trade_status, 'TRADE_CLOSED');
     });
 
     it('refuses a pay URL past its time_expire, at the cashier and at 确认付款, and pays one still open', async () => {

@@ -10,6 +10,9 @@ const TEST_ROOT = fileURLToPath(new URL('..', import.meta.url));
 // This file names what it forbids, in its patterns and its examples.
 const ALLOWED = new Set(['support/clock.ts', 'unit/test-clock-rule.test.ts']);
 
+// Tests of a separate process, which reads the machine's clock itself: the only users of wallClock.
+const WALL_CLOCK_USERS = new Set(['http/query-coordination.test.ts', 'http/reconcile-cli.test.ts']);
+
 const REAL_TIME_READS: ReadonlyArray<[RegExp, string]> = [
   [/\bnew\s+Date\s*\(\s*\)/, 'new Date() with no argument'],
   [/\bnew\s+Date\b(?!\s*\()/, 'new Date without an argument list'],
@@ -57,5 +60,12 @@ describe('tests state their own time', () => {
       .filter((path) => !ALLOWED.has(relative(TEST_ROOT, path)))
       .flatMap((path) => realTimeReads(readFileSync(path, 'utf8')).map((read) => `test/${relative(TEST_ROOT, path)} ${read}`));
     assert.deepEqual(offenders, [], 'use fixedClock, steadyClock, fromTestNow or elapsedMs from test/support/clock.ts');
+  });
+
+  it("only the tests of a separate process use wallClock, the machine's own clock", () => {
+    const users = testFiles(TEST_ROOT)
+      .map((path) => relative(TEST_ROOT, path))
+      .filter((path) => !ALLOWED.has(path) && /\bwallClock\b/.test(withoutComments(readFileSync(join(TEST_ROOT, path), 'utf8'))));
+    assert.deepEqual(users.sort(), [...WALL_CLOCK_USERS].sort());
   });
 });

@@ -35,6 +35,8 @@ describe('wiringFor', () => {
       gatewayUrl: 'https://openapi.alipay.com/gateway.do',
       returnUrl: 'https://pay.example.com/payment/status/',
       notifyUrl: 'https://pay.example.com/payment/notify/',
+      quitUrl: null,
+      payTimeoutMs: 30 * 60_000,
     });
     assert.deepEqual(wiring.settings, { appId: '2021000000000002', sellerId: '2088000000000002', statusAfterPayment: OrderStatus.UNSEND });
     assert.deepEqual([wiring.signatureVerifier, wiring.repositories, wiring.production], ['forge', 'objection', false]);
@@ -50,6 +52,14 @@ describe('wiringFor', () => {
     assert.equal(wiring.sandbox?.alipayPrivateKeyPem, 'PEM');
     assert.equal(wiring.sandbox?.appPublicKeyPem, appKey.publicKeyPem);
     assert.equal(wiring.sandbox?.sellerId, '2088000000000001', "the sandbox's own seller when none is configured");
+    assert.equal(wiring.pagePay.quitUrl, 'http://127.0.0.1:8000/sandbox/orders', "wap pay's 返回 leads to the demo shop's orders");
+  });
+
+  it("leads wap pay's 返回 to the shop's order page when SHOP_URL is set", () => {
+    const config = loadConfig({ SHOP_URL: 'https://www.meiduo.example', ALIPAY_PAY_TIMEOUT: '2h' });
+    const { pagePay } = wiringFor({ ...inputs, config, sandboxAlipayKeyPem: null });
+    assert.equal(pagePay.quitUrl, 'https://www.meiduo.example/user_center_order.html');
+    assert.equal(pagePay.payTimeoutMs, 7_200_000);
   });
 
   it('marks production, for HSTS', () => {

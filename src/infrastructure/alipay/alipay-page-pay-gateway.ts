@@ -13,8 +13,8 @@ export interface PagePaySettings {
   readonly gatewayUrl: string;
   readonly returnUrl: string;
   readonly notifyUrl: string;
-  /** Where wap pay's 返回 leads: the shop's order page. */
-  readonly quitUrl: string;
+  /** Where wap pay's 返回 leads: the shop's order page; null when there is no shop to go back to. */
+  readonly quitUrl: string | null;
   /** ALIPAY_PAY_TIMEOUT: how long a pay URL can still pay; Alipay closes the trade after it. */
   readonly payTimeoutMs: number;
 }
@@ -30,7 +30,7 @@ const MAX_REMEMBERED = 10_000;
 
 /**
  * alipay.trade.page.pay or alipay.trade.wap.pay, signed with our app's private key (docs/alipay.md, "Signing
- * our own request: page pay"), with a time_expire ALIPAY_PAY_TIMEOUT away.
+ * our own request: page pay and wap pay"), with a time_expire ALIPAY_PAY_TIMEOUT away.
  */
 @injectable()
 export class AlipayPagePayGateway implements PaymentGateway {
@@ -69,7 +69,7 @@ export class AlipayPagePayGateway implements PaymentGateway {
         subject,
         product_code: productCode,
         time_expire: beijingTimestamp(new Date(at.getTime() + payTimeoutMs)),
-        ...(channel === 'wap' ? { quit_url: quitUrl } : {}),
+        ...(channel === 'wap' && quitUrl !== null ? { quit_url: quitUrl } : {}),
       },
     });
     return `${this.settings.gatewayUrl}?${new URLSearchParams(params)}`;

@@ -43,8 +43,8 @@ export class PaymentController {
    * for a phone, page pay otherwise, or what `?channel=wap|page` asks for.
    */
   payUrl = async (ctx: RouterContext<AppState>): Promise<void> => {
-    ctx.set('Vary', 'User-Agent');
-    const channel = payChannelFor(ctx.get('User-Agent') || undefined, singleQueryValue(ctx.query.channel));
+    ctx.vary('User-Agent');
+    const channel = payChannelFor(ctx.get('User-Agent') || undefined, channelParam(ctx.query.channel));
     if (typeof channel !== 'string') {
       ctx.status = 400;
       ctx.body = {
@@ -67,7 +67,7 @@ function warnOfRepair(ctx: AppContext, repaired: SignatureDiagnosis | undefined)
     );
 }
 
-/** A repeated query parameter is refused as a whole rather than guessed at. */
-function singleQueryValue(value: string | string[] | undefined): string | undefined {
+/** ?channel= as given; repeated, its values joined, so that it is refused as a whole rather than guessed at. */
+function channelParam(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
