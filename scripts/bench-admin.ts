@@ -75,7 +75,7 @@ try {
     signType: 'RSA2',
     settings: { appId: 'bench', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
     appPrivateKey: keys.privateKey,
-    pagePay: {
+    pay: {
       appId: 'bench',
       gatewayUrl: 'https://gateway.example',
       returnUrl: `${url}/r`,

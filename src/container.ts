@@ -44,7 +44,7 @@ import { ShowReconciliationDay } from './application/show-reconciliation-day.ts'
 import { StartAlipayPayment } from './application/start-alipay-payment.ts';
 import { TOKENS } from './application/tokens.ts';
 import { QuerySchedule } from './domain/query-schedule.ts';
-import { AlipayPagePayGateway, type PagePaySettings } from './infrastructure/alipay/alipay-page-pay-gateway.ts';
+import { AlipayPayGateway, type PaySettings } from './infrastructure/alipay/alipay-pay-gateway.ts';
 import { AlipayTradeBillSource } from './infrastructure/alipay/alipay-trade-bill-source.ts';
 import { AlipayTradeQuery, type OpenApiSettings } from './infrastructure/alipay/alipay-trade-query.ts';
 import { publicKeyPemOf } from './infrastructure/alipay/app-private-key.ts';
@@ -96,7 +96,7 @@ export interface Wiring {
   readonly repositories?: 'sql' | 'objection';
   readonly settings: PaymentSettings;
   readonly appPrivateKey: forge.pki.rsa.PrivateKey;
-  readonly pagePay: PagePaySettings;
+  readonly pay: PaySettings;
   /** alipay.trade.query: the gateway, the app and ALIPAY_HTTP_TIMEOUT. */
   readonly openApi: OpenApiSettings;
   /** ALIPAY_QUERY_SCHEDULE's offsets (ms); null or absent when off. */
@@ -137,7 +137,7 @@ export function buildContainer(wiring: Wiring): Container {
     (forgeCrypto ? forgeRequestSigner : nativeRequestSigner)(wiring.appPrivateKey),
   );
   c.bind(INFRA.AppPublicKeyPem).toConstantValue(publicKeyPemOf(wiring.appPrivateKey));
-  c.bind(INFRA.PagePaySettings).toConstantValue(wiring.pagePay);
+  c.bind(INFRA.PaySettings).toConstantValue(wiring.pay);
   c.bind(INFRA.OpenApiSettings).toConstantValue(wiring.openApi);
   c.bind(INFRA.RejectionRetention).toConstantValue(wiring.rejections);
   c.bind(INFRA.Logger).toConstantValue(wiring.logger);
@@ -152,7 +152,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
   c.bind<PaymentReviews>(TOKENS.PaymentReviews).to(KnexPaymentReviews).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
-  c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPagePayGateway).inSingletonScope();
+  c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPayGateway).inSingletonScope();
   c.bind<TradeQuery>(TOKENS.TradeQuery).to(AlipayTradeQuery).inSingletonScope();
   c.bind<TradeBillSource>(TOKENS.TradeBillSource).to(AlipayTradeBillSource).inSingletonScope();
 

@@ -45,7 +45,7 @@ export function wiringFor({
     repositories: config.repositories,
     settings: { appId: alipay.appId, sellerId: alipay.sellerId, statusAfterPayment: config.statusAfterPayment },
     appPrivateKey: appKey.privateKey,
-    pagePay: {
+    pay: {
       appId: alipay.appId,
       gatewayUrl,
       returnUrl: `${publicUrl}/payment/status/`,

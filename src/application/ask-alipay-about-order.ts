@@ -44,7 +44,7 @@ export class AskAlipayAboutOrder {
     const at = this.clock.now();
     const queried = await this.ask(orderId);
     // Paid, or this attempt closed: nothing more to ask until a new pay URL.
-    if (queried.outcome === 'paid' || queried.outcome === 'closed') await this.queue.finish(orderId);
+    if (queried.outcome === 'paid' || queried.outcome === 'closed') await this.queue.finish(orderId, this.clock.now());
     await this.events.append({ orderId, at, kind: 'query', summary: queried.summary });
     return queried;
   }

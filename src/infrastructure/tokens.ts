@@ -9,7 +9,7 @@ export const INFRA = {
   AppPublicKeyPem: Symbol('AppPublicKeyPem'),
   /** Signs our requests to Alipay with the app's private key (native or forge, as SIGNATURE_VERIFIER). */
   RequestSigner: Symbol('RequestSigner'),
-  PagePaySettings: Symbol('PagePaySettings'),
+  PaySettings: Symbol('PaySettings'),
   /** The app and gateway for alipay.trade.query and other OpenAPI calls, and their timeout. */
   OpenApiSettings: Symbol('OpenApiSettings'),
   RejectionRetention: Symbol('RejectionRetention'),

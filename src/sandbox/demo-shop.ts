@@ -7,6 +7,7 @@ import type { Order } from '../domain/order.ts';
 import { OrderStatus, PayMethod } from '../domain/order-status.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
 import type { DemoOrderChange, DemoOrderChanges } from './demo-order-changes.ts';
+import { isYuanAmount } from './yuan.ts';
 
 const SHOP_SCRIPT = readFileSync(new URL('../../views/sandbox/shop.js', import.meta.url), 'utf8');
 const DEMO_AMOUNTS = ['3798.00', '88.80', '1299.00'];
@@ -14,7 +15,6 @@ const LISTED = 20;
 // Meiduo's front end says these; the demo shop stands in for it, so it says them too.
 const STATUS_LABELS: Record<OrderStatus, string> = { 1: '待支付', 2: '待发货', 3: '待收货', 4: '待评价', 5: '已完成', 6: '已取消' };
 const PAY_METHOD_LABELS: Record<PayMethod, string> = { 1: '货到付款', 2: '支付宝' };
-const YUAN = /^\d{1,8}(\.\d{1,2})?$/;
 const CHANGE_LABELS: Record<DemoOrderChange['kind'], string> = {
   cancel: '已取消',
   'cash-on-delivery': '已改为货到付款',
@@ -34,6 +34,11 @@ export class DemoShop {
   ) {}
 
   private placedHere = 0;
+
+  /** The demo amounts in turn, so that new orders differ from one another. */
+  private nextDemoAmount(): string {
+    return DEMO_AMOUNTS[this.placedHere++ % DEMO_AMOUNTS.length]!;
+  }
 
   /** Places the demo orders when there is nothing left to pay. */
   async ensureDemoOrders(): Promise<string[]> {
@@ -76,7 +81,7 @@ export class DemoShop {
 
   /** `POST /sandbox/orders`: 新建演示订单, one more UNPAID Alipay order, then back to the shop. */
   private newOrder = async (ctx: Context): Promise<void> => {
-    const placed = await this.placeOrder.execute({ amount: DEMO_AMOUNTS[(this.placedHere++ + 1) % DEMO_AMOUNTS.length]! });
+    const placed = await this.placeOrder.execute({ amount: this.nextDemoAmount() });
     ctx.redirect(`/?${new URLSearchParams({ placed: placed.orderId })}`);
   };
 
@@ -101,8 +106,7 @@ function changeFrom(form: URLSearchParams): DemoOrderChange | string {
   if (kind === 'cancel' || kind === 'cash-on-delivery') return { kind };
   if (kind !== 'amount') return '未知的操作。';
   const amount = (form.get('amount') ?? '').trim();
-  if (!YUAN.test(amount) || Number(amount) < 0.01)
-    return `金额须为 0.01 到 99999999.99 元，最多两位小数（收到 ${JSON.stringify(amount)}）。`;
+  if (!isYuanAmount(amount)) return `金额须为 0.01 到 99999999.99 元，最多两位小数（收到 ${JSON.stringify(amount)}）。`;
   return { kind, amount: Number(amount).toFixed(2) };
 }
 

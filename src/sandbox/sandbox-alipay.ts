@@ -12,6 +12,7 @@ import { NotifySender } from './notify-sender.ts';
 import { isPaid, SANDBOX_BUYER, type SandboxTrade, SandboxTrades, tradeAt } from './sandbox-trades.ts';
 import { BILL_DOWNLOAD_URL_QUERY, BILLS_PATH, SandboxBills } from './trade-bills.ts';
 import { SandboxTradeQuery } from './trade-query.ts';
+import { isYuanAmount } from './yuan.ts';
 
 export interface SandboxSettings {
   readonly appId: string;
@@ -257,7 +258,7 @@ export class SandboxAlipay {
       return 'missing-parameter 缺少订单号、金额或标题';
     // Alipay's own limits, which the trade table keeps too.
     if (!/^[\w-]{1,64}$/.test(orderId)) return 'invalid-parameter 订单号须为 1 到 64 位字母、数字、下划线或连字符';
-    if (!/^\d{1,8}(\.\d{1,2})?$/.test(amount) || Number(amount) < 0.01) return 'invalid-parameter 金额须在 0.01 到 99999999.99 元之间';
+    if (!isYuanAmount(amount)) return 'invalid-parameter 金额须在 0.01 到 99999999.99 元之间';
     if (subject === '' || subject.length > 256) return 'invalid-parameter 标题须为 1 到 256 个字';
     const expiresAt = timeExpire === undefined ? null : beijingInstant(timeExpire);
     if (expiresAt === undefined) return 'invalid-parameter time_expire 须为 yyyy-MM-dd HH:mm:ss（北京时间）';

@@ -12,12 +12,12 @@ import { refundEntry, tradeEntry } from './bill-entries.ts';
 import { type OpenApiAnswer, refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
 import type { SandboxTrade, SandboxTrades } from './sandbox-trades.ts';
 import { type BillEntry, tradeBillZip, yuan } from './trade-bill-file.ts';
+import { isYuanAmount } from './yuan.ts';
 
 export const BILL_DOWNLOAD_URL_QUERY = 'alipay.data.dataservice.bill.downloadurl.query';
 const RESPONSE_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
 export const BILLS_PATH = '/sandbox/bills';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const YUAN = /^\d{1,8}(\.\d{1,2})?$/;
 
 export interface SandboxBillSettings {
   readonly appId: string;
@@ -145,7 +145,7 @@ export class SandboxBills {
         break;
       case 'amount': {
         const amount = form.get('amount') ?? '';
-        if (!YUAN.test(amount)) return this.refuse(ctx, `金额须为 0.01 到 99999999.99 元（收到 ${JSON.stringify(amount)}）`);
+        if (!isYuanAmount(amount)) return this.refuse(ctx, `金额须为 0.01 到 99999999.99 元（收到 ${JSON.stringify(amount)}）`);
         await changes.setBillAmount(tradeNo, amount);
         break;
       }

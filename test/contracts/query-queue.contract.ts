@@ -99,7 +99,7 @@ export function describeQueryStoreContract(harness: QueryStoreHarness): void {
       const unpaid = order();
       await s.orders.add(unpaid);
       await s.queue.discover(LONG_AGO, at(0), SCHEDULE);
-      await s.queue.finish(unpaid.id);
+      await s.queue.finish(unpaid.id, at(0));
       assert.deepEqual(await claimed(at(HOUR)), []);
       await s.queue.restart(unpaid.id, at(2 * HOUR), SCHEDULE);
       assert.deepEqual(await claimed(at(2 * HOUR + MINUTE - 1)), []);

@@ -52,7 +52,7 @@ export async function startTestApp(options: {
     signType: options.signType ?? 'RSA2',
     settings: { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...options.settings },
     appPrivateKey,
-    pagePay: {
+    pay: {
       appId: APP_ID,
       gatewayUrl: TEST_GATEWAY,
       returnUrl: `${url}/payment/status/`,

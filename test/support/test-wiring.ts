@@ -15,7 +15,7 @@ export function testWiring(knex: Knex, overrides: Partial<Wiring> = {}): Wiring 
     signType: 'RSA2',
     settings: { appId: '1', sellerId: null, statusAfterPayment: OrderStatus.UNCOMMENT },
     appPrivateKey: forge.pki.rsa.generateKeyPair({ bits: 512 }).privateKey,
-    pagePay: {
+    pay: {
       appId: '1',
       gatewayUrl: 'https://gateway.example',
       returnUrl: 'https://shop.example/r',

@@ -18,7 +18,7 @@ import { StartAlipayPayment } from '../../src/application/start-alipay-payment.t
 import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/container.ts';
 import { QuerySchedule } from '../../src/domain/query-schedule.ts';
-import { AlipayPagePayGateway } from '../../src/infrastructure/alipay/alipay-page-pay-gateway.ts';
+import { AlipayPayGateway } from '../../src/infrastructure/alipay/alipay-pay-gateway.ts';
 import { AlipayTradeBillSource } from '../../src/infrastructure/alipay/alipay-trade-bill-source.ts';
 import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-query.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
@@ -55,7 +55,7 @@ const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings' | 
   PaymentRepository: SqlPaymentRepository,
   Clock: SystemClock,
   DatabaseHealth: KnexDatabaseHealth,
-  PaymentGateway: AlipayPagePayGateway,
+  PaymentGateway: AlipayPayGateway,
   PaymentLedger: KnexPaymentLedger,
   PaymentReviews: KnexPaymentReviews,
   RejectionLog: KnexRejectionLog,

@@ -30,7 +30,7 @@ describe('wiringFor', () => {
       ADMIN_USER: 'staff',
     });
     const wiring = wiringFor({ ...inputs, config, sandboxAlipayKeyPem: null });
-    assert.deepEqual(wiring.pagePay, {
+    assert.deepEqual(wiring.pay, {
       appId: '2021000000000002',
       gatewayUrl: 'https://openapi.alipay.com/gateway.do',
       returnUrl: 'https://pay.example.com/payment/status/',
@@ -48,18 +48,18 @@ describe('wiringFor', () => {
 
   it('points page-pay at the local sandbox, and mounts it, only when it has the sandbox key', () => {
     const wiring = wiringFor({ ...inputs, config: loadConfig({}), publicUrl: 'http://127.0.0.1:8000', sandboxAlipayKeyPem: 'PEM' });
-    assert.equal(wiring.pagePay.gatewayUrl, 'http://127.0.0.1:8000/sandbox/gateway.do');
+    assert.equal(wiring.pay.gatewayUrl, 'http://127.0.0.1:8000/sandbox/gateway.do');
     assert.equal(wiring.sandbox?.alipayPrivateKeyPem, 'PEM');
     assert.equal(wiring.sandbox?.appPublicKeyPem, appKey.publicKeyPem);
     assert.equal(wiring.sandbox?.sellerId, '2088000000000001', "the sandbox's own seller when none is configured");
-    assert.equal(wiring.pagePay.quitUrl, 'http://127.0.0.1:8000/sandbox/orders', "wap pay's 返回 leads to the demo shop's orders");
+    assert.equal(wiring.pay.quitUrl, 'http://127.0.0.1:8000/sandbox/orders', "wap pay's 返回 leads to the demo shop's orders");
   });
 
   it("leads wap pay's 返回 to the shop's order page when SHOP_URL is set", () => {
     const config = loadConfig({ SHOP_URL: 'https://www.meiduo.example', ALIPAY_PAY_TIMEOUT: '2h' });
-    const { pagePay } = wiringFor({ ...inputs, config, sandboxAlipayKeyPem: null });
-    assert.equal(pagePay.quitUrl, 'https://www.meiduo.example/user_center_order.html');
-    assert.equal(pagePay.payTimeoutMs, 7_200_000);
+    const { pay } = wiringFor({ ...inputs, config, sandboxAlipayKeyPem: null });
+    assert.equal(pay.quitUrl, 'https://www.meiduo.example/user_center_order.html');
+    assert.equal(pay.payTimeoutMs, 7_200_000);
   });
 
   it('marks production, for HSTS', () => {

@@ -27,5 +27,5 @@ export interface QueryQueue {
    */
   claimDue(now: Date, limit: number, schedule: QuerySchedule): Promise<ClaimedQuery[]>;
   /** Stops asking about an order: it is paid, or this pay attempt was closed (until the next restart). */
-  finish(orderId: string): Promise<void>;
+  finish(orderId: string, at: Date): Promise<void>;
 }

@@ -39,7 +39,7 @@ export class InMemoryQueryQueue implements QueryQueue {
     });
   }
 
-  async finish(orderId: string): Promise<void> {
+  async finish(orderId: string, _at: Date): Promise<void> {
     const entry = this.store.queries.get(orderId);
     if (entry) entry.dueAt = null;
   }

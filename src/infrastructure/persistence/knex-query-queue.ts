@@ -65,9 +65,9 @@ export class KnexQueryQueue implements QueryQueue {
     );
   }
 
-  finish(orderId: string): Promise<void> {
+  finish(orderId: string, at: Date): Promise<void> {
     return guarded(async () => {
-      await this.knex('tb_payment_query').where('order_id', orderId).update({ due_at: null, update_time: new Date() });
+      await this.knex('tb_payment_query').where('order_id', orderId).update({ due_at: null, update_time: at });
     });
   }
 }

@@ -7,7 +7,7 @@ import { INFRA } from '../tokens.ts';
 import { signedRequest } from './openapi-request.ts';
 import type { RequestSigner } from './request-signer.ts';
 
-export interface PagePaySettings {
+export interface PaySettings {
   readonly appId: string;
   /** Alipay's gateway, or the local sandbox's. */
   readonly gatewayUrl: string;
@@ -33,12 +33,12 @@ const MAX_REMEMBERED = 10_000;
  * our own request: page pay and wap pay"), with a time_expire ALIPAY_PAY_TIMEOUT away.
  */
 @injectable()
-export class AlipayPagePayGateway implements PaymentGateway {
+export class AlipayPayGateway implements PaymentGateway {
   private readonly recent = new Map<string, { url: string; until: number }>();
 
   constructor(
     @inject(INFRA.RequestSigner) private readonly signer: RequestSigner,
-    @inject(INFRA.PagePaySettings) private readonly settings: PagePaySettings,
+    @inject(INFRA.PaySettings) private readonly settings: PaySettings,
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 

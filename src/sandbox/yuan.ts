@@ -1,0 +1,4 @@
+/** An amount as Alipay takes it: 0.01 to 99999999.99 yuan, at most two decimals. */
+export function isYuanAmount(text: string): boolean {
+  return /^\d{1,8}(\.\d{1,2})?$/.test(text) && Number(text) >= 0.01;
+}
