@@ -134,7 +134,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(INFRA.SignType).toConstantValue(wiring.signType);
   const forgeCrypto = wiring.signatureVerifier === 'forge';
   c.bind<RequestSigner>(INFRA.RequestSigner).toConstantValue(
-    (forgeCrypto ? forgeRequestSigner : nativeRequestSigner)(wiring.appPrivateKey),
+    (forgeCrypto ? forgeRequestSigner : nativeRequestSigner)(wiring.appPrivateKey, wiring.signType),
   );
   c.bind(INFRA.AppPublicKeyPem).toConstantValue(publicKeyPemOf(wiring.appPrivateKey));
   c.bind(INFRA.PaySettings).toConstantValue(wiring.pay);

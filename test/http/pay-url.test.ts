@@ -176,3 +176,20 @@ describe('GET /payment/:order_id/', () => {
     assert.equal((await suite.app.get('/healthz')).status, 200);
   });
 });
+
+describe('GET /payment/:order_id/ for an app configured RSA (ALIPAY_SIGN_TYPE=RSA)', () => {
+  const suite = appForSuite(pglite, { alipayPublicKeyPem: createTestAlipay().publicKeyPem, signType: 'RSA' });
+
+  it('signs the pay URL SHA1withRSA and says sign_type=RSA', async () => {
+    const orderId = newOrderId();
+    await seedOrder(suite.db.knex, orderId, '1.00');
+    const params = paramsOf(JSON.parse((await suite.app.get(`/payment/${orderId}/`)).body).alipay_url);
+    assert.equal(params.sign_type, 'RSA');
+    const content = Object.keys(params)
+      .filter((k) => k !== 'sign')
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join('&');
+    assert.ok(verify('sha1', Buffer.from(content), appKeys.publicKey, Buffer.from(params.sign!, 'base64')));
+  });
+});

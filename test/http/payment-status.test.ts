@@ -152,7 +152,7 @@ for (const harness of databaseHarnesses) {
         { notify_type: 'trade_status_sync', trade_status: 'TRADE_SUCCESS', refund_fee: '3798.00', gmt_refund: '2026-11-27 10:00:00' },
       ],
       ['a paid notify', { notify_type: 'trade_status_sync', trade_status: 'TRADE_SUCCESS' }],
-      ['a return of another method', { method: 'alipay.trade.wap.pay.return' }],
+      ['a return of another method (app pay, which we never ask for)', { method: 'alipay.trade.app.pay.return' }],
       ['a return without method', { method: '' }],
       ['a return claiming a closed trade', { trade_status: 'TRADE_CLOSED' }],
     ] as const) {

@@ -23,5 +23,19 @@ describe('request signers', () => {
 
   it('gives the same signature either way (PKCS#1 v1.5 is deterministic)', () => {
     assert.equal(nativeRequestSigner(forgeKey).sign('a=1'), forgeRequestSigner(forgeKey).sign('a=1'));
+    assert.equal(nativeRequestSigner(forgeKey, 'RSA').sign('a=1'), forgeRequestSigner(forgeKey, 'RSA').sign('a=1'));
   });
+
+  for (const [name, make] of [
+    ['node:crypto', nativeRequestSigner],
+    ['node-forge', forgeRequestSigner],
+  ] as const) {
+    it(`${name} signs SHA1withRSA when the app is configured RSA, and says so`, () => {
+      const signer = make(forgeKey, 'RSA');
+      assert.equal(signer.signType, 'RSA');
+      const signature = Buffer.from(signer.sign('a=1'), 'base64');
+      assert.ok(verify('sha1', Buffer.from('a=1'), publicKey, signature));
+      assert.ok(!verify('sha256', Buffer.from('a=1'), publicKey, signature));
+    });
+  }
 });

@@ -14,7 +14,7 @@ export function signedRequest(
     method: call.method,
     format: 'JSON',
     charset: 'utf-8',
-    sign_type: 'RSA2',
+    sign_type: signer.signType,
     timestamp: beijingTimestamp(call.at),
     version: '1.0',
     ...call.extra,
