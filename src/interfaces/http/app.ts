@@ -90,7 +90,7 @@ export function createApp({
   router.get('/admin/reconciliation/:date.csv', reconciliation.dayCsv);
   router.get('/admin/reconciliation/:date', reconciliation.day);
 
-  if (trustedProxies.length > 0) app.use(clientAddress(trustedProxies));
+  app.use(clientAddress(trustedProxies, logger));
   app.use(requestLog(logger));
   app.use(metrics.middleware);
   app.use(securityHeaders({ hsts: production }));
