@@ -39,11 +39,11 @@ async function run(argv: string[]): Promise<void> {
 }
 
 function jsonOf({ run, discrepancies }: DayReconciled) {
-  const { matched, repaired, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally } = run.counts;
+  const { matched, repaired, repaired_for_review, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally } = run.counts;
   return {
     date: run.date,
     status: 'done',
-    counts: { matched, repaired, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally },
+    counts: { matched, repaired, repaired_for_review, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally },
     deferred: run.deferred,
     items: discrepancies.map((entry) => ({
       kind: entry.kind,

@@ -77,7 +77,8 @@ export class ReconcileDay {
     const queried = await this.askAlipay.execute(row.outTradeNo);
     const confirmed = queried.outcome === 'paid' && queried.payment?.tradeNo === row.tradeNo;
     if (!confirmed) return item('missing_locally', row, null, `alipay.trade.query: ${queried.summary}`);
-    return item('repaired', row, row.amountFen, `alipay.trade.query: ${queried.summary}`);
+    const kind = queried.payment?.result === 'needs_review' ? 'repaired_for_review' : 'repaired';
+    return item(kind, row, row.amountFen, `alipay.trade.query: ${queried.summary}`);
   }
 
   /**

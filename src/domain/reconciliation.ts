@@ -2,7 +2,8 @@
  * 对账: how one Beijing day's Alipay trade bill and the payments we recorded compare.
  * - matched: a 交易 row whose trade_no we recorded, for the same amount (whatever day we recorded it);
  * - repaired: a 交易 row we had not recorded, whose order is ours, recorded now after alipay.trade.query
- *   confirmed it; missing_locally: the same, when the query did not confirm it;
+ *   confirmed it; repaired_for_review: the same, but the payment was kept for review (the order was
+ *   cancelled or paid meanwhile, say), so someone must act; missing_locally: the query did not confirm it;
  * - amount_mismatch: both sides have the trade, with different amounts;
  * - missing_in_bill: a payment we recorded that day whose trade is in no bill row;
  * - unknown_order: a 交易 row whose order is not ours;
@@ -11,6 +12,7 @@
 export const ITEM_KINDS = [
   'matched',
   'repaired',
+  'repaired_for_review',
   'missing_locally',
   'amount_mismatch',
   'missing_in_bill',

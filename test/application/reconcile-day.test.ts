@@ -141,7 +141,16 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
       {
         date: DAY_BEFORE,
         finishedAt: beijing('10:30:00'),
-        counts: { matched: 1, repaired: 0, missing_locally: 0, amount_mismatch: 0, missing_in_bill: 0, unknown_order: 0, refund: 0 },
+        counts: {
+          matched: 1,
+          repaired: 0,
+          repaired_for_review: 0,
+          missing_locally: 0,
+          amount_mismatch: 0,
+          missing_in_bill: 0,
+          unknown_order: 0,
+          refund: 0,
+        },
         billTotals: null,
         localTotals: { count: 0, amountFen: 0 },
         deferred: 0,
@@ -171,6 +180,7 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
     assert.deepEqual(run.counts, {
       matched: 1,
       repaired: 1,
+      repaired_for_review: 0,
       missing_locally: 1,
       amount_mismatch: 1,
       missing_in_bill: 1,
@@ -188,6 +198,16 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
     assert.equal(repaired?.source, 'query');
     assert.equal(store.orders.get('C')?.status, OrderStatus.UNCOMMENT);
     assert.equal(store.payments.has('TE'), false, 'not confirmed by the query: nothing recorded');
+  });
+
+  it('counts a repair whose payment was kept for review as a kind of its own, for someone to act on', async () => {
+    // Order C was cancelled after Alipay took its money: the payment is recorded, and kept for review.
+    store.orders.set('C', { ...store.orders.get('C')!, status: OrderStatus.CANCELED });
+    const result = (await reconcile.execute(DAY)) as DayReconciled;
+    assert.equal(kinds(result).TC, 'repaired_for_review');
+    assert.deepEqual([result.run.counts.repaired, result.run.counts.repaired_for_review], [0, 1]);
+    assert.equal(store.payments.get('TC')?.reviewReason, 'ORDER_CANCELED');
+    assert.match(result.discrepancies.find((entry) => entry.tradeNo === 'TC')!.detail, /payment kept for review/);
   });
 
   it('does not call a payment recorded just before midnight missing until the next day’s bill is read', async () => {

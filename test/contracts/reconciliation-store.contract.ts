@@ -79,6 +79,7 @@ export function describeReconciliationStoreContract(harness: ReconciliationStore
         counts: counts({
           matched: 5,
           repaired: 1,
+          repaired_for_review: 8,
           missing_locally: 2,
           amount_mismatch: 3,
           missing_in_bill: 4,

@@ -112,7 +112,7 @@ for (const harness of databaseHarnesses) {
       assert.match(newest!, /账单有无法读取的行/);
       assert.match(
         newest!,
-        /<td class="count-matched">2<\/td><td class="count-repaired">1<\/td><td class="count-missing_locally">0<\/td><td class="count-amount_mismatch">1<\/td><td class="count-missing_in_bill">1<\/td><td class="count-unknown_order">0<\/td><td class="count-refund">1<\/td>/,
+        /<td class="count-matched">2<\/td><td class="count-repaired">1<\/td><td class="count-repaired_for_review">0<\/td><td class="count-missing_locally">0<\/td><td class="count-amount_mismatch">1<\/td><td class="count-missing_in_bill">1<\/td><td class="count-unknown_order">0<\/td><td class="count-refund">1<\/td>/,
       );
       assert.match(newest!, /交易 4 笔 ¥100,000,454.79 \/ 退款 1 笔 ¥-188.00/);
       assert.match(newest!, /本地 4 笔 ¥100,000,267.79/);

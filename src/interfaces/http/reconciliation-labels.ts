@@ -7,6 +7,7 @@ import { orderLink } from './admin-labels.ts';
 export const KIND_LABELS: Record<ItemKind, string> = {
   matched: '相符',
   repaired: '已补录',
+  repaired_for_review: '已补录，待核对',
   missing_locally: '本地缺失',
   amount_mismatch: '金额不符',
   missing_in_bill: '账单缺失',
@@ -15,7 +16,13 @@ export const KIND_LABELS: Record<ItemKind, string> = {
 };
 
 /** The kinds someone has to look into: matched, repaired and refund rows need nobody. */
-const NEEDS_ATTENTION: ReadonlySet<ItemKind> = new Set(['missing_locally', 'amount_mismatch', 'missing_in_bill', 'unknown_order']);
+const NEEDS_ATTENTION: ReadonlySet<ItemKind> = new Set([
+  'repaired_for_review',
+  'missing_locally',
+  'amount_mismatch',
+  'missing_in_bill',
+  'unknown_order',
+]);
 
 /** Signed fen as yuan with two decimals, as a spreadsheet reads it: "-188.00". */
 export function yuan(fen: number): string {
