@@ -48,6 +48,7 @@ import { AlipayPayGateway, type PaySettings } from './infrastructure/alipay/alip
 import { AlipayTradeBillSource } from './infrastructure/alipay/alipay-trade-bill-source.ts';
 import { AlipayTradeQuery, type OpenApiSettings } from './infrastructure/alipay/alipay-trade-query.ts';
 import { publicKeyPemOf } from './infrastructure/alipay/app-private-key.ts';
+import { callbackConfiguration } from './infrastructure/alipay/callback-configuration.ts';
 import { ForgeSignatureVerifier } from './infrastructure/alipay/forge-signature-verifier.ts';
 import { FormCallbackParser } from './infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from './infrastructure/alipay/native-signature-verifier.ts';
@@ -132,6 +133,7 @@ export function buildContainer(wiring: Wiring): Container {
   const c = storeContainer(wiring);
   c.bind(INFRA.AlipayPublicKey).toConstantValue(wiring.alipayPublicKey);
   c.bind(INFRA.SignType).toConstantValue(wiring.signType);
+  c.bind(TOKENS.CallbackConfiguration).toConstantValue(callbackConfiguration(wiring.alipayPublicKey, wiring.signType, wiring.settings));
   const forgeCrypto = wiring.signatureVerifier === 'forge';
   c.bind<RequestSigner>(INFRA.RequestSigner).toConstantValue(
     (forgeCrypto ? forgeRequestSigner : nativeRequestSigner)(wiring.appPrivateKey, wiring.signType),

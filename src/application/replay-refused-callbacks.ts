@@ -32,6 +32,7 @@ export class ReplayRefusedCallbacks {
     @inject(TOKENS.AlipayCallbackParser) private readonly parser: AlipayCallbackParser,
     @inject(ConfirmAlipayPayment) private readonly confirmPayment: ConfirmAlipayPayment,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.CallbackConfiguration) private readonly configuration: string,
   ) {}
 
   /**
@@ -42,7 +43,7 @@ export class ReplayRefusedCallbacks {
   async execute(filter: ReplayFilter, onProgress?: (tally: ReplayTally) => void): Promise<ReplayTally> {
     let tally: ReplayTally = { examined: 0, recovered: 0, stillRefused: 0 };
     for await (const entry of this.offered(filter)) {
-      const replay = { at: this.clock.now(), ...(await this.replay(entry)) };
+      const replay = { at: this.clock.now(), configuration: this.configuration, ...(await this.replay(entry)) };
       await this.rejections.markReplayed(entry.id, replay);
       tally = {
         examined: tally.examined + 1,
@@ -55,24 +56,21 @@ export class ReplayRefusedCallbacks {
   }
 
   /**
-   * Each offered callback once. The log answers in bounded batches, oldest first, and still refused
-   * callbacks stay on offer: asking again from the last one seen reaches past a batch full of them.
+   * Each offered callback once, in bounded batches, oldest first, each batch asked for past the last one
+   * seen. A callback already examined under this configuration and still refused is not offered again
+   * (unless its order has been placed since), except when asked for by its id.
    */
   private async *offered(filter: ReplayFilter): AsyncIterable<RejectionRecord> {
-    const seen = new Set<string>();
     // Only what was kept before the run began: a flood arriving meanwhile must not keep it running.
     const until = this.clock.now().getTime();
-    let since = filter.since;
+    const configuration = filter.id === undefined ? this.configuration : undefined;
+    let after: { at: Date; id: string } | undefined;
     for (;;) {
-      const batch = await this.rejections.toReplay({ ...filter, since });
-      const fresh = batch.filter((entry) => !seen.has(entry.id) && entry.at.getTime() <= until);
-      if (fresh.length === 0) return;
-      for (const entry of fresh) {
-        seen.add(entry.id);
-        yield entry;
-      }
-      if (filter.id !== undefined) return;
-      since = fresh.at(-1)!.at;
+      const batch = await this.rejections.toReplay({ ...filter, after, configuration });
+      const fresh = batch.filter((entry) => entry.at.getTime() <= until);
+      for (const entry of fresh) yield entry;
+      if (fresh.length < batch.length || batch.length === 0 || filter.id !== undefined) return;
+      after = { at: batch.at(-1)!.at, id: batch.at(-1)!.id };
     }
   }
 

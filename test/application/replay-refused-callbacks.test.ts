@@ -39,7 +39,7 @@ describe('ReplayRefusedCallbacks', () => {
     store = new InMemoryStore();
     orders = new InMemoryOrderRepository(store);
     payments = new InMemoryPaymentRepository(store);
-    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, fixedClock());
+    rejections = new InMemoryRejectionLog({ maxRows: 100, maxAgeDays: 30 }, fixedClock(), store);
   });
 
   /** The live path, verifying with `alipayPublicKeyPem`: what it refuses lands in the rejection log. */
@@ -50,10 +50,10 @@ describe('ReplayRefusedCallbacks', () => {
     await assert.rejects(live.execute({ raw: bytes(raw), source, remoteAddress: '203.0.113.7' }));
   }
 
-  /** The replay under the configuration of now: Alipay's real key, or the one given. */
-  function replayer(log: RejectionLog = rejections, alipayPublicKeyPem = alipay.publicKeyPem): ReplayRefusedCallbacks {
+  /** The replay under the configuration of now: Alipay's real key, or the one given (named by its PEM). */
+  function replayer(log: RejectionLog = rejections, alipayPublicKeyPem = alipay.publicKeyPem, at = REPLAYED_AT): ReplayRefusedCallbacks {
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem, payments, settings, clock: { now: () => T0 } });
-    return new ReplayRefusedCallbacks(log, parser, confirm, { now: () => REPLAYED_AT });
+    return new ReplayRefusedCallbacks(log, parser, confirm, { now: () => at }, `key:${alipayPublicKeyPem}`);
   }
   const marks = async () => (await rejections.page({}, { limit: 50 })).rows.map((row) => row.replay);
 
@@ -82,13 +82,20 @@ describe('ReplayRefusedCallbacks', () => {
     assert.equal(store.payments.size, 0);
   });
 
-  it('keeps a forged return refused, marked with the reason, and examines it again on the next run', async () => {
+  it('keeps a forged return refused, marked with the reason, and examines it once per configuration', async () => {
     const order = anUnpaidOrder('3798.00');
     await orders.add(order);
-    await receive(alipay.publicKeyPem, stranger.signedQuery(returnParams(order.id, '3798.00')), 'return');
-    for (let run = 0; run < 2; run++) {
-      assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 0, stillRefused: 1 });
-    }
+    const forged = returnParams(order.id, '3798.00');
+    await receive(alipay.publicKeyPem, stranger.signedQuery(forged), 'return');
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 0, stillRefused: 1 });
+    assert.deepEqual(await replayer().execute({}), { examined: 0, recovered: 0, stillRefused: 0 }, 'the same configuration: nothing new');
+    const [entry] = await rejections.toReplay({});
+    assert.deepEqual(await replayer().execute({ id: entry!.id }), { examined: 1, recovered: 0, stillRefused: 1 }, 'asked for by its id');
+    assert.deepEqual(
+      await replayer(rejections, misconfigured.publicKeyPem).execute({}),
+      { examined: 1, recovered: 0, stillRefused: 1 },
+      'another key',
+    );
     const [mark] = await marks();
     assert.equal(mark?.outcome, 'still_refused');
     assert.match(mark!.detail, /^INVALID_SIGNATURE: invalid signature/);

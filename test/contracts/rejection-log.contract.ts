@@ -280,6 +280,31 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       );
     });
 
+    it('offers a callback still refused under a configuration once, unless refused for an order that now exists', async () => {
+      await log.record(rejection(1)); // a forgery naming order 1, which exists
+      await log.record(rejection(2, { channel: 'notify', reason: 'ORDER_NOT_FOUND' })); // its order turns up later
+      await log.record(rejection(3, { channel: 'notify', reason: 'ORDER_NOT_FOUND' })); // its order never does
+      await placeOrder(rejection(1).outTradeNo!);
+      const at = new Date(NOW + 1_000);
+      const [t1, t2, t3] = await log.toReplay({ configuration: 'A' });
+      await log.markReplayed(t1!.id, { at, outcome: 'still_refused', detail: 'INVALID_SIGNATURE: does not verify', configuration: 'A' });
+      await log.markReplayed(t2!.id, { at, outcome: 'still_refused', detail: 'ORDER_NOT_FOUND: no such order', configuration: 'A' });
+      await log.markReplayed(t3!.id, { at, outcome: 'still_refused', detail: 'ORDER_NOT_FOUND: no such order', configuration: 'A' });
+      assert.deepEqual(tradeNos(await log.toReplay({ configuration: 'A' })), [], 'nothing new under A');
+      assert.deepEqual(tradeNos(await log.toReplay({ configuration: 'B' })), ['T1', 'T2', 'T3'], 'all again under B');
+      assert.deepEqual(tradeNos(await log.toReplay({})), ['T1', 'T2', 'T3'], 'all without a configuration');
+      await placeOrder(rejection(2).outTradeNo!);
+      assert.deepEqual(tradeNos(await log.toReplay({ configuration: 'A' })), ['T2'], 'its order exists now');
+    });
+
+    it('resumes strictly after the callback it is given, however many arrived at the same instant', async () => {
+      for (let n = 1; n <= 5; n++) await log.record(rejection(n, { at: new Date(NOW) }));
+      const all = await log.toReplay({});
+      assert.deepEqual(tradeNos(all), ['T1', 'T2', 'T3', 'T4', 'T5']);
+      assert.deepEqual(tradeNos(await log.toReplay({ after: { at: all[1]!.at, id: all[1]!.id } })), ['T3', 'T4', 'T5']);
+      assert.deepEqual(await log.toReplay({ after: { at: all[4]!.at, id: all[4]!.id } }), []);
+    });
+
     it('marks nothing in a slot the ring has reused, and a reused slot starts unmarked', async () => {
       await recordMany(10);
       const [oldest] = await log.toReplay({});

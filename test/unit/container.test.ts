@@ -47,7 +47,10 @@ import { testWiring } from '../support/test-wiring.ts';
 type AnyClass = abstract new (...args: never[]) => unknown;
 
 /** What the default wiring binds each port to; the type makes a new port name its adapter here. */
-const DEFAULT_ADAPTERS: Record<Exclude<keyof typeof TOKENS, 'PaymentSettings' | 'QuerySchedule' | 'ReconcileAt'>, AnyClass> = {
+const DEFAULT_ADAPTERS: Record<
+  Exclude<keyof typeof TOKENS, 'PaymentSettings' | 'QuerySchedule' | 'ReconcileAt' | 'CallbackConfiguration'>,
+  AnyClass
+> = {
   SignatureVerifier: NativeSignatureVerifier,
   SignatureDoctor: AlipaySignatureDoctor,
   AlipayCallbackParser: FormCallbackParser,

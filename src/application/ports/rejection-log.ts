@@ -63,16 +63,34 @@ export interface RejectionLog {
   /** Every matching row, newest first, fetched in batches: memory stays flat however many there are. */
   all(filter: RejectionFilter): AsyncIterable<RejectionRecord>;
   /**
-   * Oldest first, at most 10,000, the refused callbacks a replay should examine: every reason but
-   * SIGNATURE_REPAIRED, none already recovered, none past the retention age, none kept before raw bytes
-   * were (empty raw); only those at or after `since`, or only the one with `id`.
+   * Oldest first (by arrival, then id), at most 10,000, the refused callbacks a replay should examine:
+   * every reason but SIGNATURE_REPAIRED, none already recovered, none past the retention age, none kept
+   * before raw bytes were (empty raw); only those at or after `since`, past `after`, or only the one with
+   * `id`. With `configuration`, none last examined under that same configuration and still refused,
+   * unless it was refused for an order that now exists: nothing else could change what it comes to.
    */
-  toReplay(filter: { readonly since?: Date; readonly id?: string }): Promise<RejectionRecord[]>;
+  toReplay(filter: ReplayFilter): Promise<RejectionRecord[]>;
   /**
    * The newest `limit` rejections whose out_trade_no is exactly `outTradeNo` (no prefix, no
    * wildcards), oldest first; none past the retention age.
    */
   forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]>;
-  /** Remembers what replaying `id` came to. */
-  markReplayed(id: string, replay: { readonly at: Date; readonly outcome: ReplayOutcome; readonly detail: string }): Promise<void>;
+  /** Remembers what replaying `id` came to, and under which configuration. */
+  markReplayed(id: string, replay: ReplayMark): Promise<void>;
+}
+
+export interface ReplayFilter {
+  readonly since?: Date;
+  /** The last callback a previous call returned: resume strictly past it. */
+  readonly after?: { readonly at: Date; readonly id: string };
+  readonly id?: string;
+  readonly configuration?: string;
+}
+
+export interface ReplayMark {
+  readonly at: Date;
+  readonly outcome: ReplayOutcome;
+  readonly detail: string;
+  /** What the replay ran under (a fingerprint of the keys and ids that decide a callback). */
+  readonly configuration?: string;
 }

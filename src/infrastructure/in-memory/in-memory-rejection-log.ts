@@ -1,6 +1,13 @@
 import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
-import type { Rejection, RejectionFilter, RejectionLog, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
+import type {
+  Rejection,
+  RejectionFilter,
+  RejectionLog,
+  RejectionRecord,
+  ReplayFilter,
+  ReplayMark,
+} from '../../application/ports/rejection-log.ts';
 import { decodeCursor, everyRow, pageOf } from '../keyset-paging.ts';
 import { InMemoryStore } from './in-memory-store.ts';
 
@@ -10,7 +17,7 @@ const isSeq = (value: string) => /^[1-9]\d{0,14}$/.test(value);
 const REPLAY_BATCH = 10_000;
 const EXPORT_BATCH = 500;
 
-type Kept = Omit<RejectionRecord, 'orderKnown'>;
+type Kept = Omit<RejectionRecord, 'orderKnown'> & { readonly replayConfiguration?: string };
 
 /** The same ring as the database's: the seq-th rejection takes slot seq % maxRows. */
 export class InMemoryRejectionLog implements RejectionLog {
@@ -41,7 +48,10 @@ export class InMemoryRejectionLog implements RejectionLog {
     const cutoff = this.cutoff();
     return [...this.slots.values()]
       .filter((row) => row.at.getTime() >= cutoff)
-      .map((row) => ({ ...row, orderKnown: row.outTradeNo !== null && this.store.orders.has(row.outTradeNo) }));
+      .map(({ replayConfiguration: _, ...row }) => ({
+        ...row,
+        orderKnown: row.outTradeNo !== null && this.store.orders.has(row.outTradeNo),
+      }));
   }
 
   /** The database's keyset scan over a sorted copy: rows past the cursor, in scan order, limit + 1 of them. */
@@ -62,13 +72,24 @@ export class InMemoryRejectionLog implements RejectionLog {
     return everyRow((request) => this.page(filter, request), EXPORT_BATCH);
   }
 
-  async toReplay(filter: { since?: Date; id?: string }): Promise<RejectionRecord[]> {
+  async toReplay(filter: ReplayFilter): Promise<RejectionRecord[]> {
     const since = filter.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+    const byArrival = (a: { at: Date; id: string }, b: { at: Date; id: string }) =>
+      a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id);
     return this.kept()
       .filter((row) => row.at.getTime() >= since && (filter.id === undefined || row.id === filter.id))
+      .filter((row) => filter.after === undefined || byArrival(row, filter.after) > 0)
       .filter((row) => row.reason !== 'SIGNATURE_REPAIRED' && row.replay?.outcome !== 'recovered' && row.raw.length > 0)
-      .sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id))
+      .filter((row) => filter.configuration === undefined || !this.settledUnder(row, filter.configuration))
+      .sort(byArrival)
       .slice(0, REPLAY_BATCH);
+  }
+
+  /** Still refused under `configuration`, and not for an order that has turned up since: a replay would come to the same. */
+  private settledUnder(row: RejectionRecord, configuration: string): boolean {
+    const kept = this.slots.get(Number(row.id) % this.retention.maxRows);
+    if (row.replay?.outcome !== 'still_refused' || kept?.replayConfiguration !== configuration) return false;
+    return !(row.replay.detail.startsWith('ORDER_NOT_FOUND') && row.orderKnown);
   }
 
   async forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]> {
@@ -78,11 +99,12 @@ export class InMemoryRejectionLog implements RejectionLog {
     return oldestFirst.slice(Math.max(0, oldestFirst.length - limit));
   }
 
-  async markReplayed(id: string, replay: { at: Date; outcome: ReplayOutcome; detail: string }): Promise<void> {
+  async markReplayed(id: string, { configuration, ...replay }: ReplayMark): Promise<void> {
     if (!isSeq(id)) return;
     const slot = Number(id) % this.retention.maxRows;
     const row = this.slots.get(slot);
-    if (row?.id === id) this.slots.set(slot, { ...row, replay: { ...replay, detail: replay.detail.slice(0, 200) } });
+    if (row?.id === id)
+      this.slots.set(slot, { ...row, replay: { ...replay, detail: replay.detail.slice(0, 200) }, replayConfiguration: configuration });
   }
 }
 

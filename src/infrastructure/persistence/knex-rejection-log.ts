@@ -10,6 +10,8 @@ import type {
   RejectionLog,
   RejectionReason,
   RejectionRecord,
+  ReplayFilter,
+  ReplayMark,
   ReplayOutcome,
 } from '../../application/ports/rejection-log.ts';
 import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
@@ -67,7 +69,7 @@ const ORDER_KNOWN = 'EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = r.
 const NEWEST_FIRST: Keyset<RejectionRow> = { columns: ['seq'], valid: [isBigintId], cursorOf: (row) => [String(row.seq)] };
 // Age-based pruning runs with one insert in this many.
 const PRUNE_EVERY = 500;
-/** The most entries one toReplay call returns: a caller asks again with `since` at the last one it got. */
+/** The most entries one toReplay call returns: a caller asks again `after` the last one it got. */
 const REPLAY_BATCH = 10_000;
 // Each row carries its raw bytes, up to 16 KB: a batch stays within a few MB.
 const EXPORT_BATCH = 500;
@@ -102,7 +104,7 @@ export class KnexRejectionLog implements RejectionLog {
         `INSERT INTO tb_payment_rejection (slot, seq, ${columns.join(', ')})
          SELECT s.v % ?, s.v, ${columns.map(() => '?').join(', ')} FROM (SELECT nextval('tb_payment_rejection_seq') AS v) s
          ON CONFLICT (slot) DO UPDATE SET seq = excluded.seq, ${columns.map((c) => `${c} = excluded.${c}`).join(', ')},
-           replayed_at = NULL, replay_outcome = NULL, replay_detail = NULL
+           replayed_at = NULL, replay_outcome = NULL, replay_detail = NULL, replay_config = NULL
          RETURNING seq`,
         [this.retention.maxRows, ...Object.values(values)],
       );
@@ -161,7 +163,7 @@ export class KnexRejectionLog implements RejectionLog {
   }
 
   /** Oldest first, at most REPLAY_BATCH; rows kept before raw was (raw empty) have nothing to replay. */
-  toReplay(filter: { since?: Date; id?: string }): Promise<RejectionRecord[]> {
+  toReplay(filter: ReplayFilter): Promise<RejectionRecord[]> {
     return guarded(async () => {
       if (filter.id !== undefined && !isBigintId(filter.id)) return [];
       const query = this.rows()
@@ -172,18 +174,34 @@ export class KnexRejectionLog implements RejectionLog {
         .orderBy([{ column: 'create_time' }, { column: 'seq' }])
         .limit(REPLAY_BATCH);
       if (filter.since) query.where('create_time', '>=', filter.since);
+      if (filter.after) query.whereRaw('(create_time, seq) > (?, ?::bigint)', [filter.after.at, filter.after.id]);
       if (filter.id !== undefined) query.where('seq', filter.id);
+      if (filter.configuration !== undefined) {
+        // Still refused under this very configuration: only its missing order turning up could change that.
+        query.whereRaw(
+          // IS NOT DISTINCT FROM: a row never replayed (NULLs) must stay on offer, not vanish into NULL logic.
+          `NOT (r.replay_outcome IS NOT DISTINCT FROM 'still_refused' AND r.replay_config IS NOT DISTINCT FROM ?
+                AND NOT (r.replay_detail LIKE 'ORDER_NOT_FOUND%'
+                         AND EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = r.out_trade_no)))`,
+          [filter.configuration],
+        );
+      }
       return ((await query) as RejectionRow[]).map(toRecord);
     });
   }
 
   /** Updates the row only while it still holds seq `id`: a slot the ring has since reused is left alone. */
-  markReplayed(id: string, replay: { at: Date; outcome: ReplayOutcome; detail: string }): Promise<void> {
+  markReplayed(id: string, replay: ReplayMark): Promise<void> {
     return guarded(async () => {
       if (!isBigintId(id)) return;
       await this.knex('tb_payment_rejection')
         .where('seq', id)
-        .update({ replayed_at: replay.at, replay_outcome: replay.outcome, replay_detail: fit(replay.detail, 200) });
+        .update({
+          replayed_at: replay.at,
+          replay_outcome: replay.outcome,
+          replay_detail: fit(replay.detail, 200),
+          replay_config: replay.configuration ?? null,
+        });
     });
   }
 }

@@ -231,6 +231,15 @@ const MIGRATIONS: Record<string, Knex.Migration & { config?: { transaction: bool
     up: buildSearchIndexes,
     down: dropSearchIndexes,
   },
+  // Which configuration a replay examined a refused callback under: each is examined once per configuration.
+  '009_replay_configuration': {
+    async up(knex) {
+      await knex.raw('ALTER TABLE tb_payment_rejection ADD COLUMN IF NOT EXISTS replay_config varchar(64)');
+    },
+    async down(knex) {
+      await knex.raw('ALTER TABLE tb_payment_rejection DROP COLUMN IF EXISTS replay_config');
+    },
+  },
 };
 
 /** Our migrations, up to and including `last` when given. */
