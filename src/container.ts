@@ -36,7 +36,7 @@ import type { TradeBillSource } from './application/ports/trade-bill.ts';
 import type { TradeQuery } from './application/ports/trade-query.ts';
 import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
 import { ReconcileDay } from './application/reconcile-day.ts';
-import { ReconcileYesterday } from './application/reconcile-yesterday.ts';
+import { ReconcilePastDays, type ReconcileSchedule } from './application/reconcile-past-days.ts';
 import { ReplayRefusedCallbacks } from './application/replay-refused-callbacks.ts';
 import { ResolvePaymentReview } from './application/resolve-payment-review.ts';
 import { ShowOrderTimeline } from './application/show-order-timeline.ts';
@@ -104,6 +104,8 @@ export interface Wiring {
   readonly querySchedule?: readonly number[] | null;
   /** RECONCILE_AT in minutes after Beijing midnight; null or absent when off. */
   readonly reconcileAtMinutes?: number | null;
+  /** RECONCILE_CATCH_UP_DAYS; 7 when absent. */
+  readonly reconcileCatchUpDays?: number;
   readonly admin: AdminCredentials;
   readonly rejections: RejectionRetention;
   /** Production: HSTS on every response. */
@@ -124,7 +126,7 @@ export interface BuiltApp {
   readonly demoShop?: DemoShop;
   /** Asks Alipay about unpaid orders once started; absent when ALIPAY_QUERY_SCHEDULE is off. */
   readonly queryScheduler?: QueryScheduler;
-  /** Reconciles yesterday once a day once started; absent when RECONCILE_AT is off. */
+  /** Reconciles every unfinished recent day once started; absent when RECONCILE_AT is off. */
   readonly reconcileScheduler?: ReconcileScheduler;
 }
 
@@ -164,9 +166,12 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(AskAlipayAboutOrder).toSelf().inSingletonScope();
   c.bind(ClaimDueQueries).toSelf().inSingletonScope();
   c.bind(ReconcileDay).toSelf().inSingletonScope();
-  c.bind(ReconcileYesterday).toSelf().inSingletonScope();
+  c.bind(ReconcilePastDays).toSelf().inSingletonScope();
   c.bind<DailyClaims>(TOKENS.DailyClaims).to(KnexDailyClaims).inSingletonScope();
-  c.bind(TOKENS.ReconcileAt).toConstantValue(wiring.reconcileAtMinutes ?? null);
+  c.bind<ReconcileSchedule>(TOKENS.ReconcileSchedule).toConstantValue({
+    atMinutes: wiring.reconcileAtMinutes ?? null,
+    catchUpDays: wiring.reconcileCatchUpDays ?? 7,
+  });
   c.bind(ListPayments).toSelf().inSingletonScope();
   c.bind(ResolvePaymentReview).toSelf().inSingletonScope();
   c.bind(ExportPayments).toSelf().inSingletonScope();
@@ -248,7 +253,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
           firstOffsetMs: schedule.offsetsMs[0]!,
         });
   const reconcileScheduler =
-    wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcileYesterday), wiring.logger);
+    wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcilePastDays), wiring.logger);
   const schedulers = { queryScheduler, reconcileScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
   const clock = container.get<Clock>(TOKENS.Clock);

@@ -56,6 +56,7 @@ export function wiringFor({
     openApi: { appId: alipay.appId, gatewayUrl, timeoutMs: alipay.httpTimeoutMs },
     querySchedule: alipay.querySchedule,
     reconcileAtMinutes: config.reconcileAtMinutes,
+    reconcileCatchUpDays: config.reconcileCatchUpDays,
     admin: { user: config.admin.user, password: adminPassword },
     rejections: config.rejections,
     production: config.production,

@@ -15,8 +15,8 @@ export const TOKENS = {
   TradeQuery: Symbol('TradeQuery'),
   TradeBillSource: Symbol('TradeBillSource'),
   DailyClaims: Symbol('DailyClaims'),
-  /** RECONCILE_AT: minutes after midnight, Beijing time; null when off. */
-  ReconcileAt: Symbol('ReconcileAt'),
+  /** RECONCILE_AT and RECONCILE_CATCH_UP_DAYS: when, and how many days back, the daily 对账 runs. */
+  ReconcileSchedule: Symbol('ReconcileSchedule'),
   QueryQueue: Symbol('QueryQueue'),
   PaymentEventLog: Symbol('PaymentEventLog'),
   ReconciliationStore: Symbol('ReconciliationStore'),

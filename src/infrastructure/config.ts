@@ -47,6 +47,8 @@ export interface Config {
   };
   /** RECONCILE_AT: when yesterday is reconciled, in minutes after midnight Beijing time; null when off. */
   readonly reconcileAtMinutes: number | null;
+  /** RECONCILE_CATCH_UP_DAYS: how many days back a day not yet reconciled is still done. */
+  readonly reconcileCatchUpDays: number;
   readonly statusAfterPayment: StatusAfterPayment;
   /** HTTP Basic credentials of the admin view; a null password is generated at start-up (never in production). */
   readonly admin: { readonly user: string; readonly password: string | null };
@@ -125,6 +127,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       querySchedule: querySchedule(read('ALIPAY_QUERY_SCHEDULE') ?? '1m,5m,15m,1h,6h,24h'),
     },
     reconcileAtMinutes: timeOfDay('RECONCILE_AT', read('RECONCILE_AT') ?? '10:30'),
+    reconcileCatchUpDays: wholeNumber('RECONCILE_CATCH_UP_DAYS', read('RECONCILE_CATCH_UP_DAYS') ?? '7', 1, 31),
     admin: { user: read('ADMIN_USER') ?? 'admin', password: adminPassword(read('ADMIN_PASSWORD'), production) },
     rejections: {
       maxRows: wholeNumber('REJECTION_MAX_ROWS', read('REJECTION_MAX_ROWS') ?? '100000', 10, 10_000_000),

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AskAlipayAboutOrder } from '../../src/application/ask-alipay-about-order.ts';
+import type { DailyClaims } from '../../src/application/ports/daily-claims.ts';
 import type { ReconciliationItem } from '../../src/application/ports/reconciliation-store.ts';
 import { type DayReconciled, ReconcileDay } from '../../src/application/reconcile-day.ts';
-import { ReconcileYesterday } from '../../src/application/reconcile-yesterday.ts';
+import { ReconcilePastDays } from '../../src/application/reconcile-past-days.ts';
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
@@ -52,7 +53,7 @@ function bill(day: string, rows: Array<{ trade: string; order: string; amount: s
 
 describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake gateway', () => {
   let gateway: FakeAlipayGateway;
-  const files = { [DAY]: new FakeBillServer(), [NEXT_DAY]: new FakeBillServer() };
+  const files = { [DAY_BEFORE]: new FakeBillServer(), [DAY]: new FakeBillServer(), [NEXT_DAY]: new FakeBillServer() };
   let nextDayReady = false;
   let store: InMemoryStore;
   let reconciliations: InMemoryReconciliationStore;
@@ -232,8 +233,9 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
     assert.equal(stored.rows.length, 7, 'one run of the day: its 7 items, nothing twice');
   });
 
-  describe('ReconcileYesterday, the daily run', () => {
-    const daily = (at: number | null = 10 * 60 + 30) => new ReconcileYesterday(reconcile, claims, at, { now: () => now });
+  describe('ReconcilePastDays, the daily run', () => {
+    const daily = (atMinutes: number | null = 10 * 60 + 30, catchUpDays = 1, dailyClaims: DailyClaims = claims) =>
+      new ReconcilePastDays(reconcile, dailyClaims, { atMinutes, catchUpDays }, { now: () => now });
 
     it('waits for RECONCILE_AT in Beijing, then reconciles yesterday once', async () => {
       now = beijing('10:29:59', NEXT_DAY);
@@ -256,6 +258,35 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
       nextDayReady = true;
       now = beijing('11:00:00', '2026-12-02');
       assert.equal((await daily().execute()).outcome, 'done');
+    });
+
+    it('catches up every unfinished day of the window, oldest first, one a call, then stops', async () => {
+      nextDayReady = true;
+      files[DAY_BEFORE].body = bill(DAY_BEFORE, [{ trade: 'TP', order: 'P', amount: '6.00' }]);
+      now = beijing('10:30:00', '2026-12-02'); // three days back: DAY_BEFORE, DAY and NEXT_DAY
+      const dates: string[] = [];
+      for (let call = 0; call < 4; call++) {
+        const outcome = await daily(10 * 60 + 30, 3).execute();
+        dates.push(outcome.outcome === 'done' ? outcome.result.run.date : outcome.outcome);
+      }
+      assert.deepEqual(dates, [DAY_BEFORE, DAY, NEXT_DAY, 'not_due']);
+      assert.deepEqual(await daily(10 * 60 + 30, 1).execute(), { outcome: 'not_due' }, 'a shorter window: nothing left');
+    });
+
+    it('renews its lease as it reports progress, so that no other process takes the day meanwhile', async () => {
+      const renewals: string[] = [];
+      const recorded: DailyClaims = {
+        claim: (...args) => claims.claim(...args),
+        finish: (...args) => claims.finish(...args),
+        renew: async (job, day, at, until) => {
+          const renewed = await claims.renew(job, day, at, until);
+          renewals.push(`${day} ${renewed}`);
+          return renewed;
+        },
+      };
+      now = beijing('10:30:00', NEXT_DAY);
+      assert.equal((await daily(10 * 60 + 30, 1, recorded).execute()).outcome, 'done');
+      assert.deepEqual(renewals, [`${DAY} true`], 'renewed at the progress report of the end of the bill');
     });
   });
 

@@ -30,6 +30,18 @@ function describeDailyClaimsContract(name: string, create: () => Promise<DailyCl
       assert.equal(await claims.claim('reconcile', '2026-11-30', later(1000), later(1030)), false);
     });
 
+    it('renews a claim still held, so that nobody takes the day meanwhile; never an expired or finished one', async () => {
+      assert.equal(await claims.claim('reconcile', '2026-11-30', T0, later(30)), true);
+      assert.equal(await claims.renew('reconcile', '2026-11-30', later(25), later(55)), true);
+      assert.equal(await claims.claim('reconcile', '2026-11-30', later(40), later(70)), false, 'held past the first lease');
+      assert.equal(await claims.claim('reconcile', '2026-11-30', later(55), later(85)), true, 'the renewed lease ran out');
+      assert.equal(await claims.renew('reconcile', '2026-11-29', T0, later(30)), false, 'never claimed');
+      assert.equal(await claims.claim('reconcile', '2026-11-28', T0, later(30)), true);
+      assert.equal(await claims.renew('reconcile', '2026-11-28', later(30), later(60)), false, 'expired: another may have it');
+      await claims.finish('reconcile', '2026-11-30');
+      assert.equal(await claims.renew('reconcile', '2026-11-30', later(56), later(90)), false, 'finished');
+    });
+
     it('of twenty claimants at once, gives the day to exactly one', async () => {
       const won = await Promise.all(Array.from({ length: 20 }, () => claims.claim('reconcile', '2026-11-28', T0, later(30))));
       assert.equal(won.filter(Boolean).length, 1);

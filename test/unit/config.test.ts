@@ -48,6 +48,12 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ALIPAY_QUERY_SCHEDULE: 'off' }).alipay.querySchedule, null);
   });
 
+  it('reads RECONCILE_CATCH_UP_DAYS as a whole number of days, 7 unless set, from 1 to 31', () => {
+    assert.equal(loadConfig({}).reconcileCatchUpDays, 7);
+    assert.equal(loadConfig({ RECONCILE_CATCH_UP_DAYS: '31' }).reconcileCatchUpDays, 31);
+    for (const bad of ['0', '32', 'a week', '1.5']) failsOn('RECONCILE_CATCH_UP_DAYS', { RECONCILE_CATCH_UP_DAYS: bad });
+  });
+
   it('reads RECONCILE_AT as a Beijing time of day, 10:30 unless set, or off', () => {
     assert.equal(loadConfig({}).reconcileAtMinutes, 630);
     assert.equal(loadConfig({ RECONCILE_AT: '00:05' }).reconcileAtMinutes, 5);

@@ -11,7 +11,7 @@ import { ListRejections } from '../../src/application/list-rejections.ts';
 import { PlaceOrder } from '../../src/application/place-order.ts';
 import { ReceiveAlipayCallback } from '../../src/application/receive-alipay-callback.ts';
 import { ReconcileDay } from '../../src/application/reconcile-day.ts';
-import { ReconcileYesterday } from '../../src/application/reconcile-yesterday.ts';
+import { ReconcilePastDays } from '../../src/application/reconcile-past-days.ts';
 import { ShowOrderTimeline } from '../../src/application/show-order-timeline.ts';
 import { ShowReconciliationDay } from '../../src/application/show-reconciliation-day.ts';
 import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
@@ -48,7 +48,7 @@ type AnyClass = abstract new (...args: never[]) => unknown;
 
 /** What the default wiring binds each port to; the type makes a new port name its adapter here. */
 const DEFAULT_ADAPTERS: Record<
-  Exclude<keyof typeof TOKENS, 'PaymentSettings' | 'QuerySchedule' | 'ReconcileAt' | 'CallbackConfiguration'>,
+  Exclude<keyof typeof TOKENS, 'PaymentSettings' | 'QuerySchedule' | 'ReconcileSchedule' | 'CallbackConfiguration'>,
   AnyClass
 > = {
   SignatureVerifier: NativeSignatureVerifier,
@@ -77,7 +77,7 @@ const ENTRY_POINTS: readonly AnyClass[] = [
   AskAlipayAboutOrder,
   ClaimDueQueries,
   ReconcileDay,
-  ReconcileYesterday,
+  ReconcilePastDays,
   StartAlipayPayment,
   PlaceOrder,
   ListPayments,

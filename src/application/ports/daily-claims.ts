@@ -6,6 +6,8 @@ export interface DailyClaims {
    * @returns whether this process holds the claim now
    */
   claim(job: string, day: string, now: Date, until: Date): Promise<boolean>;
+  /** Extends this process's unexpired, unfinished claim to `until`; false when it has expired or is done. */
+  renew(job: string, day: string, now: Date, until: Date): Promise<boolean>;
   /** The job of that day is done: it is never claimed again. */
   finish(job: string, day: string): Promise<void>;
 }

@@ -10,6 +10,13 @@ export class InMemoryDailyClaims implements DailyClaims {
     return true;
   }
 
+  async renew(job: string, day: string, now: Date, until: Date): Promise<boolean> {
+    const held = this.claims.get(`${job}\n${day}`);
+    if (!held || held.done || held.until <= now) return false;
+    held.until = until;
+    return true;
+  }
+
   async finish(job: string, day: string): Promise<void> {
     this.claims.set(`${job}\n${day}`, { until: new Date(0), done: true });
   }

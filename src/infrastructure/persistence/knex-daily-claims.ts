@@ -25,6 +25,16 @@ export class KnexDailyClaims implements DailyClaims {
     });
   }
 
+  renew(job: string, day: string, now: Date, until: Date): Promise<boolean> {
+    return guarded(async () => {
+      const renewed = await this.knex('tb_daily_claim')
+        .where({ job, day, done: false })
+        .where('lease_until', '>', now)
+        .update({ lease_until: until });
+      return renewed === 1;
+    });
+  }
+
   finish(job: string, day: string): Promise<void> {
     return guarded(async () => {
       await this.knex.raw(

@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import type { ReconcileYesterday } from '../../application/reconcile-yesterday.ts';
+import type { ReconcilePastDays } from '../../application/reconcile-past-days.ts';
 import { PollingLoop } from './polling-loop.ts';
 
 const POLL_MS = 60_000;
 
-/** Once a minute, asks whether yesterday is due for 对账 here; every process runs one, one of them does it. */
+/** Once a minute, asks whether a recent day is due for 对账 here; every process runs one, one of them does each day. */
 export class ReconcileScheduler {
   private readonly loop = new PollingLoop(POLL_MS, () => this.tick());
 
   constructor(
-    private readonly reconcileYesterday: ReconcileYesterday,
+    private readonly reconcilePastDays: ReconcilePastDays,
     private readonly logger: Logger,
   ) {}
 
@@ -24,7 +24,7 @@ export class ReconcileScheduler {
 
   private async tick(): Promise<void> {
     try {
-      const done = await this.reconcileYesterday.execute();
+      const done = await this.reconcilePastDays.execute();
       if (done.outcome === 'done') {
         const { run, discrepancies } = done.result;
         const log = discrepancies.some((entry) => entry.kind !== 'refund') ? 'warn' : 'info';
