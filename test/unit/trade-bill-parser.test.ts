@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { BillUnreadable } from '../../src/application/errors.ts';
+import { BILL_INFLATE_LIMITS, detailFileOf } from '../../src/infrastructure/alipay/bill/bill-zip.ts';
 import { parseTradeBill, parseTradeBillCsv } from '../../src/infrastructure/alipay/bill/parse-trade-bill.ts';
 import { tradeBillZip } from '../../src/sandbox/trade-bill-file.ts';
 import { ALIPAY_COLUMNS, billRow, billZip, crlf, detailText, gbk, storedZip, utf8, zipHeaders } from '../support/trade-bill-fixtures.ts';
@@ -217,6 +219,36 @@ describe('reading Alipay’s daily trade bill', () => {
     assert.equal(onlyOne.totals, null);
     assert.match(onlyOne.problems[0]?.reason ?? '', /#交易合计 but no #退款合计/);
     assert.equal(read(detailText({ lines: [], totals: [] })).totals, null);
+  });
+
+  it('refuses a zip bomb as it inflates, past the ratio or the size a bill can have, and inflates nothing else', () => {
+    const BOMB = 'bomb_20261130_业务明细.csv';
+    const zeros = new Uint8Array(64 * 1024 * 1024); // deflates to about 64 KB: a thousand times
+    const bomb = zipSync({ [BOMB]: [zeros, { level: 9 }] });
+    assert.ok(bomb.length < 128 * 1024, `${bomb.length} bytes`);
+    const before = process.memoryUsage().arrayBuffers;
+    assert.throws(
+      () => detailFileOf(bomb),
+      unreadable(new RegExp(`${BOMB} inflates past ${bomb.length * 100} bytes from a ${bomb.length}-byte zip`)),
+    );
+    // Uncapped, this measure grows by over 64 MB (the file itself); capped, by its limit and what the collector has not reclaimed yet.
+    assert.ok(process.memoryUsage().arrayBuffers - before < 48 * 1024 * 1024, 'stopped near the limit, not after inflating it all');
+    // A plain bill far under both limits reads as before; the same under a lowered size limit does not.
+    const bill = zipSync({
+      [BOMB]: [
+        gbk(
+          detailText({
+            lines: [billRow({ tradeNo: '2026113022001000000000000001', outTradeNo: '20261130000000000000001', amount: '88.80' })],
+          }),
+        ),
+        { level: 9 },
+      ],
+    });
+    assert.equal(detailFileOf(bill).name, BOMB);
+    assert.throws(() => detailFileOf(bill, { ...BILL_INFLATE_LIMITS, maxBytes: 100 }), unreadable(/inflates past 100 bytes/));
+    // A second detail file is never inflated: refused for being two, whatever it holds.
+    const twoBombs = zipSync({ [`a_${BOMB}`]: [gbk(detailText({ lines: [] })), { level: 9 }], [`b_${BOMB}`]: [zeros, { level: 9 }] });
+    assert.throws(() => detailFileOf(twoBombs), unreadable(/2 detail files/));
   });
 
   it('refuses a zip without the detail file, or with two, or no zip at all, saying what it holds', () => {
