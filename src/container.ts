@@ -34,6 +34,7 @@ import type { SignatureDoctor } from './application/ports/signature-doctor.ts';
 import type { SignatureVerifier, SignType } from './application/ports/signature-verifier.ts';
 import type { TradeBillSource } from './application/ports/trade-bill.ts';
 import type { TradeQuery } from './application/ports/trade-query.ts';
+import { PrunePaymentEvents } from './application/prune-payment-events.ts';
 import { ReceiveAlipayCallback } from './application/receive-alipay-callback.ts';
 import { ReconcileDay } from './application/reconcile-day.ts';
 import { ReconcilePastDays, type ReconcileSchedule } from './application/reconcile-past-days.ts';
@@ -82,6 +83,7 @@ import { RejectionsController } from './interfaces/http/rejections-controller.ts
 import { ReviewController } from './interfaces/http/review-controller.ts';
 import { QueryScheduler } from './interfaces/scheduler/query-scheduler.ts';
 import { ReconcileScheduler } from './interfaces/scheduler/reconcile-scheduler.ts';
+import { RetentionScheduler } from './interfaces/scheduler/retention-scheduler.ts';
 import { DemoOrderChanges } from './sandbox/demo-order-changes.ts';
 import { DemoShop } from './sandbox/demo-shop.ts';
 import { SandboxAlipay, type SandboxSettings } from './sandbox/sandbox-alipay.ts';
@@ -106,6 +108,8 @@ export interface Wiring {
   readonly reconcileAtMinutes?: number | null;
   /** RECONCILE_CATCH_UP_DAYS; 7 when absent. */
   readonly reconcileCatchUpDays?: number;
+  /** PAYMENT_EVENT_RETENTION_DAYS; 400 when absent. */
+  readonly paymentEventRetentionDays?: number;
   readonly admin: AdminCredentials;
   readonly rejections: RejectionRetention;
   /** Production: HSTS on every response. */
@@ -128,6 +132,8 @@ export interface BuiltApp {
   readonly queryScheduler?: QueryScheduler;
   /** Reconciles every unfinished recent day once started; absent when RECONCILE_AT is off. */
   readonly reconcileScheduler?: ReconcileScheduler;
+  /** Deletes payment events past their retention once started. */
+  readonly retentionScheduler: RetentionScheduler;
 }
 
 /** The composition root: the only place that binds ports to adapters. */
@@ -168,6 +174,8 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(ReconcileDay).toSelf().inSingletonScope();
   c.bind(ReconcilePastDays).toSelf().inSingletonScope();
   c.bind<DailyClaims>(TOKENS.DailyClaims).to(KnexDailyClaims).inSingletonScope();
+  c.bind(TOKENS.PaymentEventRetentionDays).toConstantValue(wiring.paymentEventRetentionDays ?? 400);
+  c.bind(PrunePaymentEvents).toSelf().inSingletonScope();
   c.bind<ReconcileSchedule>(TOKENS.ReconcileSchedule).toConstantValue({
     atMinutes: wiring.reconcileAtMinutes ?? null,
     catchUpDays: wiring.reconcileCatchUpDays ?? 7,
@@ -254,7 +262,8 @@ export function buildApp(wiring: Wiring): BuiltApp {
         });
   const reconcileScheduler =
     wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcilePastDays), wiring.logger);
-  const schedulers = { queryScheduler, reconcileScheduler };
+  const retentionScheduler = new RetentionScheduler(container.get(PrunePaymentEvents), wiring.logger);
+  const schedulers = { queryScheduler, reconcileScheduler, retentionScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
   const clock = container.get<Clock>(TOKENS.Clock);
   const sandbox = new SandboxAlipay({ now: () => clock.now(), ...wiring.sandbox });

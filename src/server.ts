@@ -52,17 +52,21 @@ export async function startServer(config: Config, logger: Logger, options: Start
       adminPassword: admin.password,
       sandboxAlipayKeyPem,
     });
-    const { app, sandbox, demoShop, queryScheduler, reconcileScheduler } = buildApp({ ...wiring, clock: options.clock });
+    const { app, sandbox, demoShop, queryScheduler, reconcileScheduler, retentionScheduler } = buildApp({
+      ...wiring,
+      clock: options.clock,
+    });
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
     const server = await listen(createHttpServer(), app.callback(), config.host, port);
     // After listening: the sandbox that answers the first questions in development is this server.
     queryScheduler?.start();
     reconcileScheduler?.start();
+    retentionScheduler.start();
     if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
     logger.info({ url, publicUrl, sandbox: sandbox !== undefined, querySchedule: schedule(config) }, 'listening');
     const stopWork = async () => {
       sandbox?.close();
-      await Promise.all([queryScheduler?.stop(), reconcileScheduler?.stop()]);
+      await Promise.all([queryScheduler?.stop(), reconcileScheduler?.stop(), retentionScheduler.stop()]);
     };
     return { url, database, admin, close: () => stop(server, database, stopWork) };
   } catch (error) {

@@ -57,6 +57,7 @@ export function wiringFor({
     querySchedule: alipay.querySchedule,
     reconcileAtMinutes: config.reconcileAtMinutes,
     reconcileCatchUpDays: config.reconcileCatchUpDays,
+    paymentEventRetentionDays: config.paymentEventRetentionDays,
     admin: { user: config.admin.user, password: adminPassword },
     rejections: config.rejections,
     production: config.production,

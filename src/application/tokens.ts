@@ -25,4 +25,6 @@ export const TOKENS = {
   QuerySchedule: Symbol('QuerySchedule'),
   /** A fingerprint of what decides a callback (keys, algorithm, ids): a replay is not repeated under the same one. */
   CallbackConfiguration: Symbol('CallbackConfiguration'),
+  /** PAYMENT_EVENT_RETENTION_DAYS. */
+  PaymentEventRetentionDays: Symbol('PaymentEventRetentionDays'),
 } as const;

@@ -49,6 +49,8 @@ export interface Config {
   readonly reconcileAtMinutes: number | null;
   /** RECONCILE_CATCH_UP_DAYS: how many days back a day not yet reconciled is still done. */
   readonly reconcileCatchUpDays: number;
+  /** PAYMENT_EVENT_RETENTION_DAYS: how long an order's timeline events (pay URLs, notifies, queries) are kept. */
+  readonly paymentEventRetentionDays: number;
   readonly statusAfterPayment: StatusAfterPayment;
   /** HTTP Basic credentials of the admin view; a null password is generated at start-up (never in production). */
   readonly admin: { readonly user: string; readonly password: string | null };
@@ -128,6 +130,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     },
     reconcileAtMinutes: timeOfDay('RECONCILE_AT', read('RECONCILE_AT') ?? '10:30'),
     reconcileCatchUpDays: wholeNumber('RECONCILE_CATCH_UP_DAYS', read('RECONCILE_CATCH_UP_DAYS') ?? '7', 1, 31),
+    paymentEventRetentionDays: wholeNumber('PAYMENT_EVENT_RETENTION_DAYS', read('PAYMENT_EVENT_RETENTION_DAYS') ?? '400', 1, 3650),
     admin: { user: read('ADMIN_USER') ?? 'admin', password: adminPassword(read('ADMIN_PASSWORD'), production) },
     rejections: {
       maxRows: wholeNumber('REJECTION_MAX_ROWS', read('REJECTION_MAX_ROWS') ?? '100000', 10, 10_000_000),

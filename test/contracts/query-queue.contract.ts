@@ -145,6 +145,29 @@ export function describeQueryStoreContract(harness: QueryStoreHarness): void {
       assert.deepEqual(await claimed(at(2 * MINUTE), 10), ids.slice(2));
     });
 
+    it('prunes events older than an instant, oldest first, at most as many as asked, of every order', async () => {
+      const [first, second] = [newOrderId(), newOrderId()];
+      for (const [orderId, ms] of [
+        [first, 1000],
+        [second, 2000],
+        [first, 3000],
+        [second, 4000],
+      ] as const)
+        await s.events.append({ orderId, at: at(ms), kind: 'query', summary: `at ${ms}` });
+      assert.equal(await s.events.prune(at(3500), 2), 2, 'the two oldest, though three are old');
+      assert.deepEqual(
+        (await s.events.listFor(first, 10)).map((e) => e.summary),
+        ['at 3000'],
+      );
+      assert.equal(await s.events.prune(at(3500), 10), 1);
+      assert.equal(await s.events.prune(at(3500), 10), 0, 'nothing more');
+      assert.deepEqual(
+        (await s.events.listFor(second, 10)).map((e) => e.summary),
+        ['at 4000'],
+        'a newer event stays',
+      );
+    });
+
     it('keeps events per order, the newest N oldest first, each summary cut to 300 characters', async () => {
       const orderId = newOrderId();
       await s.events.append({ orderId, at: at(2000), kind: 'query', summary: 'trade_status=WAIT_BUYER_PAY' });

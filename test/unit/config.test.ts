@@ -48,6 +48,12 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ALIPAY_QUERY_SCHEDULE: 'off' }).alipay.querySchedule, null);
   });
 
+  it('reads PAYMENT_EVENT_RETENTION_DAYS as a whole number of days, 400 unless set, from 1 to 3650', () => {
+    assert.equal(loadConfig({}).paymentEventRetentionDays, 400);
+    assert.equal(loadConfig({ PAYMENT_EVENT_RETENTION_DAYS: '30' }).paymentEventRetentionDays, 30);
+    for (const bad of ['0', '3651', 'forever']) failsOn('PAYMENT_EVENT_RETENTION_DAYS', { PAYMENT_EVENT_RETENTION_DAYS: bad });
+  });
+
   it('reads RECONCILE_CATCH_UP_DAYS as a whole number of days, 7 unless set, from 1 to 31', () => {
     assert.equal(loadConfig({}).reconcileCatchUpDays, 7);
     assert.equal(loadConfig({ RECONCILE_CATCH_UP_DAYS: '31' }).reconcileCatchUpDays, 31);

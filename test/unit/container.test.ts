@@ -48,7 +48,10 @@ type AnyClass = abstract new (...args: never[]) => unknown;
 
 /** What the default wiring binds each port to; the type makes a new port name its adapter here. */
 const DEFAULT_ADAPTERS: Record<
-  Exclude<keyof typeof TOKENS, 'PaymentSettings' | 'QuerySchedule' | 'ReconcileSchedule' | 'CallbackConfiguration'>,
+  Exclude<
+    keyof typeof TOKENS,
+    'PaymentSettings' | 'QuerySchedule' | 'ReconcileSchedule' | 'CallbackConfiguration' | 'PaymentEventRetentionDays'
+  >,
   AnyClass
 > = {
   SignatureVerifier: NativeSignatureVerifier,

@@ -16,4 +16,6 @@ export interface PaymentEventLog {
   append(event: PaymentEvent): Promise<void>;
   /** One order's newest `limit` events, oldest first. */
   listFor(orderId: string, limit: number): Promise<PaymentEvent[]>;
+  /** Deletes up to `limit` events older than `before`, oldest first; how many it deleted. */
+  prune(before: Date, limit: number): Promise<number>;
 }

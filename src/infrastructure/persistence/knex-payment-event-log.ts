@@ -33,6 +33,17 @@ export class KnexPaymentEventLog implements PaymentEventLog {
     });
   }
 
+  prune(before: Date, limit: number): Promise<number> {
+    return guarded(async () => {
+      const { rowCount } = await this.knex.raw(
+        `DELETE FROM tb_payment_event WHERE id IN
+           (SELECT id FROM tb_payment_event WHERE create_time < ? ORDER BY create_time, id LIMIT ?)`,
+        [before, limit],
+      );
+      return rowCount ?? 0;
+    });
+  }
+
   listFor(orderId: string, limit: number): Promise<PaymentEvent[]> {
     return guarded(async () => {
       const rows: EventRow[] = await this.knex('tb_payment_event')

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { buildSearchIndexes, dropSearchIndexes } from './search-indexes.ts';
+import { buildIndexConcurrently, buildSearchIndexes, dropSearchIndexes } from './search-indexes.ts';
 
 // Meiduo's own tables, created only where they do not exist yet, so that the service can sit on a
 // Meiduo database. Every column of ours has a default: a row written by Meiduo's code stays valid.
@@ -238,6 +238,14 @@ const MIGRATIONS: Record<string, Knex.Migration & { config?: { transaction: bool
     },
     async down(knex) {
       await knex.raw('ALTER TABLE tb_payment_rejection DROP COLUMN IF EXISTS replay_config');
+    },
+  },
+  // Old payment events are deleted by age (PAYMENT_EVENT_RETENTION_DAYS): found by their time.
+  '010_payment_event_age': {
+    config: { transaction: false },
+    up: (knex) => buildIndexConcurrently(knex, 'tb_payment_event_time_idx', 'tb_payment_event (create_time, id)'),
+    async down(knex) {
+      await knex.raw('DROP INDEX IF EXISTS tb_payment_event_time_idx');
     },
   },
 };

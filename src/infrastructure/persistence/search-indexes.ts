@@ -37,19 +37,35 @@ async function buildOn(run: Run): Promise<void> {
     if ((await installed()) === undefined) await run('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public').catch(explainExtension);
     const trigrams = `"${String(await installed()).replace(/"/g, '""')}"`;
     for (const column of SEARCHED_COLUMNS) {
-      const index = `tb_payment_${column}_trgm_idx`;
-      // A build interrupted before leaves an invalid index that IF NOT EXISTS would keep.
-      const invalid = await run(
-        'SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ? AND NOT i.indisvalid AND pg_table_is_visible(c.oid)',
-        [index],
-      );
-      if (invalid.rows.length > 0) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${index}`);
-      await run(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index} ON tb_payment USING gin (${column} ${trigrams}.gin_trgm_ops)`);
+      await createConcurrently(run, `tb_payment_${column}_trgm_idx`, `tb_payment USING gin (${column} ${trigrams}.gin_trgm_ops)`);
     }
   } finally {
     await run(`SELECT pg_advisory_unlock(${TRIGRAM_LOCK})`);
     await run('RESET statement_timeout');
   }
+}
+
+/** `CREATE INDEX CONCURRENTLY index ON definition`, replacing an invalid one that an interrupted build left. */
+async function createConcurrently(run: Run, index: string, definition: string): Promise<void> {
+  // A build interrupted before leaves an invalid index that IF NOT EXISTS would keep.
+  const invalid = await run(
+    'SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ? AND NOT i.indisvalid AND pg_table_is_visible(c.oid)',
+    [index],
+  );
+  if (invalid.rows.length > 0) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${index}`);
+  await run(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index} ON ${definition}`);
+}
+
+/** One index built while the table keeps taking writes, outside the pool's statement timeout (a migration's). */
+export async function buildIndexConcurrently(knex: Knex, index: string, definition: string): Promise<void> {
+  await onOneConnection(knex, async (run) => {
+    await run('SET statement_timeout = 0');
+    try {
+      await createConcurrently(run, index, definition);
+    } finally {
+      await run('RESET statement_timeout');
+    }
+  });
 }
 
 function explainExtension(error: Error): never {
