@@ -10,7 +10,7 @@ import { TOKENS } from './tokens.ts';
 const ORDER_ID = /^[0-9A-Za-z_-]{1,64}$/;
 /** Whether `id` has the shape of an order id this service takes: 1 to 64 of [0-9A-Za-z_-]. */
 export const isOrderId = (id: string): boolean => ORDER_ID.test(id);
-/** The most entries one timeline shows: the newest ones. */
+/** The most events and verified refusals one timeline shows: the newest ones. Payments are always all shown. */
 export const TIMELINE_LIMIT = 200;
 
 /** One thing that happened to the order; an event's `text` is its summary (for a query, Alipay's answer). */
@@ -23,10 +23,15 @@ export interface OrderTimeline {
   readonly orderId: string;
   /** null when tb_order_info has no such row, though payments or events name it. */
   readonly order: OrderSnapshot | null;
-  /** Oldest first: the newest TIMELINE_LIMIT of everything known about the order. */
+  /**
+   * Oldest first: every payment (with its review and who handled it), and the newest TIMELINE_LIMIT
+   * of the order's events and of the refused callbacks whose signature verified.
+   */
   readonly entries: readonly TimelineEntry[];
-  /** Older entries exist and were left out. */
+  /** Older events or refusals exist and were left out. */
   readonly cut: boolean;
+  /** Callbacks naming the order whose signature did not verify: anyone can send them, so only counted here. */
+  readonly unverifiedAttempts: number;
 }
 
 /** Everything known about one order's payment, from every record that keeps a part of it, in time order. */
@@ -45,25 +50,24 @@ export class ShowOrderTimeline {
     // One more than shown from each record: the newest TIMELINE_LIMIT overall are all among them,
     // and anything beyond says the timeline was cut.
     const fetch = TIMELINE_LIMIT + 1;
-    const [order, payments, rejections, events] = await Promise.all([
+    const [order, payments, rejections, events, unverifiedAttempts] = await Promise.all([
       this.orders.findById(orderId),
       this.ledger.forOrder(orderId, fetch),
-      this.rejections.forOrder(orderId, fetch),
+      this.rejections.forOrder(orderId, fetch, true),
       this.events.listFor(orderId, fetch),
+      this.rejections.countUnverifiedForOrder(orderId),
     ]);
-    const merged: TimelineEntry[] = [
+    const others: TimelineEntry[] = [
       ...events.map((event) => ({ at: event.at, kind: event.kind, text: event.summary })),
       ...rejections.map((rejection) => ({ at: rejection.at, kind: 'rejection' as const, rejection })),
-      ...payments.map((payment) => ({ at: payment.receivedAt, kind: 'payment' as const, payment })),
     ];
-    if (order === null && merged.length === 0) return null;
-    // A stable sort: at the same instant, events come before rejections, and both before payments.
-    merged.sort((a, b) => a.at.getTime() - b.at.getTime());
-    return {
-      orderId,
-      order: order?.toSnapshot() ?? null,
-      entries: merged.slice(Math.max(0, merged.length - TIMELINE_LIMIT)),
-      cut: merged.length > TIMELINE_LIMIT,
-    };
+    if (order === null && others.length === 0 && payments.length === 0 && unverifiedAttempts === 0) return null;
+    // Stable sorts: at the same instant, events come before rejections, and both before payments.
+    others.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const entries = [
+      ...others.slice(Math.max(0, others.length - TIMELINE_LIMIT)),
+      ...payments.map((payment) => ({ at: payment.receivedAt, kind: 'payment' as const, payment })),
+    ].sort((a, b) => a.at.getTime() - b.at.getTime());
+    return { orderId, order: order?.toSnapshot() ?? null, entries, cut: others.length > TIMELINE_LIMIT, unverifiedAttempts };
   }
 }

@@ -212,14 +212,27 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
       fixedClock(at('02:00:30')),
       pino({ level: 'silent' }),
     );
+    // One of Alipay's own, refused for what it is; and a forgery, counted under the timeline, not in it.
     await rejections.record({
       at: at('02:00:30'),
       channel: 'notify',
-      reason: 'INVALID_SIGNATURE',
-      detail: 'invalid signature: does not verify (unknown_key)',
+      reason: 'WRONG_CHANNEL',
+      detail: 'notify_type "batch_trans_notify" is not trade_status_sync',
       remoteAddress: '203.0.113.7',
       outTradeNo: orderId,
       tradeNo: '2026112622001400000000000001',
+      params: '{}',
+      raw: new Uint8Array(0),
+      diagnosis: null,
+    });
+    await rejections.record({
+      at: at('02:00:40'),
+      channel: 'return',
+      reason: 'INVALID_SIGNATURE',
+      detail: 'invalid signature: does not verify (unknown_key)',
+      remoteAddress: '203.0.113.8',
+      outTradeNo: orderId,
+      tradeNo: 'FORGED',
       params: '{}',
       raw: new Uint8Array(0),
       diagnosis: 'unknown_key',
@@ -265,6 +278,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
       '记录支付（主动查询）',
     ]);
     assert.match(await page.locator('li.timeline-needs-review').innerText(), /待核对：订单已由其他交易支付/);
+    assert.match(await page.locator('p.timeline-unverified').innerText(), /另有 1 次提到此订单、但签名未通过验证的回调/);
     await shot('admin-order-timeline');
 
     const unknown = await page.goto(`${server.url}/admin/orders/20990101000000000000000`);

@@ -340,6 +340,13 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       assert.deepEqual(tradeNos(await log.forOrder(orderId, 2)), ['T1', 'T4'], 'the newest two');
       for (const notExact of [orderId.slice(0, -1), `${orderId.slice(0, -1)}_`, `${orderId.slice(0, -1)}%`, 'T1', ''])
         assert.deepEqual(await log.forOrder(notExact, 50), [], notExact);
+      // T1 and T3 did not verify (INVALID_SIGNATURE), T4 did (ORDER_NOT_FOUND).
+      assert.deepEqual(tradeNos(await log.forOrder(orderId, 50, true)), ['T4'], 'only those whose signature verified');
+      assert.deepEqual(tradeNos(await log.forOrder(orderId, 50, false)), ['T3', 'T1'], 'only those whose did not');
+      await log.record(rejection(7, { outTradeNo: orderId, reason: 'MALFORMED_CALLBACK' }));
+      assert.equal(await log.countUnverifiedForOrder(orderId), 3);
+      assert.equal(await log.countUnverifiedForOrder(`${orderId}9`), 1);
+      assert.equal(await log.countUnverifiedForOrder('20990101000000000000000'), 0);
     });
 
     it("keeps an order's rejections to the ring and the retention age", async () => {

@@ -85,11 +85,17 @@ for (const harness of databaseHarnesses) {
       assert.doesNotMatch(body, /timeline-cut/);
     });
 
-    it("shows a rejected callback for the order, matching out_trade_no exactly, and a query with Alipay's answer", async () => {
+    it("shows an authentic refused callback for the order, matching out_trade_no exactly, counts a forged one, and shows a query with Alipay's answer", async () => {
       const orderId = await paidOrder();
+      // Alipay's own signature, refused for what it is: a notify sent to the return URL.
+      const misdirected = alipay.signedQuery({ ...returnParams(orderId, '88.80', 'WRONG1'), notify_type: 'trade_status_sync' });
+      assert.equal((await app.get(`/payment/status/?${misdirected}`)).status, 403);
       assert.equal((await app.get(`/payment/status/?${stranger.signedQuery(returnParams(orderId, '88.80', 'FORGED1'))}`)).status, 403);
       const longer = `${orderId}0`;
-      assert.equal((await app.get(`/payment/status/?${stranger.signedQuery(returnParams(longer, '88.80', 'FORGED2'))}`)).status, 403);
+      assert.equal(
+        (await app.get(`/payment/status/?${alipay.signedQuery({ ...returnParams(longer, '88.80', 'WRONG2'), notify_type: 'x' })}`)).status,
+        403,
+      );
       await events.append({
         orderId,
         at: appNowPlus(60_000),
@@ -98,9 +104,11 @@ for (const harness of databaseHarnesses) {
       });
       const { body } = await admin(`/admin/orders/${orderId}`);
       assert.deepEqual(titlesOn(body), ['生成支付链接', '记录支付（同步返回）', '收到异步通知', '拒绝同步返回', '主动查询支付宝']);
-      assert.ok(body.includes('<dt>原因</dt><dd>签名无效</dd>'));
-      assert.ok(body.includes('<dt>交易号</dt><dd>FORGED1</dd>'));
-      assert.ok(!body.includes('FORGED2'), 'another order whose id begins with this one');
+      assert.ok(body.includes('<dt>原因</dt><dd>消息类型不符</dd>'));
+      assert.ok(body.includes('<dt>交易号</dt><dd>WRONG1</dd>'));
+      assert.ok(!body.includes('WRONG2'), 'another order whose id begins with this one');
+      assert.ok(!body.includes('FORGED1'), 'a forged callback is counted, not listed');
+      assert.match(body, /另有 1 次提到此订单、但签名未通过验证的回调/);
       assert.ok(
         body.includes(
           '<dt>支付宝应答</dt><dd class="mono">trade_status=TRADE_SUCCESS trade_no=TRADE88 total_amount=88.80: already recorded</dd>',
@@ -184,22 +192,48 @@ for (const harness of databaseHarnesses) {
       assert.ok(body.includes(`href="/admin/rejections?q=${orderId}"`));
     });
 
-    it('shows the newest 200 entries when there are more, and says so', async () => {
+    it('shows every payment and the newest 200 other entries when there are more, and says so', async () => {
       const orderId = await paidOrder();
       const start = appNowPlus(1_000).getTime();
       for (let n = 0; n < 205; n++)
         await events.append({ orderId, at: new Date(start + n * 1_000), kind: 'query', summary: `sub_code=ACQ.SYSTEM_ERROR n=${n}` });
       const { body } = await admin(`/admin/orders/${orderId}`);
       const titles = titlesOn(body);
-      assert.equal(titles.length, 200);
+      assert.equal(titles.length, 201);
+      assert.equal(titles[0], '记录支付（同步返回）', 'the payment stays, older than all the rest');
       assert.ok(
-        titles.every((title) => title === '主动查询支付宝'),
-        'the oldest entries are the ones left out',
+        titles.slice(1).every((title) => title === '主动查询支付宝'),
+        'the oldest events are the ones left out',
       );
       assert.ok(body.includes('n=204'));
       assert.ok(!body.includes('n=4<'));
       assert.ok(body.includes('n=5<'));
-      assert.match(body, /<p class="timeline-cut">记录较多，只显示最近 200 条，更早的记录未显示。<\/p>/);
+      assert.match(body, /<p class="timeline-cut">记录较多，只显示全部支付和最近 200 条其他记录，更早的记录未显示。<\/p>/);
+    });
+
+    it('keeps a payment kept for review and its form in view under 250 forged returns, counted with a link', async () => {
+      const orderId = newOrderId();
+      await seedOrder(db.knex, orderId, '88.80', 6);
+      assert.equal(
+        (await app.post('/payment/notify/', alipay.signedQuery(notifyParams(orderId, '88.80', 'TRADE_SUCCESS', 'KEPT1')))).body,
+        'success',
+      );
+      for (let n = 0; n < 250; n += 25)
+        await Promise.all(
+          Array.from({ length: 25 }, (_, i) =>
+            app.get(`/payment/status/?${stranger.signedQuery(returnParams(orderId, '88.80', `FORGED${n + i}`))}`),
+          ),
+        );
+      const { body } = await admin(`/admin/orders/${orderId}`);
+      assert.deepEqual(
+        titlesOn(body),
+        ['记录支付（异步通知）', '收到异步通知'],
+        'the payment and its notify: the forgeries are not entries',
+      );
+      assert.match(body, /<form class="resolve" id="review-KEPT1"/);
+      assert.match(body, /另有 250 次提到此订单、但签名未通过验证的回调（任何人都能发送，可能是伪造），不列在时间线中：/);
+      assert.ok(body.includes(`<a href="/admin/rejections?q=${orderId}">在拒绝记录中查看</a>`));
+      assert.doesNotMatch(body, /timeline-cut/);
     });
   });
 }

@@ -11,6 +11,12 @@ export type RejectionReason =
   | 'ORDER_NOT_FOUND'
   | 'SIGNATURE_REPAIRED';
 
+/**
+ * Refused before any signature verified: anyone can send these, as many as they like. The other
+ * reasons come with a signature that verified (Alipay's own message, refused for what it says).
+ */
+export const UNVERIFIED_REASONS: ReadonlySet<RejectionReason> = new Set(['MALFORMED_CALLBACK', 'INVALID_SIGNATURE']);
+
 /** The channels a callback can be refused on: an order query is ours to ask, never refused. */
 export type RejectionChannel = Extract<PaymentSource, 'return' | 'notify'>;
 
@@ -72,9 +78,12 @@ export interface RejectionLog {
   toReplay(filter: ReplayFilter): Promise<RejectionRecord[]>;
   /**
    * The newest `limit` rejections whose out_trade_no is exactly `outTradeNo` (no prefix, no
-   * wildcards), oldest first; none past the retention age.
+   * wildcards), oldest first; none past the retention age. `verified`: only those whose signature
+   * verified (not UNVERIFIED_REASONS), or only those whose did not.
    */
-  forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]>;
+  forOrder(outTradeNo: string, limit: number, verified?: boolean): Promise<RejectionRecord[]>;
+  /** How many rejections name exactly `outTradeNo` whose signature did not verify (UNVERIFIED_REASONS). */
+  countUnverifiedForOrder(outTradeNo: string): Promise<number>;
   /** Remembers what replaying `id` came to, and under which configuration. */
   markReplayed(id: string, replay: ReplayMark): Promise<void>;
 }

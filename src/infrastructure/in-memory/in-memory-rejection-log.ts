@@ -1,12 +1,13 @@
 import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
-import type {
-  Rejection,
-  RejectionFilter,
-  RejectionLog,
-  RejectionRecord,
-  ReplayFilter,
-  ReplayMark,
+import {
+  type Rejection,
+  type RejectionFilter,
+  type RejectionLog,
+  type RejectionRecord,
+  type ReplayFilter,
+  type ReplayMark,
+  UNVERIFIED_REASONS,
 } from '../../application/ports/rejection-log.ts';
 import { decodeCursor, everyRow, pageOf } from '../keyset-paging.ts';
 import { InMemoryStore } from './in-memory-store.ts';
@@ -92,11 +93,15 @@ export class InMemoryRejectionLog implements RejectionLog {
     return !(row.replay.detail.startsWith('ORDER_NOT_FOUND') && row.orderKnown);
   }
 
-  async forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]> {
+  async forOrder(outTradeNo: string, limit: number, verified?: boolean): Promise<RejectionRecord[]> {
     const oldestFirst = this.kept()
-      .filter((row) => row.outTradeNo === outTradeNo)
+      .filter((row) => row.outTradeNo === outTradeNo && (verified === undefined || UNVERIFIED_REASONS.has(row.reason) !== verified))
       .sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id));
     return oldestFirst.slice(Math.max(0, oldestFirst.length - limit));
+  }
+
+  async countUnverifiedForOrder(outTradeNo: string): Promise<number> {
+    return (await this.forOrder(outTradeNo, Number.MAX_SAFE_INTEGER, false)).length;
   }
 
   async markReplayed(id: string, { configuration, ...replay }: ReplayMark): Promise<void> {

@@ -4,15 +4,16 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
-import type {
-  Rejection,
-  RejectionFilter,
-  RejectionLog,
-  RejectionReason,
-  RejectionRecord,
-  ReplayFilter,
-  ReplayMark,
-  ReplayOutcome,
+import {
+  type Rejection,
+  type RejectionFilter,
+  type RejectionLog,
+  type RejectionReason,
+  type RejectionRecord,
+  type ReplayFilter,
+  type ReplayMark,
+  type ReplayOutcome,
+  UNVERIFIED_REASONS,
 } from '../../application/ports/rejection-log.ts';
 import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
 import { TOKENS } from '../../application/tokens.ts';
@@ -148,17 +149,29 @@ export class KnexRejectionLog implements RejectionLog {
     return this.knex('tb_payment_rejection as r').select(COLUMNS).select(this.knex.raw(ORDER_KNOWN));
   }
 
-  forOrder(outTradeNo: string, limit: number): Promise<RejectionRecord[]> {
+  forOrder(outTradeNo: string, limit: number, verified?: boolean): Promise<RejectionRecord[]> {
     return guarded(async () => {
-      const rows: RejectionRow[] = await this.rows()
-        .where('out_trade_no', outTradeNo)
-        .where('create_time', '>=', this.cutoff())
+      const query = this.rows().where('out_trade_no', outTradeNo).where('create_time', '>=', this.cutoff());
+      if (verified === true) query.whereNotIn('reason', [...UNVERIFIED_REASONS]);
+      if (verified === false) query.whereIn('reason', [...UNVERIFIED_REASONS]);
+      const rows: RejectionRow[] = await query
         .orderBy([
           { column: 'create_time', order: 'desc' },
           { column: 'seq', order: 'desc' },
         ])
         .limit(limit);
       return rows.reverse().map(toRecord);
+    });
+  }
+
+  countUnverifiedForOrder(outTradeNo: string): Promise<number> {
+    return guarded(async () => {
+      const [row] = await this.knex('tb_payment_rejection')
+        .where('out_trade_no', outTradeNo)
+        .where('create_time', '>=', this.cutoff())
+        .whereIn('reason', [...UNVERIFIED_REASONS])
+        .count({ n: '*' });
+      return Number(row?.n ?? 0);
     });
   }
 

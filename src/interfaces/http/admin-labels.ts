@@ -98,6 +98,7 @@ export function orderTimelinePage(timeline: OrderTimeline) {
     order: timeline.order && orderSummary(timeline.order),
     entries: timeline.entries.map(timelineRow),
     cut: timeline.cut,
+    unverifiedAttempts: timeline.unverifiedAttempts,
     rejectionsLink: `/admin/rejections?${new URLSearchParams({ q: timeline.orderId })}`,
   };
 }
