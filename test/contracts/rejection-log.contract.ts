@@ -318,6 +318,23 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       await log.markReplayed('abc', { at: new Date(NOW), outcome: 'recovered', detail: '' }); // not an id it gives: ignored
     });
 
+    it('keeps the refusals whose signature verified apart: a flood of forgeries never evicts them, each ring bounded on its own', async () => {
+      for (let n = 1; n <= 15; n++) await log.record(rejection(n, { reason: n % 3 === 0 ? 'ORDER_NOT_FOUND' : 'WRONG_CHANNEL' }));
+      for (let n = 16; n <= 115; n++) await log.record(rejection(n)); // INVALID_SIGNATURE: a hundred forgeries
+      const kept = (await log.page({}, { limit: 100 })).rows;
+      assert.equal(kept.length, 20, 'ten of each ring');
+      assert.deepEqual(
+        tradeNos(kept.filter((row) => row.reason !== 'INVALID_SIGNATURE')).sort(),
+        ['T10', 'T11', 'T12', 'T13', 'T14', 'T15', 'T6', 'T7', 'T8', 'T9'],
+        'the newest ten Alipay-signed refusals, however many forgeries came after',
+      );
+      assert.deepEqual(tradeNos(kept.filter((row) => row.reason === 'INVALID_SIGNATURE')).slice(0, 3), ['T115', 'T114', 'T113']);
+      const replayable = await log.toReplay({});
+      assert.equal(replayable.length, 20);
+      await log.markReplayed(replayable.find((row) => row.tradeNo === 'T15')!.id, { at: new Date(NOW), outcome: 'recovered', detail: '' });
+      assert.ok(!tradeNos(await log.toReplay({})).includes('T15'), 'marks reach the verified ring too');
+    });
+
     it('stays a ring under a flood of ten times maxRows, and offers only what it kept', async () => {
       await recordMany(100);
       const { rows } = await log.page({}, { limit: 200 });

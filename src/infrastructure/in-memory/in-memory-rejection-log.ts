@@ -20,10 +20,14 @@ const EXPORT_BATCH = 500;
 
 type Kept = Omit<RejectionRecord, 'orderKnown'> & { readonly replayConfiguration?: string };
 
-/** The same ring as the database's: the seq-th rejection takes slot seq % maxRows. */
+/**
+ * The same two rings as the database's: refusals whose signature verified take slots 0 to maxRows - 1,
+ * the others -1 to -maxRows, each in turn, so that forgeries never overwrite Alipay's own messages.
+ */
 export class InMemoryRejectionLog implements RejectionLog {
   private readonly slots = new Map<number, Kept>();
   private seq = 0;
+  private readonly turns = { verified: 0, unverified: 0 };
 
   /** `store` holds the orders it tells ours by, as tb_order_info does; a store of its own, without any, by default. */
   constructor(
@@ -34,8 +38,15 @@ export class InMemoryRejectionLog implements RejectionLog {
 
   async record(rejection: Rejection): Promise<void> {
     this.seq += 1;
+    const ring = UNVERIFIED_REASONS.has(rejection.reason) ? 'unverified' : 'verified';
+    const turn = ++this.turns[ring] % this.retention.maxRows;
     // A copy of the bytes, as a database keeps: the caller's buffer may be reused.
-    this.slots.set(this.seq % this.retention.maxRows, { ...rejection, raw: rejection.raw.slice(), id: String(this.seq), replay: null });
+    this.slots.set(ring === 'verified' ? turn : -1 - turn, {
+      ...rejection,
+      raw: rejection.raw.slice(),
+      id: String(this.seq),
+      replay: null,
+    });
     const cutoff = this.cutoff();
     for (const [slot, row] of this.slots) if (row.at.getTime() < cutoff) this.slots.delete(slot);
   }
@@ -88,7 +99,7 @@ export class InMemoryRejectionLog implements RejectionLog {
 
   /** Still refused under `configuration`, and not for an order that has turned up since: a replay would come to the same. */
   private settledUnder(row: RejectionRecord, configuration: string): boolean {
-    const kept = this.slots.get(Number(row.id) % this.retention.maxRows);
+    const kept = this.slotOf(row.id)?.[1];
     if (row.replay?.outcome !== 'still_refused' || kept?.replayConfiguration !== configuration) return false;
     return !(row.replay.detail.startsWith('ORDER_NOT_FOUND') && row.orderKnown);
   }
@@ -106,10 +117,17 @@ export class InMemoryRejectionLog implements RejectionLog {
 
   async markReplayed(id: string, { configuration, ...replay }: ReplayMark): Promise<void> {
     if (!isSeq(id)) return;
-    const slot = Number(id) % this.retention.maxRows;
-    const row = this.slots.get(slot);
-    if (row?.id === id)
+    const found = this.slotOf(id);
+    if (found) {
+      const [slot, row] = found;
       this.slots.set(slot, { ...row, replay: { ...replay, detail: replay.detail.slice(0, 200) }, replayConfiguration: configuration });
+    }
+  }
+
+  /** The slot that still holds rejection `id`, and its row; none once the ring has reused it. */
+  private slotOf(id: string): [number, Kept] | undefined {
+    for (const entry of this.slots) if (entry[1].id === id) return entry;
+    return undefined;
   }
 }
 

@@ -75,7 +75,15 @@ const REPLAY_BATCH = 10_000;
 // Each row carries its raw bytes, up to 16 KB: a batch stays within a few MB.
 const EXPORT_BATCH = 500;
 
-/** A ring of maxRows slots: the seq-th rejection overwrites slot seq % maxRows, so a flood cannot grow the table. */
+// Each ring's own turn counter (migration 011): a flood of forgeries turns only its own ring.
+const VERIFIED_TURNS = 'tb_payment_rejection_verified_turn';
+const UNVERIFIED_TURNS = 'tb_payment_rejection_unverified_turn';
+
+/**
+ * Two rings of maxRows slots each, so that a flood cannot grow the table, and a flood of forgeries
+ * (signatures that do not verify) cannot evict the refused messages Alipay itself signed: each
+ * rejection overwrites the next slot of its own ring.
+ */
 @injectable()
 export class KnexRejectionLog implements RejectionLog {
   constructor(
@@ -101,9 +109,13 @@ export class KnexRejectionLog implements RejectionLog {
         diagnosis: rejection.diagnosis,
       };
       const columns = Object.keys(values);
+      // Two rings in one table: verified refusals in slots 0..maxRows-1, the rest in -1..-maxRows.
+      const verified = !UNVERIFIED_REASONS.has(rejection.reason);
+      const [turns, slot] = verified ? [VERIFIED_TURNS, 's.t % ?'] : [UNVERIFIED_TURNS, '-1 - s.t % ?'];
       const { rows } = await this.knex.raw(
         `INSERT INTO tb_payment_rejection (slot, seq, ${columns.join(', ')})
-         SELECT s.v % ?, s.v, ${columns.map(() => '?').join(', ')} FROM (SELECT nextval('tb_payment_rejection_seq') AS v) s
+         SELECT ${slot}, s.v, ${columns.map(() => '?').join(', ')}
+         FROM (SELECT nextval('tb_payment_rejection_seq') AS v, nextval('${turns}') AS t) s
          ON CONFLICT (slot) DO UPDATE SET seq = excluded.seq, ${columns.map((c) => `${c} = excluded.${c}`).join(', ')},
            replayed_at = NULL, replay_outcome = NULL, replay_detail = NULL, replay_config = NULL
          RETURNING seq`,
@@ -116,9 +128,14 @@ export class KnexRejectionLog implements RejectionLog {
     }
   }
 
-  /** Drops rows past the retention age, and slots beyond a maxRows that has since been lowered. */
+  /** Drops rows past the retention age, and slots beyond a maxRows that has since been lowered, in either ring. */
   async prune(): Promise<void> {
-    await this.knex('tb_payment_rejection').where('create_time', '<', this.cutoff()).orWhere('slot', '>=', this.retention.maxRows).delete();
+    const { maxRows } = this.retention;
+    await this.knex('tb_payment_rejection')
+      .where('create_time', '<', this.cutoff())
+      .orWhere('slot', '>=', maxRows)
+      .orWhere('slot', '<', -maxRows)
+      .delete();
   }
 
   private cutoff(): Date {
