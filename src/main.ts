@@ -8,7 +8,7 @@ import { ExitCode } from './exit-codes.ts';
 import { type Config, loadConfig } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
 import { loadKeys } from './keys.ts';
-import { openMigratedDatabase, serverUrl, startServer } from './server.ts';
+import { openMigratedDatabase, serverUrl, startBackgroundWork, startServer } from './server.ts';
 import { exitWith } from './startup.ts';
 
 const isDeno = 'Deno' in globalThis;
@@ -36,6 +36,7 @@ async function supervise(config: Config, logger: Logger): Promise<void> {
   await (await openMigratedDatabase(config, logger)).close();
   // Chosen once, here; each worker is handed it in its own environment.
   const admin = resolveAdminCredentials(config, logger);
+  const background = await startBackgroundWork(config, logger, admin.password);
   const workerEnv = { ADMIN_PASSWORD: admin.password };
   cluster.once('listening', (_worker, address) => printBanner(config, serverUrl(config.host, address.port), admin));
   let stopping = false;
@@ -50,15 +51,16 @@ async function supervise(config: Config, logger: Logger): Promise<void> {
   onSignals(logger, async () => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {});
-    await Promise.all(
-      workers.map(
+    await Promise.all([
+      background.stop(),
+      ...workers.map(
         (worker) =>
           new Promise((resolve) => {
             worker!.once('exit', resolve);
             worker!.process.kill('SIGTERM');
           }),
       ),
-    );
+    ]);
   });
 }
 

@@ -23,7 +23,10 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** A cluster worker: the primary has already generated keys, migrated and chosen the admin password. */
+  /**
+   * A cluster worker: the primary has already generated keys, migrated and chosen the admin password,
+   * and runs the daily reconciliation and the retention itself (startBackgroundWork).
+   */
   readonly worker?: boolean;
   /** Whether this process places the demo shop's orders (one process of a cluster does). */
   readonly placeDemoOrders?: boolean;
@@ -34,45 +37,77 @@ export interface StartOptions {
 /** Everything main does but parse the environment, in order; nothing listens until all of it has worked. */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   // Every key is checked before anything is opened, so a bad one leaves nothing running.
-  const { alipayKey, appKey } = loadKeys(config, options.worker ? logger.child({}, { level: 'error' }) : logger);
-  const sandboxAlipayKeyPem = config.alipay.gateway === 'sandbox' ? sandboxKeyMatching(config, alipayKey.publicKey.spkiPem) : null;
+  const keys = loadKeys(config, options.worker ? logger.child({}, { level: 'error' }) : logger);
   const admin = resolveAdminCredentials(config, logger);
   const database = options.worker ? openDatabase(databaseTarget(config)) : await openMigratedDatabase(config, logger);
   try {
     const port = config.port === 0 ? await freePort(config.host) : config.port;
     const url = serverUrl(config.host, port);
     const publicUrl = config.publicUrl ?? url;
-    const wiring = wiringFor({
-      config,
-      knex: database.knex,
-      logger,
-      alipayKey,
-      appKey,
-      publicUrl,
-      adminPassword: admin.password,
-      sandboxAlipayKeyPem,
-    });
-    const { app, sandbox, demoShop, queryScheduler, reconcileScheduler, retentionScheduler } = buildApp({
-      ...wiring,
-      clock: options.clock,
-    });
+    const wiring = wiringOf(config, logger, keys, database, publicUrl, admin.password);
+    const built = buildApp({ ...wiring, clock: options.clock });
+    const { app, sandbox, demoShop, queryScheduler } = built;
+    // A worker's heap is capped for serving; the primary, which serves nothing, does the daily work.
+    const reconcileScheduler = options.worker ? undefined : built.reconcileScheduler;
+    const retentionScheduler = options.worker ? undefined : built.retentionScheduler;
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
     const server = await listen(createHttpServer(), app.callback(), config.host, port);
     // After listening: the sandbox that answers the first questions in development is this server.
     queryScheduler?.start();
     reconcileScheduler?.start();
-    retentionScheduler.start();
+    retentionScheduler?.start();
     if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
     logger.info({ url, publicUrl, sandbox: sandbox !== undefined, querySchedule: schedule(config) }, 'listening');
     const stopWork = async () => {
       sandbox?.close();
-      await Promise.all([queryScheduler?.stop(), reconcileScheduler?.stop(), retentionScheduler.stop()]);
+      await Promise.all([queryScheduler?.stop(), reconcileScheduler?.stop(), retentionScheduler?.stop()]);
     };
     return { url, database, admin, close: () => stop(server, database, stopWork) };
   } catch (error) {
     await database.close();
     throw error;
   }
+}
+
+/**
+ * The cluster primary's own work, beside the workers that serve: the daily reconciliation and the
+ * retention. A day's bill is still read whole into memory (README, Reliability), which a worker's
+ * 96 MB heap cannot hold past some 30,000 rows; the primary serves no HTTP and keeps V8's default heap.
+ */
+export async function startBackgroundWork(
+  config: Config,
+  primaryLogger: Logger,
+  adminPassword: string,
+): Promise<{ stop(): Promise<void> }> {
+  // Its lines say whose they are: the workers log alongside it.
+  const logger = primaryLogger.child({ role: 'primary' });
+  const keys = loadKeys(config, logger.child({}, { level: 'error' }));
+  const database = openDatabase(databaseTarget(config));
+  const wiring = wiringOf(config, logger, keys, database, config.publicUrl ?? serverUrl(config.host, config.port), adminPassword);
+  const { reconcileScheduler, retentionScheduler, sandbox } = buildApp(wiring);
+  sandbox?.close();
+  reconcileScheduler?.start();
+  retentionScheduler.start();
+  logger.info({ reconcile: reconcileScheduler !== undefined }, 'daily reconciliation and retention run in the primary process');
+  return {
+    stop: async () => {
+      await Promise.all([reconcileScheduler?.stop(), retentionScheduler.stop()]);
+      await database.close();
+    },
+  };
+}
+
+function wiringOf(
+  config: Config,
+  logger: Logger,
+  keys: ReturnType<typeof loadKeys>,
+  database: Database,
+  publicUrl: string,
+  adminPassword: string,
+) {
+  const { alipayKey, appKey } = keys;
+  const sandboxAlipayKeyPem = config.alipay.gateway === 'sandbox' ? sandboxKeyMatching(config, alipayKey.publicKey.spkiPem) : null;
+  return wiringFor({ config, knex: database.knex, logger, alipayKey, appKey, publicUrl, adminPassword, sandboxAlipayKeyPem });
 }
 
 /** This server's own address: where a browser on this machine reaches it. */

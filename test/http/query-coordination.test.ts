@@ -317,3 +317,68 @@ describe('KnexQueryQueue claims on two connection pools at once', { skip }, () =
     t.diagnostic(`claims by pool: ${byPool.join(' and ')}`);
   });
 });
+
+describe('a cluster of two workers: the primary does the daily reconciliation, the workers serve', {
+  skip: skip || (isDeno ? 'Deno serves from one process: there is no cluster' : false),
+}, () => {
+  it("asks Alipay for each catch-up day's bill once, from the primary process only", async () => {
+    const alipayKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keysDir = mkdtempSync(join(tmpdir(), 'meiduo-cluster-'));
+    const appPrivateKeyFile = join(keysDir, 'app_private_key.pem');
+    writeFileSync(appPrivateKeyFile, appKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const gateway = await FakeAlipayGateway.start(
+      alipayKey.privateKey,
+      appKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    );
+    // Every bill is "not out yet": each day is asked about once, then left for half an hour.
+    gateway.answer = () => ({
+      body: gateway.signedAnswer('alipay_data_dataservice_bill_downloadurl_query_response', {
+        code: '40004',
+        msg: 'Business Failed',
+        sub_code: 'isp.bill_not_exist',
+        sub_msg: '账单不存在',
+      }),
+    });
+    const database = await freshSchema();
+    let server: ServerProcess | undefined;
+    try {
+      server = await startServer('the cluster', {
+        DATABASE_URL: urlWithSchema(database.schema),
+        ALIPAY_GATEWAY: gateway.url,
+        ALIPAY_PUBLIC_KEY: alipayKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        ALIPAY_APP_ID: APP_ID,
+        APP_PRIVATE_KEY_FILE: appPrivateKeyFile,
+        ALIPAY_QUERY_SCHEDULE: 'off',
+        RECONCILE_AT: '00:00',
+        RECONCILE_CATCH_UP_DAYS: '2',
+        WEB_CONCURRENCY: '2',
+        ADMIN_PASSWORD: 'cluster-test-password',
+      });
+      const notOut = () => server!.output().match(/Alipay’s bill is not out yet/g)?.length ?? 0;
+      await waitFor(() => notOut() >= 2, 'both catch-up days to be asked about', 60_000);
+      await sleep(2_000); // time for any other process to ask too
+      const lines = server
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { role?: string; msg: string; date?: string });
+      const asked = lines.filter((line) => line.msg === 'Alipay’s bill is not out yet; will try again');
+      assert.equal(new Set(asked.map((line) => line.date)).size, 2, 'two days, each once');
+      assert.equal(asked.length, 2);
+      assert.deepEqual(
+        asked.map((line) => line.role),
+        ['primary', 'primary'],
+        'by the primary, which serves nothing',
+      );
+      const listening = lines.filter((line) => line.msg === 'listening');
+      assert.ok(listening.length >= 1 && listening.every((line) => line.role === undefined), 'the workers listen; the primary does not');
+      assert.equal(gateway.calls.length, 2);
+    } finally {
+      await server?.stop();
+      await gateway.close();
+      await database.drop();
+      rmSync(keysDir, { recursive: true, force: true });
+    }
+  });
+});
