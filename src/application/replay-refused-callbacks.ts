@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { DomainError, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
 import { ConfirmAlipayPayment } from './confirm-alipay-payment.ts';
-import { ApplicationError, StoreUnavailable } from './errors.ts';
+import { ApplicationError, OrderContended, StoreUnavailable } from './errors.ts';
 import type { AlipayCallbackParser } from './ports/alipay-callback-parser.ts';
 import type { Clock } from './ports/clock.ts';
 import type { RejectionLog, RejectionRecord, ReplayOutcome } from './ports/rejection-log.ts';
@@ -43,7 +43,9 @@ export class ReplayRefusedCallbacks {
   async execute(filter: ReplayFilter, onProgress?: (tally: ReplayTally) => void): Promise<ReplayTally> {
     let tally: ReplayTally = { examined: 0, recovered: 0, stillRefused: 0 };
     for await (const entry of this.offered(filter)) {
-      const replay = { at: this.clock.now(), configuration: this.configuration, ...(await this.replay(entry)) };
+      const { retryable, ...outcome } = await this.replay(entry);
+      // A refusal that a retry may settle (a contended order) is not this configuration's last word.
+      const replay = { at: this.clock.now(), configuration: retryable ? undefined : this.configuration, ...outcome };
       await this.rejections.markReplayed(entry.id, replay);
       tally = {
         examined: tally.examined + 1,
@@ -74,7 +76,7 @@ export class ReplayRefusedCallbacks {
     }
   }
 
-  private async replay(entry: RejectionRecord): Promise<{ outcome: ReplayOutcome; detail: string }> {
+  private async replay(entry: RejectionRecord): Promise<{ outcome: ReplayOutcome; detail: string; retryable?: boolean }> {
     const repair: { diagnosis?: SignatureDiagnosis } = {};
     const onRepaired = async (diagnosis: SignatureDiagnosis) => {
       repair.diagnosis = diagnosis;
@@ -87,7 +89,8 @@ export class ReplayRefusedCallbacks {
       if (error instanceof PaymentNeedsReview || error instanceof TradeNoConflict) return { outcome: 'recovered', detail: refusal(error) };
       // The database failing says nothing about the callback: stop, and leave it to the next run.
       if (error instanceof StoreUnavailable) throw error;
-      if (error instanceof DomainError || error instanceof ApplicationError) return { outcome: 'still_refused', detail: refusal(error) };
+      if (error instanceof DomainError || error instanceof ApplicationError)
+        return { outcome: 'still_refused', detail: refusal(error), retryable: error instanceof OrderContended };
       throw error;
     }
   }

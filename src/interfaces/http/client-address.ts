@@ -19,7 +19,7 @@ export function clientAddress(trustedProxies: readonly string[], logger: Logger)
         warned = true;
         logger.warn(
           { peer, trustedProxies },
-          'X-Forwarded-For from a peer TRUSTED_PROXIES does not list: ignored. Behind a proxy, list its address in TRUSTED_PROXIES, or every client shares it in the audit trail and the throttles (logged once)',
+          'X-Forwarded-For from a peer TRUSTED_PROXIES does not list: ignored. If this peer is your own proxy, list it in TRUSTED_PROXIES, or every client shares its address in the audit trail and the throttles; if not, anyone can send the header and nothing needs doing (logged once)',
         );
       }
     }

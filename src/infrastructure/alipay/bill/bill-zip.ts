@@ -1,20 +1,21 @@
-import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+import { Inflate } from 'fflate';
 import { BillUnreadable } from '../../../application/errors.ts';
 import { decodeBillText } from './bill-text.ts';
 
 /** The detail file (`<account>_<yyyyMMdd>_业务明细.csv`), never the totals file (`…_业务明细(汇总).csv`). */
 const DETAIL = /业务明细\.csv$/i;
+
 export interface InflateLimits {
   /** The most bytes the detail file may inflate to. */
   readonly maxBytes: number;
-  /** The most times the zip's own size it may inflate to. */
+  /** The most times its own compressed size it may inflate to. */
   readonly maxRatio: number;
 }
 
 // A day of a very large merchant is a few hundred MB of CSV; past this it is not a bill, or not one for
 // this process. A CSV of bill rows deflates about 5 to 20 times; a zip bomb, hundreds to a thousand times.
 export const BILL_INFLATE_LIMITS: InflateLimits = { maxBytes: 400 * 1024 * 1024, maxRatio: 100 };
-// Inflated as it is read, a slice at a time: a bomb is stopped a few MB past a limit, never after.
+// Inflated a slice at a time: a bomb is stopped about a megabyte past a limit, never after.
 const SLICE_BYTES = 1024;
 
 export interface DetailFile {
@@ -23,72 +24,110 @@ export interface DetailFile {
   readonly bytes: Uint8Array;
 }
 
+interface Entry {
+  readonly name: string;
+  readonly method: number;
+  readonly compressedSize: number;
+  readonly localOffset: number;
+}
+
 /**
- * The detail file of Alipay's bill zip, and only it: no other entry is inflated. Entry names are GBK
- * without the zip UTF-8 flag (bit 11), which fflate hands over as Latin-1: each byte one character,
- * so the bytes are recovered exactly and decoded. Its inflated size is counted as it grows: past
- * `limits.maxBytes`, or `limits.maxRatio` times the zip, it is refused.
+ * The detail file of Alipay's bill zip, and only it: no other entry is inflated. Entries are found in
+ * the central directory (never by scanning for signatures, which compressed data may contain); names
+ * are GBK without the zip UTF-8 flag (bit 11) in Alipay's zips. The detail file's inflated size is
+ * counted as it grows: past `limits.maxBytes`, or `limits.maxRatio` times its compressed size, it is
+ * refused, and the process goes on.
  * @throws BillUnreadable when the bytes are not a zip, it holds no detail file or more than one, or the
- *   detail file inflates past the limits
+ *   detail file does not inflate within the limits
  */
 export function detailFileOf(zip: Uint8Array, limits: InflateLimits = BILL_INFLATE_LIMITS): DetailFile {
-  // A zip begins with a local file header (PK\3\4), or, empty, with its end record (PK\5\6).
-  if (zip[0] !== 0x50 || zip[1] !== 0x4b || !((zip[2] === 3 && zip[3] === 4) || (zip[2] === 5 && zip[3] === 6))) {
-    throw new BillUnreadable(`the bill is not a zip archive (it begins ${JSON.stringify(new TextDecoder().decode(zip.subarray(0, 8)))})`);
-  }
-  const names: string[] = [];
-  const details: string[] = [];
-  const chunks: Uint8Array[] = [];
-  const limit = Math.min(limits.maxBytes, zip.length * limits.maxRatio);
-  let inflated = 0;
-  let refusal: BillUnreadable | undefined;
-  const unzip = new Unzip((file) => {
-    const name = entryName(file.name);
-    if (name.endsWith('/')) return;
-    names.push(name);
-    if (!DETAIL.test(baseName(name))) return;
-    details.push(name);
-    if (details.length > 1) return; // which is the bill would be a guess: refused below, never inflated
-    file.ondata = (error, chunk) => {
-      if (refusal) return;
-      if (error) {
-        refusal = new BillUnreadable(`the bill's detail file ${name} does not inflate (${error.message})`);
-        return;
-      }
-      inflated += chunk.length;
-      if (inflated > limit) {
-        refusal = new BillUnreadable(
-          `the bill's detail file ${name} inflates past ${limit} bytes from a ${zip.length}-byte zip: refused, ` +
-            `as a bill is at most ${limits.maxBytes} bytes and ${limits.maxRatio} times its zip (a zip bomb, or not a bill)`,
-        );
-        file.terminate();
-        return;
-      }
-      chunks.push(chunk);
-    };
-    file.start();
-  });
-  unzip.register(UnzipInflate);
-  unzip.register(UnzipPassThrough);
-  try {
-    for (let at = 0; at < zip.length && !refusal; at += SLICE_BYTES) {
-      const end = Math.min(at + SLICE_BYTES, zip.length);
-      unzip.push(zip.subarray(at, end), end === zip.length);
-    }
-  } catch (error) {
-    refusal ??= new BillUnreadable(`the bill is not a zip archive (${(error as Error).message})`);
-  }
-  if (refusal) throw refusal;
+  const entries = centralDirectory(zip).filter((entry) => !entry.name.endsWith('/'));
+  const details = entries.filter((entry) => DETAIL.test(baseName(entry.name)));
   if (details.length !== 1) {
-    const held = names.length === 0 ? 'nothing' : names.join(', ');
+    const held = entries.length === 0 ? 'nothing' : entries.map((entry) => entry.name).join(', ');
     throw new BillUnreadable(
       details.length === 0
         ? `the bill's zip holds no …_业务明细.csv detail file (it holds ${held})`
-        : `the bill's zip holds ${details.length} detail files (${details.join(', ')}); which is the bill is a guess`,
+        : `the bill's zip holds ${details.length} detail files (${details.map((entry) => entry.name).join(', ')}); which is the bill is a guess`,
     );
   }
-  return { name: details[0]!, bytes: concat(chunks, inflated) };
+  const [detail] = details as [Entry];
+  return { name: detail.name, bytes: inflateEntry(zip, detail, limits) };
 }
+
+function inflateEntry(zip: Uint8Array, entry: Entry, limits: InflateLimits): Uint8Array {
+  const view = viewOf(zip);
+  const at = entry.localOffset;
+  if (at + 30 > zip.length || view.getUint32(at, true) !== 0x04034b50) throw unreadable(`${entry.name} has no local header where the directory says`);
+  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+  const data = zip.subarray(start, start + entry.compressedSize);
+  if (data.length !== entry.compressedSize) throw unreadable(`${entry.name} is cut short`);
+  const limit = Math.min(limits.maxBytes, Math.max(entry.compressedSize, 1) * limits.maxRatio);
+  const tooLarge = () =>
+    new BillUnreadable(
+      `the bill's detail file ${entry.name} inflates past ${limit} bytes from ${entry.compressedSize} compressed: refused, ` +
+        `as a bill is at most ${limits.maxBytes} bytes and ${limits.maxRatio} times its compressed size (a zip bomb, or not a bill)`,
+    );
+  if (entry.method === 0) {
+    if (data.length > limits.maxBytes) throw tooLarge();
+    return data;
+  }
+  if (entry.method !== 8) throw unreadable(`${entry.name} uses compression method ${entry.method}, not deflate`);
+  const chunks: Uint8Array[] = [];
+  let inflated = 0;
+  let refusal: BillUnreadable | undefined;
+  const inflate = new Inflate((chunk) => {
+    if (refusal) return;
+    inflated += chunk.length;
+    if (inflated > limit) refusal = tooLarge();
+    else chunks.push(chunk);
+  });
+  try {
+    for (let offset = 0; offset < data.length && !refusal; offset += SLICE_BYTES) {
+      const end = Math.min(offset + SLICE_BYTES, data.length);
+      inflate.push(data.subarray(offset, end), end === data.length);
+    }
+  } catch (error) {
+    refusal ??= unreadable(`${entry.name} does not inflate (${(error as Error).message})`);
+  }
+  if (refusal) throw refusal;
+  return concat(chunks, inflated);
+}
+
+/** Every entry of the zip, from its end record and central directory. */
+function centralDirectory(zip: Uint8Array): Entry[] {
+  const view = viewOf(zip);
+  // The end record is the last 22 bytes, or earlier by the length of a comment (at most 65,535 bytes).
+  let end = zip.length - 22;
+  while (end >= 0 && end >= zip.length - 22 - 0xffff && view.getUint32(end, true) !== 0x06054b50) end--;
+  if (end < 0 || end < zip.length - 22 - 0xffff) {
+    throw new BillUnreadable(`the bill is not a zip archive (it begins ${JSON.stringify(new TextDecoder().decode(zip.subarray(0, 8)))})`);
+  }
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  if (count === 0xffff || at === 0xffffffff) throw unreadable('is a ZIP64 archive, larger than any bill');
+  const entries: Entry[] = [];
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > zip.length || view.getUint32(at, true) !== 0x02014b50) throw unreadable(`has a broken central directory (entry ${i + 1})`);
+    const flags = view.getUint16(at + 8, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const nameBytes = zip.subarray(at + 46, at + 46 + nameLength);
+    const compressedSize = view.getUint32(at + 20, true);
+    if (compressedSize === 0xffffffff) throw unreadable('is a ZIP64 archive, larger than any bill');
+    entries.push({
+      // Bit 11: the name is UTF-8; Alipay's are GBK without it.
+      name: flags & 0x0800 ? new TextDecoder().decode(nameBytes) : decodeBillText(nameBytes),
+      method: view.getUint16(at + 10, true),
+      compressedSize,
+      localOffset: view.getUint32(at + 42, true),
+    });
+    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
+  return entries;
+}
+
+const unreadable = (what: string) => new BillUnreadable(`the bill's zip ${what}`);
+const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
@@ -99,14 +138,6 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
     at += chunk.length;
   }
   return bytes;
-}
-
-/** fflate decodes a flagged name as UTF-8 and any other as Latin-1: undo the Latin-1 and decode the bytes. */
-function entryName(name: string): string {
-  let latin1 = true;
-  for (let i = 0; i < name.length && latin1; i++) latin1 = name.charCodeAt(i) <= 0xff;
-  if (!latin1) return name; // had the UTF-8 flag
-  return decodeBillText(Uint8Array.from(name, (char) => char.charCodeAt(0)));
 }
 
 function baseName(name: string): string {
