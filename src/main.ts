@@ -15,6 +15,9 @@ const isDeno = 'Deno' in globalThis;
 // Measured by npm run bench: V8's default heap sizing lets a busy worker sit at ~180 MB resident;
 // these bounds hold it near 120 MB at the same throughput (README, Performance).
 const WORKER_HEAP = ['--max-old-space-size=96', '--max-semi-space-size=4'];
+// The cluster child that does the daily reconciliation and the retention: no HTTP, V8's default heap,
+// and a process of its own, so that a bill too large for memory takes down only itself.
+const BACKGROUND_ROLE = { MEIDUO_ROLE: 'background' };
 
 export async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -22,6 +25,11 @@ export async function main(): Promise<void> {
   if (config.webConcurrency > 1 && isDeno) logger.warn('Deno serves from one process: WEB_CONCURRENCY is ignored');
   if (config.webConcurrency > 1 && !isDeno && cluster.isPrimary) return supervise(config, logger);
 
+  if (cluster.isWorker && process.env.MEIDUO_ROLE === BACKGROUND_ROLE.MEIDUO_ROLE) {
+    const background = await startBackgroundWork(config, logger, process.env.ADMIN_PASSWORD ?? '');
+    onSignals(logger, () => background.stop());
+    return;
+  }
   const worker = cluster.isWorker;
   const server = await startServer(config, logger, { worker, placeDemoOrders: !worker || cluster.worker?.id === 1 });
   if (!worker) printBanner(config, server.url, server.admin);
@@ -36,31 +44,37 @@ async function supervise(config: Config, logger: Logger): Promise<void> {
   await (await openMigratedDatabase(config, logger)).close();
   // Chosen once, here; each worker is handed it in its own environment.
   const admin = resolveAdminCredentials(config, logger);
-  const background = await startBackgroundWork(config, logger, admin.password);
   const workerEnv = { ADMIN_PASSWORD: admin.password };
   cluster.once('listening', (_worker, address) => printBanner(config, serverUrl(config.host, address.port), admin));
   let stopping = false;
-  cluster.setupPrimary({ execArgv: [...process.execArgv, ...WORKER_HEAP] });
-  for (let i = 0; i < config.webConcurrency; i++) cluster.fork(workerEnv);
+  const background = new Set<number>();
+  // setupPrimary applies to the forks after it: the background child keeps the default heap.
+  const fork = (role: 'worker' | 'background') => {
+    cluster.setupPrimary({ execArgv: role === 'worker' ? [...process.execArgv, ...WORKER_HEAP] : [...process.execArgv] });
+    const child = cluster.fork(role === 'worker' ? workerEnv : { ...workerEnv, ...BACKGROUND_ROLE });
+    if (role === 'background') background.add(child.id);
+  };
+  fork('background');
+  for (let i = 0; i < config.webConcurrency; i++) fork('worker');
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
-    cluster.fork(workerEnv);
+    const role = background.delete(worker.id) ? 'background' : 'worker';
+    logger.error({ [role]: worker.process.pid, code, signal }, `${role} process died; starting another`);
+    fork(role);
   });
   logger.info({ workers: config.webConcurrency }, 'cluster started');
   onSignals(logger, async () => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {});
-    await Promise.all([
-      background.stop(),
-      ...workers.map(
+    await Promise.all(
+      workers.map(
         (worker) =>
           new Promise((resolve) => {
             worker!.once('exit', resolve);
             worker!.process.kill('SIGTERM');
           }),
       ),
-    ]);
+    );
   });
 }
 

@@ -25,7 +25,7 @@ export interface RunningServer {
 export interface StartOptions {
   /**
    * A cluster worker: the primary has already generated keys, migrated and chosen the admin password,
-   * and runs the daily reconciliation and the retention itself (startBackgroundWork).
+   * and a background process of the cluster does the daily reconciliation and the retention.
    */
   readonly worker?: boolean;
   /** Whether this process places the demo shop's orders (one process of a cluster does). */
@@ -47,7 +47,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const wiring = wiringOf(config, logger, keys, database, publicUrl, admin.password);
     const built = buildApp({ ...wiring, clock: options.clock });
     const { app, sandbox, demoShop, queryScheduler } = built;
-    // A worker's heap is capped for serving; the primary, which serves nothing, does the daily work.
+    // A worker's heap is capped for serving; the cluster's background process does the daily work.
     const reconcileScheduler = options.worker ? undefined : built.reconcileScheduler;
     const retentionScheduler = options.worker ? undefined : built.retentionScheduler;
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
@@ -70,17 +70,18 @@ export async function startServer(config: Config, logger: Logger, options: Start
 }
 
 /**
- * The cluster primary's own work, beside the workers that serve: the daily reconciliation and the
- * retention. A day's bill is still read whole into memory (README, Reliability), which a worker's
- * 96 MB heap cannot hold past some 30,000 rows; the primary serves no HTTP and keeps V8's default heap.
+ * The cluster's background process: the daily reconciliation and the retention, beside the workers that
+ * serve. A day's bill is still read whole into memory (README, Reliability), which a worker's 96 MB heap
+ * cannot hold past some 30,000 rows; this process serves no HTTP, keeps V8's default heap, and is a
+ * process of its own, restarted by the primary, so that a bill too large even for it takes down only itself.
  */
 export async function startBackgroundWork(
   config: Config,
-  primaryLogger: Logger,
+  processLogger: Logger,
   adminPassword: string,
 ): Promise<{ stop(): Promise<void> }> {
   // Its lines say whose they are: the workers log alongside it.
-  const logger = primaryLogger.child({ role: 'primary' });
+  const logger = processLogger.child({ role: 'background' });
   const keys = loadKeys(config, logger.child({}, { level: 'error' }));
   const database = openDatabase(databaseTarget(config));
   const wiring = wiringOf(config, logger, keys, database, config.publicUrl ?? serverUrl(config.host, config.port), adminPassword);
@@ -88,7 +89,7 @@ export async function startBackgroundWork(
   sandbox?.close();
   reconcileScheduler?.start();
   retentionScheduler.start();
-  logger.info({ reconcile: reconcileScheduler !== undefined }, 'daily reconciliation and retention run in the primary process');
+  logger.info({ reconcile: reconcileScheduler !== undefined }, 'daily reconciliation and retention run in this background process');
   return {
     stop: async () => {
       await Promise.all([reconcileScheduler?.stop(), retentionScheduler.stop()]);

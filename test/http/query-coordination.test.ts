@@ -318,10 +318,10 @@ describe('KnexQueryQueue claims on two connection pools at once', { skip }, () =
   });
 });
 
-describe('a cluster of two workers: the primary does the daily reconciliation, the workers serve', {
+describe('a cluster of two workers: its background process does the daily reconciliation, the workers serve', {
   skip: skip || (isDeno ? 'Deno serves from one process: there is no cluster' : false),
 }, () => {
-  it("asks Alipay for each catch-up day's bill once, from the primary process only", async () => {
+  it("asks Alipay for each catch-up day's bill once, from the background process only", async () => {
     const alipayKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keysDir = mkdtempSync(join(tmpdir(), 'meiduo-cluster-'));
@@ -368,11 +368,14 @@ describe('a cluster of two workers: the primary does the daily reconciliation, t
       assert.equal(asked.length, 2);
       assert.deepEqual(
         asked.map((line) => line.role),
-        ['primary', 'primary'],
-        'by the primary, which serves nothing',
+        ['background', 'background'],
+        'by the background process, which serves nothing',
       );
       const listening = lines.filter((line) => line.msg === 'listening');
-      assert.ok(listening.length >= 1 && listening.every((line) => line.role === undefined), 'the workers listen; the primary does not');
+      assert.ok(
+        listening.length >= 1 && listening.every((line) => line.role === undefined),
+        'the workers listen; the background process does not',
+      );
       assert.equal(gateway.calls.length, 2);
     } finally {
       await server?.stop();

@@ -4,7 +4,7 @@ import { PollingLoop } from './polling-loop.ts';
 
 const POLL_MS = 60_000;
 
-/** Once a minute, asks whether a recent day is due for 对账 here; every process runs one, one of them does each day. */
+/** Once a minute, reconciles the recent days due for 对账 here; every process may run one, one of them does each day. */
 export class ReconcileScheduler {
   private readonly loop = new PollingLoop(POLL_MS, () => this.tick());
 
@@ -22,7 +22,12 @@ export class ReconcileScheduler {
     return this.loop.stop();
   }
 
+  /** Every day due now, one after another (each claimed day is leased, so none comes round twice). */
   private async tick(): Promise<void> {
+    while (!this.loop.isStopped && (await this.reconcileOneDay()) !== 'not_due') {}
+  }
+
+  private async reconcileOneDay(): Promise<string> {
     try {
       const done = await this.reconcilePastDays.execute();
       if (done.outcome === 'done') {
@@ -34,8 +39,10 @@ export class ReconcileScheduler {
       } else if (done.outcome === 'failed') {
         this.logger.error({ date: done.date, retryAt: done.retryAt, why: done.why }, 'cannot reconcile the day; will try again');
       }
+      return done.outcome;
     } catch (error) {
       this.logger.error({ err: error }, 'daily reconciliation failed; will try again');
+      return 'not_due';
     }
   }
 }

@@ -58,7 +58,8 @@ export function detailFileOf(zip: Uint8Array, limits: InflateLimits = BILL_INFLA
 function inflateEntry(zip: Uint8Array, entry: Entry, limits: InflateLimits): Uint8Array {
   const view = viewOf(zip);
   const at = entry.localOffset;
-  if (at + 30 > zip.length || view.getUint32(at, true) !== 0x04034b50) throw unreadable(`${entry.name} has no local header where the directory says`);
+  if (at + 30 > zip.length || view.getUint32(at, true) !== 0x04034b50)
+    throw unreadable(`${entry.name} has no local header where the directory says`);
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   const data = zip.subarray(start, start + entry.compressedSize);
   if (data.length !== entry.compressedSize) throw unreadable(`${entry.name} is cut short`);
@@ -108,7 +109,8 @@ function centralDirectory(zip: Uint8Array): Entry[] {
   if (count === 0xffff || at === 0xffffffff) throw unreadable('is a ZIP64 archive, larger than any bill');
   const entries: Entry[] = [];
   for (let i = 0; i < count; i++) {
-    if (at + 46 > zip.length || view.getUint32(at, true) !== 0x02014b50) throw unreadable(`has a broken central directory (entry ${i + 1})`);
+    if (at + 46 > zip.length || view.getUint32(at, true) !== 0x02014b50)
+      throw unreadable(`has a broken central directory (entry ${i + 1})`);
     const flags = view.getUint16(at + 8, true);
     const nameLength = view.getUint16(at + 28, true);
     const nameBytes = zip.subarray(at + 46, at + 46 + nameLength);
