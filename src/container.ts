@@ -93,9 +93,9 @@ export interface Wiring {
   readonly logger: Logger;
   readonly alipayPublicKey: AlipayPublicKey;
   readonly signType: SignType;
-  /** Verifies Alipay's signatures and signs ours; defaults to native: see README, Performance. */
+  /** Verifies Alipay's signatures and signs ours; defaults to native: see docs/performance.md. */
   readonly signatureVerifier?: 'native' | 'forge';
-  /** Defaults to sql: see README, Performance. */
+  /** Defaults to sql: see docs/performance.md. */
   readonly repositories?: 'sql' | 'objection';
   readonly settings: PaymentSettings;
   readonly appPrivateKey: forge.pki.rsa.PrivateKey;

@@ -13,7 +13,7 @@ import { exitWith } from './startup.ts';
 
 const isDeno = 'Deno' in globalThis;
 // Measured by npm run bench: V8's default heap sizing lets a busy worker sit at ~180 MB resident;
-// these bounds hold it near 120 MB at the same throughput (README, Performance).
+// these bounds hold it near 120 MB at the same throughput (docs/performance.md).
 const WORKER_HEAP = ['--max-old-space-size=96', '--max-semi-space-size=4'];
 // The cluster child that does the daily reconciliation and the retention: no HTTP, V8's default heap,
 // and a process of its own, so that a bill too large for memory takes down only itself.

@@ -71,7 +71,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
 /**
  * The cluster's background process: the daily reconciliation and the retention, beside the workers that
- * serve. A day's bill is still read whole into memory (README, Reliability), which a worker's 96 MB heap
+ * serve. A day's bill is still read whole into memory (docs/operating.md, Reconciling), which a worker's 96 MB heap
  * cannot hold past some 30,000 rows; this process serves no HTTP, keeps V8's default heap, and is a
  * process of its own, restarted by the primary, so that a bill too large even for it takes down only itself.
  */

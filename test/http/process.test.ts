@@ -60,7 +60,7 @@ describe('the server process', () => {
 });
 
 // Measured: under Deno 2.9 the node:http server's close() ends a request whose body is still arriving,
-// so the drain guarantee is Node's only (README, Reliability).
+// so the drain guarantee is Node's only (docs/guarantees.md).
 describe('graceful shutdown', { skip: isDeno ? 'Deno does not drain requests in flight' : false }, () => {
   it('finishes a request in flight before it closes the database and exits', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-drain-')), 'pglite');

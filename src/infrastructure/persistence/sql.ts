@@ -18,7 +18,7 @@ interface RawConnection {
 }
 
 // The hot path talks to the driver directly, on the connections of knex's pool: knex's and Objection's
-// per-query overhead was most of the CPU a confirmation cost (README, Performance).
+// per-query overhead was most of the CPU a confirmation cost (docs/performance.md).
 export function pooledSql(knex: Knex): Sql {
   return {
     async query<Row>({ name, text }: Statement, values: readonly unknown[]) {

@@ -63,7 +63,7 @@ function warnOfRepair(ctx: AppContext, repaired: SignatureDiagnosis | undefined)
   if (repaired)
     ctx.state.log.warn(
       { diagnosis: repaired },
-      'accepted a callback only after repairing it: fix what damages them (README, When Alipay payments are refused)',
+      'accepted a callback only after repairing it: fix what damages them (docs/operating.md, When Alipay payments are refused)',
     );
 }
 
