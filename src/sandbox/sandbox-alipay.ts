@@ -5,14 +5,14 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
-import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback, verifyMerchantRequest } from './alipay-signing.ts';
+import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback } from './alipay-signing.ts';
 import { SandboxBillChanges } from './bill-changes.ts';
 import { gatewayParams } from './gateway-params.ts';
 import { NotifySender } from './notify-sender.ts';
+import { type PayRequest, readPayRequest } from './pay-request.ts';
 import { isPaid, SANDBOX_BUYER, type SandboxTrade, SandboxTrades, tradeAt } from './sandbox-trades.ts';
 import { BILL_DOWNLOAD_URL_QUERY, BILLS_PATH, SandboxBills } from './trade-bills.ts';
 import { SandboxTradeQuery } from './trade-query.ts';
-import { isYuanAmount } from './yuan.ts';
 
 export interface SandboxSettings {
   readonly appId: string;
@@ -37,20 +37,6 @@ export interface SandboxSettings {
 }
 
 export const SANDBOX_GATEWAY_PATH = '/sandbox/gateway.do';
-
-interface PayRequest {
-  readonly params: Record<string, string>;
-  /** page: the desktop cashier (alipay.trade.page.pay); wap: the phone's (alipay.trade.wap.pay). */
-  readonly channel: 'page' | 'wap';
-  readonly orderId: string;
-  readonly amount: string;
-  readonly subject: string;
-  /** time_expire: after it Alipay's cashier refuses to pay; null when the request set none. */
-  readonly expiresAt: Date | null;
-}
-
-const PAY_METHODS: Record<string, PayRequest['channel']> = { 'alipay.trade.page.pay': 'page', 'alipay.trade.wap.pay': 'wap' };
-const BEIJING_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 /** A simulated Alipay: cashier, signed return, async notify, trade query and daily trade bill. Development only. */
 export class SandboxAlipay {
@@ -208,7 +194,7 @@ export class SandboxAlipay {
    * request when it verified (to lead the buyer back to its shop).
    */
   private async payable(query: string): Promise<{ request: PayRequest } | { refusal: string; request?: PayRequest }> {
-    const request = this.readRequest(query);
+    const request = readPayRequest(this.appKey, this.settings.appId, query);
     if (typeof request === 'string') return { refusal: request };
     const now = this.now();
     if (request.expiresAt !== null && now > request.expiresAt)
@@ -238,34 +224,6 @@ export class SandboxAlipay {
     };
   }
 
-  /** The verified pay request, or the reason Alipay would refuse it. */
-  private readRequest(query: string): PayRequest | string {
-    const params = Object.fromEntries(new URLSearchParams(query));
-    if (!verifyMerchantRequest(params, this.appKey)) return 'invalid-signature 验签出错，请确认应用私钥与上传的应用公钥是否匹配';
-    if (params.app_id !== this.settings.appId) return `invalid-app-id 应用 ${params.app_id ?? ''} 不存在`;
-    const channel = PAY_METHODS[params.method ?? ''];
-    if (channel === undefined) return 'invalid-method 不支持的接口';
-    if (!isWebUrl(params.return_url)) return 'missing-return-url 缺少 return_url，或它不是 http(s) 网址';
-    let biz: unknown;
-    try {
-      biz = JSON.parse(params.biz_content ?? '');
-    } catch {
-      return 'invalid-biz-content biz_content 不是 JSON';
-    }
-    if (typeof biz !== 'object' || biz === null) return 'invalid-biz-content biz_content 不是 JSON 对象';
-    const { out_trade_no: orderId, total_amount: amount, subject, time_expire: timeExpire } = biz as Record<string, unknown>;
-    if (typeof orderId !== 'string' || typeof amount !== 'string' || typeof subject !== 'string')
-      return 'missing-parameter 缺少订单号、金额或标题';
-    // Alipay's own limits, which the trade table keeps too.
-    if (!/^[\w-]{1,64}$/.test(orderId)) return 'invalid-parameter 订单号须为 1 到 64 位字母、数字、下划线或连字符';
-    if (!isYuanAmount(amount)) return 'invalid-parameter 金额须在 0.01 到 99999999.99 元之间';
-    if (subject === '' || subject.length > 256) return 'invalid-parameter 标题须为 1 到 256 个字';
-    const expiresAt = timeExpire === undefined ? null : beijingInstant(timeExpire);
-    if (expiresAt === undefined) return 'invalid-parameter time_expire 须为 yyyy-MM-dd HH:mm:ss（北京时间）';
-    if (params.quit_url !== undefined && !isWebUrl(params.quit_url)) return 'invalid-parameter quit_url 不是 http(s) 网址';
-    return { params, channel, orderId, amount, subject, expiresAt };
-  }
-
   private async refuse(ctx: Context, reason: string, request?: PayRequest): Promise<void> {
     ctx.status = 400;
     // Back to the shop the request came from, where it can be told; otherwise the demo shop.
@@ -274,21 +232,9 @@ export class SandboxAlipay {
   }
 }
 
-/** Where a browser may be sent back to: http or https only, never javascript: or data:. */
-function isWebUrl(value: string | undefined): value is string {
-  return value !== undefined && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
-}
-
 /** Alipay's refusal of a payment for an order whose trade is already paid, or closed. */
 function refusalOf(trade: SandboxTrade): string {
   if (isPaid(trade)) return `ACQ.TRADE_HAS_SUCCESS 交易已支付：订单 ${trade.outTradeNo} 已由支付宝交易 ${trade.tradeNo} 付款，请勿重复付款`;
   const closedAt = trade.gmtClose ? `于 ${beijingTimestamp(trade.gmtClose)} ` : '';
   return `ACQ.TRADE_HAS_CLOSE 交易已关闭：订单 ${trade.outTradeNo} 的交易${closedAt}超时关闭，不能再付款，请商城重新下单`;
-}
-
-/** A Beijing `yyyy-MM-dd HH:mm:ss` as an instant, or undefined when it is not one. */
-function beijingInstant(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || !BEIJING_TIMESTAMP.test(value)) return undefined;
-  const at = new Date(`${value.replace(' ', 'T')}+08:00`);
-  return Number.isNaN(at.getTime()) || beijingTimestamp(at) !== value ? undefined : at;
 }

@@ -8,20 +8,17 @@ import {
   type Rejection,
   type RejectionFilter,
   type RejectionLog,
-  type RejectionReason,
   type RejectionRecord,
   type ReplayFilter,
   type ReplayMark,
-  type ReplayOutcome,
   UNVERIFIED_REASONS,
 } from '../../application/ports/rejection-log.ts';
-import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
 import { TOKENS } from '../../application/tokens.ts';
-import type { PaymentSource } from '../../domain/payment.ts';
 import { everyRow } from '../keyset-paging.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
 import { isBigintId, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
+import { COLUMNS, type RejectionRow, toRecord } from './rejection-rows.ts';
 import { guarded } from './store-errors.ts';
 
 export interface RejectionRetention {
@@ -29,42 +26,6 @@ export interface RejectionRetention {
   readonly maxAgeDays: number;
 }
 
-interface RejectionRow {
-  seq: string | number;
-  create_time: Date;
-  channel: string;
-  reason: string;
-  detail: string;
-  remote_address: string;
-  out_trade_no: string | null;
-  trade_no: string | null;
-  params: string;
-  raw: Uint8Array;
-  diagnosis: string | null;
-  replayed_at: Date | null;
-  replay_outcome: string | null;
-  replay_detail: string | null;
-  order_known: boolean;
-}
-
-const COLUMNS = [
-  'seq',
-  'create_time',
-  'channel',
-  'reason',
-  'detail',
-  'remote_address',
-  'out_trade_no',
-  'trade_no',
-  'params',
-  'raw',
-  'diagnosis',
-  'replayed_at',
-  'replay_outcome',
-  'replay_detail',
-];
-
-// Evaluated only for the rows a query returns: one primary-key lookup each, whatever the ring holds.
 const ORDER_KNOWN = 'EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = r.out_trade_no) AS order_known';
 
 const NEWEST_FIRST: Keyset<RejectionRow> = { columns: ['seq'], valid: [isBigintId], cursorOf: (row) => [String(row.seq)] };
@@ -237,25 +198,3 @@ export class KnexRejectionLog implements RejectionLog {
 }
 
 const nullableFit = (text: string | null, width: number) => (text === null || text === '' ? null : fit(text, width));
-
-function toRecord(row: RejectionRow): RejectionRecord {
-  return {
-    id: String(row.seq),
-    at: row.create_time,
-    channel: row.channel as PaymentSource,
-    reason: row.reason as RejectionReason,
-    detail: row.detail,
-    remoteAddress: row.remote_address,
-    outTradeNo: row.out_trade_no,
-    tradeNo: row.trade_no,
-    params: row.params,
-    // pg reads bytea as a Buffer, PGlite as a Uint8Array: both become a plain copy.
-    raw: new Uint8Array(row.raw),
-    diagnosis: row.diagnosis as SignatureDiagnosis | null,
-    replay:
-      row.replay_outcome === null
-        ? null
-        : { at: row.replayed_at!, outcome: row.replay_outcome as ReplayOutcome, detail: row.replay_detail ?? '' },
-    orderKnown: row.order_known,
-  };
-}
