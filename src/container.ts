@@ -19,7 +19,6 @@ import type { AlipayCallbackParser } from './application/ports/alipay-callback-p
 import type { Clock } from './application/ports/clock.ts';
 import type { DailyClaims } from './application/ports/daily-claims.ts';
 import type { DatabaseHealth } from './application/ports/database-health.ts';
-import type { LocalPayments } from './application/ports/local-payments.ts';
 import type { OrderRepository } from './application/ports/order-repository.ts';
 import type { PaymentEventLog } from './application/ports/payment-events.ts';
 import type { PaymentGateway } from './application/ports/payment-gateway.ts';
@@ -58,7 +57,6 @@ import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from './i
 import { AlipaySignatureDoctor } from './infrastructure/alipay/signature-doctor.ts';
 import { KnexDailyClaims } from './infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from './infrastructure/persistence/knex-database-health.ts';
-import { KnexLocalPayments } from './infrastructure/persistence/knex-local-payments.ts';
 import { KnexPaymentEventLog } from './infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from './infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexPaymentReviews } from './infrastructure/persistence/knex-payment-reviews.ts';
@@ -220,7 +218,6 @@ export function storeContainer({
   c.bind<QueryQueue>(TOKENS.QueryQueue).to(KnexQueryQueue).inSingletonScope();
   c.bind<PaymentEventLog>(TOKENS.PaymentEventLog).to(KnexPaymentEventLog).inSingletonScope();
   c.bind<ReconciliationStore>(TOKENS.ReconciliationStore).to(KnexReconciliationStore).inSingletonScope();
-  c.bind<LocalPayments>(TOKENS.LocalPayments).to(KnexLocalPayments).inSingletonScope();
   c.bind(TOKENS.QuerySchedule).toConstantValue(querySchedule === null ? null : new QuerySchedule(querySchedule));
   if (clock) c.bind<Clock>(TOKENS.Clock).toConstantValue(clock);
   else c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();

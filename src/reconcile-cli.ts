@@ -1,8 +1,10 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
+import type { Container } from 'inversify';
 import { BillUnreadable } from './application/errors.ts';
-import type { ReconciliationItem } from './application/ports/reconciliation-store.ts';
-import { type DayReconciled, ReconcileDay, shiftDay } from './application/reconcile-day.ts';
+import { ExportReconciliationDay } from './application/export-reconciliation-day.ts';
+import type { ReconciliationItem, ReconciliationRun } from './application/ports/reconciliation-store.ts';
+import { ReconcileDay, shiftDay } from './application/reconcile-day.ts';
 import { withAlipay, withSession } from './cli-session.ts';
 import { beijingTimestamp } from './domain/beijing-time.ts';
 import { isCalendarDay } from './domain/calendar-day.ts';
@@ -16,11 +18,12 @@ const EXIT_NOT_READY = 3;
 async function run(argv: string[]): Promise<void> {
   const { date, json } = readCommand(argv);
   await withSession(async (session) => {
-    const result = await withAlipay(session, (container) =>
-      container.get(ReconcileDay).execute(date, ({ rowsRead, classified }) => {
+    const result = await withAlipay(session, async (container) => {
+      const reconciled = await container.get(ReconcileDay).execute(date, ({ rowsRead, classified }) => {
         console.error(`reconcile: ${date}: ${rowsRead} bill rows read, ${classified} classified`);
-      }),
-    ).catch((error: unknown) => {
+      });
+      return reconciled === 'not_ready' ? reconciled : { run: reconciled.run, discrepancies: await discrepanciesOf(container, date) };
+    }).catch((error: unknown) => {
       if (!(error instanceof BillUnreadable)) throw error;
       console.error(`reconcile: cannot read the bill for ${date}: ${error.message}`);
       process.exitCode = 1;
@@ -38,7 +41,23 @@ async function run(argv: string[]): Promise<void> {
   });
 }
 
-function jsonOf({ run, discrepancies }: DayReconciled) {
+interface Result {
+  readonly run: ReconciliationRun;
+  readonly discrepancies: readonly ReconciliationItem[];
+}
+
+/** Every item of the day but the matched ones, which the store lists last. */
+async function discrepanciesOf(container: Container, date: string): Promise<ReconciliationItem[]> {
+  const listed = await container.get(ExportReconciliationDay).execute(date, {});
+  const discrepancies: ReconciliationItem[] = [];
+  for await (const entry of listed?.items ?? []) {
+    if (entry.kind === 'matched') break;
+    discrepancies.push(entry);
+  }
+  return discrepancies;
+}
+
+function jsonOf({ run, discrepancies }: Result) {
   const { matched, repaired, repaired_for_review, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally } = run.counts;
   return {
     date: run.date,
@@ -56,7 +75,7 @@ function jsonOf({ run, discrepancies }: DayReconciled) {
 }
 
 /** A few lines of totals, then the discrepancies as a table. */
-function summary({ run, discrepancies }: DayReconciled): string {
+function summary({ run, discrepancies }: Result): string {
   const counts = Object.entries(run.counts)
     .map(([kind, count]) => `${kind} ${count}`)
     .join(', ');

@@ -20,7 +20,6 @@ export const TOKENS = {
   QueryQueue: Symbol('QueryQueue'),
   PaymentEventLog: Symbol('PaymentEventLog'),
   ReconciliationStore: Symbol('ReconciliationStore'),
-  LocalPayments: Symbol('LocalPayments'),
   /** The QuerySchedule, or null when ALIPAY_QUERY_SCHEDULE is off. */
   QuerySchedule: Symbol('QuerySchedule'),
   /** A fingerprint of what decides a callback (keys, algorithm, ids): a replay is not repeated under the same one. */

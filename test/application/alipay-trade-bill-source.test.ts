@@ -11,6 +11,7 @@ import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
 import { elapsedMs } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
 import { FakeBillServer } from '../support/fake-bill-server.ts';
+import { readWholeBill } from '../support/read-whole-bill.ts';
 import { billRow, billZip, crlf, detailText, gbk } from '../support/trade-bill-fixtures.ts';
 
 const alipay = createTestAlipay();
@@ -64,7 +65,7 @@ describe('AlipayTradeBillSource against a local fake gateway and download server
   const notReady = { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' };
 
   async function failure(pattern: RegExp, stage: BillUnreadable['stage'], date = '2026-11-30'): Promise<void> {
-    await assert.rejects(source.fetch(date), (error: unknown) => {
+    await assert.rejects(readWholeBill(source, date), (error: unknown) => {
       assert.ok(error instanceof BillUnreadable, `a BillUnreadable, got ${String(error)}`);
       assert.equal(error.stage, stage);
       assert.match(error.message, pattern);
@@ -74,7 +75,7 @@ describe('AlipayTradeBillSource against a local fake gateway and download server
 
   it('asks for the day’s trade bill, signed by the request rule, downloads the URL at once and reads it', async () => {
     gateway.answer = () => ({ body: gateway.signedAnswer(RESPONSE_KEY, urlAnswer()) });
-    const bill = (await source.fetch('2026-11-30')) as TradeBill;
+    const bill = (await readWholeBill(source, '2026-11-30')) as TradeBill;
     const [call] = gateway.calls;
     assert.equal(call?.signedByApp, true);
     assert.equal(call?.params.method, 'alipay.data.dataservice.bill.downloadurl.query');
@@ -96,7 +97,7 @@ describe('AlipayTradeBillSource against a local fake gateway and download server
 
   it('answers not_ready for a signed isp.bill_not_exist, and downloads nothing', async () => {
     gateway.answer = () => ({ body: gateway.signedAnswer(RESPONSE_KEY, notReady) });
-    assert.equal(await source.fetch('2026-11-30'), 'not_ready');
+    assert.equal(await readWholeBill(source, '2026-11-30'), 'not_ready');
     assert.equal(files.requests, 0);
   });
 
@@ -180,7 +181,7 @@ describe('AlipayTradeBillSource against a local fake gateway and download server
 
   it('refuses a date that is not a yyyy-MM-dd day before asking', async () => {
     for (const date of ['2026-11', '2026-02-31', '20261130', 'yesterday']) {
-      await assert.rejects(source.fetch(date), RangeError);
+      await assert.rejects(readWholeBill(source, date), RangeError);
     }
     assert.equal(gateway.calls.length, 0);
   });

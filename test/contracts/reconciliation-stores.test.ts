@@ -1,26 +1,28 @@
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { PayMethod } from '../../src/domain/order-status.ts';
-import { InMemoryLocalPayments } from '../../src/infrastructure/in-memory/in-memory-local-payments.ts';
 import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { KnexLocalPayments } from '../../src/infrastructure/persistence/knex-local-payments.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
-import { describeLocalPaymentsContract } from './local-payments.contract.ts';
 import { describeReconciliationStoreContract } from './reconciliation-store.contract.ts';
+import { describeStagedBillContract } from './staged-bill.contract.ts';
 
 const PLACED = new Date('2026-11-29T12:00:00Z');
 const yuan = (fen: number) => Money.ofFen(fen).toString();
 
-describeReconciliationStoreContract({ name: 'in-memory', create: async () => new InMemoryReconciliationStore(), async close() {} });
+describeReconciliationStoreContract({
+  name: 'in-memory',
+  create: async () => new InMemoryReconciliationStore(new InMemoryStore()),
+  async close() {},
+});
 
-describeLocalPaymentsContract({
+describeStagedBillContract({
   name: 'in-memory',
   async create() {
     const store = new InMemoryStore();
     return {
-      payments: new InMemoryLocalPayments(store),
+      store: new InMemoryReconciliationStore(store),
       async addOrders(orderIds) {
         for (const id of orderIds) store.orders.set(id, Order.place(id, Money.parse('1.00'), PayMethod.ALIPAY, PLACED).toSnapshot());
       },
@@ -50,15 +52,15 @@ for (const harness of databaseHarnesses) {
     },
   });
 
-  let paymentsDb: TestDatabase | undefined;
-  describeLocalPaymentsContract({
+  let stageDb: TestDatabase | undefined;
+  describeStagedBillContract({
     name: `knex on ${harness.name}`,
     async create() {
-      paymentsDb ??= await harness.open();
-      await paymentsDb.truncate();
-      const { knex } = paymentsDb;
+      stageDb ??= await harness.open();
+      await stageDb.truncate();
+      const { knex } = stageDb;
       return {
-        payments: new KnexLocalPayments(knex),
+        store: new KnexReconciliationStore(knex),
         async addOrders(orderIds) {
           const rows = orderIds.map((order_id) => ({ order_id, total_amount: '1.00', pay_method: PayMethod.ALIPAY, create_time: PLACED }));
           await knex.batchInsert('tb_order_info', rows, 1_000);
@@ -75,7 +77,7 @@ for (const harness of databaseHarnesses) {
       };
     },
     async close() {
-      await paymentsDb?.close();
+      await stageDb?.close();
     },
   });
 }

@@ -54,7 +54,7 @@ async function prepare(name: string, database: Database): Promise<TestDatabase> 
     knex: database.knex,
     truncate: async () => {
       await database.knex.raw(
-        'TRUNCATE tb_payment, tb_order_info, tb_payment_query, tb_payment_event, tb_reconciliation_run, tb_reconciliation_item, tb_daily_claim, tb_admin_audit RESTART IDENTITY',
+        'TRUNCATE tb_payment, tb_order_info, tb_payment_query, tb_payment_event, tb_reconciliation_run, tb_reconciliation_item, tb_reconciliation_stage, tb_reconciliation_bill_row, tb_daily_claim, tb_admin_audit RESTART IDENTITY',
       );
     },
     close: () => database.close(),

@@ -27,7 +27,6 @@ import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { KnexDailyClaims } from '../../src/infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
-import { KnexLocalPayments } from '../../src/infrastructure/persistence/knex-local-payments.ts';
 import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexPaymentReviews } from '../../src/infrastructure/persistence/knex-payment-reviews.ts';
@@ -71,7 +70,6 @@ const DEFAULT_ADAPTERS: Record<
   QueryQueue: KnexQueryQueue,
   PaymentEventLog: KnexPaymentEventLog,
   ReconciliationStore: KnexReconciliationStore,
-  LocalPayments: KnexLocalPayments,
 };
 
 const ENTRY_POINTS: readonly AnyClass[] = [

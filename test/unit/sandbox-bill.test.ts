@@ -22,6 +22,7 @@ import { SANDBOX_GATEWAY_PATH, SandboxAlipay, type SandboxSettings } from '../..
 import type { SandboxTrade } from '../../src/sandbox/sandbox-trades.ts';
 import { steadyClock, TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
+import { readWholeBill } from '../support/read-whole-bill.ts';
 import { zipHeaders } from '../support/trade-bill-fixtures.ts';
 
 const APP_ID = '2021000000000001';
@@ -263,7 +264,7 @@ function describeSandboxBills(harness: { name: string; open(): Promise<TestDatab
         sub_code: 'isp.bill_not_exist',
         sub_msg: '账单不存在',
       });
-      assert.equal(await adapter().fetch(tomorrow), 'not_ready');
+      assert.equal(await readWholeBill(adapter(), tomorrow), 'not_ready');
 
       // Today's bill, with what was paid so far: a payment through the cashier's trade table, now.
       const paidNow = now();
@@ -271,7 +272,7 @@ function describeSandboxBills(harness: { name: string; open(): Promise<TestDatab
         ...trade(`${today.replaceAll('-', '')}22001000000000000099`, 'TODAY-1', '12.34', beijingTimestamp(paidNow)),
         gmtPayment: paidNow,
       });
-      const bill = (await adapter().fetch(today)) as TradeBill;
+      const bill = (await readWholeBill(adapter(), today)) as TradeBill;
       assert.ok(
         bill.rows.some((row) => row.outTradeNo === 'TODAY-1' && row.amountFen === 1234),
         'today’s payment is on today’s bill',
@@ -282,8 +283,8 @@ function describeSandboxBills(harness: { name: string; open(): Promise<TestDatab
         const reply = await ask(signed(billParams({ bill_type: 'trade', bill_date: today })), strict.url);
         assert.ok(verifies(reply));
         assert.equal(reply.response.sub_code, 'isp.bill_not_exist');
-        assert.equal(await adapter(strict.url).fetch(today), 'not_ready');
-        assert.equal((await adapter(strict.url).fetch('2026-11-29')) === 'not_ready', false, 'a past day still serves');
+        assert.equal(await readWholeBill(adapter(strict.url), today), 'not_ready');
+        assert.equal((await readWholeBill(adapter(strict.url), '2026-11-29')) === 'not_ready', false, 'a past day still serves');
       } finally {
         await stop(strict);
       }

@@ -1,5 +1,6 @@
 import type { ItemKind } from '../../domain/reconciliation.ts';
 import type { Page, PageRequest } from './paging.ts';
+import type { StagedBill } from './staged-bill.ts';
 import type { BillTotals } from './trade-bill.ts';
 
 /** One line of a day's result. Amounts in signed fen; null where that side has none. */
@@ -32,16 +33,13 @@ export interface ReconciliationRun {
 }
 
 export interface ReconciliationStore {
-  /** Replaces the day's run and items with these, atomically: a re-run records nothing twice. */
+  /** Opens a stage for the bill of `date` (yyyy-MM-dd); the day's result is written when it finishes. */
+  stage(date: string): Promise<StagedBill>;
+  /** Replaces the day's run and items with these, atomically: a re-run records nothing twice. A run computed elsewhere (tests, imports). */
   save(run: ReconciliationRun, items: readonly ReconciliationItem[]): Promise<void>;
   /** Runs, newest day first. */
   runs(request: PageRequest): Promise<Page<ReconciliationRun>>;
   run(date: string): Promise<ReconciliationRun | null>;
   /** A day's items, discrepancies first (every kind but matched), then by order id. */
   items(date: string, request: PageRequest, filter?: { readonly kind?: ItemKind }): Promise<Page<ReconciliationItem>>;
-  /**
-   * Which of these trade_nos a stored run of `date` names in an item of any kind but missing_in_bill (those
-   * are ours, absent from the bill): a trade billed that day. Any number of trade_nos; none for a day not run.
-   */
-  billedOn(date: string, tradeNos: readonly string[]): Promise<Set<string>>;
 }

@@ -53,27 +53,47 @@ export interface BillProblem {
   readonly reason: string;
 }
 
-export interface TradeBill {
+/** What the detail file says of itself, known once it has been read to the end. */
+export interface BillSummary {
   /** The detail file's name in the zip, such as `20880000000000000156_20261130_业务明细.csv`. */
   readonly file: string;
   /** `#账号：[…]`, null when the line is absent. */
   readonly account: string | null;
   /** `#起始日期：[…]   终止日期：[…]`: the instants the bill covers, null when absent. */
   readonly period: { readonly from: Date; readonly to: Date } | null;
-  /** Every well-formed row, in the file's order. */
-  readonly rows: readonly BillRow[];
-  /** The bill's own totals; null when the file states none (or only one of the two). */
+  /**
+   * The bill's own totals (`#交易合计`, `#退款合计`, written after the rows); null when the file states
+   * none (or only one of the two).
+   */
   readonly totals: BillTotals | null;
-  /** Rows and total lines read past, each with its line number and why. Never fatal. */
+  /** How many well-formed rows were read. */
+  readonly rowCount: number;
+  /**
+   * The first 1,000 lines read past (rows and total lines), in line order, each with why. Never fatal.
+   */
   readonly problems: readonly BillProblem[];
+  /** Every line read past: more than `problems` holds when there were over 1,000. */
+  readonly problemCount: number;
 }
+
+/** A whole bill at once: its summary and every well-formed row, in the file's order. */
+export type TradeBill = BillSummary & {
+  /** Every well-formed row, in the file's order (`rowCount` of them). */
+  readonly rows: readonly BillRow[];
+};
+
+/** Takes one batch of a bill's rows, in the file's order; the next batch is read once it has settled. */
+export type BillRowSink = (rows: readonly BillRow[]) => Promise<void>;
 
 export interface TradeBillSource {
   /**
-   * The trade bill of one Beijing day (`yyyy-MM-dd`), downloaded and read at once; 'not_ready' while
-   * Alipay has not published it (`isp.bill_not_exist`: daily bills appear the next morning).
+   * Reads the trade bill of one Beijing day (`yyyy-MM-dd`), handing its rows to `sink` in batches, in the
+   * file's order, so that no day is ever held whole; 'not_ready' while Alipay has not published it
+   * (`isp.bill_not_exist`: daily bills appear the next morning).
+   * @returns what the file says of itself, once it is read to the end
    * @throws BillUnreadable when there is no signed answer to rely on, the download fails, or the file
-   *   is not a trade bill (no detail file, no header row, a required column missing)
+   *   is not a trade bill of that day (no detail file, no header row, a required column missing, another
+   *   day's period): rows may have reached `sink` before
    */
-  fetch(date: string): Promise<TradeBill | 'not_ready'>;
+  read(date: string, sink: BillRowSink): Promise<BillSummary | 'not_ready'>;
 }

@@ -2,13 +2,13 @@ import { inject, injectable } from 'inversify';
 import { BillUnreadable } from '../../application/errors.ts';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { SignatureVerifier } from '../../application/ports/signature-verifier.ts';
-import type { TradeBill, TradeBillSource } from '../../application/ports/trade-bill.ts';
+import type { BillRowSink, BillSummary, TradeBillSource } from '../../application/ports/trade-bill.ts';
 import { TOKENS } from '../../application/tokens.ts';
 import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts';
 import { isCalendarDay } from '../../domain/calendar-day.ts';
 import { INFRA } from '../tokens.ts';
 import type { OpenApiSettings } from './alipay-trade-query.ts';
-import { parseTradeBill } from './bill/parse-trade-bill.ts';
+import { readTradeBill } from './bill/parse-trade-bill.ts';
 import { boundedFetch, CallFailed } from './bounded-fetch.ts';
 import { signedRequest } from './openapi-request.ts';
 import type { RequestSigner } from './request-signer.ts';
@@ -26,8 +26,8 @@ type Stage = 'gateway' | 'download';
 /**
  * The daily trade bill from Alipay: alipay.data.dataservice.bill.downloadurl.query, its signed answer
  * verified over the exact bytes by the configured SignatureVerifier, then `bill_download_url` fetched at
- * once (it expires in about 30 seconds) and read. Each of the two requests is bounded by
- * ALIPAY_HTTP_TIMEOUT.
+ * once (it expires in about 30 seconds), and its detail file inflated and read a batch of rows at a time.
+ * Each of the two requests is bounded by ALIPAY_HTTP_TIMEOUT.
  */
 @injectable()
 export class AlipayTradeBillSource implements TradeBillSource {
@@ -38,21 +38,17 @@ export class AlipayTradeBillSource implements TradeBillSource {
     @inject(TOKENS.SignatureVerifier) private readonly verifier: SignatureVerifier,
   ) {}
 
-  async fetch(date: string): Promise<TradeBill | 'not_ready'> {
+  async read(date: string, sink: BillRowSink): Promise<BillSummary | 'not_ready'> {
     if (!isCalendarDay(date)) throw new RangeError(`not a yyyy-MM-dd day: ${JSON.stringify(date)}`);
-    const midnight = beijingMidnight(date);
     const url = await this.downloadUrl(date);
     if (url === 'not_ready') return 'not_ready';
-    const bill = parseTradeBill(await this.get('download', url, MAX_BILL_BYTES, { method: 'GET' }));
-    // The period names the day the bill is for: a bill of another day would read as every payment missing,
-    // and one that names none could be any day's.
-    if (bill.period === null) {
-      throw new BillUnreadable(`the bill downloaded for ${date} has no #起始日期 line: which day it covers is unknown`);
+    const batches = readTradeBill(await this.get('download', url, MAX_BILL_BYTES, { method: 'GET' }));
+    let next = batches.next();
+    while (!next.done) {
+      await sink(next.value);
+      next = batches.next();
     }
-    if (bill.period.from.getTime() !== midnight.getTime()) {
-      throw new BillUnreadable(`the bill downloaded for ${date} covers ${beijingTimestamp(bill.period.from)} onwards`);
-    }
-    return bill;
+    return checkedPeriod(next.value, date);
   }
 
   /** The signed answer's bill_download_url, or 'not_ready' for a signed isp.bill_not_exist. */
@@ -99,4 +95,18 @@ export class AlipayTradeBillSource implements TradeBillSource {
       throw error instanceof CallFailed ? new BillUnreadable(error.message, stage) : error;
     }
   }
+}
+
+/**
+ * The bill, when its period names the day it was asked for: a bill of another day would read as every
+ * payment missing, and one that names none could be any day's.
+ */
+function checkedPeriod(bill: BillSummary, date: string): BillSummary {
+  if (bill.period === null) {
+    throw new BillUnreadable(`the bill downloaded for ${date} has no #起始日期 line: which day it covers is unknown`);
+  }
+  if (bill.period.from.getTime() !== beijingMidnight(date).getTime()) {
+    throw new BillUnreadable(`the bill downloaded for ${date} covers ${beijingTimestamp(bill.period.from)} onwards`);
+  }
+  return bill;
 }

@@ -1,9 +1,12 @@
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import type { ReconciliationItem, ReconciliationRun, ReconciliationStore } from '../../application/ports/reconciliation-store.ts';
+import type { StagedBill } from '../../application/ports/staged-bill.ts';
 import { isCalendarDay } from '../../domain/calendar-day.ts';
 import type { ItemKind } from '../../domain/reconciliation.ts';
 import { decodeCursor, pageOf } from '../keyset-paging.ts';
 import { fit } from '../persistence/column-text.ts';
+import { InMemoryStagedBill } from './in-memory-staged-bill.ts';
+import type { InMemoryStore } from './in-memory-store.ts';
 
 interface StoredItem {
   readonly id: number;
@@ -19,6 +22,12 @@ export class InMemoryReconciliationStore implements ReconciliationStore {
   private readonly runsByDate = new Map<string, ReconciliationRun>();
   private readonly itemsByDate = new Map<string, StoredItem[]>();
   private nextId = 1;
+
+  constructor(private readonly store: InMemoryStore) {}
+
+  async stage(date: string): Promise<StagedBill> {
+    return new InMemoryStagedBill(this.store, { billedOn: (day) => this.billedOn(day), save: (run, items) => this.save(run, items) }, date);
+  }
 
   async save(run: ReconciliationRun, items: readonly ReconciliationItem[]): Promise<void> {
     this.runsByDate.set(run.date, { ...structuredClone(run), problems: run.problems.map((problem) => fit(problem)) });
@@ -62,11 +71,11 @@ export class InMemoryReconciliationStore implements ReconciliationStore {
     return { ...page, rows: page.rows.map(({ item }) => ({ ...item })) };
   }
 
-  async billedOn(date: string, tradeNos: readonly string[]): Promise<Set<string>> {
-    const named = new Set(
+  /** The trade_nos a stored run of `date` names in an item of any kind but missing_in_bill (ours, absent from the bill). */
+  private billedOn(date: string): ReadonlySet<string> {
+    return new Set(
       (this.itemsByDate.get(date) ?? []).filter(({ item }) => item.kind !== 'missing_in_bill').map(({ item }) => item.tradeNo),
     );
-    return new Set(tradeNos.filter((tradeNo) => named.has(tradeNo)));
   }
 }
 

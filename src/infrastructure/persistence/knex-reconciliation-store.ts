@@ -7,6 +7,7 @@ import type {
   ReconciliationRun,
   ReconciliationStore,
 } from '../../application/ports/reconciliation-store.ts';
+import type { StagedBill } from '../../application/ports/staged-bill.ts';
 import type { BillTotals } from '../../application/ports/trade-bill.ts';
 import { isCalendarDay } from '../../domain/calendar-day.ts';
 import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
@@ -14,6 +15,8 @@ import { decodeCursor, pageOf } from '../keyset-paging.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
 import { isBigintId, type Keyset, keysetPage } from './keyset.ts';
+import { openStage } from './knex-staged-bill.ts';
+import { saveRunRow } from './reconciliation-run-row.ts';
 import { guarded } from './store-errors.ts';
 
 interface RunRow {
@@ -44,7 +47,6 @@ const NEWEST_DAY_FIRST: Keyset<RunRow> = { columns: ['bill_date'], valid: [isCal
 // a 100,000-item save on PGlite against knex's multi-row insert of 1,000.
 const INSERT_BATCH = 5_000;
 const ITEM_FIELDS = ['kind', 'order_id', 'trade_no', 'local_amount', 'bill_amount', 'detail'] as const;
-const LOOKUP_BATCH = 5_000;
 // An item cursor: matched ('t') or not ('f'), the order id, the row id.
 const ITEM_CURSOR = [(v: string) => v === 't' || v === 'f', (v: string) => v.length <= 64 && !v.includes('\u0000'), isBigintId];
 
@@ -53,23 +55,15 @@ const ITEM_CURSOR = [(v: string) => v === 't' || v === 'f', (v: string) => v.len
 export class KnexReconciliationStore implements ReconciliationStore {
   constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
 
+  stage(date: string): Promise<StagedBill> {
+    return openStage(this.knex, date);
+  }
+
   /** The run's row is written first: a second save of the same day waits on its lock, then replaces it whole. */
   save(run: ReconciliationRun, items: readonly ReconciliationItem[]): Promise<void> {
     return guarded(() =>
       this.knex.transaction(async (trx) => {
-        await trx('tb_reconciliation_run')
-          .insert({
-            bill_date: run.date,
-            finished_at: run.finishedAt,
-            counts: JSON.stringify(run.counts),
-            bill_totals: run.billTotals === null ? null : JSON.stringify(run.billTotals),
-            local_count: run.localTotals.count,
-            local_amount: run.localTotals.amountFen,
-            deferred: run.deferred,
-            problems: JSON.stringify(run.problems.map((problem) => fit(problem))),
-          })
-          .onConflict('bill_date')
-          .merge();
+        await saveRunRow(trx, run);
         await trx('tb_reconciliation_item').where('bill_date', run.date).delete();
         for (let start = 0; start < items.length; start += INSERT_BATCH) {
           const rows = items.slice(start, start + INSERT_BATCH).map(itemRow);
@@ -118,24 +112,6 @@ export class KnexReconciliationStore implements ReconciliationStore {
       query.orderByRaw(keys.map((key) => `${key} ${backwards ? 'desc' : 'asc'}`).join(', ')).limit(request.limit + 1);
       const page = pageOf((await query) as ItemRow[], request, (row) => [row.kind === 'matched' ? 't' : 'f', row.order_id, String(row.id)]);
       return { ...page, rows: page.rows.map(toItem) };
-    });
-  }
-
-  billedOn(date: string, tradeNos: readonly string[]): Promise<Set<string>> {
-    return guarded(async () => {
-      const billed = new Set<string>();
-      if (!isCalendarDay(date)) return billed;
-      // Stored trade_nos never hold NUL (fit replaces it), and PostgreSQL text cannot carry one.
-      const wanted = [...new Set(tradeNos)].filter((tradeNo) => !tradeNo.includes('\u0000'));
-      for (let start = 0; start < wanted.length; start += LOOKUP_BATCH) {
-        const rows: Array<{ trade_no: string }> = await this.knex('tb_reconciliation_item')
-          .distinct('trade_no')
-          .where('bill_date', date)
-          .whereNot('kind', 'missing_in_bill')
-          .whereRaw('trade_no = ANY(?::text[])', [wanted.slice(start, start + LOOKUP_BATCH)]);
-        for (const row of rows) billed.add(row.trade_no);
-      }
-      return billed;
     });
   }
 

@@ -31,8 +31,9 @@ export class ReconcileScheduler {
     try {
       const done = await this.reconcilePastDays.execute();
       if (done.outcome === 'done') {
-        const { run, discrepancies } = done.result;
-        const log = discrepancies.some((entry) => entry.kind !== 'refund') ? 'warn' : 'info';
+        const { run } = done.result;
+        const differs = Object.entries(run.counts).some(([kind, count]) => kind !== 'matched' && kind !== 'refund' && count > 0);
+        const log = differs ? 'warn' : 'info';
         this.logger[log]({ date: run.date, counts: run.counts, deferred: run.deferred }, 'reconciled the day against Alipay’s bill');
       } else if (done.outcome === 'not_ready') {
         this.logger.info({ date: done.date, retryAt: done.retryAt }, 'Alipay’s bill is not out yet; will try again');

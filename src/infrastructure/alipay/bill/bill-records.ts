@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { parse } from 'csv-parse/sync';
 import type { BillProblem } from '../../../application/ports/trade-bill.ts';
+import type { BillEncoding } from './bill-text.ts';
 
 /** A physical line of the detail file and where it stands. */
 export interface SourceLine {
@@ -15,12 +16,13 @@ export interface SourceRecord {
 }
 
 /**
- * The cells of each line, by csv-parse, still in the file's text (see BillText). Alipay writes one row
+ * The cells of each line, by csv-parse, still in the file's text (see BillEncoding). Alipay writes one row
  * per line and quotes nothing, so lines without a quote are parsed together, one record per line, which
- * keeps line numbers exact and costs one parser for the whole day. A line with a quote is parsed on its own: a quoted comma is honoured, and a
- * stray quote spoils its own line only (a reported problem), never the rows after it.
+ * keeps line numbers exact and costs one parser for a whole batch of lines. A line with a quote is parsed
+ * on its own: a quoted comma is honoured, and a stray quote spoils its own line only (a reported
+ * problem), never the rows after it.
  */
-export function recordsOf(lines: readonly SourceLine[], encoding: 'latin1' | 'utf8'): { records: SourceRecord[]; problems: BillProblem[] } {
+export function recordsOf(lines: readonly SourceLine[], encoding: BillEncoding): { records: SourceRecord[]; problems: BillProblem[] } {
   const plain: SourceLine[] = [];
   const quoted: SourceLine[] = [];
   for (const line of lines) (line.text.includes('"') ? quoted : plain).push(line);

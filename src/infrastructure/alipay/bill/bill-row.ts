@@ -1,7 +1,7 @@
 import type { BillRow } from '../../../application/ports/trade-bill.ts';
 import { COLUMNS, type ColumnIndex } from './bill-header.ts';
 import type { SourceRecord } from './bill-records.ts';
-import type { BillText } from './bill-text.ts';
+import type { PieceReader } from './bill-text.ts';
 import { beijingInstant, fenOf } from './bill-values.ts';
 
 const KINDS: ReadonlyMap<string, BillRow['kind']> = new Map([
@@ -15,14 +15,14 @@ export interface Reader {
 }
 
 /** Reads a cell as text; the few values of 业务类型 are decoded once each, not once a row. */
-export function reader(source: BillText): Reader {
+export function reader(read: PieceReader): Reader {
   const kinds = new Map<string, string>();
   return {
-    cell: source.read,
+    cell: read,
     kind: (raw) => {
       const known = kinds.get(raw);
       if (known !== undefined) return known;
-      const kind = source.read(raw);
+      const kind = read(raw);
       // A malformed file could name a new kind on every row: remember only a few.
       if (kinds.size < 16) kinds.set(raw, kind);
       return kind;

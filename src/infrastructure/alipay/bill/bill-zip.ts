@@ -1,22 +1,12 @@
-import { Inflate } from 'fflate';
 import { BillUnreadable } from '../../../application/errors.ts';
+import { concatBytes } from './bill-bytes.ts';
+import { BILL_INFLATE_LIMITS, type CompressedEntry, type InflateLimits, inflatedSlices } from './bill-inflate.ts';
 import { decodeBillText } from './bill-text.ts';
+
+export { BILL_INFLATE_LIMITS, type InflateLimits } from './bill-inflate.ts';
 
 /** The detail file (`<account>_<yyyyMMdd>_业务明细.csv`), never the totals file (`…_业务明细(汇总).csv`). */
 const DETAIL = /业务明细\.csv$/i;
-
-export interface InflateLimits {
-  /** The most bytes the detail file may inflate to. */
-  readonly maxBytes: number;
-  /** The most times its own compressed size it may inflate to. */
-  readonly maxRatio: number;
-}
-
-// A day of a very large merchant is a few hundred MB of CSV; past this it is not a bill, or not one for
-// this process. A CSV of bill rows deflates about 5 to 20 times; a zip bomb, hundreds to a thousand times.
-export const BILL_INFLATE_LIMITS: InflateLimits = { maxBytes: 400 * 1024 * 1024, maxRatio: 100 };
-// Inflated a slice at a time: a bomb is stopped about a megabyte past a limit, never after.
-const SLICE_BYTES = 1024;
 
 export interface DetailFile {
   /** The entry's name, decoded (GBK in Alipay's zips). */
@@ -32,15 +22,13 @@ interface Entry {
 }
 
 /**
- * The detail file of Alipay's bill zip, and only it: no other entry is inflated. Entries are found in
+ * The detail file of Alipay's bill zip, and only it, as the archive holds it: inflate it with
+ * inflatedSlices, which counts its inflated size against the limits as it grows. Entries are found in
  * the central directory (never by scanning for signatures, which compressed data may contain); names
- * are GBK without the zip UTF-8 flag (bit 11) in Alipay's zips. The detail file's inflated size is
- * counted as it grows: past `limits.maxBytes`, or `limits.maxRatio` times its compressed size, it is
- * refused, and the process goes on.
- * @throws BillUnreadable when the bytes are not a zip, it holds no detail file or more than one, or the
- *   detail file does not inflate within the limits
+ * are GBK without the zip UTF-8 flag (bit 11) in Alipay's zips.
+ * @throws BillUnreadable when the bytes are not a zip, or it holds no detail file or more than one
  */
-export function detailFileOf(zip: Uint8Array, limits: InflateLimits = BILL_INFLATE_LIMITS): DetailFile {
+export function detailEntryOf(zip: Uint8Array): CompressedEntry {
   const entries = centralDirectory(zip).filter((entry) => !entry.name.endsWith('/'));
   const details = entries.filter((entry) => DETAIL.test(baseName(entry.name)));
   if (details.length !== 1) {
@@ -52,10 +40,20 @@ export function detailFileOf(zip: Uint8Array, limits: InflateLimits = BILL_INFLA
     );
   }
   const [detail] = details as [Entry];
-  return { name: detail.name, bytes: inflateEntry(zip, detail, limits) };
+  return { name: detail.name, method: detail.method, data: compressedBytes(zip, detail) };
 }
 
-function inflateEntry(zip: Uint8Array, entry: Entry, limits: InflateLimits): Uint8Array {
+/**
+ * The whole detail file at once, for tools and tests: the bill reader (readTradeBill) never holds it
+ * whole. Past `limits.maxBytes`, or `limits.maxRatio` times its compressed size, it is refused.
+ * @throws BillUnreadable as detailEntryOf and inflatedSlices do
+ */
+export function detailFileOf(zip: Uint8Array, limits: InflateLimits = BILL_INFLATE_LIMITS): DetailFile {
+  const entry = detailEntryOf(zip);
+  return { name: entry.name, bytes: concatBytes([...inflatedSlices(entry, limits)]) };
+}
+
+function compressedBytes(zip: Uint8Array, entry: Entry): Uint8Array {
   const view = viewOf(zip);
   const at = entry.localOffset;
   if (at + 30 > zip.length || view.getUint32(at, true) !== 0x04034b50)
@@ -63,36 +61,7 @@ function inflateEntry(zip: Uint8Array, entry: Entry, limits: InflateLimits): Uin
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   const data = zip.subarray(start, start + entry.compressedSize);
   if (data.length !== entry.compressedSize) throw unreadable(`${entry.name} is cut short`);
-  const limit = Math.min(limits.maxBytes, Math.max(entry.compressedSize, 1) * limits.maxRatio);
-  const tooLarge = () =>
-    new BillUnreadable(
-      `the bill's detail file ${entry.name} inflates past ${limit} bytes from ${entry.compressedSize} compressed: refused, ` +
-        `as a bill is at most ${limits.maxBytes} bytes and ${limits.maxRatio} times its compressed size (a zip bomb, or not a bill)`,
-    );
-  if (entry.method === 0) {
-    if (data.length > limits.maxBytes) throw tooLarge();
-    return data;
-  }
-  if (entry.method !== 8) throw unreadable(`${entry.name} uses compression method ${entry.method}, not deflate`);
-  const chunks: Uint8Array[] = [];
-  let inflated = 0;
-  let refusal: BillUnreadable | undefined;
-  const inflate = new Inflate((chunk) => {
-    if (refusal) return;
-    inflated += chunk.length;
-    if (inflated > limit) refusal = tooLarge();
-    else chunks.push(chunk);
-  });
-  try {
-    for (let offset = 0; offset < data.length && !refusal; offset += SLICE_BYTES) {
-      const end = Math.min(offset + SLICE_BYTES, data.length);
-      inflate.push(data.subarray(offset, end), end === data.length);
-    }
-  } catch (error) {
-    refusal ??= unreadable(`${entry.name} does not inflate (${(error as Error).message})`);
-  }
-  if (refusal) throw refusal;
-  return concat(chunks, inflated);
+  return data;
 }
 
 /** Every entry of the zip, from its end record and central directory. */
@@ -130,17 +99,6 @@ function centralDirectory(zip: Uint8Array): Entry[] {
 
 const unreadable = (what: string) => new BillUnreadable(`the bill's zip ${what}`);
 const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
-}
 
 function baseName(name: string): string {
   return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);

@@ -1,0 +1,121 @@
+import type { ReconciliationItem, ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
+import type { DayFacts, RepairKind, StagedBill, UnrecordedTrade } from '../../application/ports/staged-bill.ts';
+import type { BillRow } from '../../application/ports/trade-bill.ts';
+import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts';
+import type { PaymentSnapshot } from '../../domain/payment.ts';
+import { compareTrade, ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import { runProblems } from '../persistence/reconciliation-run-row.ts';
+import type { InMemoryStore } from './in-memory-store.ts';
+
+interface StagedRow {
+  readonly row: BillRow;
+  repair?: { readonly kind: RepairKind; readonly detail: string };
+}
+
+/** What the stored run of a day says was billed, and how to store a run. */
+export interface StoredDays {
+  billedOn(date: string): ReadonlySet<string>;
+  save(run: ReconciliationRun, items: readonly ReconciliationItem[]): Promise<void>;
+}
+
+/** The database stage's comparison over the store's maps, by the domain's rules. */
+export class InMemoryStagedBill implements StagedBill {
+  private rows: StagedRow[] = [];
+
+  constructor(
+    private readonly store: InMemoryStore,
+    private readonly days: StoredDays,
+    readonly date: string,
+  ) {}
+
+  async add(rows: readonly BillRow[]): Promise<void> {
+    this.rows.push(...rows.map((row) => ({ row: { ...row } })));
+  }
+
+  async unrecorded(afterLine: number, limit: number): Promise<UnrecordedTrade[]> {
+    return this.rows
+      .filter(({ row, repair }) => row.line > afterLine && row.kind === 'trade' && !repair)
+      .filter(({ row }) => !this.store.payments.has(row.tradeNo) && this.store.orders.has(row.outTradeNo))
+      .sort((a, b) => a.row.line - b.row.line)
+      .slice(0, limit)
+      .map(({ row }) => ({ line: row.line, tradeNo: row.tradeNo, outTradeNo: row.outTradeNo, amountFen: row.amountFen }));
+  }
+
+  async settle(line: number, kind: RepairKind, detail: string): Promise<void> {
+    const staged = this.rows.find(({ row }) => row.line === line);
+    if (staged) staged.repair = { kind, detail };
+  }
+
+  async lateUnbilled(from: Date): Promise<string[]> {
+    return this.unbilled(from).map((payment) => payment.tradeNo);
+  }
+
+  async finish(facts: DayFacts): Promise<ReconciliationRun> {
+    const items = this.rows.map((staged) => this.itemOf(staged));
+    const late = (payment: PaymentSnapshot) =>
+      payment.receivedAt >= facts.lateFrom && (facts.nextDay === 'not_ready' || facts.nextDay.billed.has(payment.tradeNo));
+    for (const payment of this.unbilled(beijingMidnight(this.date)).filter((payment) => !late(payment))) {
+      items.push({
+        kind: 'missing_in_bill',
+        orderId: payment.orderId,
+        tradeNo: payment.tradeNo,
+        localAmountFen: payment.amount?.fen ?? null,
+        billAmountFen: null,
+        detail: `本地于 ${beijingTimestamp(payment.receivedAt)} 记录，账单中没有这笔交易`,
+      });
+    }
+    const recorded = this.recordedOnTheDay(beijingMidnight(this.date));
+    const counts = Object.fromEntries(ITEM_KINDS.map((kind) => [kind, 0])) as Record<ItemKind, number>;
+    for (const item of items) counts[item.kind]++;
+    const run: ReconciliationRun = {
+      date: this.date,
+      finishedAt: facts.finishedAt,
+      counts,
+      billTotals: facts.bill.totals,
+      localTotals: { count: recorded.length, amountFen: recorded.reduce((sum, payment) => sum + (payment.amount?.fen ?? 0), 0) },
+      deferred: facts.deferred,
+      problems: runProblems(facts.bill),
+    };
+    await this.days.save(run, items);
+    this.rows = [];
+    return run;
+  }
+
+  async discard(): Promise<void> {
+    this.rows = [];
+  }
+
+  private itemOf({ row, repair }: StagedRow): ReconciliationItem {
+    const item = (kind: ItemKind, localAmountFen: number | null, detail: string): ReconciliationItem => ({
+      kind,
+      orderId: row.outTradeNo,
+      tradeNo: row.tradeNo,
+      localAmountFen,
+      billAmountFen: row.amountFen,
+      detail,
+    });
+    if (row.kind === 'refund') return item('refund', null, `退款批次号 ${row.refundBatchNo ?? '-'}`);
+    if (repair) return item(repair.kind, repair.kind === 'missing_locally' ? null : row.amountFen, repair.detail);
+    const payment = this.store.payments.get(row.tradeNo);
+    if (payment) {
+      const localAmountFen = payment.amount?.fen ?? null;
+      return item(compareTrade(row.amountFen, { orderId: payment.orderId, amountFen: localAmountFen }), localAmountFen, '');
+    }
+    if (!this.store.orders.has(row.outTradeNo)) return item('unknown_order', null, '商户订单号不是本店的订单');
+    return item('missing_locally', null, '');
+  }
+
+  /** Payments recorded from `from` to the day's end that neither this bill nor the day before's run names. */
+  private unbilled(from: Date): PaymentSnapshot[] {
+    const billed = new Set(this.rows.filter(({ row }) => row.kind === 'trade').map(({ row }) => row.tradeNo));
+    const dayBefore = this.days.billedOn(beijingTimestamp(beijingMidnight(this.date, -1)).slice(0, 10));
+    return this.recordedOnTheDay(from).filter((payment) => !billed.has(payment.tradeNo) && !dayBefore.has(payment.tradeNo));
+  }
+
+  private recordedOnTheDay(from: Date): PaymentSnapshot[] {
+    const until = beijingMidnight(this.date, 1);
+    return [...this.store.payments.values()]
+      .filter((payment) => payment.receivedAt >= from && payment.receivedAt < until)
+      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  }
+}

@@ -1,0 +1,212 @@
+import type { Knex } from 'knex';
+import type { ItemCounts, ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
+import type { DayFacts, RepairKind, StagedBill, UnrecordedTrade } from '../../application/ports/staged-bill.ts';
+import type { BillRow } from '../../application/ports/trade-bill.ts';
+import { beijingMidnight } from '../../domain/beijing-time.ts';
+import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import { fit } from './column-text.ts';
+import { runProblems, saveRunRow } from './reconciliation-run-row.ts';
+import { guarded } from './store-errors.ts';
+
+const ROWS = 'tb_reconciliation_bill_row';
+// A stage left by a process that died mid-way is swept by the next one opened after this long.
+const ABANDONED_AFTER = "interval '1 day'";
+// Fen of a numeric(10,2) amount, exactly.
+const FEN = (column: string) => `(${column} * 100)::bigint`;
+// Beijing has kept UTC+8 without daylight saving since 1991: no time zone data needed.
+const BEIJING_TEXT = (column: string) => `to_char((${column} AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD HH24:MI:SS')`;
+
+/** Opens a stage for `date`'s bill, sweeping stages abandoned long ago. */
+export async function openStage(knex: Knex, date: string): Promise<StagedBill> {
+  return guarded(async () => {
+    const abandoned = knex('tb_reconciliation_stage').select('id').whereRaw(`opened_at < now() - ${ABANDONED_AFTER}`);
+    await knex(ROWS).whereIn('stage_id', abandoned).delete();
+    await knex('tb_reconciliation_stage').whereRaw(`opened_at < now() - ${ABANDONED_AFTER}`).delete();
+    const [row] = await knex('tb_reconciliation_stage').insert({ bill_date: date }).returning('id');
+    return new KnexStagedBill(knex, String((row as { id: string | number }).id), date);
+  });
+}
+
+/**
+ * A day's bill in tb_reconciliation_bill_row, compared with tb_payment and tb_order_info in SQL. The
+ * comparison is domain/reconciliation.ts's, as statements: a row is matched when the payment of its
+ * trade_no has its amount (or none: Meiduo's own rows), and so on.
+ */
+class KnexStagedBill implements StagedBill {
+  constructor(
+    private readonly knex: Knex,
+    private readonly stageId: string,
+    readonly date: string,
+  ) {}
+
+  add(rows: readonly BillRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return guarded(async () => {
+      // One array a column (unnest): 7 parameters a statement however many rows.
+      await this.knex.raw(
+        `INSERT INTO ${ROWS} (stage_id, line, kind, trade_no, out_trade_no, amount, refund_batch_no)
+         SELECT ?::bigint, * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`,
+        [
+          this.stageId,
+          rows.map((row) => row.line),
+          rows.map((row) => row.kind),
+          rows.map((row) => fit(row.tradeNo)),
+          rows.map((row) => fit(row.outTradeNo)),
+          rows.map((row) => row.amountFen),
+          rows.map((row) => (row.refundBatchNo === null ? null : fit(row.refundBatchNo))),
+        ] as Knex.RawBinding[],
+      );
+    });
+  }
+
+  unrecorded(afterLine: number, limit: number): Promise<UnrecordedTrade[]> {
+    return guarded(async () => {
+      const { rows } = await this.knex.raw(
+        `SELECT s.line, s.trade_no, s.out_trade_no, s.amount FROM ${ROWS} s
+         WHERE s.stage_id = ? AND s.line > ? AND s.kind = 'trade' AND s.outcome IS NULL
+           AND NOT EXISTS (SELECT 1 FROM tb_payment p WHERE p.trade_id = s.trade_no)
+           AND EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = s.out_trade_no)
+         ORDER BY s.line LIMIT ?`,
+        [this.stageId, afterLine, limit],
+      );
+      return (rows as Array<{ line: number; trade_no: string; out_trade_no: string; amount: string | number }>).map((row) => ({
+        line: Number(row.line),
+        tradeNo: row.trade_no,
+        outTradeNo: row.out_trade_no,
+        amountFen: Number(row.amount),
+      }));
+    });
+  }
+
+  settle(line: number, kind: RepairKind, detail: string): Promise<void> {
+    return guarded(async () => {
+      await this.knex(ROWS)
+        .where({ stage_id: this.stageId, line })
+        .update({ outcome: kind, detail: fit(detail, 300) });
+    });
+  }
+
+  lateUnbilled(from: Date): Promise<string[]> {
+    return guarded(async () => {
+      const { rows } = await this.knex.raw(`SELECT p.trade_id FROM tb_payment p WHERE ${this.unbilled()} ORDER BY p.create_time, p.id`, [
+        ...this.unbilledBindings(from),
+      ]);
+      return (rows as Array<{ trade_id: string }>).map((row) => row.trade_id);
+    });
+  }
+
+  finish(facts: DayFacts): Promise<ReconciliationRun> {
+    return guarded(() =>
+      this.knex.transaction(async (trx) => {
+        // The stage was filled moments ago: without fresh statistics the planner takes it for empty and
+        // compares a day of payments with it row by row.
+        await trx.raw(`ANALYZE ${ROWS}`);
+        // The run's row first: a second finish of the same day waits on its lock, then replaces it whole.
+        const counted = { counts: zeroCounts(), localTotals: { count: 0, amountFen: 0 } };
+        await saveRunRow(trx, { ...counted, date: this.date, finishedAt: facts.finishedAt, billTotals: null, deferred: 0, problems: [] });
+        await trx('tb_reconciliation_item').where('bill_date', this.date).delete();
+        await trx.raw(this.billedItems(), [this.date, this.stageId]);
+        await trx.raw(this.missingItems(facts), [
+          this.date,
+          ...this.unbilledBindings(beijingMidnight(this.date)),
+          ...this.lateBindings(facts),
+        ]);
+        const counts = await countItems(trx, this.date);
+        const local = await localTotals(trx, this.date);
+        const run: ReconciliationRun = {
+          date: this.date,
+          finishedAt: facts.finishedAt,
+          counts,
+          billTotals: facts.bill.totals,
+          localTotals: local,
+          deferred: facts.deferred,
+          problems: runProblems(facts.bill),
+        };
+        await saveRunRow(trx, run);
+        await trx(ROWS).where('stage_id', this.stageId).delete();
+        await trx('tb_reconciliation_stage').where('id', this.stageId).delete();
+        return run;
+      }),
+    );
+  }
+
+  discard(): Promise<void> {
+    return guarded(async () => {
+      await this.knex(ROWS).where('stage_id', this.stageId).delete();
+      await this.knex('tb_reconciliation_stage').where('id', this.stageId).delete();
+    });
+  }
+
+  /** Every staged row as an item: its repair's outcome, else how it compares with the payment of its trade_no. */
+  private billedItems(): string {
+    const compared = `CASE WHEN p.amount IS NULL OR ${FEN('p.amount')} = s.amount THEN 'matched' ELSE 'amount_mismatch' END`;
+    return `
+      INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail)
+      SELECT ?::date, classified.kind, left(s.out_trade_no, 64), left(s.trade_no, 64),
+             CASE WHEN classified.kind IN ('repaired', 'repaired_for_review') THEN s.amount
+                  WHEN classified.kind IN ('matched', 'amount_mismatch') THEN ${FEN('p.amount')} END,
+             s.amount,
+             CASE WHEN s.kind = 'refund' THEN '退款批次号 ' || left(coalesce(s.refund_batch_no, '-'), 200)
+                  WHEN classified.kind = 'unknown_order' THEN '商户订单号不是本店的订单'
+                  ELSE coalesce(s.detail, '') END
+      FROM ${ROWS} s
+      LEFT JOIN tb_payment p ON s.kind = 'trade' AND s.outcome IS NULL AND p.trade_id = s.trade_no
+      CROSS JOIN LATERAL (SELECT CASE
+        WHEN s.kind = 'refund' THEN 'refund'
+        WHEN s.outcome IS NOT NULL THEN s.outcome
+        WHEN p.id IS NOT NULL THEN ${compared}
+        WHEN NOT EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = s.out_trade_no) THEN 'unknown_order'
+        ELSE 'missing_locally' END AS kind) classified
+      WHERE s.stage_id = ?`;
+  }
+
+  /** Payments of the day that no bill names: not this one, not the day before's, and not the next day's for a late one. */
+  private missingItems(facts: DayFacts): string {
+    return `
+      INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail)
+      SELECT ?::date, 'missing_in_bill', p.order_id, left(p.trade_id, 64), ${FEN('p.amount')}, NULL,
+             '本地于 ' || ${BEIJING_TEXT('p.create_time')} || ' 记录，账单中没有这笔交易'
+      FROM tb_payment p
+      WHERE ${this.unbilled()}
+        AND NOT (p.create_time >= ? AND ${facts.nextDay === 'not_ready' ? 'true' : 'p.trade_id = ANY(?::text[])'})`;
+  }
+
+  private lateBindings(facts: DayFacts): Knex.RawBinding[] {
+    return facts.nextDay === 'not_ready' ? [facts.lateFrom] : [facts.lateFrom, [...facts.nextDay.billed] as unknown as Knex.RawBinding];
+  }
+
+  /** tb_payment p's rows recorded from ? to the day's end that this bill and the day before's stored run do not name. */
+  private unbilled(): string {
+    return `p.create_time >= ? AND p.create_time < ? AND p.trade_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM ${ROWS} s WHERE s.stage_id = ? AND s.kind = 'trade' AND s.trade_no = p.trade_id)
+      AND NOT EXISTS (SELECT 1 FROM tb_reconciliation_item i
+                      WHERE i.bill_date = ?::date - 1 AND i.kind <> 'missing_in_bill' AND i.trade_no = p.trade_id)`;
+  }
+
+  private unbilledBindings(from: Date): Knex.RawBinding[] {
+    return [from, beijingMidnight(this.date, 1), this.stageId, this.date];
+  }
+}
+
+async function countItems(trx: Knex.Transaction, date: string): Promise<ItemCounts> {
+  const rows: Array<{ kind: ItemKind; n: string | number }> = await trx('tb_reconciliation_item')
+    .select('kind')
+    .count({ n: '*' })
+    .where('bill_date', date)
+    .groupBy('kind');
+  const counts = zeroCounts();
+  for (const row of rows) counts[row.kind] = Number(row.n);
+  return counts;
+}
+
+async function localTotals(trx: Knex.Transaction, date: string): Promise<ReconciliationRun['localTotals']> {
+  const { rows } = await trx.raw(
+    `SELECT count(*) AS n, coalesce(sum(${FEN('amount')}), 0) AS fen FROM tb_payment
+     WHERE create_time >= ? AND create_time < ? AND trade_id IS NOT NULL`,
+    [beijingMidnight(date), beijingMidnight(date, 1)],
+  );
+  const [row] = rows as Array<{ n: string | number; fen: string | number }>;
+  return { count: Number(row?.n ?? 0), amountFen: Number(row?.fen ?? 0) };
+}
+
+const zeroCounts = () => Object.fromEntries(ITEM_KINDS.map((kind) => [kind, 0])) as Record<ItemKind, number>;
