@@ -335,6 +335,20 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       assert.ok(!tradeNos(await log.toReplay({})).includes('T15'), 'marks reach the verified ring too');
     });
 
+    it('keeps a verified message once, however often it is replayed at us: the same bytes on the same channel', async () => {
+      for (let n = 1; n <= 5; n++) await log.record(rejection(n, { reason: 'ORDER_NOT_FOUND' }));
+      const captured = rejection(6, { reason: 'WRONG_CHANNEL' });
+      for (let n = 0; n < 50; n++) await log.record({ ...captured, at: new Date(NOW + n) });
+      await log.record({ ...captured, channel: 'notify' });
+      const kept = (await log.page({}, { limit: 100 })).rows;
+      assert.deepEqual(tradeNos(kept), ['T6', 'T6', 'T5', 'T4', 'T3', 'T2', 'T1'], 'once per channel; nothing evicted');
+      for (let n = 0; n < 3; n++) await log.record(rejection(7));
+      assert.equal((await log.page({ reason: 'INVALID_SIGNATURE' }, { limit: 100 })).rows.length, 3, 'forgeries have their own ring');
+      now = NOW + 31 * 86_400_000;
+      await log.record({ ...captured, at: new Date(now) });
+      assert.deepEqual(tradeNos((await log.page({}, { limit: 100 })).rows), ['T6'], 'kept again once the first copy aged out');
+    });
+
     it('stays a ring under a flood of ten times maxRows, and offers only what it kept', async () => {
       await recordMany(100);
       const { rows } = await log.page({}, { limit: 200 });

@@ -10,6 +10,7 @@ import {
   UNVERIFIED_REASONS,
 } from '../../application/ports/rejection-log.ts';
 import { decodeCursor, everyRow, pageOf } from '../keyset-paging.ts';
+import { rejectionDigest } from '../persistence/rejection-rows.ts';
 import { InMemoryStore } from './in-memory-store.ts';
 
 // Like the database log's: a seq this log could have made, never 0 or zero-padded.
@@ -18,7 +19,7 @@ const isSeq = (value: string) => /^[1-9]\d{0,14}$/.test(value);
 const REPLAY_BATCH = 10_000;
 const EXPORT_BATCH = 500;
 
-type Kept = Omit<RejectionRecord, 'orderKnown'> & { readonly replayConfiguration?: string };
+type Kept = Omit<RejectionRecord, 'orderKnown'> & { readonly replayConfiguration?: string; readonly digest: string };
 
 /**
  * The same two rings as the database's: refusals whose signature verified take slots 0 to maxRows - 1,
@@ -37,8 +38,10 @@ export class InMemoryRejectionLog implements RejectionLog {
   ) {}
 
   async record(rejection: Rejection): Promise<void> {
-    this.seq += 1;
     const ring = UNVERIFIED_REASONS.has(rejection.reason) ? 'unverified' : 'verified';
+    const digest = rejectionDigest(rejection).toString('hex');
+    if (ring === 'verified' && this.keptAlready(digest)) return;
+    this.seq += 1;
     const turn = ++this.turns[ring] % this.retention.maxRows;
     // A copy of the bytes, as a database keeps: the caller's buffer may be reused.
     this.slots.set(ring === 'verified' ? turn : -1 - turn, {
@@ -46,9 +49,17 @@ export class InMemoryRejectionLog implements RejectionLog {
       raw: rejection.raw.slice(),
       id: String(this.seq),
       replay: null,
+      digest,
     });
     const cutoff = this.cutoff();
     for (const [slot, row] of this.slots) if (row.at.getTime() < cutoff) this.slots.delete(slot);
+  }
+
+  /** A verified message is kept once: the same channel and bytes in the verified ring, within the retention age. */
+  private keptAlready(digest: string): boolean {
+    const cutoff = this.cutoff();
+    for (const [slot, row] of this.slots) if (slot >= 0 && row.digest === digest && row.at.getTime() >= cutoff) return true;
+    return false;
   }
 
   private cutoff(): number {
@@ -60,7 +71,7 @@ export class InMemoryRejectionLog implements RejectionLog {
     const cutoff = this.cutoff();
     return [...this.slots.values()]
       .filter((row) => row.at.getTime() >= cutoff)
-      .map(({ replayConfiguration: _, ...row }) => ({
+      .map(({ replayConfiguration: _, digest: __, ...row }) => ({
         ...row,
         orderKnown: row.outTradeNo !== null && this.store.orders.has(row.outTradeNo),
       }));

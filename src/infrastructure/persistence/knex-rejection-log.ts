@@ -18,7 +18,7 @@ import { everyRow } from '../keyset-paging.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
 import { isBigintId, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
-import { COLUMNS, type RejectionRow, toRecord } from './rejection-rows.ts';
+import { COLUMNS, type RejectionRow, rejectionDigest, toRecord } from './rejection-rows.ts';
 import { guarded } from './store-errors.ts';
 
 export interface RejectionRetention {
@@ -68,21 +68,26 @@ export class KnexRejectionLog implements RejectionLog {
         // Whole: the HTTP layer caps a query or body at 16 KB, and a cut copy could never be replayed.
         raw: Buffer.from(rejection.raw),
         diagnosis: rejection.diagnosis,
+        raw_digest: rejectionDigest(rejection),
       };
       const columns = Object.keys(values);
       // Two rings in one table: verified refusals in slots 0..maxRows-1, the rest in -1..-maxRows.
       const verified = !UNVERIFIED_REASONS.has(rejection.reason);
       const [turns, slot] = verified ? [VERIFIED_TURNS, 's.t % ?'] : [UNVERIFIED_TURNS, '-1 - s.t % ?'];
+      // A verified message already kept is not kept again; without a row, no turn is taken either.
+      const once = verified
+        ? 'WHERE NOT EXISTS (SELECT 1 FROM tb_payment_rejection WHERE slot >= 0 AND raw_digest = ? AND create_time >= ?)'
+        : '';
       const { rows } = await this.knex.raw(
         `INSERT INTO tb_payment_rejection (slot, seq, ${columns.join(', ')})
          SELECT ${slot}, s.v, ${columns.map(() => '?').join(', ')}
-         FROM (SELECT nextval('tb_payment_rejection_seq') AS v, nextval('${turns}') AS t) s
+         FROM (SELECT nextval('tb_payment_rejection_seq') AS v, nextval('${turns}') AS t ${once}) s
          ON CONFLICT (slot) DO UPDATE SET seq = excluded.seq, ${columns.map((c) => `${c} = excluded.${c}`).join(', ')},
            replayed_at = NULL, replay_outcome = NULL, replay_detail = NULL, replay_config = NULL
          RETURNING seq`,
-        [this.retention.maxRows, ...Object.values(values)],
+        [this.retention.maxRows, ...Object.values(values), ...(verified ? [values.raw_digest, this.cutoff()] : [])],
       );
-      if (Number(rows[0].seq) % PRUNE_EVERY === 0) await this.prune();
+      if (rows.length > 0 && Number(rows[0].seq) % PRUNE_EVERY === 0) await this.prune();
     } catch (error) {
       // Evidence is best effort: losing one row must never turn a 403 into a 500, but it must not go unseen.
       this.logger.error({ err: error, reason: rejection.reason, channel: rejection.channel }, 'rejection evidence not recorded');

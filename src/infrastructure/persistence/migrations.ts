@@ -293,6 +293,18 @@ const MIGRATIONS: Record<string, Knex.Migration & { config?: { transaction: bool
       await knex.raw('DROP TABLE IF EXISTS tb_reconciliation_stage');
     },
   },
+  // A refusal Alipay signed is kept once: a captured message replayed a million times is one row, not a
+  // flood that evicts the others from the verified ring (knex-rejection-log.ts).
+  '013_rejection_digest': {
+    async up(knex) {
+      await knex.raw('ALTER TABLE tb_payment_rejection ADD COLUMN IF NOT EXISTS raw_digest bytea');
+      await knex.raw('CREATE INDEX IF NOT EXISTS tb_payment_rejection_digest_idx ON tb_payment_rejection (raw_digest) WHERE slot >= 0');
+    },
+    async down(knex) {
+      await knex.raw('DROP INDEX IF EXISTS tb_payment_rejection_digest_idx');
+      await knex.raw('ALTER TABLE tb_payment_rejection DROP COLUMN IF EXISTS raw_digest');
+    },
+  },
 };
 
 /** Our migrations, up to and including `last` when given. */

@@ -1,4 +1,6 @@
-import type { RejectionReason, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
+import type { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import type { Rejection, RejectionReason, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
 import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 
@@ -61,4 +63,9 @@ export function toRecord(row: RejectionRow): RejectionRecord {
         : { at: row.replayed_at!, outcome: row.replay_outcome as ReplayOutcome, detail: row.replay_detail ?? '' },
     orderKnown: row.order_known,
   };
+}
+
+/** What makes two refused callbacks the same message: their channel and their bytes. */
+export function rejectionDigest(rejection: Pick<Rejection, 'channel' | 'raw'>): Buffer {
+  return createHash('sha256').update(rejection.channel).update('\n').update(rejection.raw).digest();
 }
