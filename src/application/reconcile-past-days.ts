@@ -51,6 +51,16 @@ export class ReconcilePastDays {
     return { outcome: 'not_due' };
   }
 
+  /**
+   * The day that has just left the catch-up window after it was tried and never finished: no run will
+   * take it now, so someone must (`npm run reconcile -- --date D`). Null when there is none.
+   */
+  async lapsedDay(): Promise<string | null> {
+    const today = beijingTimestamp(this.clock.now()).slice(0, 10);
+    const date = shiftDay(today, -(this.schedule.catchUpDays + 1));
+    return (await this.claims.status(JOB, date)) === 'claimed' ? date : null;
+  }
+
   private async reconcile(date: string): Promise<DayOutcome> {
     try {
       const result = await this.reconcileDay.execute(date, () => this.renewLease(date));

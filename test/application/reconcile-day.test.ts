@@ -274,11 +274,27 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
       assert.deepEqual(await daily(10 * 60 + 30, 1).execute(), { outcome: 'not_due' }, 'a shorter window: nothing left');
     });
 
+    it('names the day that left the window tried and unfinished, and no other', async () => {
+      now = beijing('10:30:00', '2026-12-02'); // yesterday is NEXT_DAY, whose bill is not ready
+      assert.equal((await daily().execute()).outcome, 'not_ready');
+      assert.equal(await daily().lapsedDay(), null, 'still in the window');
+      now = beijing('10:30:00', '2026-12-03');
+      assert.equal(await daily().lapsedDay(), NEXT_DAY, 'one day on, with a window of one day: it lapsed');
+      now = beijing('10:30:00', '2026-12-04');
+      assert.equal(await daily().lapsedDay(), null, 'a day never tried is not named');
+      nextDayReady = true;
+      now = beijing('11:00:00', '2026-12-02');
+      assert.equal((await daily().execute()).outcome, 'done');
+      now = beijing('10:30:00', '2026-12-03');
+      assert.equal(await daily().lapsedDay(), null, 'done in time');
+    });
+
     it('renews its lease as it reports progress, so that no other process takes the day meanwhile', async () => {
       const renewals: string[] = [];
       const recorded: DailyClaims = {
         claim: (...args) => claims.claim(...args),
         finish: (...args) => claims.finish(...args),
+        status: (...args) => claims.status(...args),
         renew: async (job, day, at, until) => {
           const renewed = await claims.renew(job, day, at, until);
           renewals.push(`${day} ${renewed}`);

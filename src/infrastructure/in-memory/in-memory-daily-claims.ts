@@ -17,6 +17,11 @@ export class InMemoryDailyClaims implements DailyClaims {
     return true;
   }
 
+  async status(job: string, day: string): Promise<'unclaimed' | 'claimed' | 'done'> {
+    const held = this.claims.get(`${job}\n${day}`);
+    return held === undefined ? 'unclaimed' : held.done ? 'done' : 'claimed';
+  }
+
   async finish(job: string, day: string): Promise<void> {
     this.claims.set(`${job}\n${day}`, { until: new Date(0), done: true });
   }

@@ -35,6 +35,13 @@ export class KnexDailyClaims implements DailyClaims {
     });
   }
 
+  status(job: string, day: string): Promise<'unclaimed' | 'claimed' | 'done'> {
+    return guarded(async () => {
+      const row: { done: boolean } | undefined = await this.knex('tb_daily_claim').select('done').where({ job, day }).first();
+      return row === undefined ? 'unclaimed' : row.done ? 'done' : 'claimed';
+    });
+  }
+
   finish(job: string, day: string): Promise<void> {
     return guarded(async () => {
       await this.knex.raw(

@@ -7,6 +7,7 @@ const POLL_MS = 60_000;
 /** Once a minute, reconciles the recent days due for 对账 here; every process may run one, one of them does each day. */
 export class ReconcileScheduler {
   private readonly loop = new PollingLoop(POLL_MS, () => this.tick());
+  private lastLapsed: string | null = null;
 
   constructor(
     private readonly reconcilePastDays: ReconcilePastDays,
@@ -25,6 +26,18 @@ export class ReconcileScheduler {
   /** Every day due now, one after another (each claimed day is leased, so none comes round twice). */
   private async tick(): Promise<void> {
     while (!this.loop.isStopped && (await this.reconcileOneDay()) !== 'not_due') {}
+    await this.warnOfLapsedDay();
+  }
+
+  /** Once per day that left the catch-up window unreconciled: nothing will retry it. */
+  private async warnOfLapsedDay(): Promise<void> {
+    const lapsed = await this.reconcilePastDays.lapsedDay().catch(() => null);
+    if (lapsed === null || lapsed === this.lastLapsed) return;
+    this.lastLapsed = lapsed;
+    this.logger.error(
+      { date: lapsed },
+      `the day ${lapsed} left RECONCILE_CATCH_UP_DAYS without being reconciled and will not be retried: run npm run reconcile -- --date ${lapsed}`,
+    );
   }
 
   private async reconcileOneDay(): Promise<string> {
