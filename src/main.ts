@@ -6,7 +6,7 @@ import { type AdminCredentials, resolveAdminCredentials } from './admin-password
 import { developmentBanner } from './banner.ts';
 import { ExitCode } from './exit-codes.ts';
 import { type Config, loadConfig } from './infrastructure/config.ts';
-import { createLogger } from './infrastructure/logger.ts';
+import { consoleDestination, createLogger } from './infrastructure/logger.ts';
 import { loadKeys } from './keys.ts';
 import { openMigratedDatabase, serverUrl, startBackgroundWork, startServer } from './server.ts';
 import { exitWith } from './startup.ts';
@@ -21,7 +21,7 @@ const BACKGROUND_ROLE = { MEIDUO_ROLE: 'background' };
 
 export async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, consoleDestination(config.production));
   if (config.webConcurrency > 1 && isDeno) logger.warn('Deno serves from one process: WEB_CONCURRENCY is ignored');
   if (config.webConcurrency > 1 && !isDeno && cluster.isPrimary) return supervise(config, logger);
 
