@@ -43,6 +43,11 @@ export class SandboxBillChanges {
     this.tables = new SandboxTables(knex, CREATE);
   }
 
+  /** Creates the table where it does not exist yet (once per instance). */
+  ready(): Promise<void> {
+    return this.tables.ensure();
+  }
+
   async forTrades(tradeNos: readonly string[]): Promise<Map<string, BillChange>> {
     if (tradeNos.length === 0) return new Map();
     await this.tables.ensure();

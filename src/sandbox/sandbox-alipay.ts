@@ -7,6 +7,7 @@ import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
 import { readRawBody } from '../interfaces/http/raw-body.ts';
 import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback } from './alipay-signing.ts';
 import { SandboxBillChanges } from './bill-changes.ts';
+import { SandboxBillRows } from './bill-rows.ts';
 import { gatewayParams } from './gateway-params.ts';
 import { NotifySender } from './notify-sender.ts';
 import { type PayRequest, readPayRequest } from './pay-request.ts';
@@ -62,13 +63,18 @@ export class SandboxAlipay {
       logger: settings.logger,
       now: this.now,
     });
+    const changes = new SandboxBillChanges(settings.knex);
     this.bills = new SandboxBills({
       appId: settings.appId,
       sellerId: settings.sellerId,
       appKey: this.appKey,
       alipayKey: this.alipayKey,
       trades: this.trades,
-      changes: new SandboxBillChanges(settings.knex),
+      changes,
+      rows: new SandboxBillRows(settings.knex, async () => {
+        await this.trades.ready();
+        await changes.ready();
+      }),
       logger: settings.logger,
       now: this.now,
       billsForToday: settings.billsForToday ?? true,

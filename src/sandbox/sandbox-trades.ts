@@ -78,7 +78,7 @@ export class SandboxTrades {
 
   /** Records a trade as it is, whatever else the order has: for bills and tests that need exactly it. */
   async record(trade: SandboxTrade): Promise<void> {
-    await this.table();
+    await this.ready();
     await this.knex(TABLE).insert(rowOf(trade));
   }
 
@@ -114,7 +114,7 @@ export class SandboxTrades {
     trade: SandboxTrade,
     work: (trx: Knex.Transaction, existing: SandboxTrade | undefined) => Promise<T>,
   ): Promise<T> {
-    await this.table();
+    await this.ready();
     return this.knex.transaction(async (trx) => {
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`sandbox-trade:${trade.appId}:${trade.outTradeNo}`]);
       const row: TradeRow | undefined = await this.newest(trx, trade.appId, trade.outTradeNo);
@@ -124,7 +124,7 @@ export class SandboxTrades {
 
   /** The newest trade of a merchant order, as alipay.trade.query finds it. */
   async findByOutTradeNo(appId: string, outTradeNo: string): Promise<SandboxTrade | undefined> {
-    await this.table();
+    await this.ready();
     const row = await this.newest(this.knex, appId, outTradeNo);
     return row ? toTrade(row) : undefined;
   }
@@ -143,7 +143,7 @@ export class SandboxTrades {
   async paidOn(beijingDay: string): Promise<SandboxTrade[]> {
     const from = beijingMidnight(beijingDay);
     if (Number.isNaN(from.getTime())) throw new RangeError(`not a yyyy-MM-dd day: ${beijingDay}`);
-    await this.table();
+    await this.ready();
     const rows: TradeRow[] = await this.select()
       .where('gmt_payment', '>=', from)
       .andWhere('gmt_payment', '<', beijingMidnight(beijingDay, 1))
@@ -154,7 +154,7 @@ export class SandboxTrades {
   /** The trades of these trade numbers, in no particular order. */
   async byTradeNos(tradeNos: readonly string[]): Promise<SandboxTrade[]> {
     if (tradeNos.length === 0) return [];
-    await this.table();
+    await this.ready();
     const rows: TradeRow[] = await this.select().whereRaw('trade_no = ANY(?::text[])', [[...tradeNos]]);
     return rows.map(toTrade);
   }
@@ -174,7 +174,8 @@ export class SandboxTrades {
     );
   }
 
-  private table(): Promise<void> {
+  /** Creates the table where it does not exist yet (once per instance). */
+  ready(): Promise<void> {
     return this.tables.ensure();
   }
 }

@@ -9,15 +9,17 @@ import { newTradeNo, verifyMerchantRequest } from './alipay-signing.ts';
 import type { BillChange, SandboxBillChanges } from './bill-changes.ts';
 import { BILL_URL_TTL_MS, BillDownloadTokens } from './bill-download-tokens.ts';
 import { refundEntry, tradeEntry } from './bill-entries.ts';
+import type { SandboxBillRows } from './bill-rows.ts';
 import { type OpenApiAnswer, refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
 import type { SandboxTrade, SandboxTrades } from './sandbox-trades.ts';
-import { type BillEntry, tradeBillZip, yuan } from './trade-bill-file.ts';
+import { type BillEntry, streamedTradeBillZip, yuan } from './trade-bill-file.ts';
 import { isYuanAmount } from './yuan.ts';
 
 export const BILL_DOWNLOAD_URL_QUERY = 'alipay.data.dataservice.bill.downloadurl.query';
 const RESPONSE_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
 export const BILLS_PATH = '/sandbox/bills';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const BUILD_SOCKET_TIMEOUT_MS = 120_000;
 
 export interface SandboxBillSettings {
   readonly appId: string;
@@ -28,6 +30,8 @@ export interface SandboxBillSettings {
   readonly alipayKey: KeyObject;
   readonly trades: SandboxTrades;
   readonly changes: SandboxBillChanges;
+  /** The bill's rows, read in batches: a day of a million trades is built without holding them all. */
+  readonly rows: SandboxBillRows;
   readonly logger: Logger;
   readonly now: () => Date;
   /**
@@ -36,6 +40,14 @@ export interface SandboxBillSettings {
    * at once. Later days are never served (`isp.bill_not_exist`).
    */
   readonly billsForToday: boolean;
+}
+
+/** A bill zip as built: its file name, its bytes, how many rows it lists and how long it took. */
+interface BuiltBill {
+  readonly fileName: string;
+  readonly zip: Uint8Array;
+  readonly rows: number;
+  readonly buildMs: number;
 }
 
 /** One line of the bills page: a trade paid that day, or a refund made that day, and what the bill says of it. */
@@ -61,10 +73,12 @@ export class SandboxBills {
 
   /** `POST /sandbox/gateway.do` with this method: parameters read already, a key given twice refused already. */
   async respond(ctx: Context, params: Record<string, string>): Promise<void> {
+    keepOpenWhileBuilding(ctx);
     // The URL points back at whoever asked, by the address they asked on (Koa 3's ctx.origin is the Origin header).
-    const answer = await this.answer(params, `${ctx.protocol}://${ctx.host}`);
+    const { answer, built } = await this.answer(params, `${ctx.protocol}://${ctx.host}`);
+    const bill = built && { rows: built.rows, zipBytes: built.zip.length, buildMs: built.buildMs };
     this.settings.logger.info(
-      { sandbox: true, answer: `${answer.fields.code} ${answer.fields.sub_code ?? ''}`.trim() },
+      { sandbox: true, answer: `${answer.fields.code} ${answer.fields.sub_code ?? ''}`.trim(), ...(bill ? { bill } : {}) },
       'sandbox bill download URL answered',
     );
     sendOpenApiAnswer(ctx, RESPONSE_KEY, answer, this.settings.alipayKey);
@@ -81,25 +95,36 @@ export class SandboxBills {
       ctx.body = '账单下载链接无效或已过期（有效期 30 秒），请重新获取。';
       return;
     }
-    const { fileName, zip } = this.prepared.get(stem) ?? (await this.zipOf(day));
+    const prepared = this.prepared.get(stem);
+    if (!prepared) keepOpenWhileBuilding(ctx);
+    const { fileName, zip } = prepared ?? (await this.zipOf(day));
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Content-Disposition', `attachment; filename="${fileName}"`);
     ctx.type = 'application/zip';
-    ctx.body = Buffer.from(zip);
+    ctx.body = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
   };
 
-  private async prepare(token: string, day: string): Promise<void> {
+  /** Serves `built` under `token` for as long as the token is valid; drops those that expired. */
+  private keep(token: string, built: BuiltBill): void {
     const now = this.settings.now().getTime();
     for (const [key, { until }] of this.prepared) if (until <= now) this.prepared.delete(key);
-    this.prepared.set(token, { ...(await this.zipOf(day)), until: now + BILL_URL_TTL_MS });
+    this.prepared.set(token, { fileName: built.fileName, zip: built.zip, until: now + BILL_URL_TTL_MS });
   }
 
-  /** The bill zip of a Beijing day, as it stands now. */
-  async zipOf(day: string): Promise<{ fileName: string; zip: Uint8Array }> {
-    const lines = await this.linesOf(day);
-    const entries = lines.flatMap(({ entry }) => (entry ? [entry] : []));
-    entries.sort((a, b) => a.finishedAt.getTime() - b.finishedAt.getTime());
-    return tradeBillZip({ account: `${this.settings.sellerId}0156`, day, entries, exportedAt: this.settings.now() });
+  /**
+   * The bill zip of a Beijing day, as it stands now: its rows read in keyset batches and deflated as
+   * they come, so that memory holds a batch and the compressed zip (a few bytes a row), not the day.
+   */
+  async zipOf(day: string): Promise<BuiltBill> {
+    const started = performance.now();
+    const { rows, appId, sellerId } = this.settings;
+    const built = await streamedTradeBillZip({
+      account: `${sellerId}0156`,
+      day,
+      batches: rows.entriesOf(day, appId),
+      exportedAt: this.settings.now(),
+    });
+    return { ...built, buildMs: Math.round(performance.now() - started) };
   }
 
   /** `GET /sandbox/bills?date=yyyy-MM-dd`: that day's trades and refunds, and the buttons that change its bill. */
@@ -177,25 +202,32 @@ export class SandboxBills {
     ctx.redirect(`${BILLS_PATH}?date=${day}`);
   };
 
-  private async answer(params: Record<string, string>, origin: string): Promise<OpenApiAnswer> {
-    if (params.app_id !== this.settings.appId) return refusedRequest('isv.invalid-app-id', '无效的AppID参数');
+  private async answer(params: Record<string, string>, origin: string): Promise<{ answer: OpenApiAnswer; built?: BuiltBill }> {
+    if (params.app_id !== this.settings.appId) return { answer: refusedRequest('isv.invalid-app-id', '无效的AppID参数') };
     if (!verifyMerchantRequest(params, this.settings.appKey)) {
-      return refusedRequest('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配');
+      return { answer: refusedRequest('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配') };
     }
     const biz = objectOf(params.biz_content);
-    if (biz?.bill_type !== 'trade') return refusedRequest('isv.invalid-parameter', '参数无效：bill_type 须为 trade（沙箱只有交易账单）');
+    if (biz?.bill_type !== 'trade') {
+      return { answer: refusedRequest('isv.invalid-parameter', '参数无效：bill_type 须为 trade（沙箱只有交易账单）') };
+    }
     const day = biz.bill_date;
-    if (typeof day !== 'string' || !isCalendarDay(day))
-      return refusedRequest('isv.invalid-parameter', '参数无效：bill_date 须为 yyyy-MM-dd');
+    if (typeof day !== 'string' || !isCalendarDay(day)) {
+      return { answer: refusedRequest('isv.invalid-parameter', '参数无效：bill_date 须为 yyyy-MM-dd') };
+    }
     const signType = params.sign_type === 'RSA' ? 'RSA' : 'RSA2';
     const today = this.today();
     if (day > today || (day === today && !this.settings.billsForToday)) {
-      return { fields: { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' }, signType };
+      return {
+        answer: { fields: { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' }, signType },
+      };
     }
+    // Alipay has the bill ready before it hands out its URL: built first, the URL's 30 seconds counted from now.
+    const built = await this.zipOf(day);
     const token = this.tokens.issue(day);
-    await this.prepare(token, day);
+    this.keep(token, built);
     const url = `${origin}${BILLS_PATH}/${token}.zip`;
-    return { fields: { code: '10000', msg: 'Success', bill_download_url: url }, signType };
+    return { answer: { fields: { code: '10000', msg: 'Success', bill_download_url: url }, signType }, built };
   }
 
   /** The day's trades (paid that day) and refunds (made that day), each with the bill's row, if it has one. */
@@ -224,6 +256,15 @@ export class SandboxBills {
     ctx.status = 400;
     await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：操作被拒绝', message, backUrl: BILLS_PATH });
   }
+}
+
+/**
+ * The zip of a day of a million rows takes the sandbox some 15 s to build, the server's idle timeout of
+ * a socket (http-server.ts): the asker's socket is given as long as its call may last (ALIPAY_HTTP_TIMEOUT
+ * is 2 minutes at most). Alipay has its bills built before anyone asks.
+ */
+function keepOpenWhileBuilding(ctx: Context): void {
+  ctx.req.setTimeout(BUILD_SOCKET_TIMEOUT_MS);
 }
 
 function objectOf(json: string | undefined): Record<string, unknown> | undefined {
