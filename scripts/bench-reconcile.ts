@@ -1,7 +1,7 @@
 // npm run bench:reconcile [-- --rows 100000 --postgres --cpu-prof DIR --keep]
 // (--keep keeps the temporary directory, and with DATABASE_URL the schema; --cpu-prof profiles the CLI)
 // How long `npm run reconcile` takes for a day whose Alipay bill has --rows rows, end to end through
-// the real CLI (`node --import tsx src/reconcile-cli.ts --date D --json`). The day is seeded with
+// the real CLI (`node dist/reconcile-cli.js --date D --json`, as `npm run reconcile` runs it). The day is seeded with
 // set-based SQL: paid Alipay orders and their payments, the sandbox's own trades for the same day, and
 // a sprinkle of discrepancies (0.1% amounts that differ on the bill, 0.1% payments missing from
 // Alipay's side, 0.3% refunds, a few orders not ours, and 20 orders paid at Alipay but never recorded,
@@ -14,7 +14,7 @@
 // (`node --import tsx src/main.ts`, ALIPAY_GATEWAY=sandbox) in a process of its own, and the CLI
 // pointed at it as at a real gateway (ALIPAY_GATEWAY=http://127.0.0.1:<port>/sandbox/gateway.do),
 // trusting only the public half of the sandbox's key. The server's peak RSS is reported apart.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ import { wiringFor } from '../src/wiring.ts';
 import { peakRssMb, postgresBinariesInstalled, postgresForBench, progress, stopChild } from './bench-support.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const USAGE = 'usage: npm run bench:reconcile -- [--rows N (100 or more)] [--postgres] [--cpu-prof DIR] [--keep]';
+const USAGE = 'usage: npm run bench:reconcile -- [--rows N (100 or more)] [--postgres] [--cpu-prof DIR] [--keep] [--worker-heap]';
 
 const { values } = (() => {
   try {
@@ -47,6 +47,7 @@ const { values } = (() => {
         postgres: { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
         keep: { type: 'boolean', default: false },
+        'worker-heap': { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -232,8 +233,8 @@ async function onPglite(): Promise<void> {
     billBuilt: billBuiltOf(run.stderr),
     measured:
       `${TIMEOUT}DATA_DIR=<temp>/pglite ALIPAY_PUBLIC_KEY_FILE=<temp>/keys/alipay_public_key.pem APP_PRIVATE_KEY_FILE=<temp>/keys/app_private_key.pem LOG_LEVEL=info ` +
-      `node --import tsx src/reconcile-cli.ts --date ${DAY} --json   (ALIPAY_GATEWAY unset: the sandbox; plus --import of a tracer for CPU and HTTP timings)`,
-    reproduce: `${TIMEOUT}npm run bench:reconcile -- --rows ${ROWS}${PROFILE_DIR ? ` --cpu-prof ${PROFILE_DIR}` : ''}`,
+      `node ${values['worker-heap'] ? '--max-old-space-size=96 ' : ''}--max-semi-space-size=4 dist/reconcile-cli.js --date ${DAY} --json   (ALIPAY_GATEWAY unset: the sandbox; plus --import of a tracer for CPU and HTTP timings)`,
+    reproduce: `${TIMEOUT}npm run bench:reconcile -- --rows ${ROWS}${PROFILE_DIR ? ` --cpu-prof ${PROFILE_DIR}` : ''}${values['worker-heap'] ? ' --worker-heap' : ''}`,
   };
   report(run, trace, check(run, trace, [], setup), seeded, setup);
 }
@@ -311,8 +312,8 @@ async function onPostgres(): Promise<void> {
         : `ALIPAY_HTTP_TIMEOUT=${CLI_TIMEOUT} for the CLI, not the default 10s: this bench's default with --postgres (set ALIPAY_HTTP_TIMEOUT to choose), since the sandbox builds the whole zip before it answers the bill URL query`,
       measured:
         `ALIPAY_HTTP_TIMEOUT=${CLI_TIMEOUT} DATABASE_URL=<schema ${schema}> ALIPAY_GATEWAY=${server.url}${SANDBOX_GATEWAY_PATH} ALIPAY_PUBLIC_KEY_FILE=<temp>/cli-keys/alipay_public_key.pem ` +
-        `APP_PRIVATE_KEY_FILE=<temp>/keys/app_private_key.pem LOG_LEVEL=info node --import tsx src/reconcile-cli.ts --date ${DAY} --json   (plus --import of a tracer for CPU and HTTP timings)`,
-      reproduce: `${throwaway ? '' : 'DATABASE_URL=<yours> '}${TIMEOUT}npm run bench:reconcile -- --rows ${ROWS} --postgres${PROFILE_DIR ? ` --cpu-prof ${PROFILE_DIR}` : ''}`,
+        `APP_PRIVATE_KEY_FILE=<temp>/keys/app_private_key.pem LOG_LEVEL=info node ${values['worker-heap'] ? '--max-old-space-size=96 ' : ''}--max-semi-space-size=4 dist/reconcile-cli.js --date ${DAY} --json   (plus --import of a tracer for CPU and HTTP timings)`,
+      reproduce: `${throwaway ? '' : 'DATABASE_URL=<yours> '}${TIMEOUT}npm run bench:reconcile -- --rows ${ROWS} --postgres${PROFILE_DIR ? ` --cpu-prof ${PROFILE_DIR}` : ''}${values['worker-heap'] ? ' --worker-heap' : ''}`,
     };
     report(run, trace, check(run, trace, server.lines, setup), seeded, setup);
   } finally {
@@ -439,7 +440,13 @@ async function seed(knex: Knex, env: Record<string, string>): Promise<Seeded> {
 
 /** The CLI run with the tracer (and --cpu-prof when asked), and what the tracer wrote at its exit. */
 async function runTracedCli(env: Record<string, string>): Promise<{ run: CliRun; trace: Trace | null }> {
-  const args = ['--import', 'tsx', 'src/reconcile-cli.ts', '--date', DAY, '--json'];
+  // As `npm run reconcile` runs it: tsc's output on plain Node (tsx would add its compiler to the RSS).
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  // The V8 flag package.json's reconcile script gives the CLI (docs/performance.md).
+  // --worker-heap: under a cluster worker's heap bounds (src/main.ts), to show the day fits in one.
+  const heap = values['worker-heap'] ? ['--max-old-space-size=96'] : [];
+  const args = [...heap, '--max-semi-space-size=4', 'dist/reconcile-cli.js', '--date', DAY, '--json'];
   const nodeFlags = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_TEMP}`] : [];
   progress(`running the CLI: node ${args.join(' ')}${PROFILE_DIR ? ' (with --cpu-prof: slower than without)' : ''}`);
   const run = await runCli([...nodeFlags, '--import', tracerPath, ...args], env);
@@ -590,7 +597,7 @@ function report(run: CliRun, trace: Trace | null, result: { counts: Counts; item
   const [billUrlDone, ...queriesDone] = find('done', isGateway);
   const built = setup.billBuilt;
   const marks: Array<[string, number | undefined]> = [
-    ['node and tsx boot', find('loaded')[0]?.at],
+    ['node boot', find('loaded')[0]?.at],
     ['CLI modules load, keys read, database opened, schema checked', logged(run.stderr, 'database ready')],
     [
       `bill URL asked for and answer verified (the sandbox builds the zip before it answers${built?.buildMs !== undefined ? `: ${(built.buildMs / 1000).toFixed(2)} s of this` : ''})`,

@@ -54,10 +54,13 @@ export class ReconcileDay {
         await staged.discard();
         return 'not_ready';
       }
-      await this.repairUnrecorded(staged);
+      // Reported between every step too: the daily run renews its lease on each report.
+      const reading = () => onProgress({ rowsRead, classified: 0 });
+      await this.repairUnrecorded(staged, reading);
       const lateFrom = new Date(beijingMidnight(date, 1).getTime() - MIDNIGHT_MARGIN_MS);
       const late = await staged.lateUnbilled(lateFrom);
-      const nextDay = late.length === 0 ? { billed: new Set<string>() } : await this.billedNextDay(date, late);
+      const nextDay = late.length === 0 ? { billed: new Set<string>() } : await this.billedNextDay(date, late, reading);
+      reading();
       const run = await staged.finish({
         finishedAt: this.clock.now(),
         bill,
@@ -74,7 +77,7 @@ export class ReconcileDay {
   }
 
   /** Every billed trade we never recorded, whose order is ours: asked about, and recorded when Alipay confirms it. */
-  private async repairUnrecorded(staged: StagedBill): Promise<void> {
+  private async repairUnrecorded(staged: StagedBill, onPage: () => void): Promise<void> {
     let after = 0;
     for (;;) {
       const page = await staged.unrecorded(after, REPAIR_PAGE);
@@ -82,6 +85,7 @@ export class ReconcileDay {
         const { kind, detail } = await this.repair(trade);
         await staged.settle(trade.line, kind, detail);
       }
+      onPage();
       if (page.length < REPAIR_PAGE) return;
       after = page.at(-1)!.line;
     }
@@ -99,11 +103,12 @@ export class ReconcileDay {
    * Payments recorded just before midnight may be billed the next day: which of `late` that day's bill
    * names, read through for them alone, or 'not_ready' while it is not out.
    */
-  private async billedNextDay(date: string, late: readonly string[]): Promise<NextDay> {
+  private async billedNextDay(date: string, late: readonly string[], onBatch: () => void): Promise<NextDay> {
     const wanted = new Set(late);
     const billed = new Set<string>();
     const next = await this.bills.read(shiftDay(date, 1), async (rows) => {
       for (const row of rows) if (wanted.has(row.tradeNo)) billed.add(row.tradeNo);
+      onBatch();
     });
     return next === 'not_ready' ? 'not_ready' : { billed };
   }

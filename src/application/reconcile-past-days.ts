@@ -52,13 +52,14 @@ export class ReconcilePastDays {
   }
 
   /**
-   * The day that has just left the catch-up window after it was tried and never finished: no run will
+   * The day that has just left the catch-up window after it was tried and never finished (no run holds
+   * it either): no run will
    * take it now, so someone must (`npm run reconcile -- --date D`). Null when there is none.
    */
   async lapsedDay(): Promise<string | null> {
     const today = beijingTimestamp(this.clock.now()).slice(0, 10);
     const date = shiftDay(today, -(this.schedule.catchUpDays + 1));
-    return (await this.claims.status(JOB, date)) === 'claimed' ? date : null;
+    return (await this.claims.status(JOB, date, this.clock.now())) === 'lapsed' ? date : null;
   }
 
   private async reconcile(date: string): Promise<DayOutcome> {

@@ -282,11 +282,13 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
       assert.equal(await daily().lapsedDay(), NEXT_DAY, 'one day on, with a window of one day: it lapsed');
       now = beijing('10:30:00', '2026-12-04');
       assert.equal(await daily().lapsedDay(), null, 'a day never tried is not named');
-      nextDayReady = true;
-      now = beijing('11:00:00', '2026-12-02');
-      assert.equal((await daily().execute()).outcome, 'done');
-      now = beijing('10:30:00', '2026-12-03');
-      assert.equal(await daily().lapsedDay(), null, 'done in time');
+      now = beijing('10:31:00', '2026-12-03');
+      assert.equal(await claims.claim('reconcile', NEXT_DAY, now, beijing('11:01:00', '2026-12-03')), true);
+      now = beijing('10:35:00', '2026-12-03');
+      assert.equal(await daily().lapsedDay(), null, 'another process holds it right now');
+      await claims.finish('reconcile', NEXT_DAY);
+      now = beijing('12:00:00', '2026-12-03');
+      assert.equal(await daily().lapsedDay(), null, 'done');
     });
 
     it('renews its lease as it reports progress, so that no other process takes the day meanwhile', async () => {

@@ -42,14 +42,15 @@ function describeDailyClaimsContract(name: string, create: () => Promise<DailyCl
       assert.equal(await claims.renew('reconcile', '2026-11-30', later(56), later(90)), false, 'finished');
     });
 
-    it('tells a day never claimed, claimed and not done, and done apart', async () => {
-      assert.equal(await claims.status('reconcile', '2026-11-27'), 'unclaimed');
+    it('tells a day never claimed, held, lapsed and done apart', async () => {
+      assert.equal(await claims.status('reconcile', '2026-11-27', T0), 'unclaimed');
       await claims.claim('reconcile', '2026-11-27', T0, later(30));
-      assert.equal(await claims.status('reconcile', '2026-11-27'), 'claimed');
-      assert.equal(await claims.status('reconcile', '2026-11-26'), 'unclaimed', 'that day only');
-      assert.equal(await claims.status('other-job', '2026-11-27'), 'unclaimed', 'that job only');
+      assert.equal(await claims.status('reconcile', '2026-11-27', later(29)), 'held');
+      assert.equal(await claims.status('reconcile', '2026-11-27', later(30)), 'lapsed', 'its lease ran out, not done');
+      assert.equal(await claims.status('reconcile', '2026-11-26', T0), 'unclaimed', 'that day only');
+      assert.equal(await claims.status('other-job', '2026-11-27', T0), 'unclaimed', 'that job only');
       await claims.finish('reconcile', '2026-11-27');
-      assert.equal(await claims.status('reconcile', '2026-11-27'), 'done');
+      assert.equal(await claims.status('reconcile', '2026-11-27', later(40)), 'done');
     });
 
     it('of twenty claimants at once, gives the day to exactly one', async () => {

@@ -33,7 +33,10 @@ const rejection = (n: number, extra: Partial<Rejection> = {}): Rejection => ({
   outTradeNo: `2026112600000000000${String(n).padStart(4, '0')}`,
   tradeNo: `T${n}`,
   params: `{"n":"${n}"}`,
-  raw: new TextEncoder().encode(`out_trade_no=2026112600000000000${String(n).padStart(4, '0')}&trade_no=T${n}&sign=c2ln`),
+  // Each message its own signature, as Alipay's are: a log may take two with one signature for one message.
+  raw: new TextEncoder().encode(
+    `out_trade_no=2026112600000000000${String(n).padStart(4, '0')}&trade_no=T${n}&sign=${encodeURIComponent(Buffer.from(`signature ${n}`).toString('base64'))}`,
+  ),
   diagnosis: null,
   ...extra,
 });
@@ -340,8 +343,12 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       const captured = rejection(6, { reason: 'WRONG_CHANNEL' });
       for (let n = 0; n < 50; n++) await log.record({ ...captured, at: new Date(NOW + n) });
       await log.record({ ...captured, channel: 'notify' });
+      // The same signed content, reordered, with empty pairs added and the signature's '+' escaped: one message.
+      const reordered = (extra: string) => new TextEncoder().encode(`trade_no=T6${extra}&out_trade_no=2026112600000000000006&sign=c2%2Bl`);
+      for (const extra of ['', '&x1=', '&x2=&x3=']) await log.record({ ...captured, raw: reordered(extra) });
+      await log.record({ ...captured, raw: new TextEncoder().encode('out_trade_no=2026112600000000000006&trade_no=T6&sign=c2+l') });
       const kept = (await log.page({}, { limit: 100 })).rows;
-      assert.deepEqual(tradeNos(kept), ['T6', 'T6', 'T5', 'T4', 'T3', 'T2', 'T1'], 'once per channel; nothing evicted');
+      assert.deepEqual(tradeNos(kept), ['T6', 'T6', 'T6', 'T5', 'T4', 'T3', 'T2', 'T1'], 'once per channel and signature; nothing evicted');
       for (let n = 0; n < 3; n++) await log.record(rejection(7));
       assert.equal((await log.page({ reason: 'INVALID_SIGNATURE' }, { limit: 100 })).rows.length, 3, 'forgeries have their own ring');
       now = NOW + 31 * 86_400_000;

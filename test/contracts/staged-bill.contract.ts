@@ -251,10 +251,11 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
     it('holds ids no column can: NUL is replaced, ids longer than a column are cut in the items', async () => {
       const staged = await h.store.stage(DAY);
       await staged.add([row('trade', 'T\u0000X', 'O\u0000X', 1), row('trade', 'T'.repeat(90), 'O'.repeat(90), 2)]);
+      await staged.add([row('trade', 'L'.repeat(4_000), 'O'.repeat(4_000), 3, null), row('refund', 'R', 'A', -1, 'B'.repeat(4_000))]);
       assert.deepEqual(await staged.unrecorded(0, 10), []);
       await staged.finish(facts());
       const tradeNos = (await items()).filter((item) => item.kind === 'unknown_order').map((item) => item.tradeNo);
-      assert.deepEqual(tradeNos.sort(), ['T'.repeat(64), 'T\uFFFDX'].sort());
+      assert.deepEqual(tradeNos.sort(), ['L'.repeat(64), 'T'.repeat(64), 'T\uFFFDX'].sort());
     });
 
     it('compares a day of 100,000 rows staged in batches', async () => {

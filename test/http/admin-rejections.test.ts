@@ -34,7 +34,8 @@ const rejection = (tradeNo: string, extra: Partial<Rejection>): Rejection => ({
   outTradeNo: null,
   tradeNo,
   params: '{}',
-  raw: new TextEncoder().encode(`trade_no=${tradeNo}&sign=c2ln`),
+  // Each message its own signature, as Alipay's are (the log keeps a signed message once).
+  raw: new TextEncoder().encode(`trade_no=${tradeNo}&sign=${encodeURIComponent(Buffer.from(`signature ${tradeNo}`).toString('base64'))}`),
   diagnosis: null,
   ...extra,
 });

@@ -254,3 +254,23 @@ function cutsGbkCharacter(bytes: Uint8Array, offset: number): boolean {
   while (at < offset) at += bytes[at]! > 0x80 ? 2 : 1;
   return at !== offset;
 }
+
+describe('reading a bill of hostile lines in bounded memory', () => {
+  it('hands on the rows of very long lines before a batch of them is full', () => {
+    const remark = 'x'.repeat(900_000);
+    const lines = Array.from({ length: 12 }, (_, i) => row(i + 1, { remark }));
+    const csv = utf8(crlf(detailText({ day: '2026-11-30', lines })));
+    const { batches, summary } = drain(readTradeBillChunks(piecesOf(csv, 64 * 1024), FILE, 5000));
+    assert.equal(summary.rowCount, 12);
+    assert.ok(batches.length >= 2, `rows of 8 MB of lines go on at once, not when 5,000 are ready (${batches.length} batch)`);
+    assert.ok(batches[0]!.length < 12);
+  });
+
+  it('cuts the cell it names in a reason: a megabyte in one cell is not kept a thousand times', () => {
+    const lines = [row(1, { created: `2026-11-30 ${'9'.repeat(100_000)}` })];
+    const { summary } = drain(readTradeBillChunks(piecesOf(utf8(crlf(detailText({ day: '2026-11-30', lines }))), 64 * 1024), FILE));
+    assert.equal(summary.problems.length, 1);
+    assert.ok(summary.problems[0]!.reason.length < 200, summary.problems[0]!.reason.slice(0, 300));
+    assert.match(summary.problems[0]!.reason, /创建时间 "2026-11-30 9{53}…" is not a yyyy-MM-dd HH:mm:ss time/);
+  });
+});

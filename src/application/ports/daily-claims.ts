@@ -8,8 +8,13 @@ export interface DailyClaims {
   claim(job: string, day: string, now: Date, until: Date): Promise<boolean>;
   /** Extends this process's unexpired, unfinished claim to `until`; false when it has expired or is done. */
   renew(job: string, day: string, now: Date, until: Date): Promise<boolean>;
-  /** Whether the job of that day was never claimed, was claimed and is not done, or is done. */
-  status(job: string, day: string): Promise<'unclaimed' | 'claimed' | 'done'>;
+  /**
+   * Where the job of that day stands at `now`: never claimed; held (an unexpired lease, not done);
+   * lapsed (claimed, not done, its lease run out); or done.
+   */
+  status(job: string, day: string, now: Date): Promise<ClaimStatus>;
   /** The job of that day is done: it is never claimed again. */
   finish(job: string, day: string): Promise<void>;
 }
+
+export type ClaimStatus = 'unclaimed' | 'held' | 'lapsed' | 'done';

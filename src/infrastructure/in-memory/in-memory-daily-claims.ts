@@ -1,4 +1,4 @@
-import type { DailyClaims } from '../../application/ports/daily-claims.ts';
+import type { ClaimStatus, DailyClaims } from '../../application/ports/daily-claims.ts';
 
 export class InMemoryDailyClaims implements DailyClaims {
   private readonly claims = new Map<string, { until: Date; done: boolean }>();
@@ -17,9 +17,10 @@ export class InMemoryDailyClaims implements DailyClaims {
     return true;
   }
 
-  async status(job: string, day: string): Promise<'unclaimed' | 'claimed' | 'done'> {
+  async status(job: string, day: string, now: Date): Promise<ClaimStatus> {
     const held = this.claims.get(`${job}\n${day}`);
-    return held === undefined ? 'unclaimed' : held.done ? 'done' : 'claimed';
+    if (held === undefined) return 'unclaimed';
+    return held.done ? 'done' : held.until > now ? 'held' : 'lapsed';
   }
 
   async finish(job: string, day: string): Promise<void> {

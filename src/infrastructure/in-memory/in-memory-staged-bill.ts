@@ -4,6 +4,8 @@ import type { BillRow } from '../../application/ports/trade-bill.ts';
 import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts';
 import type { PaymentSnapshot } from '../../domain/payment.ts';
 import { compareTrade, ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import { fit } from '../persistence/column-text.ts';
+import { STAGED_ID_WIDTH } from '../persistence/knex-staged-bill.ts';
 import { runProblems } from '../persistence/reconciliation-run-row.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
@@ -29,7 +31,11 @@ export class InMemoryStagedBill implements StagedBill {
   ) {}
 
   async add(rows: readonly BillRow[]): Promise<void> {
-    this.rows.push(...rows.map((row) => ({ row: { ...row } })));
+    const cut = (id: string) => fit(id, STAGED_ID_WIDTH);
+    for (const row of rows) {
+      const refundBatchNo = row.refundBatchNo === null ? null : cut(row.refundBatchNo);
+      this.rows.push({ row: { ...row, tradeNo: cut(row.tradeNo), outTradeNo: cut(row.outTradeNo), refundBatchNo } });
+    }
   }
 
   async unrecorded(afterLine: number, limit: number): Promise<UnrecordedTrade[]> {

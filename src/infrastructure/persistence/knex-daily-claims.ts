@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
-import type { DailyClaims } from '../../application/ports/daily-claims.ts';
+import type { ClaimStatus, DailyClaims } from '../../application/ports/daily-claims.ts';
 import { INFRA } from '../tokens.ts';
 import { guarded } from './store-errors.ts';
 
@@ -35,10 +35,14 @@ export class KnexDailyClaims implements DailyClaims {
     });
   }
 
-  status(job: string, day: string): Promise<'unclaimed' | 'claimed' | 'done'> {
+  status(job: string, day: string, now: Date): Promise<ClaimStatus> {
     return guarded(async () => {
-      const row: { done: boolean } | undefined = await this.knex('tb_daily_claim').select('done').where({ job, day }).first();
-      return row === undefined ? 'unclaimed' : row.done ? 'done' : 'claimed';
+      const row: { done: boolean; lease_until: Date } | undefined = await this.knex('tb_daily_claim')
+        .select('done', 'lease_until')
+        .where({ job, day })
+        .first();
+      if (row === undefined) return 'unclaimed';
+      return row.done ? 'done' : row.lease_until > now ? 'held' : 'lapsed';
     });
   }
 

@@ -9,10 +9,18 @@ import { runProblems, saveRunRow } from './reconciliation-run-row.ts';
 import { guarded } from './store-errors.ts';
 
 const ROWS = 'tb_reconciliation_bill_row';
+// Longer than any id we keep (trade_id is varchar(100), order_id varchar(64)), so that a cut id still
+// matches nothing; short enough for a btree, which a hostile 4,000-byte id would overflow.
+export const STAGED_ID_WIDTH = 128;
 // A stage left by a process that died mid-way is swept by the next one opened after this long.
 const ABANDONED_AFTER = "interval '1 day'";
 // Fen of a numeric(10,2) amount, exactly.
 const FEN = (column: string) => `(${column} * 100)::bigint`;
+// A day's comparison goes over every row of the bill and of the day's payments: minutes at a million
+// rows, far past the 5 s every other statement is held to (database.ts), yet still bounded.
+const COMPARISON_TIMEOUT_MS = 15 * 60_000;
+// The client's own bound too (pg's query_timeout), which would otherwise end a long statement at 6 s.
+const LONG = { query_timeout: COMPARISON_TIMEOUT_MS + 1_000 };
 // Beijing has kept UTC+8 without daylight saving since 1991: no time zone data needed.
 const BEIJING_TEXT = (column: string) => `to_char((${column} AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD HH24:MI:SS')`;
 
@@ -33,6 +41,8 @@ export async function openStage(knex: Knex, date: string): Promise<StagedBill> {
  * trade_no has its amount (or none: Meiduo's own rows), and so on.
  */
 class KnexStagedBill implements StagedBill {
+  private analyzed = false;
+
   constructor(
     private readonly knex: Knex,
     private readonly stageId: string,
@@ -41,6 +51,7 @@ class KnexStagedBill implements StagedBill {
 
   add(rows: readonly BillRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
+    this.analyzed = false;
     return guarded(async () => {
       // One array a column (unnest): 7 parameters a statement however many rows.
       await this.knex.raw(
@@ -50,25 +61,28 @@ class KnexStagedBill implements StagedBill {
           this.stageId,
           rows.map((row) => row.line),
           rows.map((row) => row.kind),
-          rows.map((row) => fit(row.tradeNo)),
-          rows.map((row) => fit(row.outTradeNo)),
+          rows.map((row) => fit(row.tradeNo, STAGED_ID_WIDTH)),
+          rows.map((row) => fit(row.outTradeNo, STAGED_ID_WIDTH)),
           rows.map((row) => row.amountFen),
-          rows.map((row) => (row.refundBatchNo === null ? null : fit(row.refundBatchNo))),
+          rows.map((row) => (row.refundBatchNo === null ? null : fit(row.refundBatchNo, STAGED_ID_WIDTH))),
         ] as Knex.RawBinding[],
       );
     });
   }
 
-  unrecorded(afterLine: number, limit: number): Promise<UnrecordedTrade[]> {
-    return guarded(async () => {
-      const { rows } = await this.knex.raw(
-        `SELECT s.line, s.trade_no, s.out_trade_no, s.amount FROM ${ROWS} s
+  async unrecorded(afterLine: number, limit: number): Promise<UnrecordedTrade[]> {
+    await this.analyze();
+    return this.comparing(async (trx) => {
+      const { rows } = await trx
+        .raw(
+          `SELECT s.line, s.trade_no, s.out_trade_no, s.amount FROM ${ROWS} s
          WHERE s.stage_id = ? AND s.line > ? AND s.kind = 'trade' AND s.outcome IS NULL
            AND NOT EXISTS (SELECT 1 FROM tb_payment p WHERE p.trade_id = s.trade_no)
            AND EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = s.out_trade_no)
          ORDER BY s.line LIMIT ?`,
-        [this.stageId, afterLine, limit],
-      );
+          [this.stageId, afterLine, limit],
+        )
+        .options(LONG);
       return (rows as Array<{ line: number; trade_no: string; out_trade_no: string; amount: string | number }>).map((row) => ({
         line: Number(row.line),
         tradeNo: row.trade_no,
@@ -95,37 +109,53 @@ class KnexStagedBill implements StagedBill {
     });
   }
 
-  finish(facts: DayFacts): Promise<ReconciliationRun> {
+  async finish(facts: DayFacts): Promise<ReconciliationRun> {
+    await this.analyze();
+    return this.comparing(async (trx) => {
+      // Gone when a sweep took it for abandoned (a run of over a day): comparing it would call every payment missing.
+      const [stage] = await trx('tb_reconciliation_stage').where('id', this.stageId).delete().returning('id');
+      if (stage === undefined) throw new Error(`the staged bill of ${this.date} was swept before it was compared; run the day again`);
+      // The run's row first: a second finish of the same day waits on its lock, then replaces it whole.
+      const counted = { counts: zeroCounts(), localTotals: { count: 0, amountFen: 0 } };
+      await saveRunRow(trx, { ...counted, date: this.date, finishedAt: facts.finishedAt, billTotals: null, deferred: 0, problems: [] });
+      await trx('tb_reconciliation_item').where('bill_date', this.date).delete().options(LONG);
+      await trx.raw(this.billedItems(), [this.date, this.stageId]).options(LONG);
+      await trx
+        .raw(this.missingItems(facts), [this.date, ...this.unbilledBindings(beijingMidnight(this.date)), ...this.lateBindings(facts)])
+        .options(LONG);
+      const counts = await countItems(trx, this.date);
+      const local = await localTotals(trx, this.date);
+      const run: ReconciliationRun = {
+        date: this.date,
+        finishedAt: facts.finishedAt,
+        counts,
+        billTotals: facts.bill.totals,
+        localTotals: local,
+        deferred: facts.deferred,
+        problems: runProblems(facts.bill),
+      };
+      await saveRunRow(trx, run);
+      await trx(ROWS).where('stage_id', this.stageId).delete().options(LONG);
+      return run;
+    });
+  }
+
+  /**
+   * Fresh statistics once the stage is filled: without them the planner takes it for empty and goes
+   * through a day of rows one by one. Its own short transaction, so that its lock is held no longer.
+   */
+  private async analyze(): Promise<void> {
+    if (this.analyzed) return;
+    await this.comparing((trx) => trx.raw(`ANALYZE ${ROWS}`).options(LONG));
+    this.analyzed = true;
+  }
+
+  /** `work` in a transaction whose statements may take as long as a day's comparison does. */
+  private comparing<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     return guarded(() =>
       this.knex.transaction(async (trx) => {
-        // The stage was filled moments ago: without fresh statistics the planner takes it for empty and
-        // compares a day of payments with it row by row.
-        await trx.raw(`ANALYZE ${ROWS}`);
-        // The run's row first: a second finish of the same day waits on its lock, then replaces it whole.
-        const counted = { counts: zeroCounts(), localTotals: { count: 0, amountFen: 0 } };
-        await saveRunRow(trx, { ...counted, date: this.date, finishedAt: facts.finishedAt, billTotals: null, deferred: 0, problems: [] });
-        await trx('tb_reconciliation_item').where('bill_date', this.date).delete();
-        await trx.raw(this.billedItems(), [this.date, this.stageId]);
-        await trx.raw(this.missingItems(facts), [
-          this.date,
-          ...this.unbilledBindings(beijingMidnight(this.date)),
-          ...this.lateBindings(facts),
-        ]);
-        const counts = await countItems(trx, this.date);
-        const local = await localTotals(trx, this.date);
-        const run: ReconciliationRun = {
-          date: this.date,
-          finishedAt: facts.finishedAt,
-          counts,
-          billTotals: facts.bill.totals,
-          localTotals: local,
-          deferred: facts.deferred,
-          problems: runProblems(facts.bill),
-        };
-        await saveRunRow(trx, run);
-        await trx(ROWS).where('stage_id', this.stageId).delete();
-        await trx('tb_reconciliation_stage').where('id', this.stageId).delete();
-        return run;
+        await trx.raw(`SET LOCAL statement_timeout = ${COMPARISON_TIMEOUT_MS}`);
+        return work(trx);
       }),
     );
   }
@@ -189,22 +219,25 @@ class KnexStagedBill implements StagedBill {
 }
 
 async function countItems(trx: Knex.Transaction, date: string): Promise<ItemCounts> {
-  const rows: Array<{ kind: ItemKind; n: string | number }> = await trx('tb_reconciliation_item')
+  const rows = (await trx('tb_reconciliation_item')
     .select('kind')
     .count({ n: '*' })
     .where('bill_date', date)
-    .groupBy('kind');
+    .groupBy('kind')
+    .options(LONG)) as Array<{ kind: ItemKind; n: string | number }>;
   const counts = zeroCounts();
   for (const row of rows) counts[row.kind] = Number(row.n);
   return counts;
 }
 
 async function localTotals(trx: Knex.Transaction, date: string): Promise<ReconciliationRun['localTotals']> {
-  const { rows } = await trx.raw(
-    `SELECT count(*) AS n, coalesce(sum(${FEN('amount')}), 0) AS fen FROM tb_payment
+  const { rows } = await trx
+    .raw(
+      `SELECT count(*) AS n, coalesce(sum(${FEN('amount')}), 0) AS fen FROM tb_payment
      WHERE create_time >= ? AND create_time < ? AND trade_id IS NOT NULL`,
-    [beijingMidnight(date), beijingMidnight(date, 1)],
-  );
+      [beijingMidnight(date), beijingMidnight(date, 1)],
+    )
+    .options(LONG);
   const [row] = rows as Array<{ n: string | number; fen: string | number }>;
   return { count: Number(row?.n ?? 0), amountFen: Number(row?.fen ?? 0) };
 }

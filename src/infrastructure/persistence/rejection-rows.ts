@@ -1,4 +1,4 @@
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { Rejection, RejectionReason, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
 import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
@@ -65,7 +65,20 @@ export function toRecord(row: RejectionRow): RejectionRecord {
   };
 }
 
-/** What makes two refused callbacks the same message: their channel and their bytes. */
+/**
+ * What makes two refused callbacks the same message: their channel and their signature's bytes. Alipay
+ * signs deterministically (RSA PKCS#1 v1.5) over sorted pairs without empty values, so pairs reordered,
+ * empty ones added or the signature re-encoded are still one message; no one but Alipay can make another.
+ * Without a signature, the bytes as received.
+ */
 export function rejectionDigest(rejection: Pick<Rejection, 'channel' | 'raw'>): Buffer {
-  return createHash('sha256').update(rejection.channel).update('\n').update(rejection.raw).digest();
+  const raw = Buffer.from(rejection.raw.buffer, rejection.raw.byteOffset, rejection.raw.byteLength);
+  // A signature's '+' arrives as '+' (a space once decoded) or as %2B: both are the same base64.
+  const sign = new URLSearchParams(raw.toString('latin1')).get('sign')?.replaceAll(' ', '+');
+  const signed = sign ? Buffer.from(sign, 'base64') : Buffer.alloc(0);
+  return createHash('sha256')
+    .update(rejection.channel)
+    .update(signed.length > 0 ? '\nsign\n' : '\nraw\n')
+    .update(signed.length > 0 ? signed : raw)
+    .digest();
 }

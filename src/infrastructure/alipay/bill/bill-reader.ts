@@ -72,8 +72,10 @@ export function* readTradeBillChunks(
     lines.push(source);
     lineChars += source.text.length;
     if (lines.length >= batchRows || lineChars >= MAX_BATCH_CHARS) {
+      // Rows of very long lines go on at once: they hold as much text as a whole batch would.
+      const long = lineChars >= MAX_BATCH_CHARS;
       turnLinesIntoRows(columns);
-      while (ready.length >= batchRows) yield ready.splice(0, batchRows);
+      while (ready.length >= batchRows || (long && ready.length > 0)) yield ready.splice(0, batchRows);
     }
   }
   if (columns === undefined) throw new BillUnreadable(`the bill's detail file ${file} has no header row, only # comments`);

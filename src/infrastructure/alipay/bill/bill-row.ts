@@ -39,25 +39,25 @@ export function rowOf({ line, cells }: SourceRecord, { at, width }: ColumnIndex,
   if (outTradeNo === '') return `no ${COLUMNS.outTradeNo}`;
   const kindText = read.kind(cells[at.kind]!);
   const kind = KINDS.get(kindText);
-  if (kind === undefined) return `${COLUMNS.kind} ${JSON.stringify(kindText)} is neither 交易 nor 退款`;
+  if (kind === undefined) return `${COLUMNS.kind} ${shown(kindText)} is neither 交易 nor 退款`;
   const amount = read.cell(cells[at.amount]!);
   const amountFen = fenOf(amount);
-  if (amountFen === null) return `${COLUMNS.amount} ${JSON.stringify(amount)} is not an amount`;
+  if (amountFen === null) return `${COLUMNS.amount} ${shown(amount)} is not an amount`;
   const received = read.cell(cells[at.received]!);
   const receivedFen = fenOf(received);
-  if (receivedFen === null) return `${COLUMNS.received} ${JSON.stringify(received)} is not an amount`;
+  if (receivedFen === null) return `${COLUMNS.received} ${shown(received)} is not an amount`;
   // A 交易 row is money in, a 退款 row money out: a sign the other way round is not a row to trust.
   if ((kind === 'trade' && amountFen < 0) || (kind === 'refund' && amountFen > 0))
     return `${COLUMNS.amount} ${amount} on a ${kindText} row`;
   const serviceFee = optional(read, cells, at.serviceFee);
   const serviceFeeFen = serviceFee === '' ? 0 : fenOf(serviceFee);
-  if (serviceFeeFen === null) return `${COLUMNS.serviceFee} ${JSON.stringify(serviceFee)} is not an amount`;
+  if (serviceFeeFen === null) return `${COLUMNS.serviceFee} ${shown(serviceFee)} is not an amount`;
   const created = read.cell(cells[at.createdAt]!);
   const createdAt = beijingInstant(created);
-  if (createdAt === null) return `${COLUMNS.createdAt} ${JSON.stringify(created)} is not a yyyy-MM-dd HH:mm:ss time`;
+  if (createdAt === null) return `${COLUMNS.createdAt} ${shown(created)} is not a yyyy-MM-dd HH:mm:ss time`;
   const finished = read.cell(cells[at.finishedAt]!);
   const finishedAt = finished === '' ? null : beijingInstant(finished);
-  if (finishedAt === null && finished !== '') return `${COLUMNS.finishedAt} ${JSON.stringify(finished)} is not a yyyy-MM-dd HH:mm:ss time`;
+  if (finishedAt === null && finished !== '') return `${COLUMNS.finishedAt} ${shown(finished)} is not a yyyy-MM-dd HH:mm:ss time`;
   const refundBatchNo = kind === 'refund' ? optional(read, cells, at.refundBatchNo) : '';
   return {
     line,
@@ -79,3 +79,7 @@ export function rowOf({ line, cells }: SourceRecord, { at, width }: ColumnIndex,
 function optional(read: Reader, cells: readonly string[], at: number): string {
   return at < 0 ? '' : read.cell(cells[at]!);
 }
+
+// A reason names the cell it could not read, cut short: a hostile file may hold a megabyte in one.
+const SHOWN_CHARS = 64;
+const shown = (cell: string) => JSON.stringify(cell.length > SHOWN_CHARS ? `${cell.slice(0, SHOWN_CHARS)}…` : cell);
