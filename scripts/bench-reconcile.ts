@@ -1,7 +1,7 @@
 // npm run bench:reconcile [-- --rows 100000 --postgres --cpu-prof DIR --keep]
 // (--keep keeps the temporary directory, and with DATABASE_URL the schema; --cpu-prof profiles the CLI)
 // How long `npm run reconcile` takes for a day whose Alipay bill has --rows rows, end to end through
-// the real CLI (`node dist/reconcile-cli.js --date D --json`, as `npm run reconcile` runs it). The day is seeded with
+// the real CLI (`node dist/cli/reconcile-cli.js --date D --json`, as `npm run reconcile` runs it). The day is seeded with
 // set-based SQL: paid Alipay orders and their payments, the sandbox's own trades for the same day, and
 // a sprinkle of discrepancies (0.1% amounts that differ on the bill, 0.1% payments missing from
 // Alipay's side, 0.3% refunds, a few orders not ours, and 20 orders paid at Alipay but never recorded,
@@ -25,15 +25,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
 import pino from 'pino';
+import { loadKeys, sandboxKeyMatching } from '../src/bootstrap/keys.ts';
+import { wiringFor } from '../src/bootstrap/wiring.ts';
 import { beijingMidnight, beijingTimestamp } from '../src/domain/beijing-time.ts';
 import { loadConfig } from '../src/infrastructure/config.ts';
 import { openDatabase } from '../src/infrastructure/persistence/database.ts';
 import { migrate } from '../src/infrastructure/persistence/migrations.ts';
-import { loadKeys, sandboxKeyMatching } from '../src/keys.ts';
 import { SandboxBillChanges } from '../src/sandbox/bill-changes.ts';
 import { SANDBOX_GATEWAY_PATH } from '../src/sandbox/sandbox-alipay.ts';
 import { SandboxTrades } from '../src/sandbox/sandbox-trades.ts';
-import { wiringFor } from '../src/wiring.ts';
 import { peakRssMb, postgresBinariesInstalled, postgresForBench, progress, stopChild } from './bench-support.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -233,7 +233,7 @@ async function onPglite(): Promise<void> {
     billBuilt: billBuiltOf(run.stderr),
     measured:
       `${TIMEOUT}DATA_DIR=<temp>/pglite ALIPAY_PUBLIC_KEY_FILE=<temp>/keys/alipay_public_key.pem APP_PRIVATE_KEY_FILE=<temp>/keys/app_private_key.pem LOG_LEVEL=info ` +
-      `node ${values['worker-heap'] ? '--max-old-space-size=96 ' : ''}--max-semi-space-size=4 dist/reconcile-cli.js --date ${DAY} --json   (ALIPAY_GATEWAY unset: the sandbox; plus --import of a tracer for CPU and HTTP timings)`,
+      `node ${values['worker-heap'] ? '--max-old-space-size=96 ' : ''}--max-semi-space-size=4 dist/cli/reconcile-cli.js --date ${DAY} --json   (ALIPAY_GATEWAY unset: the sandbox; plus --import of a tracer for CPU and HTTP timings)`,
     reproduce: `${TIMEOUT}npm run bench:reconcile -- --rows ${ROWS}${PROFILE_DIR ? ` --cpu-prof ${PROFILE_DIR}` : ''}${values['worker-heap'] ? ' --worker-heap' : ''}`,
   };
   report(run, trace, check(run, trace, [], setup), seeded, setup);
@@ -312,7 +312,7 @@ async function onPostgres(): Promise<void> {
         : `ALIPAY_HTTP_TIMEOUT=${CLI_TIMEOUT} for the CLI, not the default 10s: this bench's default with --postgres (set ALIPAY_HTTP_TIMEOUT to choose), since the sandbox builds the whole zip before it answers the bill URL query`,
       measured:
         `ALIPAY_HTTP_TIMEOUT=${CLI_TIMEOUT} DATABASE_URL=<schema ${schema}> ALIPAY_GATEWAY=${server.url}${SANDBOX_GATEWAY_PATH} ALIPAY_PUBLIC_KEY_FILE=<temp>/cli-keys/alipay_public_key.pem ` +
-        `APP_PRIVATE_KEY_FILE=<temp>/keys/app_private_key.pem LOG_LEVEL=info node ${values['worker-heap'] ? '--max-old-space-size=96 ' : ''}--max-semi-space-size=4 dist/reconcile-cli.js --date ${DAY} --json   (plus --import of a tracer for CPU and HTTP timings)`,
+        `APP_PRIVATE_KEY_FILE=<temp>/keys/app_private_key.pem LOG_LEVEL=info node ${values['worker-heap'] ? '--max-old-space-size=96 ' : ''}--max-semi-space-size=4 dist/cli/reconcile-cli.js --date ${DAY} --json   (plus --import of a tracer for CPU and HTTP timings)`,
       reproduce: `${throwaway ? '' : 'DATABASE_URL=<yours> '}${TIMEOUT}npm run bench:reconcile -- --rows ${ROWS} --postgres${PROFILE_DIR ? ` --cpu-prof ${PROFILE_DIR}` : ''}${values['worker-heap'] ? ' --worker-heap' : ''}`,
     };
     report(run, trace, check(run, trace, server.lines, setup), seeded, setup);
@@ -446,7 +446,7 @@ async function runTracedCli(env: Record<string, string>): Promise<{ run: CliRun;
   // The V8 flag package.json's reconcile script gives the CLI (docs/performance.md).
   // --worker-heap: under a cluster worker's heap bounds (src/main.ts), to show the day fits in one.
   const heap = values['worker-heap'] ? ['--max-old-space-size=96'] : [];
-  const args = [...heap, '--max-semi-space-size=4', 'dist/reconcile-cli.js', '--date', DAY, '--json'];
+  const args = [...heap, '--max-semi-space-size=4', 'dist/cli/reconcile-cli.js', '--date', DAY, '--json'];
   const nodeFlags = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_TEMP}`] : [];
   progress(`running the CLI: node ${args.join(' ')}${PROFILE_DIR ? ' (with --cpu-prof: slower than without)' : ''}`);
   const run = await runCli([...nodeFlags, '--import', tracerPath, ...args], env);

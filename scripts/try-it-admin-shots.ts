@@ -8,8 +8,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { chromium, type Page } from 'playwright-core';
+import { startServer } from '../src/bootstrap/server.ts';
 import { loadConfig } from '../src/infrastructure/config.ts';
-import { startServer } from '../src/server.ts';
 import { freshEnv } from '../test/support/fresh-env.ts';
 
 const ADMIN_PASSWORD = 'try-it-admin-secret';

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
+import { startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
-import { startServer } from '../../src/server.ts';
 import { APP_ID, createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 

@@ -7,7 +7,7 @@ import { freshEnv } from '../support/fresh-env.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
-const command = isDeno ? ['run', '--allow-all', 'src/orders-cli.ts'] : ['--import', 'tsx', 'src/orders-cli.ts'];
+const command = isDeno ? ['run', '--allow-all', 'src/cli/orders-cli.ts'] : ['--import', 'tsx', 'src/cli/orders-cli.ts'];
 
 /** `npm run orders -- …` without the build, on a fresh PGlite directory of its own. */
 function orders(args: string[], env: Record<string, string> = freshEnv()) {

@@ -4,10 +4,10 @@ import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
-import { startServer } from '../../src/server.ts';
 import { APP_ID, createTestAlipay, newOrderId, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { FakeAlipayGateway, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { freshEnv } from '../support/fresh-env.ts';
@@ -19,7 +19,7 @@ const misconfigured = createTestAlipay();
 
 /** `npm run payments -- …` without the build: the CLI's source, on Node, in `env`. */
 function payments(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/payments-cli.ts', ...args], {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/payments-cli.ts', ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: '', ...env },
     encoding: 'utf8',
@@ -29,7 +29,7 @@ function paymentsAsync(args: string[], env: Record<string, string>): Promise<{ s
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/payments-cli.ts', ...args],
+      ['--import', 'tsx', 'src/cli/payments-cli.ts', ...args],
       { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8' },
       (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );

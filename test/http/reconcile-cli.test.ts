@@ -4,9 +4,9 @@ import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { startServer } from '../../src/bootstrap/server.ts';
 import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
-import { startServer } from '../../src/server.ts';
 import { APP_ID, createTestAlipay } from '../support/alipay-signer.ts';
 import { wallClock } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
@@ -21,7 +21,7 @@ function reconcile(args: string[], env: Record<string, string>): Promise<{ statu
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/reconcile-cli.ts', ...args],
+      ['--import', 'tsx', 'src/cli/reconcile-cli.ts', ...args],
       { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8' },
       (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );

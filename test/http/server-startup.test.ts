@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
+import { loadKeys } from '../../src/bootstrap/keys.ts';
+import { startServer } from '../../src/bootstrap/server.ts';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
-import { loadKeys } from '../../src/keys.ts';
-import { startServer } from '../../src/server.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 import { PRODUCTION_ENV } from '../support/production-env.ts';
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import forge from 'node-forge';
 import pino from 'pino';
-import type { Wiring } from '../../src/container.ts';
+import type { Wiring } from '../../src/bootstrap/container.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { createTestAlipay } from './alipay-signer.ts';

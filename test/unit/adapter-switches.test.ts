@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import forge from 'node-forge';
 import { TOKENS } from '../../src/application/tokens.ts';
-import { buildContainer } from '../../src/container.ts';
+import { buildContainer } from '../../src/bootstrap/container.ts';
 import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
@@ -56,7 +56,7 @@ describe('npm run orders', () => {
     }, () => {
       const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-cli-')), 'pglite');
       const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, REPOSITORIES: repositories };
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/orders-cli.ts', 'create', '--amount', '88.00'], {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/orders-cli.ts', 'create', '--amount', '88.00'], {
         cwd: root,
         env,
         encoding: 'utf8',
@@ -65,7 +65,7 @@ describe('npm run orders', () => {
       const orderId = run.stdout.trim();
       assert.match(orderId, /^\d{20,}$/);
       assert.match(run.stderr, new RegExp(`placed UNPAID Alipay order ${orderId} for ¥88.00`));
-      const refused = spawnSync(process.execPath, ['--import', 'tsx', 'src/orders-cli.ts', 'create', '--amount', '88.001'], {
+      const refused = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/orders-cli.ts', 'create', '--amount', '88.001'], {
         cwd: root,
         env,
         encoding: 'utf8',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { developmentBanner } from '../../src/banner.ts';
+import { developmentBanner } from '../../src/bootstrap/banner.ts';
 
 const URL = 'http://127.0.0.1:8000';
 const KEPT = { user: 'admin', password: 'kept-password', keptIn: 'var/admin-password' };

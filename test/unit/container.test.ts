@@ -16,7 +16,7 @@ import { ShowOrderTimeline } from '../../src/application/show-order-timeline.ts'
 import { ShowReconciliationDay } from '../../src/application/show-reconciliation-day.ts';
 import { StartAlipayPayment } from '../../src/application/start-alipay-payment.ts';
 import { TOKENS } from '../../src/application/tokens.ts';
-import { buildContainer } from '../../src/container.ts';
+import { buildContainer } from '../../src/bootstrap/container.ts';
 import { QuerySchedule } from '../../src/domain/query-schedule.ts';
 import { AlipayPayGateway } from '../../src/infrastructure/alipay/alipay-pay-gateway.ts';
 import { AlipayTradeBillSource } from '../../src/infrastructure/alipay/alipay-trade-bill-source.ts';

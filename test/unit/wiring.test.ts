@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import type { Knex } from 'knex';
 import forge from 'node-forge';
 import pino from 'pino';
+import { wiringFor } from '../../src/bootstrap/wiring.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
-import { wiringFor } from '../../src/wiring.ts';
 import { createTestAlipay } from '../support/alipay-signer.ts';
 import { PRODUCTION_ENV } from '../support/production-env.ts';
 

@@ -1,12 +1,12 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { PlaceOrder } from './application/place-order.ts';
-import { storeContainer } from './container.ts';
-import { InvalidMoney } from './domain/errors.ts';
-import { Money } from './domain/money.ts';
-import { ExitCode } from './exit-codes.ts';
-import { loadConfig } from './infrastructure/config.ts';
-import { exitWith, openMigrated } from './startup.ts';
+import { PlaceOrder } from '../application/place-order.ts';
+import { storeContainer } from '../bootstrap/container.ts';
+import { ExitCode } from '../bootstrap/exit-codes.ts';
+import { exitWith, openMigrated } from '../bootstrap/startup.ts';
+import { InvalidMoney } from '../domain/errors.ts';
+import { Money } from '../domain/money.ts';
+import { loadConfig } from '../infrastructure/config.ts';
 
 const USAGE = 'usage: npm run orders -- create --amount 88.00';
 // Alipay's page pay takes 0.01 to 100,000,000 yuan; numeric(10,2) stops at 99,999,999.99.

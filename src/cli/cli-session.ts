@@ -4,14 +4,14 @@ import process from 'node:process';
 import type { Container } from 'inversify';
 import Koa from 'koa';
 import pino, { type Logger } from 'pino';
-import { buildContainer } from './container.ts';
-import { type Config, loadConfig } from './infrastructure/config.ts';
-import { createLogger } from './infrastructure/logger.ts';
-import type { Database } from './infrastructure/persistence/database.ts';
-import { loadKeys, sandboxKeyMatching } from './keys.ts';
-import { SandboxAlipay } from './sandbox/sandbox-alipay.ts';
-import { openMigratedDatabase } from './server.ts';
-import { wiringFor } from './wiring.ts';
+import { buildContainer } from '../bootstrap/container.ts';
+import { loadKeys, sandboxKeyMatching } from '../bootstrap/keys.ts';
+import { openMigratedDatabase } from '../bootstrap/server.ts';
+import { wiringFor } from '../bootstrap/wiring.ts';
+import { type Config, loadConfig } from '../infrastructure/config.ts';
+import { createLogger } from '../infrastructure/logger.ts';
+import type { Database } from '../infrastructure/persistence/database.ts';
+import { SandboxAlipay } from '../sandbox/sandbox-alipay.ts';
 
 /** What a command line tool works with: the configuration, a logger on stderr, the keys, the database. */
 export interface Session {

@@ -1,14 +1,14 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import type { Container } from 'inversify';
-import { BillUnreadable } from './application/errors.ts';
-import { ExportReconciliationDay } from './application/export-reconciliation-day.ts';
-import type { ReconciliationItem, ReconciliationRun } from './application/ports/reconciliation-store.ts';
-import { ReconcileDay, shiftDay } from './application/reconcile-day.ts';
+import { BillUnreadable } from '../application/errors.ts';
+import { ExportReconciliationDay } from '../application/export-reconciliation-day.ts';
+import type { ReconciliationItem, ReconciliationRun } from '../application/ports/reconciliation-store.ts';
+import { ReconcileDay, shiftDay } from '../application/reconcile-day.ts';
+import { exitWith } from '../bootstrap/startup.ts';
+import { beijingTimestamp } from '../domain/beijing-time.ts';
+import { isCalendarDay } from '../domain/calendar-day.ts';
 import { withAlipay, withSession } from './cli-session.ts';
-import { beijingTimestamp } from './domain/beijing-time.ts';
-import { isCalendarDay } from './domain/calendar-day.ts';
-import { exitWith } from './startup.ts';
 
 const USAGE = 'usage: npm run reconcile -- [--date YYYY-MM-DD] [--json]';
 /** Distinct from a failure (1) and a bad command (2): try again tomorrow morning. */

@@ -1,6 +1,6 @@
 import process from 'node:process';
-import { loadConfig } from './infrastructure/config.ts';
-import { exitWith, openMigrated } from './startup.ts';
+import { exitWith, openMigrated } from '../bootstrap/startup.ts';
+import { loadConfig } from '../infrastructure/config.ts';
 
 /** `npm run migrate`: brings the configured database's schema up to date, then exits. */
 async function run(): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './infrastructure/config.ts';
+import type { Config } from '../infrastructure/config.ts';
 
 export interface AdminCredentials {
   readonly user: string;

@@ -1,10 +1,10 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { AskAlipayAboutOrder, type OrderQueried } from './application/ask-alipay-about-order.ts';
-import { type ReplayFilter, ReplayRefusedCallbacks, type ReplayTally } from './application/replay-refused-callbacks.ts';
+import { AskAlipayAboutOrder, type OrderQueried } from '../application/ask-alipay-about-order.ts';
+import { type ReplayFilter, ReplayRefusedCallbacks, type ReplayTally } from '../application/replay-refused-callbacks.ts';
+import { buildContainer } from '../bootstrap/container.ts';
+import { exitWith } from '../bootstrap/startup.ts';
 import { type Session, wire, withAlipay, withSession } from './cli-session.ts';
-import { buildContainer } from './container.ts';
-import { exitWith } from './startup.ts';
 
 const USAGE = [
   'usage: npm run payments -- replay [--since ISO-TIME] [--id N] [--json]',

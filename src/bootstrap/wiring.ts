@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { LoadedAlipayKey } from '../infrastructure/alipay/alipay-key-loader.ts';
+import type { LoadedAppKey } from '../infrastructure/alipay/app-private-key.ts';
+import type { Config } from '../infrastructure/config.ts';
+import { type ShopLinks, shopLinksFor } from '../interfaces/http/shop-links.ts';
+import { SANDBOX_GATEWAY_PATH } from '../sandbox/sandbox-alipay.ts';
 import type { Wiring } from './container.ts';
-import type { LoadedAlipayKey } from './infrastructure/alipay/alipay-key-loader.ts';
-import type { LoadedAppKey } from './infrastructure/alipay/app-private-key.ts';
-import type { Config } from './infrastructure/config.ts';
-import { type ShopLinks, shopLinksFor } from './interfaces/http/shop-links.ts';
-import { SANDBOX_GATEWAY_PATH } from './sandbox/sandbox-alipay.ts';
 
 // The sandbox's seller when ALIPAY_SELLER_ID is not set (and so not checked).
 const SANDBOX_SELLER_ID = '2088000000000001';

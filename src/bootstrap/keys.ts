@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { loadAlipayKey } from './infrastructure/alipay/alipay-key-loader.ts';
-import { loadAppPrivateKey } from './infrastructure/alipay/app-private-key.ts';
-import { isPublicHalfOf, readSandboxPrivateKey } from './infrastructure/alipay/sandbox-keys.ts';
-import { type Config, ConfigError } from './infrastructure/config.ts';
+import { loadAlipayKey } from '../infrastructure/alipay/alipay-key-loader.ts';
+import { loadAppPrivateKey } from '../infrastructure/alipay/app-private-key.ts';
+import { isPublicHalfOf, readSandboxPrivateKey } from '../infrastructure/alipay/sandbox-keys.ts';
+import { type Config, ConfigError } from '../infrastructure/config.ts';
 
 /** Loads (outside production, generates) every key, saying what it generated. @throws ConfigError */
 export function loadKeys(config: Config, logger: Logger) {

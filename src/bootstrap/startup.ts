@@ -1,9 +1,9 @@
 import process from 'node:process';
+import { type Config, ConfigError } from '../infrastructure/config.ts';
+import { type Database, type DatabaseTarget, openDatabase } from '../infrastructure/persistence/database.ts';
+import { DatabaseUnreachable, unreachable } from '../infrastructure/persistence/database-unreachable.ts';
+import { migrate } from '../infrastructure/persistence/migrations.ts';
 import { ExitCode } from './exit-codes.ts';
-import { type Config, ConfigError } from './infrastructure/config.ts';
-import { type Database, type DatabaseTarget, openDatabase } from './infrastructure/persistence/database.ts';
-import { DatabaseUnreachable, unreachable } from './infrastructure/persistence/database-unreachable.ts';
-import { migrate } from './infrastructure/persistence/migrations.ts';
 
 export function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl === null
