@@ -5,7 +5,7 @@ import type { PlaceOrder } from '../application/place-order.ts';
 import type { OrderRepository } from '../application/ports/order-repository.ts';
 import type { Order } from '../domain/order.ts';
 import { OrderStatus, PayMethod } from '../domain/order-status.ts';
-import { readRawBody } from '../interfaces/http/raw-body.ts';
+import { readRawBody } from '../interfaces/http/middleware/raw-body.ts';
 import type { DemoOrderChange, DemoOrderChanges } from './demo-order-changes.ts';
 import { isYuanAmount } from './yuan.ts';
 

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
-import { readRawBody } from '../interfaces/http/raw-body.ts';
+import { readRawBody } from '../interfaces/http/middleware/raw-body.ts';
 import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback } from './alipay-signing.ts';
 import { SandboxBillChanges } from './bill-changes.ts';
 import { SandboxBillRows } from './bill-rows.ts';

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
 import { isCalendarDay } from '../domain/calendar-day.ts';
-import { readRawBody } from '../interfaces/http/raw-body.ts';
+import { readRawBody } from '../interfaces/http/middleware/raw-body.ts';
 import { newTradeNo, verifyMerchantRequest } from './alipay-signing.ts';
 import type { BillChange, SandboxBillChanges } from './bill-changes.ts';
 import { BILL_URL_TTL_MS, BillDownloadTokens } from './bill-download-tokens.ts';

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { beijingTimestamp } from '../domain/beijing-time.ts';
-import { readRawBody } from '../interfaces/http/raw-body.ts';
+import { readRawBody } from '../interfaces/http/middleware/raw-body.ts';
 import { type SandboxSignType, verifyMerchantRequest } from './alipay-signing.ts';
 import { gatewayParams } from './gateway-params.ts';
 import { refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';

@@ -12,7 +12,7 @@ import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-m
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
 import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory-query-queue.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { Metrics } from '../../src/interfaces/http/metrics.ts';
+import { Metrics } from '../../src/interfaces/http/middleware/metrics.ts';
 import { QueryScheduler } from '../../src/interfaces/scheduler/query-scheduler.ts';
 import { APP_ID, createTestAlipay, SELLER_ID } from '../support/alipay-signer.ts';
 import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';

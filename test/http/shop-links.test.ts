@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
-import { shopLinksFor } from '../../src/interfaces/http/shop-links.ts';
+import { shopLinksFor } from '../../src/interfaces/http/shopper/shop-links.ts';
 import { freshEnv } from '../support/fresh-env.ts';
 
 const SHOP_URL = 'http://www.meiduo.site:8080';

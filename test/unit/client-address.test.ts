@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Context } from 'koa';
 import pino from 'pino';
-import { clientAddress } from '../../src/interfaces/http/client-address.ts';
+import { clientAddress } from '../../src/interfaces/http/middleware/client-address.ts';
 
 /** A request from `peer`, with X-Forwarded-For when given. */
 function request(peer: string, forwardedFor?: string) {

@@ -37,10 +37,10 @@ import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-ord
 import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
 import { SystemClock } from '../../src/infrastructure/system-clock.ts';
 import { INFRA } from '../../src/infrastructure/tokens.ts';
-import { AdminController } from '../../src/interfaces/http/admin-controller.ts';
+import { AdminController } from '../../src/interfaces/http/admin/admin-controller.ts';
+import { ReconciliationController } from '../../src/interfaces/http/admin/reconciliation-controller.ts';
 import { HealthController } from '../../src/interfaces/http/health-controller.ts';
-import { PaymentController } from '../../src/interfaces/http/payment-controller.ts';
-import { ReconciliationController } from '../../src/interfaces/http/reconciliation-controller.ts';
+import { PaymentController } from '../../src/interfaces/http/shopper/payment-controller.ts';
 import { testWiring } from '../support/test-wiring.ts';
 
 type AnyClass = abstract new (...args: never[]) => unknown;

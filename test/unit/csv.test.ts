@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvLine } from '../../src/interfaces/http/csv.ts';
+import { csvLine } from '../../src/interfaces/http/admin/csv.ts';
 
 const cell = (value: string) => csvLine([value]).slice(0, -2);
 

@@ -26,8 +26,8 @@ import {
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { InvalidReviewNote, ReviewNotPending } from '../../src/domain/review.ts';
 import { type AppState, type ReplyFormat, replyAs } from '../../src/interfaces/http/app-state.ts';
-import { errorHandler } from '../../src/interfaces/http/error-handler.ts';
-import { ERROR_PAGES, type HttpErrorCode } from '../../src/interfaces/http/error-responses.ts';
+import { errorHandler } from '../../src/interfaces/http/middleware/error-handler.ts';
+import { ERROR_PAGES, type HttpErrorCode } from '../../src/interfaces/http/middleware/error-responses.ts';
 import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
 
 /** One error of every code that has a response: a code added without an example does not compile. */

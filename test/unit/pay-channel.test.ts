@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { payChannelFor } from '../../src/interfaces/http/pay-channel.ts';
+import { payChannelFor } from '../../src/interfaces/http/shopper/pay-channel.ts';
 
 const PHONES = [
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',

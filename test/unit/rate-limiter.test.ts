@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientKey, RateLimiter } from '../../src/interfaces/http/rate-limiter.ts';
+import { clientKey, RateLimiter } from '../../src/interfaces/http/middleware/rate-limiter.ts';
 
 describe('RateLimiter', () => {
   it('locks a key past its limit until the window ends, and counts keys apart', () => {

@@ -1,7 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { CallbackReceived } from '../../application/receive-alipay-callback.ts';
-import type { ShopLinks } from './shop-links.ts';
+import type { ShopLinks } from './shopper/shop-links.ts';
 
 /** How a route's errors are answered: a page for browsers, Alipay's plain word, or JSON for the front end. */
 export type ReplyFormat = 'page' | 'alipay-notify' | 'json';

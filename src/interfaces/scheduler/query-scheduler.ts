@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AskAlipayAboutOrder, OrderQueried } from '../../application/ask-alipay-about-order.ts';
 import type { ClaimDueQueries } from '../../application/claim-due-queries.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { Metrics } from '../http/middleware/metrics.ts';
 import { PollingLoop } from './polling-loop.ts';
 
 // Questions in flight per process: a gateway that hangs holds this many slots for at most its timeout,

@@ -1,4 +1,4 @@
-import type { PaymentTotals } from '../../application/ports/payment-ledger.ts';
+import type { PaymentTotals } from '../../../application/ports/payment-ledger.ts';
 
 /** The totals as the payments page prints them: counts grouped by thousands, amounts in yuan. */
 export function totalsView(totals: PaymentTotals | null) {

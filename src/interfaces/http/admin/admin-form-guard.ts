@@ -1,8 +1,8 @@
 import type { Buffer } from 'node:buffer';
 import { createHash, createHmac, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
+import { readRawBody } from '../middleware/raw-body.ts';
 import type { AdminCredentials } from './basic-auth.ts';
-import { readRawBody } from './raw-body.ts';
 
 const MAX_FORM_BYTES = 16 * 1024;
 export const FORM_TOKEN_FIELD = '_csrf';

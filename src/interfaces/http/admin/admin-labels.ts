@@ -1,12 +1,12 @@
-import type { PaymentRecord } from '../../application/ports/payment-ledger.ts';
-import type { RejectionReason, RejectionRecord, ReplayOutcome } from '../../application/ports/rejection-log.ts';
-import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
-import { isOrderId, type OrderTimeline, type TimelineEntry } from '../../application/show-order-timeline.ts';
-import { beijingTimestamp } from '../../domain/beijing-time.ts';
-import type { OrderSnapshot } from '../../domain/order.ts';
-import type { OrderStatus, PayMethod } from '../../domain/order-status.ts';
-import type { PaymentSource } from '../../domain/payment.ts';
-import { REVIEW_REASON_LABELS } from './error-responses.ts';
+import type { PaymentRecord } from '../../../application/ports/payment-ledger.ts';
+import type { RejectionReason, RejectionRecord, ReplayOutcome } from '../../../application/ports/rejection-log.ts';
+import type { SignatureDiagnosis } from '../../../application/ports/signature-doctor.ts';
+import { isOrderId, type OrderTimeline, type TimelineEntry } from '../../../application/show-order-timeline.ts';
+import { beijingTimestamp } from '../../../domain/beijing-time.ts';
+import type { OrderSnapshot } from '../../../domain/order.ts';
+import type { OrderStatus, PayMethod } from '../../../domain/order-status.ts';
+import type { PaymentSource } from '../../../domain/payment.ts';
+import { REVIEW_REASON_LABELS } from '../middleware/error-responses.ts';
 
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   1: '待支付',

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
-import { ExportPayments } from '../../application/export-payments.ts';
-import { ListPayments } from '../../application/list-payments.ts';
-import { type PaymentRecord, SEARCH_MIN_LENGTH } from '../../application/ports/payment-ledger.ts';
-import { type OrderTimeline, ShowOrderTimeline } from '../../application/show-order-timeline.ts';
+import { ExportPayments } from '../../../application/export-payments.ts';
+import { ListPayments } from '../../../application/list-payments.ts';
+import { type PaymentRecord, SEARCH_MIN_LENGTH } from '../../../application/ports/payment-ledger.ts';
+import { type OrderTimeline, ShowOrderTimeline } from '../../../application/show-order-timeline.ts';
 import { orderTimelinePage, paymentRow } from './admin-labels.ts';
 import { pageLink, readFilter } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';

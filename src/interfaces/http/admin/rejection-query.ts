@@ -1,6 +1,6 @@
-import { InvalidQuery } from '../../application/errors.ts';
-import type { PageRequest } from '../../application/ports/paging.ts';
-import type { RejectionChannel, RejectionFilter, RejectionReason } from '../../application/ports/rejection-log.ts';
+import { InvalidQuery } from '../../../application/errors.ts';
+import type { PageRequest } from '../../../application/ports/paging.ts';
+import type { RejectionChannel, RejectionFilter, RejectionReason } from '../../../application/ports/rejection-log.ts';
 import { REJECTION_LABELS, SOURCE_LABELS } from './admin-labels.ts';
 import { dayBound, readPage, single } from './admin-query.ts';
 

@@ -1,5 +1,5 @@
 import type { Next } from 'koa';
-import type { AppContext } from './app-state.ts';
+import type { AppContext } from '../app-state.ts';
 
 /** Where a shopper can go from any of our pages: 首页, 我的订单, 用户中心. */
 export interface ShopLinks {

@@ -1,8 +1,8 @@
 import { inject, injectable } from 'inversify';
-import { ListAdminActions } from '../../application/list-admin-actions.ts';
-import { ResolvePaymentReview } from '../../application/resolve-payment-review.ts';
-import { beijingTimestamp } from '../../domain/beijing-time.ts';
-import type { AppContext } from './app-state.ts';
+import { ListAdminActions } from '../../../application/list-admin-actions.ts';
+import { ResolvePaymentReview } from '../../../application/resolve-payment-review.ts';
+import { beijingTimestamp } from '../../../domain/beijing-time.ts';
+import type { AppContext } from '../app-state.ts';
 
 const ACTION_LABELS = { resolve_review: '标记为已处理' } as const;
 

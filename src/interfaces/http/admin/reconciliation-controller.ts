@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
-import { InvalidQuery } from '../../application/errors.ts';
-import { ExportReconciliationDay } from '../../application/export-reconciliation-day.ts';
-import { ListReconciliations } from '../../application/list-reconciliations.ts';
-import type { ReconciliationItem } from '../../application/ports/reconciliation-store.ts';
-import { type ItemFilter, ShowReconciliationDay } from '../../application/show-reconciliation-day.ts';
-import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import { InvalidQuery } from '../../../application/errors.ts';
+import { ExportReconciliationDay } from '../../../application/export-reconciliation-day.ts';
+import { ListReconciliations } from '../../../application/list-reconciliations.ts';
+import type { ReconciliationItem } from '../../../application/ports/reconciliation-store.ts';
+import { type ItemFilter, ShowReconciliationDay } from '../../../application/show-reconciliation-day.ts';
+import { ITEM_KINDS, type ItemKind } from '../../../domain/reconciliation.ts';
 import { readFilter } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 import { itemRow, KIND_LABELS, runSummary } from './reconciliation-labels.ts';

@@ -1,4 +1,4 @@
-import type { PayChannel } from '../../application/ports/payment-gateway.ts';
+import type { PayChannel } from '../../../application/ports/payment-gateway.ts';
 
 // A phone says so: iPhone/iPod, Windows Phone, or "Mobile" (Android phones, in-app browsers such as
 // WeChat's and Alipay's). Tablets (iPad, Android and HarmonyOS tablets: no "Mobile") and desktops,

@@ -1,7 +1,7 @@
-import type { ReconciliationItem, ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
-import type { BillTotal } from '../../application/ports/trade-bill.ts';
-import { beijingTimestamp } from '../../domain/beijing-time.ts';
-import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import type { ReconciliationItem, ReconciliationRun } from '../../../application/ports/reconciliation-store.ts';
+import type { BillTotal } from '../../../application/ports/trade-bill.ts';
+import { beijingTimestamp } from '../../../domain/beijing-time.ts';
+import { ITEM_KINDS, type ItemKind } from '../../../domain/reconciliation.ts';
 import { orderLink } from './admin-labels.ts';
 
 export const KIND_LABELS: Record<ItemKind, string> = {

@@ -1,9 +1,9 @@
 import type { Next } from 'koa';
-import { PaymentNeedsReview, TradeNoConflict } from '../../domain/errors.ts';
-import { adminErrorPage, CROSS_SITE_PAGE } from './admin-error-page.ts';
-import { isAdminPath } from './admin-gate.ts';
-import type { AppContext } from './app-state.ts';
-import { renderPage } from './compiled-pages.ts';
+import { PaymentNeedsReview, TradeNoConflict } from '../../../domain/errors.ts';
+import { adminErrorPage, CROSS_SITE_PAGE } from '../admin/admin-error-page.ts';
+import { isAdminPath } from '../admin/admin-gate.ts';
+import type { AppContext } from '../app-state.ts';
+import { renderPage } from '../compiled-pages.ts';
 import {
   ERROR_PAGES,
   type ErrorPage,

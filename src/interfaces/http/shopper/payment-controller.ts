@@ -1,12 +1,12 @@
 import type { RouterContext } from '@koa/router';
 import { inject, injectable } from 'inversify';
-import type { SignatureDiagnosis } from '../../application/ports/signature-doctor.ts';
-import { ReceiveAlipayCallback } from '../../application/receive-alipay-callback.ts';
-import { StartAlipayPayment } from '../../application/start-alipay-payment.ts';
-import type { AppContext, AppState } from './app-state.ts';
-import { renderPage } from './compiled-pages.ts';
+import type { SignatureDiagnosis } from '../../../application/ports/signature-doctor.ts';
+import { ReceiveAlipayCallback } from '../../../application/receive-alipay-callback.ts';
+import { StartAlipayPayment } from '../../../application/start-alipay-payment.ts';
+import type { AppContext, AppState } from '../app-state.ts';
+import { renderPage } from '../compiled-pages.ts';
+import { readRawBody } from '../middleware/raw-body.ts';
 import { payChannelFor } from './pay-channel.ts';
-import { readRawBody } from './raw-body.ts';
 
 const encoder = new TextEncoder();
 // A real notify is about 2 KB.

@@ -1,7 +1,7 @@
-import { InvalidQuery } from '../../application/errors.ts';
-import type { PageRequest } from '../../application/ports/paging.ts';
-import type { PaymentFilter } from '../../application/ports/payment-ledger.ts';
-import { beijingMidnight } from '../../domain/beijing-time.ts';
+import { InvalidQuery } from '../../../application/errors.ts';
+import type { PageRequest } from '../../../application/ports/paging.ts';
+import type { PaymentFilter } from '../../../application/ports/payment-ledger.ts';
+import { beijingMidnight } from '../../../domain/beijing-time.ts';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;

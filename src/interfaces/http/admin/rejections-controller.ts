@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
-import { ExportRejections } from '../../application/export-rejections.ts';
-import { ListRejections } from '../../application/list-rejections.ts';
-import type { RejectionRecord } from '../../application/ports/rejection-log.ts';
+import { ExportRejections } from '../../../application/export-rejections.ts';
+import { ListRejections } from '../../../application/list-rejections.ts';
+import type { RejectionRecord } from '../../../application/ports/rejection-log.ts';
 import { rejectionRow } from './admin-labels.ts';
 import { pageLink } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from 'koa';
-import { VIEWS_DIR } from './views-dir.ts';
+import { VIEWS_DIR } from '../views-dir.ts';
 
 interface Asset {
   readonly type: string;

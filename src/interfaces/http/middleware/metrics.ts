@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { PaymentSource } from '../../domain/payment.ts';
-import type { AppContext } from './app-state.ts';
+import type { PaymentSource } from '../../../domain/payment.ts';
+import type { AppContext } from '../app-state.ts';
 import { ERROR_PAGES, httpErrorCode, NOTIFY_HANDLED } from './error-responses.ts';
 
 /** Prometheus metrics of one process; each cluster worker keeps its own. */

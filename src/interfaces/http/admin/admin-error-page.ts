@@ -1,6 +1,6 @@
-import { InvalidQuery } from '../../application/errors.ts';
-import type { AppContext } from './app-state.ts';
-import type { ErrorPage } from './error-responses.ts';
+import { InvalidQuery } from '../../../application/errors.ts';
+import type { AppContext } from '../app-state.ts';
+import type { ErrorPage } from '../middleware/error-responses.ts';
 
 export const CROSS_SITE_PAGE: ErrorPage = {
   status: 403,

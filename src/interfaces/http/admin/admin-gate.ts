@@ -1,11 +1,11 @@
 import type { Next } from 'koa';
+import type { AppContext } from '../app-state.ts';
+import { CrossSiteWrite } from '../middleware/http-errors.ts';
+import type { Metrics } from '../middleware/metrics.ts';
+import { clientKey, type RateLimiter } from '../middleware/rate-limiter.ts';
+import { ADMIN_CSP } from '../middleware/security-headers.ts';
 import { AdminFormGuard } from './admin-form-guard.ts';
-import type { AppContext } from './app-state.ts';
 import { type AdminCredentials, basicAuthChecker } from './basic-auth.ts';
-import { CrossSiteWrite } from './http-errors.ts';
-import type { Metrics } from './metrics.ts';
-import { clientKey, type RateLimiter } from './rate-limiter.ts';
-import { ADMIN_CSP } from './security-headers.ts';
 
 const REALM = 'Basic realm="meiduo-payment admin", charset="UTF-8"';
 

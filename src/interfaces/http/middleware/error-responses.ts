@@ -1,5 +1,5 @@
-import { ApplicationError, type ApplicationErrorCode } from '../../application/errors.ts';
-import { DomainError, type DomainErrorCode, type ReviewReason } from '../../domain/errors.ts';
+import { ApplicationError, type ApplicationErrorCode } from '../../../application/errors.ts';
+import { DomainError, type DomainErrorCode, type ReviewReason } from '../../../domain/errors.ts';
 
 /**
  * The codes that can reach a response. INVALID_MONEY and ILLEGAL_TRANSITION cannot: adapters turn bad
