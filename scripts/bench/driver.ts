@@ -8,11 +8,11 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { KnexPaymentEventLog } from '../src/infrastructure/persistence/knex-payment-event-log.ts';
-import { pooledSql, type Sql, type Statement } from '../src/infrastructure/persistence/sql.ts';
-import { SqlPaymentRepository } from '../src/infrastructure/persistence/sql-payment-repository.ts';
-import { benchSchema, ordersWithReturns } from './bench-confirmations.ts';
-import { progress } from './bench-support.ts';
+import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
+import { pooledSql, type Sql, type Statement } from '../../src/infrastructure/persistence/sql.ts';
+import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
+import { benchSchema, ordersWithReturns } from './confirmations.ts';
+import { progress } from './support.ts';
 
 const { values: args } = parseArgs({
   options: {

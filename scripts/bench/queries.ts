@@ -5,13 +5,13 @@
 // answer ever comes, so every order stays UNPAID for the whole schedule (the worst case).
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { ClaimDueQueries } from '../src/application/claim-due-queries.ts';
-import { QuerySchedule } from '../src/domain/query-schedule.ts';
-import { formatDuration, parseDuration } from '../src/infrastructure/durations.ts';
-import { openDatabase } from '../src/infrastructure/persistence/database.ts';
-import { KnexQueryQueue } from '../src/infrastructure/persistence/knex-query-queue.ts';
-import { migrate } from '../src/infrastructure/persistence/migrations.ts';
-import { progress } from './bench-support.ts';
+import { ClaimDueQueries } from '../../src/application/claim-due-queries.ts';
+import { QuerySchedule } from '../../src/domain/query-schedule.ts';
+import { formatDuration, parseDuration } from '../../src/infrastructure/durations.ts';
+import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
+import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
+import { progress } from './support.ts';
 
 const { values } = parseArgs({
   options: {

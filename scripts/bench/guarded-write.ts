@@ -1,4 +1,4 @@
-// DATABASE_URL=… node --import tsx scripts/bench-guarded-write.ts [--returns 2000 --rounds 3 --in-flight 16]
+// DATABASE_URL=… node --import tsx scripts/bench/guarded-write.ts [--returns 2000 --rounds 3 --in-flight 16]
 // What the guarded write of the common case buys (issue 16), measured in this process on PostgreSQL:
 // ConfirmAlipayPayment on the prepared-SQL repository, over unique returns and then their refreshes, in
 // three ways: the guarded write first, answering the read when it writes nothing (today's code); the
@@ -11,11 +11,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import type { PaymentRepository } from '../src/application/ports/payment-repository.ts';
-import { pooledSql, type Sql } from '../src/infrastructure/persistence/sql.ts';
-import { SqlPaymentRepository } from '../src/infrastructure/persistence/sql-payment-repository.ts';
-import { benchSchema, ordersWithReturns } from './bench-confirmations.ts';
-import { progress } from './bench-support.ts';
+import type { PaymentRepository } from '../../src/application/ports/payment-repository.ts';
+import { pooledSql, type Sql } from '../../src/infrastructure/persistence/sql.ts';
+import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
+import { benchSchema, ordersWithReturns } from './confirmations.ts';
+import { progress } from './support.ts';
 
 const { values: args } = parseArgs({
   options: {

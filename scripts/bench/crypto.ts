@@ -2,11 +2,11 @@
 // on the adapters the service runs. No database, no network.
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import forge from 'node-forge';
-import { FormCallbackParser } from '../src/infrastructure/alipay/form-callback-parser.ts';
-import { NativeSignatureVerifier } from '../src/infrastructure/alipay/native-signature-verifier.ts';
-import { parseAlipayPublicKey } from '../src/infrastructure/alipay/public-key.ts';
-import { forgeRequestSigner, nativeRequestSigner } from '../src/infrastructure/alipay/request-signer.ts';
-import { AlipaySignatureDoctor } from '../src/infrastructure/alipay/signature-doctor.ts';
+import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
+import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
+import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
+import { forgeRequestSigner, nativeRequestSigner } from '../../src/infrastructure/alipay/request-signer.ts';
+import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
 
 const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString();

@@ -3,16 +3,16 @@
 import { Buffer } from 'node:buffer';
 import { generateKeyPairSync } from 'node:crypto';
 import process from 'node:process';
-import { ConfirmAlipayPayment } from '../src/application/confirm-alipay-payment.ts';
-import type { PaymentRepository } from '../src/application/ports/payment-repository.ts';
-import { OrderStatus } from '../src/domain/order-status.ts';
-import { FormCallbackParser } from '../src/infrastructure/alipay/form-callback-parser.ts';
-import { NativeSignatureVerifier } from '../src/infrastructure/alipay/native-signature-verifier.ts';
-import { parseAlipayPublicKey } from '../src/infrastructure/alipay/public-key.ts';
-import { AlipaySignatureDoctor } from '../src/infrastructure/alipay/signature-doctor.ts';
-import { type Database, openDatabase } from '../src/infrastructure/persistence/database.ts';
-import { migrate } from '../src/infrastructure/persistence/migrations.ts';
-import { APP_ID, createTestAlipay, returnParams, SELLER_ID } from '../test/support/alipay-signer.ts';
+import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
+import type { PaymentRepository } from '../../src/application/ports/payment-repository.ts';
+import { OrderStatus } from '../../src/domain/order-status.ts';
+import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
+import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
+import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
+import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
+import { type Database, openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
+import { APP_ID, createTestAlipay, returnParams, SELLER_ID } from '../../test/support/alipay-signer.ts';
 
 export interface BenchSchema {
   readonly url: string;

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-const SCRIPT = fileURLToPath(new URL('./throwaway-postgres.sh', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../throwaway-postgres.sh', import.meta.url));
 
 /** DATABASE_URL when set; otherwise a throwaway PostgreSQL cluster that stop() removes. */
 export function postgresForBench(): { url: string; stop(): void } {

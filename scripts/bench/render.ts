@@ -3,8 +3,8 @@
 import process from 'node:process';
 import type { Context } from 'koa';
 import views from 'koa-views';
-import { renderPage } from '../src/interfaces/http/compiled-pages.ts';
-import { VIEWS_DIR } from '../src/interfaces/http/views-dir.ts';
+import { renderPage } from '../../src/interfaces/http/compiled-pages.ts';
+import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
 
 const RENDERS = 20_000;
 const locals = { tradeId: '2026113022001404170501234567', orderId: '20261130153535000000001', amount: '88.80' };

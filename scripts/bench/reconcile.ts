@@ -25,18 +25,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
 import pino from 'pino';
-import { loadKeys, sandboxKeyMatching } from '../src/bootstrap/keys.ts';
-import { wiringFor } from '../src/bootstrap/wiring.ts';
-import { beijingMidnight, beijingTimestamp } from '../src/domain/beijing-time.ts';
-import { loadConfig } from '../src/infrastructure/config.ts';
-import { openDatabase } from '../src/infrastructure/persistence/database.ts';
-import { migrate } from '../src/infrastructure/persistence/migrations.ts';
-import { SandboxBillChanges } from '../src/sandbox/bill-changes.ts';
-import { SANDBOX_GATEWAY_PATH } from '../src/sandbox/sandbox-alipay.ts';
-import { SandboxTrades } from '../src/sandbox/sandbox-trades.ts';
-import { peakRssMb, postgresBinariesInstalled, postgresForBench, progress, stopChild } from './bench-support.ts';
+import { loadKeys, sandboxKeyMatching } from '../../src/bootstrap/keys.ts';
+import { wiringFor } from '../../src/bootstrap/wiring.ts';
+import { beijingMidnight, beijingTimestamp } from '../../src/domain/beijing-time.ts';
+import { loadConfig } from '../../src/infrastructure/config.ts';
+import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
+import { SandboxBillChanges } from '../../src/sandbox/bill-changes.ts';
+import { SANDBOX_GATEWAY_PATH } from '../../src/sandbox/sandbox-alipay.ts';
+import { SandboxTrades } from '../../src/sandbox/sandbox-trades.ts';
+import { peakRssMb, postgresBinariesInstalled, postgresForBench, progress, stopChild } from './support.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const USAGE = 'usage: npm run bench:reconcile -- [--rows N (100 or more)] [--postgres] [--cpu-prof DIR] [--keep] [--worker-heap]';
 
 const { values } = (() => {

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
-import { openDatabase } from '../src/infrastructure/persistence/database.ts';
-import { progress, stopChild } from './bench-support.ts';
+import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { progress, stopChild } from './support.ts';
 
-const SEED = fileURLToPath(new URL('../../shared/baseline/seed-django/', import.meta.url));
+const SEED = fileURLToPath(new URL('../../../shared/baseline/seed-django', import.meta.url));
 const PYTHON = '/usr/bin/python3'; // the one apt's python3-django and gunicorn belong to
 const SCHEMA = 'bench_seed';
 const PORT = 18900;

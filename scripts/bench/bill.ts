@@ -4,8 +4,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { parseTradeBill } from '../src/infrastructure/alipay/bill/parse-trade-bill.ts';
-import { type BillEntry, tradeBillZip } from '../src/sandbox/trade-bill-file.ts';
+import { parseTradeBill } from '../../src/infrastructure/alipay/bill/parse-trade-bill.ts';
+import { type BillEntry, tradeBillZip } from '../../src/sandbox/trade-bill-file.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, runs: { type: 'string', default: '5' } } });
 const rows = Number(values.rows);
@@ -67,7 +67,7 @@ process.stdout.write(
     `  CPU time of the process (GC threads included), median ${ms(middle(cpuTimes))}; load average when done ${loadavg()
       .map((load) => load.toFixed(2))
       .join(' ')} on ${availableParallelism()} CPUs`,
-    `  command: ${'Deno' in globalThis ? 'deno run -A scripts/bench-bill.ts' : 'npm run bench:bill --'} --rows ${rows} --runs ${runs}`,
+    `  command: ${'Deno' in globalThis ? 'deno run -A scripts/bench/bill.ts' : 'npm run bench:bill --'} --rows ${rows} --runs ${runs}`,
     '',
   ].join('\n'),
 );

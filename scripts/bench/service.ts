@@ -2,7 +2,7 @@
 // The real service (dist/main.js, WEB_CONCURRENCY workers) against PostgreSQL (DATABASE_URL, or a
 // throwaway cluster), loaded by autocannon with unique signed returns, refreshes and notifies; then
 // the statement of a unique return through pgbench, for the database's own ceiling. When ../shared/baseline/seed-django
-// is present, the original Django view too, on the same returns (scripts/bench-django.ts).
+// is present, the original Django view too, on the same returns (scripts/bench/django.ts).
 
 import { Buffer } from 'node:buffer';
 import { execFileSync, spawn } from 'node:child_process';
@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src/infrastructure/persistence/database.ts';
-import { migrate } from '../src/infrastructure/persistence/migrations.ts';
-import { RECORD_IF_AWAITED } from '../src/infrastructure/persistence/sql-payment-repository.ts';
-import { benchOriginal, type Target } from './bench-django.ts';
-import { postgresForBench, progress, stopChild } from './bench-support.ts';
+import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
+import { RECORD_IF_AWAITED } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
+import { benchOriginal, type Target } from './django.ts';
+import { postgresForBench, progress, stopChild } from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
