@@ -8,8 +8,8 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { pooledSql, type Sql, type Statement } from '../../src/infrastructure/persistence/sql.ts';
+import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
 import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
 import { benchSchema, ordersWithReturns } from './confirmations.ts';
 import { progress } from './support.ts';
@@ -84,7 +84,7 @@ try {
   // A notify's timeline event, through knex's query builder and as the prepared statement the adapter sends.
   const knexEvents = (i: number) =>
     database.knex('tb_payment_event').insert({ order_id: `D${i}`, create_time: new Date(), kind: 'notify', summary: EVENT_SUMMARY });
-  const events = new KnexPaymentEventLog(database.knex, pooledSql(database.knex));
+  const events = new SqlPaymentEventLog(database.knex, pooledSql(database.knex));
   ways.push(
     ["a notify's timeline event: knex's query builder INSERT", knexEvents],
     [

@@ -57,7 +57,6 @@ import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from '../
 import { AlipaySignatureDoctor } from '../infrastructure/alipay/signature-doctor.ts';
 import { KnexDailyClaims } from '../infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../infrastructure/persistence/knex-database-health.ts';
-import { KnexPaymentEventLog } from '../infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from '../infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexPaymentReviews } from '../infrastructure/persistence/knex-payment-reviews.ts';
 import { KnexQueryQueue } from '../infrastructure/persistence/knex-query-queue.ts';
@@ -67,6 +66,7 @@ import { ObjectionOrderRepository } from '../infrastructure/persistence/objectio
 import { ObjectionPaymentRepository } from '../infrastructure/persistence/objection-payment-repository.ts';
 import { pooledSql } from '../infrastructure/persistence/sql.ts';
 import { SqlOrderRepository } from '../infrastructure/persistence/sql-order-repository.ts';
+import { SqlPaymentEventLog } from '../infrastructure/persistence/sql-payment-event-log.ts';
 import { SqlPaymentRepository } from '../infrastructure/persistence/sql-payment-repository.ts';
 import { SystemClock } from '../infrastructure/system-clock.ts';
 import { INFRA } from '../infrastructure/tokens.ts';
@@ -216,7 +216,7 @@ export function storeContainer({
     .to(objection ? ObjectionPaymentRepository : SqlPaymentRepository)
     .inSingletonScope();
   c.bind<QueryQueue>(TOKENS.QueryQueue).to(KnexQueryQueue).inSingletonScope();
-  c.bind<PaymentEventLog>(TOKENS.PaymentEventLog).to(KnexPaymentEventLog).inSingletonScope();
+  c.bind<PaymentEventLog>(TOKENS.PaymentEventLog).to(SqlPaymentEventLog).inSingletonScope();
   c.bind<ReconciliationStore>(TOKENS.ReconciliationStore).to(KnexReconciliationStore).inSingletonScope();
   c.bind(TOKENS.QuerySchedule).toConstantValue(querySchedule === null ? null : new QuerySchedule(querySchedule));
   if (clock) c.bind<Clock>(TOKENS.Clock).toConstantValue(clock);

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { LoadedAlipayKey } from '../infrastructure/alipay/alipay-key-loader.ts';
 import type { LoadedAppKey } from '../infrastructure/alipay/app-private-key.ts';
 import type { Config } from '../infrastructure/config.ts';
-import { type ShopLinks, shopLinksFor } from '../interfaces/http/shopper/shop-links.ts';
+import type { ShopLinks } from '../interfaces/http/app-state.ts';
+import { shopLinksFor } from '../interfaces/http/shopper/shop-links.ts';
 import { SANDBOX_GATEWAY_PATH } from '../sandbox/sandbox-alipay.ts';
 import type { Wiring } from './container.ts';
 

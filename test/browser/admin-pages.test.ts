@@ -9,10 +9,10 @@ import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
-import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
+import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
 import { anItem, aRun, counts } from '../contracts/reconciliation-store.contract.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { fixedClock, steadyClock } from '../support/clock.ts';
@@ -203,7 +203,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     const knex = server.database.knex;
     const orderId = '20261126100000000000001';
     const at = (time: string) => new Date(`2026-11-26T${time}Z`);
-    const events = new KnexPaymentEventLog(knex, pooledSql(knex));
+    const events = new SqlPaymentEventLog(knex, pooledSql(knex));
     await events.append({ orderId, at: at('01:59:00'), kind: 'pay_url', summary: 'pay URL issued for ¥188.00' });
     await events.append({ orderId, at: at('01:59:30'), kind: 'query', summary: 'trade_status=WAIT_BUYER_PAY total_amount=188.00' });
     const rejections = new KnexRejectionLog(

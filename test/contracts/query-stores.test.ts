@@ -2,10 +2,10 @@ import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-m
 import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-memory-payment-event-log.ts';
 import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory-query-queue.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
 import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
+import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { describeQueryStoreContract } from './query-queue.contract.ts';
 
@@ -28,7 +28,7 @@ for (const harness of databaseHarnesses) {
       return {
         orders: new SqlOrderRepository(pooledSql(db.knex)),
         queue: new KnexQueryQueue(db.knex),
-        events: new KnexPaymentEventLog(db.knex, pooledSql(db.knex)),
+        events: new SqlPaymentEventLog(db.knex, pooledSql(db.knex)),
       };
     },
     async close() {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
+import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
 import { steadyClock } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
@@ -25,7 +25,7 @@ for (const harness of databaseHarnesses) {
   describe(`the order timeline on ${harness.name}`, () => {
     let db: TestDatabase;
     let app: RunningApp;
-    let events: KnexPaymentEventLog;
+    let events: SqlPaymentEventLog;
     // The app's own clock: events added by hand are placed relative to what the app records.
     const clock = steadyClock();
     const appNowPlus = (ms: number) => new Date(clock.now().getTime() + ms);
@@ -37,7 +37,7 @@ for (const harness of databaseHarnesses) {
     before(async () => {
       db = await harness.open();
       app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: alipay.publicKeyPem, clock });
-      events = new KnexPaymentEventLog(db.knex, pooledSql(db.knex));
+      events = new SqlPaymentEventLog(db.knex, pooledSql(db.knex));
     });
     after(async () => {
       await app.close();

@@ -27,13 +27,13 @@ import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { KnexDailyClaims } from '../../src/infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
-import { KnexPaymentEventLog } from '../../src/infrastructure/persistence/knex-payment-event-log.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexPaymentReviews } from '../../src/infrastructure/persistence/knex-payment-reviews.ts';
 import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
+import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
 import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
 import { SystemClock } from '../../src/infrastructure/system-clock.ts';
 import { INFRA } from '../../src/infrastructure/tokens.ts';
@@ -68,7 +68,7 @@ const DEFAULT_ADAPTERS: Record<
   TradeBillSource: AlipayTradeBillSource,
   DailyClaims: KnexDailyClaims,
   QueryQueue: KnexQueryQueue,
-  PaymentEventLog: KnexPaymentEventLog,
+  PaymentEventLog: SqlPaymentEventLog,
   ReconciliationStore: KnexReconciliationStore,
 };
 

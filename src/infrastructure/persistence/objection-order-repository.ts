@@ -4,9 +4,9 @@ import type { OrderRepository } from '../../application/ports/order-repository.t
 import type { Order } from '../../domain/order.ts';
 import { OrderStatus, PayMethod } from '../../domain/order-status.ts';
 import { INFRA } from '../tokens.ts';
-import { ORDER_COLUMNS, toOrder } from './records.ts';
-import { OrderRow } from './rows.ts';
+import { OrderRow } from './objection-models.ts';
 import { guarded } from './store-errors.ts';
+import { ORDER_COLUMNS, toOrder } from './table-records.ts';
 
 @injectable()
 export class ObjectionOrderRepository implements OrderRepository {

@@ -7,9 +7,9 @@ import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
-import { ORDER_COLUMNS, paymentRecord, toOrder, toPayment } from './records.ts';
-import { OrderRow, PaymentRow } from './rows.ts';
+import { OrderRow, PaymentRow } from './objection-models.ts';
 import { guarded, isUniqueViolation } from './store-errors.ts';
+import { ORDER_COLUMNS, paymentRecord, toOrder, toPayment } from './table-records.ts';
 
 @injectable()
 export class ObjectionPaymentRepository implements PaymentRepository {

@@ -3,9 +3,9 @@ import type { OrderRepository } from '../../application/ports/order-repository.t
 import type { Order } from '../../domain/order.ts';
 import { OrderStatus, PayMethod } from '../../domain/order-status.ts';
 import { INFRA } from '../tokens.ts';
-import { ORDER_COLUMNS, type OrderRecord, toOrder } from './records.ts';
 import type { Sql } from './sql.ts';
 import { guarded } from './store-errors.ts';
+import { ORDER_COLUMNS, type OrderRecord, toOrder } from './table-records.ts';
 
 const COLUMNS = ORDER_COLUMNS.join(', ');
 const FIND = { name: 'order_find', text: `SELECT ${COLUMNS} FROM tb_order_info WHERE order_id = $1` };

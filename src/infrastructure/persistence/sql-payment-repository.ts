@@ -6,9 +6,9 @@ import type { Order } from '../../domain/order.ts';
 import type { OrderStatus } from '../../domain/order-status.ts';
 import type { Payment } from '../../domain/payment.ts';
 import { INFRA } from '../tokens.ts';
-import { ORDER_COLUMNS, type OrderRecord, type PaymentRecord, paymentRecord, toOrder, toPayment } from './records.ts';
 import type { Sql } from './sql.ts';
 import { guarded, isUniqueViolation } from './store-errors.ts';
+import { ORDER_COLUMNS, type OrderRecord, type PaymentRecord, paymentRecord, toOrder, toPayment } from './table-records.ts';
 
 // Always one row: either side is all nulls when it is missing.
 const tradeRead = (tradeNo: string, orderId: string) =>

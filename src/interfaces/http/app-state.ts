@@ -1,7 +1,13 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { CallbackReceived } from '../../application/receive-alipay-callback.ts';
-import type { ShopLinks } from './shopper/shop-links.ts';
+
+/** Where a shopper can go from any of our pages: 首页, 我的订单, 用户中心. */
+export interface ShopLinks {
+  readonly home: string;
+  readonly orders: string;
+  readonly userCenter: string;
+}
 
 /** How a route's errors are answered: a page for browsers, Alipay's plain word, or JSON for the front end. */
 export type ReplyFormat = 'page' | 'alipay-notify' | 'json';

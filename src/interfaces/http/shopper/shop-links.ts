@@ -1,12 +1,5 @@
 import type { Next } from 'koa';
-import type { AppContext } from '../app-state.ts';
-
-/** Where a shopper can go from any of our pages: 首页, 我的订单, 用户中心. */
-export interface ShopLinks {
-  readonly home: string;
-  readonly orders: string;
-  readonly userCenter: string;
-}
+import type { AppContext, ShopLinks } from '../app-state.ts';
 
 // Without SHOP_URL (development only): the demo shop's pages in src/sandbox/demo-shop.ts.
 const DEMO_SHOP: ShopLinks = { home: '/', orders: '/sandbox/orders', userCenter: '/sandbox/orders' };

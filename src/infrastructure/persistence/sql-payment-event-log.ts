@@ -21,7 +21,7 @@ const APPEND = {
 
 /** tb_payment_event. */
 @injectable()
-export class KnexPaymentEventLog implements PaymentEventLog {
+export class SqlPaymentEventLog implements PaymentEventLog {
   constructor(
     @inject(INFRA.Knex) private readonly knex: Knex,
     @inject(INFRA.Sql) private readonly sql: Sql,

@@ -1,5 +1,5 @@
 import { Model } from 'objection';
-import type { OrderRecord, PaymentRecord } from './records.ts';
+import type { OrderRecord, PaymentRecord } from './table-records.ts';
 
 // Objection's models of the two tables; their columns are the records' (declaration merging).
 export interface OrderRow extends OrderRecord {}
