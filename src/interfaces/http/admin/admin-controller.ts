@@ -5,8 +5,8 @@ import { ExportPayments } from '../../../application/export-payments.ts';
 import { ListPayments } from '../../../application/list-payments.ts';
 import { type PaymentRecord, SEARCH_MIN_LENGTH } from '../../../application/ports/payment-ledger.ts';
 import { type OrderTimeline, ShowOrderTimeline } from '../../../application/show-order-timeline.ts';
+import { pageLink, readFilter } from './admin-filters.ts';
 import { orderTimelinePage, paymentRow } from './admin-labels.ts';
-import { pageLink, readFilter } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 import { totalsView } from './payment-totals-view.ts';
 

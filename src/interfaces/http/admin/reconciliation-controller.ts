@@ -7,7 +7,7 @@ import { ListReconciliations } from '../../../application/list-reconciliations.t
 import type { ReconciliationItem } from '../../../application/ports/reconciliation-store.ts';
 import { type ItemFilter, ShowReconciliationDay } from '../../../application/show-reconciliation-day.ts';
 import { ITEM_KINDS, type ItemKind } from '../../../domain/reconciliation.ts';
-import { readFilter } from './admin-query.ts';
+import { readFilter } from './admin-filters.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 import { itemRow, KIND_LABELS, runSummary } from './reconciliation-labels.ts';
 

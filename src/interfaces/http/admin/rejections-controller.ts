@@ -4,10 +4,9 @@ import type { Context } from 'koa';
 import { ExportRejections } from '../../../application/export-rejections.ts';
 import { ListRejections } from '../../../application/list-rejections.ts';
 import type { RejectionRecord } from '../../../application/ports/rejection-log.ts';
+import { CHANNEL_OPTIONS, pageLink, REASON_OPTIONS, readRejectionFilter } from './admin-filters.ts';
 import { rejectionRow } from './admin-labels.ts';
-import { pageLink } from './admin-query.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
-import { CHANNEL_OPTIONS, REASON_OPTIONS, readRejectionFilter } from './rejection-query.ts';
 
 type RejectionRow = ReturnType<typeof rejectionRow>;
 

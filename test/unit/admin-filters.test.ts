@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
-import { readFilter } from '../../src/interfaces/http/admin/admin-query.ts';
+import { readFilter } from '../../src/interfaces/http/admin/admin-filters.ts';
 
 const refused = (field: string) => (error: unknown) => error instanceof InvalidQuery && error.message.startsWith(`${field} `);
 
