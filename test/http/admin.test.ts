@@ -71,6 +71,17 @@ for (const harness of databaseHarnesses) {
       for (const path of ['/admin/payments.csv', '/admin/rejections']) assert.equal((await admin(path, null)).status, 401);
     });
 
+    it('leads /admin and /admin/ to the payments list, behind the same login', async () => {
+      for (const path of ['/admin', '/admin/']) {
+        assert.equal((await admin(path, null)).status, 401, path);
+        const headers = { Authorization: basic(ADMIN.user, ADMIN.password) };
+        const response = await fetch(app.url + path, { headers, redirect: 'manual' });
+        await response.body?.cancel();
+        assert.equal(response.status, 302, path);
+        assert.equal(response.headers.get('location'), '/admin/payments');
+      }
+    });
+
     it('serves pages that are never cached, framed or scripted', async () => {
       const response = await admin('/admin/payments');
       assert.equal(response.status, 200);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
-import { readFilter } from '../../src/interfaces/http/admin/admin-filters.ts';
+import { readFilter, readRejectionFilter } from '../../src/interfaces/http/admin/admin-filters.ts';
 
 const refused = (field: string) => (error: unknown) => error instanceof InvalidQuery && error.message.startsWith(`${field} `);
 
@@ -26,6 +26,12 @@ describe('readFilter', () => {
       until: new Date('2028-02-29T16:00:00Z'),
     });
     assert.deepEqual(readFilter({ from: '0001-01-02', to: '9999-12-31' }).filter.until, new Date('9999-12-31T16:00:00Z'));
+  });
+
+  it('refuses a reversed range, on payments and rejections alike, which would show nothing', () => {
+    assert.throws(() => readFilter({ from: '2026-11-27', to: '2026-11-26' }), refused('to'));
+    assert.throws(() => readRejectionFilter({ from: '2026-11-27', to: '2026-11-26' }), refused('to'));
+    assert.equal(readFilter({ from: '2026-11-26', to: '2026-11-26' }).filter.from?.toISOString(), '2026-11-25T16:00:00.000Z');
   });
 
   it('refuses a NUL in the search, which PostgreSQL text cannot hold', () => {

@@ -77,6 +77,8 @@ export function createApp({
   router.get('/assets/:file', serveAsset);
   router.get('/favicon.ico', serveFavicon);
   router.get('/metrics', metrics.expose);
+  // The back office's front door is its payments list (behind the same gate as every admin path).
+  router.get(['/admin', '/admin/'], (ctx) => ctx.redirect('/admin/payments'));
   router.get('/admin/payments', staff.payments);
   router.get('/admin/payments.csv', staff.paymentsCsv);
   router.get('/admin/rejections.csv', rejections.csv);

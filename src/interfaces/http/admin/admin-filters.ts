@@ -109,10 +109,11 @@ function search(query: Query): string {
 
 /** from and to, Beijing dates, as instants: from's midnight, and the midnight after to. */
 function dayRange(form: { readonly from: string; readonly to: string }): { from?: Date; until?: Date } {
-  return {
-    from: form.from ? dayBound(form.from, 'from', 0) : undefined,
-    until: form.to ? dayBound(form.to, 'to', 1) : undefined,
-  };
+  const from = form.from ? dayBound(form.from, 'from', 0) : undefined;
+  const until = form.to ? dayBound(form.to, 'to', 1) : undefined;
+  // A reversed range would show nothing, as if nothing had happened.
+  if (from && until && from >= until) throw new InvalidQuery('to', 'to must be on or after from');
+  return { from, until };
 }
 
 /** A filter bound: 00:00 in Beijing of `day` plus `addDays` (the admin's dates are Beijing dates). @throws InvalidQuery */
