@@ -44,27 +44,31 @@ for (const harness of databaseHarnesses) {
     });
 
     it('names the bad parameter in the admin layout and links back with the filters that were valid', async () => {
-      const cases: Array<[string, string, string]> = [
+      const kept = '返回支付记录（保留其余有效的筛选条件）';
+      const cases: Array<[string, string, string, string]> = [
         [
           '/admin/payments?q=000123&state=bogus&from=2026-11-01&limit=20',
           'state',
           '/admin/payments?q=000123&amp;from=2026-11-01&amp;limit=20',
+          kept,
         ],
-        ['/admin/payments?from=2026-02-31&to=2026-11-30', 'from', '/admin/payments?to=2026-11-30'],
-        ['/admin/payments?limit=0&state=needs_review&after=abc', 'limit', '/admin/payments?state=needs_review'],
-        ['/admin/payments.csv?state=x&q=77', 'state', '/admin/payments?q=77'],
-        ['/admin/payments?state=applied&state=resolved&q=9', 'state', '/admin/payments?q=9'],
-        ['/admin/payments?q=1&after=not-a-cursor', 'cursor', '/admin/payments?q=1'],
-        ['/admin/orders/bad%20id', 'order_id', '/admin/payments'],
-        ['/admin/reconciliation/2026-13-01', 'date', '/admin/reconciliation'],
+        ['/admin/payments?from=2026-02-31&to=2026-11-30', 'from', '/admin/payments?to=2026-11-30', kept],
+        ['/admin/payments?limit=0&state=needs_review&after=abc', 'limit', '/admin/payments?state=needs_review', kept],
+        ['/admin/payments.csv?state=x&q=77', 'state', '/admin/payments?q=77', kept],
+        ['/admin/payments?state=applied&state=resolved&q=9', 'state', '/admin/payments?q=9', kept],
+        ['/admin/payments?q=1&after=not-a-cursor', 'cursor', '/admin/payments?q=1', kept],
+        ['/admin/payments?from=2026-11-27&to=2026-11-26', 'to', '/admin/payments?from=2026-11-27', kept],
+        ['/admin/payments?state=bogus', 'state', '/admin/payments', '返回支付记录'],
+        ['/admin/orders/bad%20id', 'order_id', '/admin/payments', '返回支付记录'],
+        ['/admin/reconciliation/2026-13-01', 'date', '/admin/reconciliation', '返回对账'],
       ];
-      for (const [path, parameter, back] of cases) {
+      for (const [path, parameter, back, label] of cases) {
         const response = await admin(path);
         assert.equal(response.status, 400, path);
         assert.ok(response.body.includes('<a class="brand" href="/admin/payments">支付管理后台</a>'), `${path}: the admin layout`);
         assert.ok(!response.body.includes('美多商城'), `${path}: not the shop's`);
         assert.ok(response.body.includes(`<span class="parameter">${parameter}</span>`), `${path}: names ${parameter}`);
-        assert.ok(response.body.includes(`<a class="back" href="${back}">`), `${path}: back to ${back}`);
+        assert.ok(response.body.includes(`<a class="back" href="${back}">${label}</a>`), `${path}: back to ${back}, saying ${label}`);
       }
     });
 

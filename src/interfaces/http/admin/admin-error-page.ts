@@ -11,6 +11,12 @@ export const CROSS_SITE_PAGE: ErrorPage = {
 
 // Parameters that are part of the path: going back means going up to the listing that links to them.
 const PARENT_OF_PATH_PARAMETER: Readonly<Record<string, string>> = { order_id: '/admin/payments', date: '/admin/reconciliation' };
+const LISTING_NAMES: Readonly<Record<string, string>> = {
+  '/admin/payments': '支付记录',
+  '/admin/reconciliation': '对账',
+  '/admin/rejections': '被拒回调',
+  '/admin/audit': '操作记录',
+};
 const CURSORS = ['after', 'before', 'cursor'];
 
 /** An admin error in the admin's own words: which parameter was wrong, and a way back that keeps the rest. */
@@ -20,8 +26,16 @@ export function adminErrorPage(ctx: AppContext, page: ErrorPage, error: unknown)
     page,
     parameter,
     problem: error instanceof InvalidQuery ? error.message : null,
-    backLink: backLink(ctx, parameter),
+    ...back(ctx, parameter),
   };
+}
+
+/** Where the way back leads, and what its link says: the listing, by name, and whether the other filters were kept. */
+function back(ctx: AppContext, parameter: string | null): { backLink: string; backLabel: string } {
+  const href = backLink(ctx, parameter);
+  const [path, query] = href.split('?') as [string, string | undefined];
+  const name = LISTING_NAMES[path] ?? '后台首页';
+  return { backLink: href, backLabel: query && parameter !== null ? `返回${name}（保留其余有效的筛选条件）` : `返回${name}` };
 }
 
 function backLink(ctx: AppContext, parameter: string | null): string {
