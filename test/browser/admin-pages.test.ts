@@ -337,6 +337,22 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     await shot('admin-cross-site-refused');
   });
 
+  it('fits a 375 px phone: the bar wraps, every menu entry on one line, nothing wider than the screen', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    try {
+      await page.goto(`${server.url}/admin/payments`);
+      for (const link of await page.locator('header.bar .menu a').all()) {
+        const box = (await link.boundingBox())!;
+        assert.ok(box.height < 30, `${await link.innerText()} is on one line (${box.height}px high)`);
+        assert.ok(box.x + box.width <= 375, `${await link.innerText()} is on screen`);
+      }
+      assert.ok((await page.evaluate(() => document.querySelector('header.bar')!.scrollWidth)) <= 375);
+      await shot('admin-payments-375');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 800 });
+    }
+  });
+
   it('logged no console error or CSP violation on any admin page', () => {
     assert.deepEqual(problems, []);
   });
