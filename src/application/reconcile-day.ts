@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { beijingMidnight, beijingTimestamp } from '../domain/beijing-time.ts';
-import { MIDNIGHT_MARGIN_MS } from '../domain/reconciliation.ts';
+import { lateFrom as lateFromEndOf } from '../domain/reconciliation.ts';
 import { AskAlipayAboutOrder } from './ask-alipay-about-order.ts';
 import type { Clock } from './ports/clock.ts';
 import type { ReconciliationRun, ReconciliationStore } from './ports/reconciliation-store.ts';
@@ -57,7 +57,7 @@ export class ReconcileDay {
       // Reported between every step too: the daily run renews its lease on each report.
       const reading = () => onProgress({ rowsRead, classified: 0 });
       await this.repairUnrecorded(staged, reading);
-      const lateFrom = new Date(beijingMidnight(date, 1).getTime() - MIDNIGHT_MARGIN_MS);
+      const lateFrom = lateFromEndOf(beijingMidnight(date, 1));
       const late = await staged.lateUnbilled(lateFrom);
       const nextDay = late.length === 0 ? { billed: new Set<string>() } : await this.billedNextDay(date, late, reading);
       reading();

@@ -35,9 +35,9 @@ export function compareTrade(billAmountFen: number, local: LocalTrade): 'matched
 
 // Alipay bills a trade by when it was paid; we record it moments later. One recorded this close to
 // midnight may be in the next day's bill, so it is not called missing until that bill has been read.
-export const MIDNIGHT_MARGIN_MS = 10 * 60_000;
+const MIDNIGHT_MARGIN_MS = 10 * 60_000;
 
-/** Whether a payment recorded at `recordedAt` may belong to the bill of the day ending at `dayEnd`'s successor. */
-export function mayBeBilledNextDay(recordedAt: Date, dayEnd: Date): boolean {
-  return dayEnd.getTime() - recordedAt.getTime() <= MIDNIGHT_MARGIN_MS;
+/** The first instant of the day ending at `dayEnd` whose payments may be billed the next day instead. */
+export function lateFrom(dayEnd: Date): Date {
+  return new Date(dayEnd.getTime() - MIDNIGHT_MARGIN_MS);
 }
