@@ -1,15 +1,23 @@
 /**
- * `npm test`: the Node suites, then one line for each group of tests that skipped itself here, which
- * node --test's summary alone does not tell apart from a pass.
+ * `npm test`: the three tiers in one run of node:test, timed, then one line for each group of tests that
+ * skipped itself here, which node:test's summary alone does not tell apart from a pass.
+ *   npm test                                   # unit, int, e2e
+ *   npm run test:unit                          # one tier (also test:int, test:e2e)
+ *   npm test -- int --test-name-pattern=CSV    # a tier's tests by name; other flags go to node too
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-// What `npm test` ran before this wrapper, word for word: sh expands the glob as npm's shell did, and
-// "$@" passes `npm test -- …` arguments on unchanged.
-const TEST_COMMAND = 'exec "$0" --import tsx --test test/*/*.test.ts "$@"';
+// The unit tier, the contracts and the HTTP tests are one process each (test/tiers/); end-to-end tests,
+// which start processes and browsers, keep one per file.
+export const TIERS: Readonly<Record<string, (cwd: string) => string[]>> = {
+  unit: () => ['test/tiers/unit.ts'],
+  int: () => ['test/tiers/contracts.ts', 'test/tiers/http.ts'],
+  e2e: (cwd) => ['test/e2e', 'test/browser'].flatMap((folder) => testFilesIn(cwd, folder)),
+};
 
 export interface TestMachine {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -29,17 +37,46 @@ export function skippedSuites({ env, exists }: TestMachine): string[] {
   return lines;
 }
 
-async function run(args: readonly string[]): Promise<number> {
-  const child = spawn('sh', ['-c', TEST_COMMAND, process.execPath, ...args], { stdio: 'inherit' });
+/** The tiers named in the arguments (all when none is), and the rest of the arguments, for node. */
+export function parseArguments(args: readonly string[]): { tiers: string[]; nodeArgs: string[] } {
+  const tiers = args.filter((arg) => arg in TIERS);
+  return { tiers: tiers.length > 0 ? tiers : Object.keys(TIERS), nodeArgs: args.filter((arg) => !(arg in TIERS)) };
+}
+
+/** Largest first: node:test starts files in the order given, and a long file started last is a long tail. */
+function testFilesIn(cwd: string, folder: string): string[] {
+  if (!existsSync(join(cwd, folder))) return [];
+  return readdirSync(join(cwd, folder))
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => `${folder}/${name}`)
+    .sort((a, b) => statSync(join(cwd, b)).size - statSync(join(cwd, a)).size || a.localeCompare(b));
+}
+
+function runNode(args: string[]): Promise<number> {
+  const child = spawn(process.execPath, args, { stdio: 'inherit' });
   // Whoever stops `npm test` stops the run too, and still hears what was skipped.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  const code = await new Promise<number>((resolve) => {
-    child.on('exit', (exitCode) => resolve(exitCode ?? 1));
+  const stop = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+  return new Promise<number>((resolve) => {
+    child.on('exit', (exitCode) => {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      resolve(exitCode ?? 1);
+    });
     child.on('error', (error) => {
-      console.error(`npm test: cannot run sh: ${error.message}`);
+      console.error(`npm test: cannot run node: ${error.message}`);
       resolve(1);
     });
   });
+}
+
+async function run(args: readonly string[]): Promise<number> {
+  const { tiers, nodeArgs } = parseArguments(args);
+  // The integration tier's two processes are the longest, and the unit tier a short one to fill the end.
+  const files = ['int', 'e2e', 'unit'].filter((tier) => tiers.includes(tier)).flatMap((tier) => TIERS[tier]!(process.cwd()));
+  const started = performance.now();
+  // Two at a time on this 2-core machine: a browser test mostly waits while the contracts compute.
+  const code = await runNode(['--import', 'tsx', '--test', '--test-concurrency=2', ...nodeArgs, ...files]);
+  console.log(`npm test: ${tiers.join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s${code === 0 ? '' : ' (failed)'}`);
   for (const line of skippedSuites({ env: process.env, exists: existsSync })) console.log(line);
   return code;
 }

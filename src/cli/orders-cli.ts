@@ -4,13 +4,11 @@ import { PlaceOrder } from '../application/place-order.ts';
 import { storeContainer } from '../bootstrap/container.ts';
 import { ExitCode } from '../bootstrap/exit-codes.ts';
 import { exitWith, openMigrated } from '../bootstrap/startup.ts';
-import { InvalidMoney } from '../domain/errors.ts';
-import { Money } from '../domain/money.ts';
 import { loadConfig } from '../infrastructure/config.ts';
+import { orderAmount } from './order-amount.ts';
+import { exitRefused, isRefusal } from './refusal.ts';
 
 const USAGE = 'usage: npm run orders -- create --amount 88.00';
-// Alipay's page pay takes 0.01 to 100,000,000 yuan; numeric(10,2) stops at 99,999,999.99.
-const AMOUNT_RULE = '--amount must be yuan from 0.01 to 99999999.99 with at most two decimals, such as 88.00';
 
 /** `npm run orders -- create --amount 88.00`: places an UNPAID Alipay order on the configured database. */
 async function run(argv: string[]): Promise<void> {
@@ -22,10 +20,7 @@ async function run(argv: string[]): Promise<void> {
   }
   // Refused before the database is opened: a bad amount costs nothing and touches nothing.
   const money = orderAmount(amount);
-  if (money === null) {
-    console.error(`orders: ${AMOUNT_RULE} (got ${shortened(amount)})`);
-    process.exit(ExitCode.CONFIGURATION);
-  }
+  if (isRefusal(money)) exitRefused(money);
   const config = loadConfig(process.env);
   const { database } = await openMigrated(config);
   try {
@@ -37,18 +32,5 @@ async function run(argv: string[]): Promise<void> {
     await database.close();
   }
 }
-
-/** The amount, or null when it is not one a shopper could pay. */
-function orderAmount(input: string): Money | null {
-  try {
-    const money = Money.parse(input);
-    return money.fen >= 1 ? money : null;
-  } catch (error) {
-    if (error instanceof InvalidMoney) return null;
-    throw error;
-  }
-}
-
-const shortened = (input: string) => JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
 
 run(process.argv.slice(2)).catch(exitWith);

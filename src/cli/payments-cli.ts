@@ -1,30 +1,21 @@
 import process from 'node:process';
-import { parseArgs } from 'node:util';
 import { AskAlipayAboutOrder, type OrderQueried } from '../application/ask-alipay-about-order.ts';
 import { type ReplayFilter, ReplayRefusedCallbacks, type ReplayTally } from '../application/replay-refused-callbacks.ts';
 import { buildContainer } from '../bootstrap/container.ts';
 import { exitWith } from '../bootstrap/startup.ts';
 import { type Session, wire, withAlipay, withSession } from './cli-session.ts';
+import { readPaymentsCommand } from './payments-command.ts';
+import { exitRefused, isRefusal } from './refusal.ts';
 
-const USAGE = [
-  'usage: npm run payments -- replay [--since ISO-TIME] [--id N] [--json]',
-  '       npm run payments -- query ORDER_ID [--json]',
-].join('\n');
-const ORDER_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const PROGRESS_EVERY = 100;
-// An instant with its zone, so that no one has to guess which clock it was read on.
-const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-type Command =
-  | { readonly name: 'replay'; readonly filter: ReplayFilter; readonly json: boolean }
-  | { readonly name: 'query'; readonly orderId: string; readonly json: boolean };
 
 /**
  * `npm run payments -- replay`: runs the stored refused callbacks again under the current configuration.
  * `npm run payments -- query ORDER_ID`: asks Alipay about one order now, and applies the answer as the schedule would.
  */
 async function run(argv: string[]): Promise<void> {
-  const command = readCommand(argv);
+  const command = readPaymentsCommand(argv);
+  if (isRefusal(command)) exitRefused(command);
   await withSession((session) => (command.name === 'replay' ? replay(command, session) : query(command, session)));
 }
 
@@ -90,57 +81,6 @@ function jsonOf(queried: OrderQueried) {
   };
 }
 
-/** The command line, or exit 2 with what is wrong. */
-function readCommand(argv: string[]): Command {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch {
-    return refuse(USAGE);
-  }
-  const { positionals, values } = parsed;
-  const { since, id, json = false } = values;
-  if (positionals[0] === 'query') {
-    const orderId = positionals[1];
-    if (positionals.length !== 2 || since !== undefined || id !== undefined) return refuse(USAGE);
-    if (!ORDER_ID.test(orderId!))
-      return refuse(`payments: ORDER_ID must be 1 to 64 letters, digits, _ or - (got ${JSON.stringify(orderId)})`);
-    return { name: 'query', orderId: orderId!, json };
-  }
-  if (positionals.length !== 1 || positionals[0] !== 'replay') return refuse(USAGE);
-  if (id !== undefined && !/^[1-9]\d{0,17}$/.test(id))
-    return refuse(`payments: --id must be the number of a rejection, such as 42 (got ${JSON.stringify(id)})`);
-  const sinceTime = since === undefined ? undefined : instant(since);
-  if (sinceTime === null) {
-    return refuse(`payments: --since must be an ISO time with its zone, such as 2026-11-26T08:00:00+08:00 (got ${JSON.stringify(since)})`);
-  }
-  return { name: 'replay', filter: { since: sinceTime, id }, json };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: { since: { type: 'string' }, id: { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
-}
-
-/** The instant `text` names, or null unless it is an ISO time with a zone on a real calendar day. */
-function instant(text: string): Date | null {
-  const day = ISO_TIME.exec(text)?.[1];
-  const midnight = new Date(`${day}T00:00:00Z`);
-  const at = new Date(text);
-  if (day === undefined || Number.isNaN(midnight.getTime()) || Number.isNaN(at.getTime())) return null;
-  // Date rolls 02-31 over to 03-03: a real day prints back unchanged. PostgreSQL has no year 0.
-  return midnight.toISOString().startsWith(day) && at.getUTCFullYear() >= 1 ? at : null;
-}
-
 const describe = (tally: ReplayTally) => `${tally.examined}: ${tally.recovered} recovered, ${tally.stillRefused} still refused`;
-
-function refuse(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 run(process.argv.slice(2)).catch(exitWith);

@@ -1,22 +1,23 @@
 import process from 'node:process';
-import { parseArgs } from 'node:util';
 import type { Container } from 'inversify';
 import { BillUnreadable } from '../application/errors.ts';
 import { ExportReconciliationDay } from '../application/export-reconciliation-day.ts';
 import type { ReconciliationItem, ReconciliationRun } from '../application/ports/reconciliation-store.ts';
-import { ReconcileDay, shiftDay } from '../application/reconcile-day.ts';
+import { ReconcileDay } from '../application/reconcile-day.ts';
 import { exitWith } from '../bootstrap/startup.ts';
 import { beijingTimestamp } from '../domain/beijing-time.ts';
-import { isCalendarDay } from '../domain/calendar-day.ts';
 import { withAlipay, withSession } from './cli-session.ts';
+import { readReconcileCommand } from './reconcile-command.ts';
+import { exitRefused, isRefusal } from './refusal.ts';
 
-const USAGE = 'usage: npm run reconcile -- [--date YYYY-MM-DD] [--json]';
 /** Distinct from a failure (1) and a bad command (2): try again tomorrow morning. */
 const EXIT_NOT_READY = 3;
 
 /** `npm run reconcile -- --date YYYY-MM-DD`: compares that day's Alipay trade bill with our payments. */
 async function run(argv: string[]): Promise<void> {
-  const { date, json } = readCommand(argv);
+  const command = readReconcileCommand(argv, beijingTimestamp(new Date()).slice(0, 10));
+  if (isRefusal(command)) exitRefused(command);
+  const { date, json } = command;
   await withSession(async (session) => {
     const result = await withAlipay(session, async (container) => {
       const reconciled = await container.get(ReconcileDay).execute(date, ({ rowsRead, classified }) => {
@@ -107,28 +108,6 @@ function yuan(fen: number | null): string | null {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-/** The command line, or exit 2 with what is wrong. */
-function readCommand(argv: string[]): { date: string; json: boolean } {
-  let values: { date?: string; json?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { date: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
-  } catch {
-    return refuse(USAGE);
-  }
-  const today = beijingTimestamp(new Date()).slice(0, 10);
-  const date = values.date ?? shiftDay(today, -1);
-  if (!isCalendarDay(date)) {
-    return refuse(`reconcile: --date must be a day such as ${shiftDay(today, -1)} (got ${JSON.stringify(date)})`);
-  }
-  if (date > today) return refuse(`reconcile: --date ${date} is in the future (today is ${today} in Beijing)`);
-  return { date, json: values.json ?? false };
-}
-
-function refuse(message: string): never {
-  console.error(message);
-  process.exit(2);
 }
 
 run(process.argv.slice(2)).catch(exitWith);

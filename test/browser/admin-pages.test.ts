@@ -16,7 +16,7 @@ import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-pay
 import { anItem, aRun, counts } from '../contracts/reconciliation-store.contract.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { fixedClock, steadyClock } from '../support/clock.ts';
-import { freshEnv } from '../support/fresh-env.ts';
+import { migratedEnv } from '../support/fresh-env.ts';
 import { seedOrder } from '../support/test-app.ts';
 
 const PASSWORD = 'browser-test-secret';
@@ -31,9 +31,13 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
 
   before(async () => {
     // The server's clock starts at the suite's instant: the dated rows below stay within its retention on any day.
-    server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: PASSWORD, RECONCILE_AT: 'off' })), pino({ level: 'silent' }), {
-      clock: steadyClock(),
-    });
+    server = await startServer(
+      loadConfig(await migratedEnv({ ADMIN_PASSWORD: PASSWORD, RECONCILE_AT: 'off' })),
+      pino({ level: 'silent' }),
+      {
+        clock: steadyClock(),
+      },
+    );
     const knex = server.database.knex;
     for (let i = 1; i <= 7; i++) {
       const orderId = `2026112610000000000000${i}`;

@@ -13,7 +13,7 @@ import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
-import { freshEnv } from '../support/fresh-env.ts';
+import { migratedEnv } from '../support/fresh-env.ts';
 
 const PHONE_WIDTHS = [320, 375, 414] as const;
 /** A tablet held upright, near where the phone layout gives way to the desktop one, and a desktop. */
@@ -93,7 +93,7 @@ describe('every shopper page fits a phone, in headless Chromium', { skip: browse
   let page: Page;
 
   before(async () => {
-    const env = freshEnv({ ALIPAY_QUERY_SCHEDULE: 'off', RECONCILE_AT: 'off' });
+    const env = await migratedEnv({ ALIPAY_QUERY_SCHEDULE: 'off', RECONCILE_AT: 'off' });
     server = await startServer(loadConfig(env), pino({ level: 'silent' }));
     browser = await launchChromium();
     // A phone: the page's viewport meta decides the layout width, as on a real one.

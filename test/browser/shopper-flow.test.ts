@@ -8,7 +8,7 @@ import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { elapsedMs } from '../support/clock.ts';
-import { freshEnv } from '../support/fresh-env.ts';
+import { migratedEnv } from '../support/fresh-env.ts';
 import { orderStatus, paymentRows } from '../support/test-app.ts';
 
 const PHONE_UA =
@@ -29,7 +29,7 @@ describe('the shopper flow, offline, in headless Chromium', { skip: browserUnava
 
   before(async () => {
     // A fresh machine: no database, no keys.
-    server = await startServer(loadConfig(freshEnv()), pino({ level: 'silent' }));
+    server = await startServer(loadConfig(await migratedEnv()), pino({ level: 'silent' }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
   });
@@ -209,7 +209,7 @@ describe('an order paid with 付款但不回跳 is found by asking Alipay, in he
   before(async () => {
     // 500ms,1s,2s would do on an idle machine; on a loaded one the shopper's clicks alone have taken
     // 1.6 s of those 2 s, so two later slots keep the last question after the payment.
-    const env = freshEnv({ ALIPAY_QUERY_SCHEDULE: '500ms,1s,2s,4s,8s', ADMIN_PASSWORD });
+    const env = await migratedEnv({ ALIPAY_QUERY_SCHEDULE: '500ms,1s,2s,4s,8s', ADMIN_PASSWORD });
     server = await startServer(loadConfig(env), pino({ level: 'silent' }));
     browser = await launchChromium();
     const context = await browser.newContext({

@@ -7,7 +7,7 @@ import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
-import { freshEnv } from '../support/fresh-env.ts';
+import { migratedEnv } from '../support/fresh-env.ts';
 
 interface Links {
   readonly home: string;
@@ -48,7 +48,7 @@ for (const setup of SETUPS) {
     let expectedStatus = 200;
 
     before(async () => {
-      const env = freshEnv({ ...setup.env, ALIPAY_QUERY_SCHEDULE: 'off', RECONCILE_AT: 'off' });
+      const env = await migratedEnv({ ...setup.env, ALIPAY_QUERY_SCHEDULE: 'off', RECONCILE_AT: 'off' });
       server = await startServer(loadConfig(env), pino({ level: 'silent' }));
       browser = await launchChromium();
       const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { shopLinksFor } from '../../src/interfaces/http/shopper/shop-links.ts';
-import { freshEnv } from '../support/fresh-env.ts';
+import { migratedEnv } from '../support/fresh-env.ts';
 
 const SHOP_URL = 'http://www.meiduo.site:8080';
 
@@ -26,7 +26,7 @@ describe('shopLinksFor', () => {
 function startDevelopmentServer(extra: Record<string, string>): () => RunningServer {
   let server: RunningServer;
   before(async () => {
-    const env = freshEnv({ ...extra, ALIPAY_QUERY_SCHEDULE: 'off', RECONCILE_AT: 'off' });
+    const env = await migratedEnv({ ...extra, ALIPAY_QUERY_SCHEDULE: 'off', RECONCILE_AT: 'off' });
     server = await startServer(loadConfig(env), pino({ level: 'silent' }));
   });
   after(() => server?.close());

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import process from 'node:process';
-import type { Knex } from 'knex';
-import { type Database, openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import type { PGlite } from '@electric-sql/pglite';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import { type Database, newPglite, openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 
 /** A migrated, private database: PGlite in memory, or a schema of its own on DATABASE_URL. */
@@ -17,9 +19,37 @@ export interface DatabaseHarness {
   open(): Promise<TestDatabase>;
 }
 
+/** knex-pglite closes PGlite with the pool; a lent one goes back to the shelf instead. */
+class LendingClient extends (ClientPgLite as unknown as new (...args: unknown[]) => object) {
+  async destroyRawConnection(): Promise<void> {}
+}
+
+// Booting PGlite costs seconds; emptying its tables costs milliseconds. So a test process boots and
+// migrates one, and each open() borrows it emptied; a second boots only while the first is lent.
+const idlePglites: PGlite[] = [];
+
 export const pglite: DatabaseHarness = {
   name: 'PGlite',
-  open: () => prepare('PGlite', openDatabase({ kind: 'pglite', dataDir: null })),
+  async open() {
+    const borrowed = idlePglites.pop() ?? newPglite(null);
+    const knex = knexFactory({
+      client: LendingClient as unknown as typeof Knex.Client,
+      dialect: 'postgres',
+      connection: () => ({ pglite: borrowed }) as object,
+    } as Knex.Config);
+    const database = await prepare('PGlite', { knex, description: 'PGlite in memory', close: () => knex.destroy() });
+    await database.truncate();
+    // Whatever a test left in the session (an advisory lock, a setting) leaves with it.
+    await knex.raw('SELECT pg_advisory_unlock_all()');
+    await knex.raw('RESET ALL');
+    return {
+      ...database,
+      async close() {
+        await knex.destroy();
+        idlePglites.push(borrowed);
+      },
+    };
+  },
 };
 
 /** PostgreSQL, when DATABASE_URL is set (CI always sets it). */
@@ -53,9 +83,10 @@ async function prepare(name: string, database: Database): Promise<TestDatabase> 
     name,
     knex: database.knex,
     truncate: async () => {
-      await database.knex.raw(
-        'TRUNCATE tb_payment, tb_order_info, tb_payment_query, tb_payment_event, tb_reconciliation_run, tb_reconciliation_item, tb_reconciliation_stage, tb_reconciliation_bill_row, tb_daily_claim, tb_admin_audit RESTART IDENTITY',
+      const { rows } = await database.knex.raw<{ rows: Array<{ tablename: string }> }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'knex\\_%'",
       );
+      await database.knex.raw(`TRUNCATE ${rows.map((row) => `"${row.tablename}"`).join(', ')} RESTART IDENTITY`);
     },
     close: () => database.close(),
   };

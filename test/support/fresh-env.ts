@@ -1,6 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
+import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 
 /** The environment of a fresh machine: an empty PGlite directory and no keys yet, in a temp folder. */
 export function freshEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -13,4 +17,39 @@ export function freshEnv(extra: Record<string, string> = {}): Record<string, str
     APP_PRIVATE_KEY_FILE: join(dir, 'keys', 'app_private_key.pem'),
     ...extra,
   };
+}
+
+/**
+ * freshEnv, with a PGlite directory already created and migrated (and empty). PGlite's initdb costs
+ * seconds a directory and a copy costs milliseconds, so one directory per test run is made and copied.
+ * Not for the tests of a first run itself (test/e2e/first-run.test.ts).
+ */
+export async function migratedEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const env = freshEnv(extra);
+  cpSync(await migratedDirectory(), env.DATA_DIR!, { recursive: true });
+  return env;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('../../src/infrastructure/persistence/migrations.ts', import.meta.url));
+const PGLITE_PACKAGE = fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url));
+
+/** One per version of the schema and of PGlite, shared by the test processes of a run and of the next. */
+async function migratedDirectory(): Promise<string> {
+  const version = createHash('sha256').update(readFileSync(MIGRATIONS)).update(readFileSync(PGLITE_PACKAGE)).digest('hex').slice(0, 16);
+  const shared = join(tmpdir(), `meiduo-migrated-pglite-${version}`);
+  if (existsSync(shared)) return shared;
+  const building = join(mkdtempSync(join(tmpdir(), 'meiduo-migrating-')), 'pglite');
+  const database = openDatabase({ kind: 'pglite', dataDir: building });
+  try {
+    await migrate(database.knex);
+  } finally {
+    await database.close();
+  }
+  try {
+    renameSync(building, shared);
+  } catch (error) {
+    // Another test process made it meanwhile: theirs is as good.
+    if (!existsSync(shared)) throw error;
+  }
+  return shared;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import knexFactory from 'knex';
 import { AskAlipayAboutOrder } from '../../src/application/ask-alipay-about-order.ts';
 import { ClaimDueQueries } from '../../src/application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from '../../src/application/confirm-alipay-payment.ts';
@@ -24,7 +25,6 @@ import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-q
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
-import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { KnexDailyClaims } from '../../src/infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
@@ -95,9 +95,10 @@ const ENTRY_POINTS: readonly AnyClass[] = [
 ];
 
 describe('the composition root', () => {
-  const database = openDatabase({ kind: 'pglite', dataDir: null });
-  after(() => database.close());
-  const wiring = testWiring(database.knex);
+  // Binding reads no row: a knex that never connects is enough.
+  const knex = knexFactory({ client: 'pg' });
+  after(() => knex.destroy());
+  const wiring = testWiring(knex);
 
   it('binds every port to the adapter the default wiring selects', () => {
     const container = buildContainer(wiring);

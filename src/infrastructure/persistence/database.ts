@@ -52,14 +52,18 @@ function withoutAcquireErrors(message: unknown): void {
   if (!String(message).startsWith('Acquire connection error')) console.warn(message);
 }
 
+/** pg_trgm serves the admin's search by any part of an id (migration 007), as on PostgreSQL. */
+export function newPglite(dataDir: string | null): PGlite {
+  return new PGlite({ dataDir: dataDir ?? undefined, extensions: { pg_trgm } });
+}
+
 function openPglite(dataDir: string | null): Database {
   let lock: Lock | undefined;
   if (dataDir !== null) {
     mkdirSync(dirname(dataDir), { recursive: true });
     lock = acquireLock(dataDir);
   }
-  // pg_trgm serves the admin's search by any part of an id (migration 007), as on PostgreSQL.
-  const pglite = new PGlite({ dataDir: dataDir ?? undefined, extensions: { pg_trgm } });
+  const pglite = newPglite(dataDir);
   const knex = knexFactory({
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: 'postgres',

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { loadKeys } from '../../src/bootstrap/keys.ts';
 import { startServer } from '../../src/bootstrap/server.ts';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
-import { freshEnv } from '../support/fresh-env.ts';
+import { freshEnv, migratedEnv } from '../support/fresh-env.ts';
 import { PRODUCTION_ENV } from '../support/production-env.ts';
 
 function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
@@ -30,7 +30,7 @@ function writeKey(env: Record<string, string>, pem: string): string {
 
 describe('server start-up', () => {
   it('generates keys and places three demo orders on a fresh start, and none on a restart', async () => {
-    const env = freshEnv();
+    const env = await migratedEnv();
     const first = capturingLogger();
     const server = await startServer(loadConfig(env), first.logger);
     await server.close();

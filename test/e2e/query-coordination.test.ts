@@ -24,7 +24,7 @@ const skip = url
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
-// The same src/main.ts, under whichever runtime runs the tests (as test/http/process.test.ts does).
+// The same src/main.ts, under whichever runtime runs the tests (as test/e2e/process.test.ts does).
 const command = isDeno ? ['run', '--allow-all', 'src/main.ts'] : ['--import', 'tsx', 'src/main.ts'];
 
 /** A schema of its own on DATABASE_URL, migrated, dropped by drop(). */

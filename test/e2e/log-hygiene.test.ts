@@ -8,7 +8,7 @@ import { startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
 import { APP_ID, createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
-import { freshEnv } from '../support/fresh-env.ts';
+import { migratedEnv } from '../support/fresh-env.ts';
 
 describe('logs', () => {
   it('never hold a signature or key material, however requests fail', async () => {
@@ -23,7 +23,7 @@ describe('logs', () => {
       }),
     );
     const alipay = createTestAlipay();
-    const env = freshEnv({
+    const env = await migratedEnv({
       ALIPAY_APP_ID: APP_ID,
       ALIPAY_PUBLIC_KEY: alipay.publicKeyPem,
       ALIPAY_GATEWAY: 'https://openapi.alipay.com/gateway.do',
@@ -64,7 +64,7 @@ describe('logs', () => {
         },
       }),
     );
-    const server = await startServer(loadConfig(freshEnv({ ADMIN_PASSWORD: 'the right admin password' })), logger);
+    const server = await startServer(loadConfig(await migratedEnv({ ADMIN_PASSWORD: 'the right admin password' })), logger);
     const offered = 'admin:a-guess-that-must-not-be-logged';
     const response = await fetch(`${server.url}/admin/payments`, {
       headers: { Authorization: `Basic ${Buffer.from(offered).toString('base64')}` },
