@@ -47,6 +47,38 @@ describe('migrating a database that already holds payments, on PostgreSQL', { sk
   });
 });
 
+// Two deployments of the service in two schemas of one database, started together: the extension is
+// installed once, under a session lock, and each schema's indexes are built while the other waits.
+describe('migrating two schemas of one PostgreSQL database at once', { skip: url ? false : 'no DATABASE_URL' }, () => {
+  const schemas = [`test_${randomBytes(6).toString('hex')}`, `test_${randomBytes(6).toString('hex')}`];
+  const lock = `hashtext('meiduo-payment: pg_trgm')`;
+  let gate: Knex;
+  let migrators: Knex[];
+  before(async () => {
+    gate = knexFactory({ client: 'pg', connection: url, pool: { min: 1, max: 1 } });
+    migrators = schemas.map((schema) => knexFactory({ client: 'pg', connection: url, searchPath: [schema], pool: { min: 0, max: 2 } }));
+    for (const schema of schemas) await gate.raw(`CREATE SCHEMA ${schema}`);
+  });
+  after(async () => {
+    for (const schema of schemas) await gate.raw(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await Promise.all([gate, ...migrators].map((knex) => knex.destroy()));
+  });
+
+  it('migrates both, though each waited for the lock while the other built its indexes', async () => {
+    // Held here until both migrations wait for it, so that one builds while the other is still waiting.
+    await gate.raw(`SELECT pg_advisory_lock(${lock})`);
+    const migrating = migrators.map((knex) => migrate(knex));
+    for (let waiting = 0; waiting < 2; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const { rows } = await gate.raw(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+      waiting = rows[0].n;
+    }
+    await gate.raw(`SELECT pg_advisory_unlock(${lock})`);
+    const applied = await Promise.all(migrating);
+    for (const names of applied) assert.ok(names.includes('008_admin_search_indexes'), names.join());
+  });
+});
+
 function setTimeoutTo(connection: { query: (sql: string, done: (error?: Error) => void) => void }, done: (error?: Error) => void): void {
   connection.query('SET statement_timeout = 300', done);
 }

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
 import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
 import { SANDBOX_GATEWAY_PATH, SandboxAlipay } from '../../src/sandbox/sandbox-alipay.ts';
+import { SandboxTrades } from '../../src/sandbox/sandbox-trades.ts';
 import { steadyClock } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 
@@ -301,6 +302,29 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
         new URL(answers.find((a) => a.status === 302)!.headers.get('location')!).searchParams.get('trade_no'),
         reply.response.trade_no,
       );
+    });
+
+    it('refuses, under the order lock, a second payment that passed the cashier before the first was stored', async () => {
+      // Two presses at once both pass the cashier's check; which one the lock refuses is up to timing,
+      // so the lock's own refusal is shown here, without the race.
+      const trades = new SandboxTrades(database.knex);
+      const at = clock.now();
+      const trade = (tradeNo: string) => ({
+        tradeNo,
+        outTradeNo: '20261130100000000000009',
+        appId: APP_ID,
+        sellerId: '2088000000000001',
+        subject: '美多商城',
+        totalAmount: '8.80',
+        tradeStatus: 'TRADE_SUCCESS' as const,
+        gmtCreate: at,
+        gmtPayment: at,
+        gmtClose: null,
+      });
+      assert.ok('paid' in (await trades.pay(trade('2026113022001400000000000901'), at)));
+      const second = await trades.pay(trade('2026113022001400000000000902'), at);
+      assert.ok('refused' in second);
+      assert.equal(second.refused.tradeNo, '2026113022001400000000000901');
     });
 
     it("closes the order's trade at the time_expire of the cashier that opened it: later URLs cannot pay it either", async () => {

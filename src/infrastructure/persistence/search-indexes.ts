@@ -19,13 +19,26 @@ async function onOneConnection(knex: Knex, work: (run: Run) => Promise<void>): P
   }
 }
 
+async function buildOn(run: Run): Promise<void> {
+  await run('SET statement_timeout = 0');
+  try {
+    const trigrams = await trigramSchema(run);
+    for (const column of SEARCHED_COLUMNS) {
+      await createConcurrently(run, `tb_payment_${column}_trgm_idx`, `tb_payment USING gin (${column} ${trigrams}.gin_trgm_ops)`);
+    }
+  } finally {
+    await run('RESET statement_timeout');
+  }
+}
+
 /**
  * pg_trgm is database-wide, unlike our tables, which may sit in any schema: it is installed once, in
  * public, and found wherever it already is. Processes migrating side by side take turns (the session
- * lock), for two concurrent CREATE EXTENSIONs collide.
+ * lock), for two concurrent CREATE EXTENSIONs collide; but only for the extension: a CREATE INDEX
+ * CONCURRENTLY waits for every older transaction, a process waiting for the lock included, so building
+ * under the lock deadlocks with it.
  */
-async function buildOn(run: Run): Promise<void> {
-  await run('SET statement_timeout = 0');
+async function trigramSchema(run: Run): Promise<string> {
   await run(`SELECT pg_advisory_lock(${TRIGRAM_LOCK})`);
   try {
     const installed = async () =>
@@ -35,13 +48,9 @@ async function buildOn(run: Run): Promise<void> {
         )
       ).rows[0]?.schema as string | undefined;
     if ((await installed()) === undefined) await run('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public').catch(explainExtension);
-    const trigrams = `"${String(await installed()).replace(/"/g, '""')}"`;
-    for (const column of SEARCHED_COLUMNS) {
-      await createConcurrently(run, `tb_payment_${column}_trgm_idx`, `tb_payment USING gin (${column} ${trigrams}.gin_trgm_ops)`);
-    }
+    return `"${String(await installed()).replace(/"/g, '""')}"`;
   } finally {
     await run(`SELECT pg_advisory_unlock(${TRIGRAM_LOCK})`);
-    await run('RESET statement_timeout');
   }
 }
 
