@@ -2,7 +2,6 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { PlaceOrder } from '../application/place-order.ts';
 import { storeContainer } from '../bootstrap/container.ts';
-import { ExitCode } from '../bootstrap/exit-codes.ts';
 import { exitWith, openMigrated } from '../bootstrap/startup.ts';
 import { loadConfig } from '../infrastructure/config.ts';
 import { orderAmount } from './order-amount.ts';
@@ -14,10 +13,7 @@ const USAGE = 'usage: npm run orders -- create --amount 88.00';
 async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args: argv, options: { amount: { type: 'string' } }, allowPositionals: true, strict: false });
   const amount = typeof values.amount === 'string' ? values.amount : undefined;
-  if (positionals[0] !== 'create' || amount === undefined) {
-    console.error(USAGE);
-    process.exit(ExitCode.CONFIGURATION);
-  }
+  if (positionals[0] !== 'create' || amount === undefined) exitRefused({ refusal: USAGE });
   // Refused before the database is opened: a bad amount costs nothing and touches nothing.
   const money = orderAmount(amount);
   if (isRefusal(money)) exitRefused(money);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ReplayFilter } from '../application/replay-refused-callbacks.ts';
 import type { Refusal } from './refusal.ts';
 
-export const PAYMENTS_USAGE = [
+const PAYMENTS_USAGE = [
   'usage: npm run payments -- replay [--since ISO-TIME] [--id N] [--json]',
   '       npm run payments -- query ORDER_ID [--json]',
 ].join('\n');

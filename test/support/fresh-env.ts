@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +30,17 @@ export async function migratedEnv(extra: Record<string, string> = {}): Promise<R
   return env;
 }
 
-const MIGRATIONS = fileURLToPath(new URL('../../src/infrastructure/persistence/migrations.ts', import.meta.url));
+const PERSISTENCE = fileURLToPath(new URL('../../src/infrastructure/persistence/', import.meta.url));
 const PGLITE_PACKAGE = fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url));
 
-/** One per version of the schema and of PGlite, shared by the test processes of a run and of the next. */
+/**
+ * One per version of the persistence code (the migrations and what they call) and of PGlite, shared by
+ * the test processes of a run and of the next.
+ */
 async function migratedDirectory(): Promise<string> {
-  const version = createHash('sha256').update(readFileSync(MIGRATIONS)).update(readFileSync(PGLITE_PACKAGE)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(readFileSync(PGLITE_PACKAGE));
+  for (const name of readdirSync(PERSISTENCE).sort()) hash.update(name).update(readFileSync(join(PERSISTENCE, name)));
+  const version = hash.digest('hex').slice(0, 16);
   const shared = join(tmpdir(), `meiduo-migrated-pglite-${version}`);
   if (existsSync(shared)) return shared;
   const building = join(mkdtempSync(join(tmpdir(), 'meiduo-migrating-')), 'pglite');
