@@ -9,7 +9,7 @@ import { nativeRequestSigner } from '../../src/infrastructure/alipay/request-sig
 import { APP_ID, createTestAlipay } from '../support/alipay-signer.ts';
 import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
 import { elapsedMs } from '../support/clock.ts';
-import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
+import { BILL_NOT_OUT_YET, FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
 import { FakeBillServer } from '../support/fake-bill-server.ts';
 import { readWholeBill } from '../support/read-whole-bill.ts';
 import { billRow, billZip, crlf, detailText, gbk } from '../support/trade-bill-fixtures.ts';
@@ -62,7 +62,6 @@ describe('AlipayTradeBillSource against a local fake gateway and download server
   });
 
   const urlAnswer = (url = files.url()) => ({ code: '10000', msg: 'Success', bill_download_url: url });
-  const notReady = { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' };
 
   async function failure(pattern: RegExp, stage: BillUnreadable['stage'], date = '2026-11-30'): Promise<void> {
     await assert.rejects(readWholeBill(source, date), (error: unknown) => {
@@ -96,13 +95,13 @@ describe('AlipayTradeBillSource against a local fake gateway and download server
   });
 
   it('answers not_ready for a signed isp.bill_not_exist, and downloads nothing', async () => {
-    gateway.answer = () => ({ body: gateway.signedAnswer(RESPONSE_KEY, notReady) });
+    gateway.answer = () => ({ body: gateway.signedAnswer(RESPONSE_KEY, BILL_NOT_OUT_YET) });
     assert.equal(await readWholeBill(source, '2026-11-30'), 'not_ready');
     assert.equal(files.requests, 0);
   });
 
   it('fails on an unsigned answer, even one saying isp.bill_not_exist, and names Alipay’s code', async () => {
-    gateway.answer = () => ({ body: `{"${RESPONSE_KEY}":${JSON.stringify(notReady)}}` });
+    gateway.answer = () => ({ body: `{"${RESPONSE_KEY}":${JSON.stringify(BILL_NOT_OUT_YET)}}` });
     await failure(/without a signature: 40004 isp\.bill_not_exist 账单不存在/, 'gateway');
     gateway.answer = () => ({
       body: `{"${RESPONSE_KEY}":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-signature","sub_msg":"验签出错"}}`,

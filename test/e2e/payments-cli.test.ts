@@ -1,41 +1,20 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 import { APP_ID, createTestAlipay, newOrderId, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
+import { lastLine, runCli } from '../support/cli.ts';
 import { FakeAlipayGateway, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { freshEnv, migratedEnv } from '../support/fresh-env.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
 const alipay = createTestAlipay();
 const misconfigured = createTestAlipay();
 
-/** `npm run payments -- …` without the build: the CLI's source, on Node, in `env`. */
-function payments(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/payments-cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: '', ...env },
-    encoding: 'utf8',
-  });
-}
-function paymentsAsync(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/payments-cli.ts', ...args],
-      { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8' },
-      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
-}
-const lastLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1) ?? '';
+const payments = (args: string[], env: Record<string, string>) => runCli('payments', args, env);
 
 describe('npm run payments -- replay', { skip: isDeno && 'spawns the Node CLI' }, () => {
   it('recovers a return refused under a wrong Alipay key once the key is fixed, and records nothing on a second run', async () => {
@@ -57,7 +36,7 @@ describe('npm run payments -- replay', { skip: isDeno && 'spawns the Node CLI' }
     }
 
     const fixed = { ...env, ALIPAY_PUBLIC_KEY: alipay.publicKeyPem };
-    const first = payments(['replay', '--json'], fixed);
+    const first = await payments(['replay', '--json'], fixed);
     assert.equal(first.status, 0, first.stderr);
     assert.deepEqual(JSON.parse(lastLine(first.stdout)), { examined: 1, recovered: 1, still_refused: 0 });
 
@@ -71,17 +50,17 @@ describe('npm run payments -- replay', { skip: isDeno && 'spawns the Node CLI' }
       await database.close();
     }
 
-    const second = payments(['replay', '--json'], fixed);
+    const second = await payments(['replay', '--json'], fixed);
     assert.equal(second.status, 0, second.stderr);
     assert.deepEqual(JSON.parse(lastLine(second.stdout)), { examined: 0, recovered: 0, still_refused: 0 });
-    const human = payments(['replay', '--since', '2026-01-01T00:00:00+08:00'], fixed);
+    const human = await payments(['replay', '--since', '2026-01-01T00:00:00+08:00'], fixed);
     assert.equal(human.status, 0, human.stderr);
     assert.equal(human.stdout, 'payments: replay done, examined 0: 0 recovered, 0 still refused\n');
   });
 
   // Each rule of the command line is test/unit/cli-commands.test.ts; here, what the process does with one.
-  it('exits 2 with the bad value in one line, and touches nothing', () => {
-    const run = payments(['replay', '--since', 'yesterday'], freshEnv({ DATA_DIR: '/dev/null/pglite' }));
+  it('exits 2 with the bad value in one line, and touches nothing', async () => {
+    const run = await payments(['replay', '--since', 'yesterday'], freshEnv({ DATA_DIR: '/dev/null/pglite' }));
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /^payments: --since must be an ISO time with its zone, such as .* \(got "yesterday"\)\n$/);
     assert.equal(run.stdout, '');
@@ -113,7 +92,7 @@ describe('npm run payments -- query ORDER_ID', { skip: isDeno && 'spawns the Nod
     const env = await envFor();
     const orderId = await shopWithOrder(env);
     gateway.answer = (call) => ({ body: gateway.signedQueryAnswer(paidAnswer(call.outTradeNo, '88.80', 'TRADE_BY_CLI')) });
-    const run = await paymentsAsync(['query', orderId], env);
+    const run = await payments(['query', orderId], env);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`^payments: asked Alipay about order ${orderId}\n`));
     assert.match(run.stdout, /outcome +paid\n/);
@@ -129,7 +108,7 @@ describe('npm run payments -- query ORDER_ID', { skip: isDeno && 'spawns the Nod
     } finally {
       await database.close();
     }
-    const again = await paymentsAsync(['query', orderId, '--json'], env);
+    const again = await payments(['query', orderId, '--json'], env);
     assert.equal(again.status, 0, again.stderr);
     const answer = JSON.parse(lastLine(again.stdout));
     assert.deepEqual(answer.payment, { trade_no: 'TRADE_BY_CLI', result: 'duplicate' });
@@ -140,7 +119,7 @@ describe('npm run payments -- query ORDER_ID', { skip: isDeno && 'spawns the Nod
     const env = await envFor();
     const orderId = await shopWithOrder(env);
     gateway.answer = () => ({ body: '{"alipay_trade_query_response":{"code":"40002","sub_code":"isv.invalid-signature"}}' });
-    const run = await paymentsAsync(['query', orderId], env);
+    const run = await payments(['query', orderId], env);
     assert.equal(run.status, 1);
     const lines = run.stderr
       .trimEnd()

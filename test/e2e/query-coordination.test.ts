@@ -332,14 +332,7 @@ describe('a cluster of two workers: its background process does the daily reconc
       appKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     );
     // Every bill is "not out yet": each day is asked about once, then left for half an hour.
-    gateway.answer = () => ({
-      body: gateway.signedAnswer('alipay_data_dataservice_bill_downloadurl_query_response', {
-        code: '40004',
-        msg: 'Business Failed',
-        sub_code: 'isp.bill_not_exist',
-        sub_msg: '账单不存在',
-      }),
-    });
+    gateway.answer = () => ({ body: gateway.billNotOutYet() });
     const database = await freshSchema();
     let server: ServerProcess | undefined;
     try {

@@ -1,33 +1,20 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { startServer } from '../../src/bootstrap/server.ts';
 import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { APP_ID, createTestAlipay } from '../support/alipay-signer.ts';
+import { lastLine, runCli } from '../support/cli.ts';
 import { wallClock } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
 import { freshEnv, migratedEnv } from '../support/fresh-env.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
 // The CLI is a process of its own on the machine's clock: its today is the machine's.
 const today = () => beijingTimestamp(wallClock.now()).slice(0, 10);
 
-function reconcile(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/reconcile-cli.ts', ...args],
-      { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8' },
-      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
-}
-const lastLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1) ?? '';
+const reconcile = (args: string[], env: Record<string, string>) => runCli('reconcile', args, env);
 
 describe('npm run reconcile', { skip: isDeno && 'spawns the Node CLI' }, () => {
   it('reconciles today offline against the sandbox’s bill: paid orders match, one paid at Alipay but never told is repaired', async () => {
@@ -78,14 +65,7 @@ describe('npm run reconcile', { skip: isDeno && 'spawns the Node CLI' }, () => {
     let gateway: FakeAlipayGateway;
     before(async () => {
       gateway = await FakeAlipayGateway.start(alipay.privateKey, alipay.publicKeyPem);
-      gateway.answer = () => ({
-        body: gateway.signedAnswer('alipay_data_dataservice_bill_downloadurl_query_response', {
-          code: '40004',
-          msg: 'Business Failed',
-          sub_code: 'isp.bill_not_exist',
-          sub_msg: '账单不存在',
-        }),
-      });
+      gateway.answer = () => ({ body: gateway.billNotOutYet() });
     });
     after(() => gateway.close());
 

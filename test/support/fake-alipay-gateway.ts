@@ -67,6 +67,11 @@ export class FakeAlipayGateway {
     return `{"${responseKey}":${object},"sign":"${signature}"}`;
   }
 
+  /** Alipay's signed answer to a bill download URL query for a day whose bill is not out yet. */
+  billNotOutYet(): string {
+    return this.signedAnswer('alipay_data_dataservice_bill_downloadurl_query_response', BILL_NOT_OUT_YET);
+  }
+
   close(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
@@ -110,3 +115,6 @@ export function paidAnswer(orderId: string, amount: string, tradeNo: string, sta
 export function notExistAnswer(orderId: string): Record<string, string> {
   return { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_NOT_EXIST', sub_msg: '交易不存在', out_trade_no: orderId };
 }
+
+/** Alipay's isp.bill_not_exist: the bill of a day not over, or before about 10:00 Beijing time the next day. */
+export const BILL_NOT_OUT_YET = { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' };

@@ -26,10 +26,12 @@ export function freshEnv(extra: Record<string, string> = {}): Record<string, str
  */
 export async function migratedEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
   const env = freshEnv(extra);
-  cpSync(await migratedDirectory(), env.DATA_DIR!, { recursive: true });
+  migrated ??= migratedDirectory();
+  cpSync(await migrated, env.DATA_DIR!, { recursive: true });
   return env;
 }
 
+let migrated: Promise<string> | undefined;
 const PERSISTENCE = fileURLToPath(new URL('../../src/infrastructure/persistence/', import.meta.url));
 const PGLITE_PACKAGE = fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url));
 

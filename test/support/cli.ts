@@ -1,0 +1,30 @@
+import { execFile } from 'node:child_process';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const isDeno = 'Deno' in globalThis;
+
+export interface CliRun {
+  /** The exit code; null when a signal ended it. */
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm run <cli> -- …` without the build: src/cli/<cli>-cli.ts under the runtime running the tests, in `env`. */
+export function runCli(cli: 'orders' | 'payments' | 'reconcile', args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+  const source = `src/cli/${cli}-cli.ts`;
+  const command = isDeno ? ['run', '--allow-all', source] : ['--import', 'tsx', source];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...command, ...args],
+      // A developer's DATABASE_URL would send the CLI elsewhere than the test's PGlite directory.
+      { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+export const lastLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1) ?? '';
