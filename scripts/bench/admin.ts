@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import forge from 'node-forge';
 import pino from 'pino';
-import { buildApp } from '../../src/bootstrap/container.ts';
+import { buildApp } from '../../src/bootstrap/build-app.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';

@@ -5,7 +5,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { parseTradeBill } from '../../src/infrastructure/alipay/bill/parse-trade-bill.ts';
-import { type BillEntry, tradeBillZip } from '../../src/sandbox/trade-bill-file.ts';
+import { tradeBillZip } from '../../src/sandbox/trade-bill-file.ts';
+import type { BillEntry } from '../../src/sandbox/trade-bill-lines.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, runs: { type: 'string', default: '5' } } });
 const rows = Number(values.rows);

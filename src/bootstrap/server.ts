@@ -8,7 +8,7 @@ import { formatDuration } from '../infrastructure/durations.ts';
 import { type Database, openDatabase } from '../infrastructure/persistence/database.ts';
 import { createHttpServer } from '../interfaces/http/http-server.ts';
 import { type AdminCredentials, resolveAdminCredentials } from './admin-password.ts';
-import { buildApp } from './container.ts';
+import { buildApp } from './build-app.ts';
 import { loadKeys, sandboxKeyMatching } from './keys.ts';
 import { databaseTarget, openMigrated } from './startup.ts';
 import { wiringFor } from './wiring.ts';

@@ -1,6 +1,6 @@
 import type { BillChange } from './bill-changes.ts';
 import { SANDBOX_BUYER, type SandboxTrade } from './sandbox-trades.ts';
-import type { BillEntry } from './trade-bill-file.ts';
+import type { BillEntry } from './trade-bill-lines.ts';
 
 // The bill's rows for the sandbox's own trades and the refunds made of them.
 

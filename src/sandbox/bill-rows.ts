@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { beijingMidnight } from '../domain/beijing-time.ts';
 import { refundEntry, tradeEntry } from './bill-entries.ts';
 import type { SandboxTrade } from './sandbox-trades.ts';
-import type { BillEntry } from './trade-bill-file.ts';
+import type { BillEntry } from './trade-bill-lines.ts';
 
 /**
  * A timestamptz as JavaScript's milliseconds (float8, read as a number): a Date as node-postgres would

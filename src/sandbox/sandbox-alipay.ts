@@ -12,6 +12,7 @@ import { gatewayParams } from './gateway-params.ts';
 import { NotifySender } from './notify-sender.ts';
 import { type PayRequest, readPayRequest } from './pay-request.ts';
 import { isPaid, SANDBOX_BUYER, type SandboxTrade, SandboxTrades, tradeAt } from './sandbox-trades.ts';
+import { SandboxBillPage } from './trade-bill-page.ts';
 import { BILL_DOWNLOAD_URL_QUERY, BILLS_PATH, SandboxBills } from './trade-bills.ts';
 import { SandboxTradeQuery } from './trade-query.ts';
 
@@ -47,6 +48,7 @@ export class SandboxAlipay {
   readonly trades: SandboxTrades;
   private readonly tradeQuery: SandboxTradeQuery;
   readonly bills: SandboxBills;
+  private readonly billPage: SandboxBillPage;
   private readonly now: () => Date;
 
   constructor(private readonly settings: SandboxSettings) {
@@ -64,7 +66,7 @@ export class SandboxAlipay {
       now: this.now,
     });
     const changes = new SandboxBillChanges(settings.knex);
-    this.bills = new SandboxBills({
+    const billSettings = {
       appId: settings.appId,
       sellerId: settings.sellerId,
       appKey: this.appKey,
@@ -78,15 +80,17 @@ export class SandboxAlipay {
       logger: settings.logger,
       now: this.now,
       billsForToday: settings.billsForToday ?? true,
-    });
+    };
+    this.bills = new SandboxBills(billSettings);
+    this.billPage = new SandboxBillPage(billSettings);
   }
 
   routes(): Router {
     const router = new Router();
     router.get(SANDBOX_GATEWAY_PATH, this.cashier);
     router.post(SANDBOX_GATEWAY_PATH, this.openApi);
-    router.get(BILLS_PATH, this.bills.page);
-    router.post(BILLS_PATH, this.bills.change);
+    router.get(BILLS_PATH, this.billPage.page);
+    router.post(BILLS_PATH, this.billPage.change);
     router.get(`${BILLS_PATH}/:file`, this.bills.download);
     router.post('/sandbox/pay', this.pay);
     router.get('/sandbox/notifies', this.notifies);

@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Clock } from '../../src/application/ports/clock.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
 import type { SignType } from '../../src/application/ports/signature-verifier.ts';
-import { buildApp } from '../../src/bootstrap/container.ts';
+import { buildApp } from '../../src/bootstrap/build-app.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { createHttpServer } from '../../src/interfaces/http/http-server.ts';

@@ -8,7 +8,8 @@ import { SandboxBillChanges } from '../../src/sandbox/bill-changes.ts';
 import { refundEntry, tradeEntry } from '../../src/sandbox/bill-entries.ts';
 import { SandboxBillRows } from '../../src/sandbox/bill-rows.ts';
 import { SandboxTrades } from '../../src/sandbox/sandbox-trades.ts';
-import { type BillEntry, streamedTradeBillZip, tradeBillZip } from '../../src/sandbox/trade-bill-file.ts';
+import { streamedTradeBillZip, tradeBillZip } from '../../src/sandbox/trade-bill-file.ts';
+import type { BillEntry } from '../../src/sandbox/trade-bill-lines.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 
 const APP_ID = '2021000000000001';

@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import type Koa from 'koa';
+import { AskAlipayAboutOrder } from '../application/ask-alipay-about-order.ts';
+import { ClaimDueQueries } from '../application/claim-due-queries.ts';
+import { PlaceOrder } from '../application/place-order.ts';
+import type { Clock } from '../application/ports/clock.ts';
+import type { OrderRepository } from '../application/ports/order-repository.ts';
+import { PrunePaymentEvents } from '../application/prune-payment-events.ts';
+import { ReconcilePastDays } from '../application/reconcile-past-days.ts';
+import { TOKENS } from '../application/tokens.ts';
+import type { QuerySchedule } from '../domain/query-schedule.ts';
+import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
+import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
+import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
+import { ReviewController } from '../interfaces/http/admin/review-controller.ts';
+import { createApp } from '../interfaces/http/app.ts';
+import { HealthController } from '../interfaces/http/health-controller.ts';
+import { Metrics } from '../interfaces/http/middleware/metrics.ts';
+import { PaymentController } from '../interfaces/http/shopper/payment-controller.ts';
+import { QueryScheduler } from '../interfaces/scheduler/query-scheduler.ts';
+import { ReconcileScheduler } from '../interfaces/scheduler/reconcile-scheduler.ts';
+import { RetentionScheduler } from '../interfaces/scheduler/retention-scheduler.ts';
+import { DemoOrderChanges } from '../sandbox/demo-order-changes.ts';
+import { DemoShop } from '../sandbox/demo-shop.ts';
+import { SandboxAlipay } from '../sandbox/sandbox-alipay.ts';
+import { buildContainer, type Wiring } from './container.ts';
+
+export interface BuiltApp {
+  readonly app: Koa;
+  readonly sandbox?: SandboxAlipay;
+  readonly demoShop?: DemoShop;
+  /** Asks Alipay about unpaid orders once started; absent when ALIPAY_QUERY_SCHEDULE is off. */
+  readonly queryScheduler?: QueryScheduler;
+  /** Reconciles every unfinished recent day once started; absent when RECONCILE_AT is off. */
+  readonly reconcileScheduler?: ReconcileScheduler;
+  /** Deletes payment events past their retention once started. */
+  readonly retentionScheduler: RetentionScheduler;
+}
+
+/** The Koa app with every controller resolved once; nothing else looks into the container. */
+export function buildApp(wiring: Wiring): BuiltApp {
+  const container = buildContainer(wiring);
+  const controllers = {
+    payment: container.get(PaymentController),
+    health: container.get(HealthController),
+    admin: container.get(AdminController),
+    reconciliation: container.get(ReconciliationController),
+    rejections: container.get(RejectionsController),
+    review: container.get(ReviewController),
+  };
+  const metrics = new Metrics();
+  const options = {
+    controllers,
+    logger: wiring.logger,
+    metrics,
+    admin: wiring.admin,
+    production: wiring.production,
+    trustedProxies: wiring.trustedProxies,
+    shopUrl: wiring.shopUrl,
+  };
+  const schedule = container.get<QuerySchedule | null>(TOKENS.QuerySchedule);
+  const queryScheduler =
+    schedule === null
+      ? undefined
+      : new QueryScheduler({
+          claim: container.get(ClaimDueQueries),
+          ask: container.get(AskAlipayAboutOrder),
+          metrics,
+          logger: wiring.logger,
+          firstOffsetMs: schedule.offsetsMs[0]!,
+        });
+  const reconcileScheduler =
+    wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcilePastDays), wiring.logger);
+  const retentionScheduler = new RetentionScheduler(container.get(PrunePaymentEvents), wiring.logger);
+  const schedulers = { queryScheduler, reconcileScheduler, retentionScheduler };
+  if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
+  const clock = container.get<Clock>(TOKENS.Clock);
+  const sandbox = new SandboxAlipay({ now: () => clock.now(), ...wiring.sandbox });
+  const demoShop = new DemoShop(
+    container.get<OrderRepository>(TOKENS.OrderRepository),
+    container.get(PlaceOrder),
+    new DemoOrderChanges(wiring.knex, () => clock.now()),
+  );
+  return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop, ...schedulers };
+}
