@@ -21,7 +21,7 @@ export function freshEnv(extra: Record<string, string> = {}): Record<string, str
 
 /**
  * freshEnv, with a PGlite directory already created and migrated (and empty). PGlite's initdb costs
- * seconds a directory and a copy costs milliseconds, so one directory per test run is made and copied.
+ * about 5 s a directory and a copy under one, so one directory per test run is made and copied.
  * Not for the tests of a first run itself (test/e2e/first-run.test.ts).
  */
 export async function migratedEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
