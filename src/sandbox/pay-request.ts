@@ -14,7 +14,10 @@ export interface PayRequest {
   readonly expiresAt: Date | null;
 }
 
-const PAY_METHODS: Record<string, PayRequest['channel']> = { 'alipay.trade.page.pay': 'page', 'alipay.trade.wap.pay': 'wap' };
+const PAY_METHODS: ReadonlyMap<string, PayRequest['channel']> = new Map([
+  ['alipay.trade.page.pay', 'page'],
+  ['alipay.trade.wap.pay', 'wap'],
+]);
 const BEIJING_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 /** The verified pay request, or the reason Alipay would refuse it. */
@@ -22,7 +25,7 @@ export function readPayRequest(appKey: KeyObject, appId: string, query: string):
   const params = Object.fromEntries(new URLSearchParams(query));
   if (!verifyMerchantRequest(params, appKey)) return 'invalid-signature 验签出错，请确认应用私钥与上传的应用公钥是否匹配';
   if (params.app_id !== appId) return `invalid-app-id 应用 ${params.app_id ?? ''} 不存在`;
-  const channel = PAY_METHODS[params.method ?? ''];
+  const channel = PAY_METHODS.get(params.method ?? '');
   if (channel === undefined) return 'invalid-method 不支持的接口';
   if (!isWebUrl(params.return_url)) return 'missing-return-url 缺少 return_url，或它不是 http(s) 网址';
   let biz: unknown;

@@ -47,7 +47,7 @@ export async function startTestApp(options: {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { app } = buildApp({
     knex: options.knex,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }, pino.destination({ dest: process.env.TEST_LOG_FILE ?? 2, sync: true })),
     alipayPublicKey: parseAlipayPublicKey(options.alipayPublicKeyPem),
     signType: options.signType ?? 'RSA2',
     settings: { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT, ...options.settings },

@@ -62,6 +62,8 @@ describe('FormCallbackParser', () => {
 
   it('rejects a charset it cannot decode', () => {
     assert.throws(() => parse('charset=ebcdic&a=1'), MalformedCallback);
+    for (const inherited of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      assert.throws(() => parse(`charset=${inherited}&a=1`), MalformedCallback, inherited);
   });
 
   it('offers the content without alipay_cert_sn as a second candidate', () => {

@@ -9,7 +9,14 @@ import { ambiguityOf, signContentCandidates } from './sign-content.ts';
 import { tradeReportOf } from './trade-report.ts';
 
 // Alipay sends gbk/gb2312 to merchants whose pay request declared no charset; gb18030 is their superset.
-const CHARSETS: Record<string, string> = { 'utf-8': 'utf-8', utf8: 'utf-8', gbk: 'gbk', gb2312: 'gbk', gb18030: 'gb18030' };
+// A Map, not an object literal: a declared charset of "constructor" must not find Object's prototype.
+const CHARSETS: ReadonlyMap<string, string> = new Map([
+  ['utf-8', 'utf-8'],
+  ['utf8', 'utf-8'],
+  ['gbk', 'gbk'],
+  ['gb2312', 'gbk'],
+  ['gb18030', 'gb18030'],
+]);
 
 /** Parses Alipay's form-encoded returns and notifies once, keeping the exact signed bytes. */
 @injectable()
@@ -35,7 +42,7 @@ function charsetOf(pairs: readonly RawPair[]): string {
   const declared = pairs.find(({ key }) => key === 'charset');
   if (!declared || declared.value.length === 0) return 'utf-8';
   const name = decodeUtf8(declared.value).toLowerCase();
-  const charset = CHARSETS[name];
+  const charset = CHARSETS.get(name);
   if (!charset) throw new MalformedCallback(`charset ${JSON.stringify(name.slice(0, 20))} is not supported`);
   return charset;
 }
