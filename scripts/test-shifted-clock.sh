@@ -20,5 +20,5 @@ shifts=("$@")
 [ ${#shifts[@]} -gt 0 ] || shifts=('+2y' '-1y')
 for shift in "${shifts[@]}"; do
   echo "=== the machine's clock moved ${shift}: $(faketime -f "$shift" date -u '+%Y-%m-%d %H:%M UTC')"
-  faketime -f "$shift" node --import tsx --test --test-concurrency=2 test/tiers/contracts.ts test/tiers/unit.ts
+  faketime -f "$shift" node --import tsx --test --test-concurrency=2 test/_tiers/contracts.ts test/_tiers/unit.ts
 done

@@ -11,12 +11,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
 
 describe('npm test (scripts/run-tests.ts)', { skip: isDeno && 'npm test runs on Node' }, () => {
-  /** A project with these test files and our test/tiers, beside this one's node_modules. */
+  /** A project with these test files and our test/_tiers, beside this one's node_modules. */
   function project(files: Record<string, string>): string {
     const dir = mkdtempSync(join(tmpdir(), 'meiduo-run-tests-'));
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-    cpSync(join(root, 'test', 'tiers'), join(dir, 'test', 'tiers'), { recursive: true });
+    cpSync(join(root, 'test', '_tiers'), join(dir, 'test', '_tiers'), { recursive: true });
     for (const folder of ['unit', 'application', 'contracts', 'http']) mkdirSync(join(dir, 'test', folder), { recursive: true });
     for (const [path, source] of Object.entries(files)) {
       mkdirSync(join(dir, path, '..'), { recursive: true });
