@@ -1,3 +1,4 @@
+import { readAtMost } from '../../shared/read-at-most.ts';
 import { formatDuration } from '../durations.ts';
 
 /** Why a call to Alipay gave no body to read, in one line; each adapter wraps it in its own error. */
@@ -21,7 +22,8 @@ export async function boundedFetch(
       await response.body?.cancel();
       throw new CallFailed(`${host} answered HTTP ${response.status} to ${what}`);
     }
-    return await bodyOf(response, maxBytes, what);
+    if (!response.body) return new Uint8Array(0);
+    return await readAtMost(response.body, maxBytes, () => new CallFailed(`${what} passed ${maxBytes} bytes, more than Alipay sends`));
   } catch (error) {
     if (error instanceof CallFailed) throw error;
     const name = (error as Error)?.name;
@@ -31,29 +33,4 @@ export async function boundedFetch(
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
     throw new CallFailed(`cannot reach ${host}: ${cause?.code ?? cause?.message ?? (error as Error)?.message}`);
   }
-}
-
-/** The whole body, refused as soon as it passes `maxBytes`. */
-async function bodyOf(response: Response, maxBytes: number, what: string): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array(0);
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > maxBytes) {
-      await reader.cancel();
-      throw new CallFailed(`${what} passed ${maxBytes} bytes, more than Alipay sends`);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.length;
-  }
-  return body;
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { readAtMost } from '../../../shared/read-at-most.ts';
 import { PayloadTooLarge } from './http-errors.ts';
 
 /**
@@ -7,18 +8,5 @@ import { PayloadTooLarge } from './http-errors.ts';
  */
 export async function readRawBody(ctx: Context, limit: number): Promise<Uint8Array> {
   if (Number(ctx.get('Content-Length') || 0) > limit) throw new PayloadTooLarge(limit);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > limit) throw new PayloadTooLarge(limit);
-    chunks.push(chunk);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return body;
+  return readAtMost(ctx.req, limit, () => new PayloadTooLarge(limit));
 }
