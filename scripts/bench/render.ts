@@ -1,16 +1,14 @@
 // npm run bench:render: CPU per render of 订单支付成功 through koa-views and through the page compiled at
-// start-up (compiled-pages.ts), in one process, without HTTP.
+// start-up (pages.ts), in one process, without HTTP.
 import process from 'node:process';
 import type { Context } from 'koa';
-import views from 'koa-views';
-import { renderPage } from '../../src/interfaces/http/compiled-pages.ts';
-import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
+import { pageRenderer, renderPage } from '../../src/interfaces/http/pages.ts';
 
 const RENDERS = 20_000;
 const locals = { tradeId: '2026113022001404170501234567', orderId: '20261130153535000000001', amount: '88.80' };
 const shop = { home: 'https://www.meiduo.site/', orders: 'https://www.meiduo.site/user_center_order.html', userCenter: '' };
 const ctx = { state: { shop }, set() {}, response: {} } as unknown as Context & { render: (name: string, locals: object) => Promise<void> };
-await views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } })(ctx, async () => {});
+await pageRenderer()(ctx as never, async () => {});
 
 const ways: Array<[string, () => Promise<void> | void]> = [
   ['koa-views', () => ctx.render('pay_success.pug', locals)],

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
-import views from 'koa-views';
 import type { Logger } from 'pino';
 import type { AdminController } from './admin/admin-controller.ts';
 import { adminGate } from './admin/admin-gate.ts';
@@ -18,9 +17,9 @@ import { RateLimiter } from './middleware/rate-limiter.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { throttleJson } from './middleware/throttle.ts';
+import { pageRenderer } from './pages.ts';
 import type { PaymentController } from './shopper/payment-controller.ts';
 import { shopLinks } from './shopper/shop-links.ts';
-import { VIEWS_DIR } from './views-dir.ts';
 
 export interface Controllers {
   readonly payment: PaymentController;
@@ -98,7 +97,7 @@ export function createApp({
   app.use(securityHeaders({ hsts: production }));
   app.use(limitQuery);
   app.use(shopLinks(shopUrl, extraRoutes.length > 0));
-  app.use(views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } }));
+  app.use(pageRenderer());
   app.use(errorHandler);
   app.use(adminGate(admin, new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE), metrics));
   for (const extra of extraRoutes) app.use(extra.routes());

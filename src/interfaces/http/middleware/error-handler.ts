@@ -3,7 +3,7 @@ import { PaymentNeedsReview, TradeNoConflict } from '../../../domain/errors.ts';
 import { adminErrorPage, CROSS_SITE_PAGE } from '../admin/admin-error-page.ts';
 import { isAdminPath } from '../admin/admin-gate.ts';
 import type { AppContext } from '../app-state.ts';
-import { renderPage } from '../compiled-pages.ts';
+import { renderPage } from '../pages.ts';
 import {
   ERROR_PAGES,
   type ErrorPage,

@@ -4,8 +4,8 @@ import type { SignatureDiagnosis } from '../../../application/ports/signature-do
 import { ReceiveAlipayCallback } from '../../../application/receive-alipay-callback.ts';
 import { StartAlipayPayment } from '../../../application/start-alipay-payment.ts';
 import type { AppContext, AppState } from '../app-state.ts';
-import { renderPage } from '../compiled-pages.ts';
 import { readRawBody } from '../middleware/raw-body.ts';
+import { renderPage } from '../pages.ts';
 import { payChannelFor } from './pay-channel.ts';
 
 const encoder = new TextEncoder();
