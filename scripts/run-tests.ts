@@ -51,8 +51,11 @@ function testFilesIn(cwd: string, folder: string): string[] {
     .map((name) => `${folder}/${name}`);
 }
 
-function runNode(args: string[]): Promise<number> {
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+const runNode = (args: string[]) => runChild(process.execPath, args);
+const runNpm = (args: string[]) => runChild('npm', args);
+
+function runChild(command: string, args: string[]): Promise<number> {
+  const child = spawn(command, args, { stdio: 'inherit' });
   // Whoever stops `npm test` stops the run too, and still hears what was skipped.
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', stop).on('SIGTERM', stop);
@@ -62,7 +65,7 @@ function runNode(args: string[]): Promise<number> {
       resolve(exitCode ?? 1);
     });
     child.on('error', (error) => {
-      console.error(`npm test: cannot run node: ${error.message}`);
+      console.error(`npm test: cannot run ${command}: ${error.message}`);
       resolve(1);
     });
   });
@@ -72,6 +75,12 @@ async function run(args: readonly string[]): Promise<number> {
   const { tiers, nodeArgs } = parseArguments(args);
   const files = tiers.flatMap((tier) => TIERS[tier]!(process.cwd()));
   const started = performance.now();
+  // The end-to-end tests start the built service (test/support/service-command.ts). Built here, once, so that
+  // two test processes starting together never run tsc over the same dist/ at once.
+  if (tiers.includes('e2e') && existsSync('tsconfig.build.json') && (await runNpm(['run', 'build', '--silent'])) !== 0) {
+    console.log('npm test: npm run build failed, so the end-to-end tests cannot start the service');
+    return 1;
+  }
   // Two at a time on this 2-core machine: a browser test mostly waits while the contracts compute.
   const code = await runNode(['--import', 'tsx', '--test', '--test-concurrency=2', ...nodeArgs, ...files]);
   console.log(`npm test: ${tiers.join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s${code === 0 ? '' : ' (failed)'}`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { serviceCommand } from '../support/service-command.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
@@ -54,7 +55,7 @@ describe('the PGlite lock, held by a live process', { skip: isDeno && 'spawns No
 
   it('is respected by a second Node process', async () => {
     const { dataDir, env } = lockedDirectory();
-    const { code, output } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
+    const { code, output } = await run(process.execPath, serviceCommand('src/main.ts'), env);
     assert.equal(code, 2, output);
     assert.match(output, new RegExp(`DATA_DIR ${dataDir} is in use by process ${process.pid}`));
     assert.equal(readFileSync(`${dataDir}.lock`, 'utf8'), String(process.pid));

@@ -8,11 +8,11 @@ import process from 'node:process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../support/clock.ts';
+import { serviceCommand } from '../support/service-command.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
-// The same src/main.ts, under whichever runtime runs the tests.
-const command = isDeno ? ['run', '--allow-all', 'src/main.ts'] : ['--import', 'tsx', 'src/main.ts'];
+const command = serviceCommand('src/main.ts');
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';

@@ -15,6 +15,7 @@ import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 import { APP_ID, newOrderId } from '../support/alipay-signer.ts';
 import { waitFor, wallClock } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
+import { serviceCommand } from '../support/service-command.ts';
 
 // Processes coordinate through PostgreSQL (FOR UPDATE SKIP LOCKED); PGlite cannot be shared.
 const url = process.env.DATABASE_URL;
@@ -24,8 +25,7 @@ const skip = url
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
-// The same src/main.ts, under whichever runtime runs the tests (as test/e2e/process.test.ts does).
-const command = isDeno ? ['run', '--allow-all', 'src/main.ts'] : ['--import', 'tsx', 'src/main.ts'];
+const command = serviceCommand('src/main.ts');
 
 /** A schema of its own on DATABASE_URL, migrated, dropped by drop(). */
 async function freshSchema(): Promise<{ schema: string; drop(): Promise<void> }> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { APP_ID, SELLER_ID, type TestAlipay } from '../support/alipay-signer.ts';
+import { serviceCommand } from '../support/service-command.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = process.env.PG_THROWAWAY_DIR;
@@ -54,11 +55,11 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** The real server (src/main.ts) in a process of its own, on the faults cluster. */
+/** The real server in a process of its own, on the faults cluster. */
 export async function startAppProcess(alipay: TestAlipay, env: Record<string, string> = {}): Promise<AppProcess> {
   const keys = mkdtempSync(join(tmpdir(), 'meiduo-faults-'));
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, serviceCommand('src/main.ts'), {
     cwd: root,
     env: {
       ...process.env,

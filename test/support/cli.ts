@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { serviceCommand } from './service-command.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const isDeno = 'Deno' in globalThis;
+const _isDeno = 'Deno' in globalThis;
 
 export interface CliRun {
   /** The exit code; null when a signal ended it. */
@@ -12,10 +13,9 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `npm run <cli> -- …` without the build: src/cli/<cli>-cli.ts under the runtime running the tests, in `env`. */
+/** `npm run <cli> -- …` under the runtime running the tests, in `env`. */
 export function runCli(cli: 'orders' | 'payments' | 'reconcile', args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  const source = `src/cli/${cli}-cli.ts`;
-  const command = isDeno ? ['run', '--allow-all', source] : ['--import', 'tsx', source];
+  const command = serviceCommand(`src/cli/${cli}-cli.ts`);
   return new Promise((resolve) => {
     execFile(
       process.execPath,

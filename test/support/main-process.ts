@@ -2,11 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './clock.ts';
+import { serviceCommand } from './service-command.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const isDeno = 'Deno' in globalThis;
-// The same src/main.ts, under whichever runtime runs the tests.
-const command = isDeno ? ['run', '--allow-all', 'src/main.ts'] : ['--import', 'tsx', 'src/main.ts'];
+const _isDeno = 'Deno' in globalThis;
 
 /** Settings a developer's shell may hold that would change what a first run does. */
 const UNSET = {
@@ -28,11 +27,14 @@ export interface MainProcess {
   stop(): Promise<number | null>;
 }
 
-/** `npm start` without the build: src/main.ts in a process of its own, from the repository's root, logging at info. */
+/** `npm start`: the service in a process of its own, from the repository's root, logging at info. */
 export function startMain(env: Record<string, string>): MainProcess {
   let stdout = '';
   let stderr = '';
-  const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, ...UNSET, PORT: '0', ...env, LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, serviceCommand('src/main.ts'), {
+    cwd: root,
+    env: { ...process.env, ...UNSET, PORT: '0', ...env, LOG_LEVEL: 'info' },
+  });
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
