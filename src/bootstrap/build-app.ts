@@ -79,7 +79,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
   const demoShop = new DemoShop(
     container.get<OrderRepository>(TOKENS.OrderRepository),
     container.get(PlaceOrder),
-    new DemoOrderChanges(wiring.knex, () => clock.now()),
+    new DemoOrderChanges(wiring.sandbox.knex, () => clock.now()),
   );
   return { app: createApp({ ...options, extraRoutes: [sandbox.routes(), demoShop.routes()] }), sandbox, demoShop, ...schedulers };
 }

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import type { Knex } from 'knex';
 import type forge from 'node-forge';
 import type { Logger } from 'pino';
 import { AskAlipayAboutOrder } from '../application/ask-alipay-about-order.ts';
@@ -16,18 +15,8 @@ import { ListRejections } from '../application/list-rejections.ts';
 import { PlaceOrder } from '../application/place-order.ts';
 import type { AlipayCallbackParser } from '../application/ports/alipay-callback-parser.ts';
 import type { Clock } from '../application/ports/clock.ts';
-import type { DailyClaims } from '../application/ports/daily-claims.ts';
-import type { DatabaseHealth } from '../application/ports/database-health.ts';
-import type { OrderRepository } from '../application/ports/order-repository.ts';
-import type { PaymentEventLog } from '../application/ports/payment-events.ts';
 import type { PaymentGateway } from '../application/ports/payment-gateway.ts';
-import type { PaymentLedger } from '../application/ports/payment-ledger.ts';
-import type { PaymentRepository } from '../application/ports/payment-repository.ts';
-import type { PaymentReviews } from '../application/ports/payment-reviews.ts';
 import type { PaymentSettings } from '../application/ports/payment-settings.ts';
-import type { QueryQueue } from '../application/ports/query-queue.ts';
-import type { ReconciliationStore } from '../application/ports/reconciliation-store.ts';
-import type { RejectionLog } from '../application/ports/rejection-log.ts';
 import type { SignatureDoctor } from '../application/ports/signature-doctor.ts';
 import type { SignatureVerifier, SignType } from '../application/ports/signature-verifier.ts';
 import type { TradeBillSource } from '../application/ports/trade-bill.ts';
@@ -54,19 +43,7 @@ import { NativeSignatureVerifier } from '../infrastructure/alipay/native-signatu
 import type { AlipayPublicKey } from '../infrastructure/alipay/public-key.ts';
 import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from '../infrastructure/alipay/request-signer.ts';
 import { AlipaySignatureDoctor } from '../infrastructure/alipay/signature-doctor.ts';
-import { KnexDailyClaims } from '../infrastructure/persistence/knex-daily-claims.ts';
-import { KnexDatabaseHealth } from '../infrastructure/persistence/knex-database-health.ts';
-import { KnexPaymentLedger } from '../infrastructure/persistence/knex-payment-ledger.ts';
-import { KnexPaymentReviews } from '../infrastructure/persistence/knex-payment-reviews.ts';
-import { KnexQueryQueue } from '../infrastructure/persistence/knex-query-queue.ts';
-import { KnexReconciliationStore } from '../infrastructure/persistence/knex-reconciliation-store.ts';
-import { KnexRejectionLog, type RejectionRetention } from '../infrastructure/persistence/knex-rejection-log.ts';
-import { ObjectionOrderRepository } from '../infrastructure/persistence/objection-order-repository.ts';
-import { ObjectionPaymentRepository } from '../infrastructure/persistence/objection-payment-repository.ts';
-import { pooledSql } from '../infrastructure/persistence/sql.ts';
-import { SqlOrderRepository } from '../infrastructure/persistence/sql-order-repository.ts';
-import { SqlPaymentEventLog } from '../infrastructure/persistence/sql-payment-event-log.ts';
-import { SqlPaymentRepository } from '../infrastructure/persistence/sql-payment-repository.ts';
+import type { RejectionRetention } from '../infrastructure/persistence/knex-rejection-log.ts';
 import { SystemClock } from '../infrastructure/system-clock.ts';
 import { INFRA } from '../infrastructure/tokens.ts';
 import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
@@ -77,9 +54,11 @@ import { ReviewController } from '../interfaces/http/admin/review-controller.ts'
 import { HealthController } from '../interfaces/http/health-controller.ts';
 import { PaymentController } from '../interfaces/http/shopper/payment-controller.ts';
 import type { SandboxSettings } from '../sandbox/sandbox-alipay.ts';
+import { bindStores, type Stores } from './stores.ts';
 
-export interface Wiring {
-  readonly knex: Knex;
+export type Wiring = Stores & WiringSettings;
+
+export interface WiringSettings {
   readonly logger: Logger;
   readonly alipayPublicKey: AlipayPublicKey;
   readonly signType: SignType;
@@ -136,10 +115,6 @@ export function buildContainer(wiring: Wiring): Container {
     .inSingletonScope();
   c.bind<AlipayCallbackParser>(TOKENS.AlipayCallbackParser).to(FormCallbackParser).inSingletonScope();
   c.bind<SignatureDoctor>(TOKENS.SignatureDoctor).to(AlipaySignatureDoctor).inSingletonScope();
-  c.bind<DatabaseHealth>(TOKENS.DatabaseHealth).to(KnexDatabaseHealth).inSingletonScope();
-  c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
-  c.bind<PaymentReviews>(TOKENS.PaymentReviews).to(KnexPaymentReviews).inSingletonScope();
-  c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<PaymentGateway>(TOKENS.PaymentGateway).to(AlipayPayGateway).inSingletonScope();
   c.bind<TradeQuery>(TOKENS.TradeQuery).to(AlipayTradeQuery).inSingletonScope();
   c.bind<TradeBillSource>(TOKENS.TradeBillSource).to(AlipayTradeBillSource).inSingletonScope();
@@ -151,7 +126,6 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(ClaimDueQueries).toSelf().inSingletonScope();
   c.bind(ReconcileDay).toSelf().inSingletonScope();
   c.bind(ReconcilePastDays).toSelf().inSingletonScope();
-  c.bind<DailyClaims>(TOKENS.DailyClaims).to(KnexDailyClaims).inSingletonScope();
   c.bind(TOKENS.PaymentEventRetentionDays).toConstantValue(wiring.paymentEventRetentionDays ?? 400);
   c.bind(PrunePaymentEvents).toSelf().inSingletonScope();
   c.bind<ReconcileSchedule>(TOKENS.ReconcileSchedule).toConstantValue({
@@ -178,26 +152,16 @@ export function buildContainer(wiring: Wiring): Container {
   return c;
 }
 
-/** Orders and payments on the chosen adapters, the clock and PlaceOrder: what the server and the CLIs share. */
+/** The stores on the chosen adapters, the clock and PlaceOrder: what the server and the CLIs share. */
 export function storeContainer({
   knex,
+  memory,
   repositories = 'sql',
   querySchedule = null,
   clock,
-}: Pick<Wiring, 'knex' | 'repositories' | 'querySchedule' | 'clock'>): Container {
+}: Stores & Pick<Wiring, 'repositories' | 'querySchedule' | 'clock'>): Container {
   const c = new Container();
-  const objection = repositories === 'objection';
-  c.bind(INFRA.Knex).toConstantValue(knex);
-  c.bind(INFRA.Sql).toConstantValue(pooledSql(knex));
-  c.bind<OrderRepository>(TOKENS.OrderRepository)
-    .to(objection ? ObjectionOrderRepository : SqlOrderRepository)
-    .inSingletonScope();
-  c.bind<PaymentRepository>(TOKENS.PaymentRepository)
-    .to(objection ? ObjectionPaymentRepository : SqlPaymentRepository)
-    .inSingletonScope();
-  c.bind<QueryQueue>(TOKENS.QueryQueue).to(KnexQueryQueue).inSingletonScope();
-  c.bind<PaymentEventLog>(TOKENS.PaymentEventLog).to(SqlPaymentEventLog).inSingletonScope();
-  c.bind<ReconciliationStore>(TOKENS.ReconciliationStore).to(KnexReconciliationStore).inSingletonScope();
+  bindStores(c, memory ? { memory } : { knex: knex! }, repositories);
   c.bind(TOKENS.QuerySchedule).toConstantValue(querySchedule === null ? null : new QuerySchedule(querySchedule));
   if (clock) c.bind<Clock>(TOKENS.Clock).toConstantValue(clock);
   else c.bind<Clock>(TOKENS.Clock).to(SystemClock).inSingletonScope();

@@ -5,8 +5,7 @@ import { OrderStatus } from '../../src/domain/order-status.ts';
 import { ForgeSignatureVerifier } from '../../src/infrastructure/alipay/forge-signature-verifier.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
-import { pglite, type TestDatabase } from '../support/databases.ts';
-import { orderStatus, paymentRows, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
+import { MemoryTables, type RunningApp, startTestApp } from '../support/test-app.ts';
 
 // Messages signed by a published test key, with the outcome each must have (test/fixtures/alipay-vectors).
 const dir = new URL('../fixtures/alipay-vectors/', import.meta.url);
@@ -31,22 +30,20 @@ const RETURNS: Record<string, { rsa2: number; rsa?: number }> = {
   'return-other-seller': { rsa2: 403 },
 };
 
-describe('the shared Alipay vectors, through the real app on PGlite', () => {
-  let db: TestDatabase;
+describe('the shared Alipay vectors, through the real app over in-memory stores', () => {
+  const tables = new MemoryTables();
   const apps: Record<'RSA2' | 'RSA', RunningApp | undefined> = { RSA2: undefined, RSA: undefined };
   before(async () => {
-    db = await pglite.open();
     for (const signType of ['RSA2', 'RSA'] as const)
-      apps[signType] = await startTestApp({ knex: db.knex, alipayPublicKeyPem: publicKeyPem, signType });
+      apps[signType] = await startTestApp({ memory: tables.store, alipayPublicKeyPem: publicKeyPem, signType });
   });
   after(async () => {
     await apps.RSA2?.close();
     await apps.RSA?.close();
-    await db.close();
   });
-  beforeEach(async () => {
-    await db.truncate();
-    for (const order of manifest.orders) await seedOrder(db.knex, order.order_id, order.total_amount);
+  beforeEach(() => {
+    tables.empty();
+    for (const order of manifest.orders) tables.seedOrder(order.order_id, order.total_amount);
   });
 
   for (const [name, expected] of Object.entries(RETURNS)) {
@@ -57,8 +54,8 @@ describe('the shared Alipay vectors, through the real app on PGlite', () => {
         const response = await apps[signType]!.get(`/payment/status/?${read(`${name}.txt`)}`);
         assert.equal(response.status, status);
         const paid = status === 200;
-        assert.equal((await paymentRows(db.knex, FIRST!)).length, paid ? 1 : 0);
-        assert.equal(await orderStatus(db.knex, FIRST!), paid ? OrderStatus.UNCOMMENT : OrderStatus.UNPAID);
+        assert.equal(tables.payments(FIRST!).length, paid ? 1 : 0);
+        assert.equal(tables.orderStatus(FIRST!), paid ? OrderStatus.UNCOMMENT : OrderStatus.UNPAID);
         if (paid) assert.match(response.body, /2026112622001400000000000001/);
       });
     }
@@ -74,8 +71,8 @@ describe('the shared Alipay vectors, through the real app on PGlite', () => {
     it(`${name} through POST /payment/notify/: success, ${paid ? 'order paid' : 'nothing written'}`, async () => {
       const response = await apps.RSA2!.post('/payment/notify/', read(`${name}.txt`));
       assert.equal(response.body, 'success');
-      assert.equal((await paymentRows(db.knex, SECOND)).length, paid ? 1 : 0);
-      assert.equal(await orderStatus(db.knex, SECOND), paid ? OrderStatus.UNCOMMENT : OrderStatus.UNPAID);
+      assert.equal(tables.payments(SECOND).length, paid ? 1 : 0);
+      assert.equal(tables.orderStatus(SECOND), paid ? OrderStatus.UNCOMMENT : OrderStatus.UNPAID);
     });
   }
 

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import forge from 'node-forge';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
-import { pglite, type TestDatabase } from '../support/databases.ts';
-import { type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
+import { MemoryTables, type RunningApp, startTestApp } from '../support/test-app.ts';
 
 const vectors = new URL('../fixtures/alipay-vectors/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, vectors), 'utf8').trim();
@@ -31,17 +30,13 @@ function alipayCertificatePem(): string {
 
 describe('certificate mode', () => {
   const pem = alipayCertificatePem();
-  let db: TestDatabase;
+  const tables = new MemoryTables();
   let app: RunningApp;
   before(async () => {
-    db = await pglite.open();
-    app = await startTestApp({ knex: db.knex, alipayPublicKeyPem: pem });
-    await seedOrder(db.knex, '20261126153000000000001', '3798.00');
+    app = await startTestApp({ memory: tables.store, alipayPublicKeyPem: pem });
+    tables.seedOrder('20261126153000000000001', '3798.00');
   });
-  after(async () => {
-    await app.close();
-    await db.close();
-  });
+  after(() => app.close());
 
   it("computes the certificate's SN as Alipay does: md5(issuer DN reversed + decimal serial)", () => {
     const x509 = new X509Certificate(pem);

@@ -2,22 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { createTestAlipay, newOrderId, notifyParams, returnParams } from '../support/alipay-signer.ts';
-import { pglite } from '../support/databases.ts';
-import { appForSuite, seedOrder } from '../support/test-app.ts';
+import { memoryAppForSuite } from '../support/test-app.ts';
 
 const alipay = createTestAlipay();
 const stranger = createTestAlipay();
 
 describe('/metrics and request limits', () => {
-  const suite = appForSuite(pglite, { alipayPublicKeyPem: alipay.publicKeyPem });
+  const suite = memoryAppForSuite({ alipayPublicKeyPem: alipay.publicKeyPem });
 
   const metric = (body: string, line: string) => Number(new RegExp(`^${line.replace(/[{}"]/g, '\\$&')} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
 
   it('counts confirmed, duplicate, ignored, needs-review and rejected callbacks, and times each route', async () => {
     const paid = newOrderId();
     const cancelled = newOrderId();
-    await seedOrder(suite.db.knex, paid, '88.80');
-    await seedOrder(suite.db.knex, cancelled, '88.80', OrderStatus.CANCELED);
+    suite.tables.seedOrder(paid, '88.80');
+    suite.tables.seedOrder(cancelled, '88.80', OrderStatus.CANCELED);
     const query = alipay.signedQuery(returnParams(paid, '88.80'));
     await suite.app.get(`/payment/status/?${query}`);
     await suite.app.get(`/payment/status/?${query}`);

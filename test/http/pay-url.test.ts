@@ -4,8 +4,7 @@ import { verify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import { APP_ID, createTestAlipay, newOrderId } from '../support/alipay-signer.ts';
-import { pglite } from '../support/databases.ts';
-import { appForSuite, appKeys, seedOrder, TEST_GATEWAY } from '../support/test-app.ts';
+import { appKeys, memoryAppForSuite, TEST_GATEWAY } from '../support/test-app.ts';
 
 const paramsOf = (payUrl: string): Record<string, string> => Object.fromEntries(new URL(payUrl).searchParams);
 /** A Beijing `yyyy-MM-dd HH:mm:ss` thirty minutes on: ALIPAY_PAY_TIMEOUT's default. */
@@ -22,11 +21,11 @@ const verifiesAsOurs = (params: Record<string, string>) => {
 };
 
 describe('GET /payment/:order_id/', () => {
-  const suite = appForSuite(pglite, { alipayPublicKeyPem: createTestAlipay().publicKeyPem });
+  const suite = memoryAppForSuite({ alipayPublicKeyPem: createTestAlipay().publicKeyPem });
 
   it('answers an UNPAID Alipay order with a page-pay URL signed by our app key', async () => {
     const orderId = newOrderId();
-    await seedOrder(suite.db.knex, orderId, '3798.00');
+    suite.tables.seedOrder(orderId, '3798.00');
     const response = await suite.app.get(`/payment/${orderId}/`);
     assert.equal(response.status, 200);
     const answer = JSON.parse(response.body);
@@ -79,7 +78,7 @@ describe('GET /payment/:order_id/', () => {
 
   it("gives a phone wap pay (QUICK_WAP_WAY, 返回 to the shop's orders), signed alike, in the same JSON shape", async () => {
     const orderId = newOrderId();
-    await seedOrder(suite.db.knex, orderId, '88.80');
+    suite.tables.seedOrder(orderId, '88.80');
     const { status, vary, answer, params } = await payUrlFor(orderId, IPHONE);
     assert.equal(status, 200);
     assert.deepEqual(Object.keys(answer), ['code', 'errmsg', 'alipay_url']);
@@ -98,7 +97,7 @@ describe('GET /payment/:order_id/', () => {
 
   it('takes ?channel=wap|page over the User-Agent, and refuses any other channel with 400 in the same shape', async () => {
     const orderId = newOrderId();
-    await seedOrder(suite.db.knex, orderId, '88.80');
+    suite.tables.seedOrder(orderId, '88.80');
     assert.equal((await payUrlFor(orderId, DESKTOP)).params.method, 'alipay.trade.page.pay');
     assert.equal((await payUrlFor(orderId, DESKTOP, '?channel=wap')).params.method, 'alipay.trade.wap.pay');
     assert.equal((await payUrlFor(orderId, IPHONE, '?channel=page')).params.method, 'alipay.trade.page.pay');
@@ -117,7 +116,7 @@ describe('GET /payment/:order_id/', () => {
       'a paid order',
       async () => {
         const id = newOrderId();
-        await seedOrder(suite.db.knex, id, '1.00', OrderStatus.UNCOMMENT);
+        suite.tables.seedOrder(id, '1.00', OrderStatus.UNCOMMENT);
         return id;
       },
     ],
@@ -125,7 +124,7 @@ describe('GET /payment/:order_id/', () => {
       'a cancelled order',
       async () => {
         const id = newOrderId();
-        await seedOrder(suite.db.knex, id, '1.00', OrderStatus.CANCELED);
+        suite.tables.seedOrder(id, '1.00', OrderStatus.CANCELED);
         return id;
       },
     ],
@@ -133,7 +132,7 @@ describe('GET /payment/:order_id/', () => {
       'a cash-on-delivery order',
       async () => {
         const id = newOrderId();
-        await seedOrder(suite.db.knex, id, '1.00', OrderStatus.UNPAID, PayMethod.CASH);
+        suite.tables.seedOrder(id, '1.00', OrderStatus.UNPAID, PayMethod.CASH);
         return id;
       },
     ],
@@ -151,8 +150,8 @@ describe('GET /payment/:order_id/', () => {
 
   it('hands out the same signed URL for an order for a while, and its own to each order', async () => {
     const [first, second] = [newOrderId(), newOrderId()];
-    await seedOrder(suite.db.knex, first, '3798.00');
-    await seedOrder(suite.db.knex, second, '3798.00');
+    suite.tables.seedOrder(first, '3798.00');
+    suite.tables.seedOrder(second, '3798.00');
     const urlOf = async (orderId: string) => JSON.parse((await suite.app.get(`/payment/${orderId}/`)).body).alipay_url as string;
     const url = await urlOf(first);
     assert.equal(await urlOf(first), url);
@@ -161,7 +160,7 @@ describe('GET /payment/:order_id/', () => {
 
   it('answers 429 with Retry-After once one address asks for more than 60 URLs a minute, and serves returns meanwhile', async () => {
     const orderId = newOrderId();
-    await seedOrder(suite.db.knex, orderId, '3798.00');
+    suite.tables.seedOrder(orderId, '3798.00');
     const statuses: number[] = [];
     let throttled: Awaited<ReturnType<typeof suite.app.get>> | undefined;
     for (let i = 0; i < 70; i++) {
@@ -178,11 +177,11 @@ describe('GET /payment/:order_id/', () => {
 });
 
 describe('GET /payment/:order_id/ for an app configured RSA (ALIPAY_SIGN_TYPE=RSA)', () => {
-  const suite = appForSuite(pglite, { alipayPublicKeyPem: createTestAlipay().publicKeyPem, signType: 'RSA' });
+  const suite = memoryAppForSuite({ alipayPublicKeyPem: createTestAlipay().publicKeyPem, signType: 'RSA' });
 
   it('signs the pay URL SHA1withRSA and says sign_type=RSA', async () => {
     const orderId = newOrderId();
-    await seedOrder(suite.db.knex, orderId, '1.00');
+    suite.tables.seedOrder(orderId, '1.00');
     const params = paramsOf(JSON.parse((await suite.app.get(`/payment/${orderId}/`)).body).alipay_url);
     assert.equal(params.sign_type, 'RSA');
     const content = Object.keys(params)

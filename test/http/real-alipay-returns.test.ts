@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { SignType } from '../../src/application/ports/signature-verifier.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
-import { pglite, type TestDatabase } from '../support/databases.ts';
-import { orderStatus, paymentRows, type RunningApp, seedOrder, startTestApp } from '../support/test-app.ts';
+import { MemoryTables, type RunningApp, startTestApp } from '../support/test-app.ts';
 
 // Returns signed by Alipay's own (sandbox) servers, with the Alipay public keys that verify them:
 // test/fixtures/alipay-real/README.md says where each comes from.
@@ -18,12 +17,8 @@ const REAL_RETURNS = [
   { file: 'page-return-2016092200569200.txt', what: 'a page-pay return, RSA2' },
 ];
 
-describe("real returns signed by Alipay's servers, through the real app on PGlite", () => {
-  let db: TestDatabase;
-  before(async () => {
-    db = await pglite.open();
-  });
-  after(() => db.close());
+describe("real returns signed by Alipay's servers, through the real app over in-memory stores", () => {
+  const tables = new MemoryTables();
 
   for (const { file, what } of REAL_RETURNS) {
     const query = read(file);
@@ -33,10 +28,10 @@ describe("real returns signed by Alipay's servers, through the real app on PGlit
     describe(`${what} (app ${appId})`, () => {
       let app: RunningApp;
       before(async () => {
-        await db.truncate();
-        await seedOrder(db.knex, params.out_trade_no!, params.total_amount!);
+        tables.empty();
+        tables.seedOrder(params.out_trade_no!, params.total_amount!);
         app = await startTestApp({
-          knex: db.knex,
+          memory: tables.store,
           alipayPublicKeyPem: read(`alipay-public-key-${appId}.pem`),
           signType: params.sign_type as SignType,
           settings: { appId, sellerId: params.seller_id! },
@@ -49,10 +44,10 @@ describe("real returns signed by Alipay's servers, through the real app on PGlit
         assert.equal(response.status, 200, response.body.slice(0, 300));
         assert.match(response.body, /订单支付成功/);
         assert.deepEqual(
-          (await paymentRows(db.knex, params.out_trade_no!)).map((row) => [row.trade_id, row.amount, row.source]),
+          tables.payments(params.out_trade_no!).map((payment) => [payment.tradeNo, payment.amount?.toString(), payment.source]),
           [[params.trade_no, params.total_amount, 'return']],
         );
-        assert.equal(await orderStatus(db.knex, params.out_trade_no!), OrderStatus.UNCOMMENT);
+        assert.equal(tables.orderStatus(params.out_trade_no!), OrderStatus.UNCOMMENT);
       });
 
       it('is refused with 403 once its amount is altered', async () => {

@@ -6,8 +6,11 @@ import type { Clock } from '../../src/application/ports/clock.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
 import type { SignType } from '../../src/application/ports/signature-verifier.ts';
 import { buildApp } from '../../src/bootstrap/build-app.ts';
+import { Money } from '../../src/domain/money.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
+import type { PaymentSnapshot } from '../../src/domain/payment.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
+import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 import { APP_ID, SELLER_ID } from './alipay-signer.ts';
 import { steadyClock, TEST_NOW } from './clock.ts';
@@ -30,9 +33,11 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The real Koa app, wired by the real container, on an ephemeral port. */
+/** The real Koa app, wired by the real container, on an ephemeral port, over a database or in memory. */
 export async function startTestApp(options: {
-  knex: Knex;
+  knex?: Knex;
+  /** Every store in memory instead of `knex`: for tests of what HTTP maps to, not of SQL. */
+  memory?: InMemoryStore;
   alipayPublicKeyPem: string;
   signType?: SignType;
   settings?: Partial<PaymentSettings>;
@@ -46,7 +51,7 @@ export async function startTestApp(options: {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { app } = buildApp({
-    knex: options.knex,
+    ...(options.memory ? { memory: options.memory } : { knex: options.knex! }),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }, pino.destination({ dest: process.env.TEST_LOG_FILE ?? 2, sync: true })),
     alipayPublicKey: parseAlipayPublicKey(options.alipayPublicKeyPem),
     signType: options.signType ?? 'RSA2',
@@ -100,6 +105,19 @@ export function appForSuite(
   return suite;
 }
 
+/** Starts the app over in-memory stores before a suite's tests, and closes it after them. */
+export function memoryAppForSuite(options: Omit<Parameters<typeof startTestApp>[0], 'knex' | 'memory'>): {
+  readonly tables: MemoryTables;
+  readonly app: RunningApp;
+} {
+  const suite = { tables: new MemoryTables() } as { tables: MemoryTables; app: RunningApp };
+  before(async () => {
+    suite.app = await startTestApp({ ...options, memory: suite.tables.store });
+  });
+  after(() => suite.app?.close());
+  return suite;
+}
+
 /** Inserts an order with Meiduo's own columns only, as Meiduo's order view would. */
 export async function seedOrder(
   knex: Knex,
@@ -121,6 +139,32 @@ export async function seedOrder(
     create_time: placedAt,
     update_time: placedAt,
   });
+}
+
+/** An app's in-memory tables, read and set as the helpers above do a database's. */
+export class MemoryTables {
+  readonly store = new InMemoryStore();
+
+  /** An UNPAID Alipay order by default, as seedOrder inserts one. */
+  seedOrder(orderId: string, totalAmount: string, status: OrderStatus = OrderStatus.UNPAID, payMethod: PayMethod = PayMethod.ALIPAY): void {
+    this.store.orders.set(orderId, { id: orderId, total: Money.parse(totalAmount), payMethod, status, updatedAt: TEST_NOW });
+    this.store.orderPlacedAt.set(orderId, TEST_NOW);
+  }
+
+  /** The payments of an order, in the order they were recorded. */
+  payments(orderId: string): PaymentSnapshot[] {
+    return [...this.store.payments.values()].filter((payment) => payment.orderId === orderId);
+  }
+
+  orderStatus(orderId: string): OrderStatus | undefined {
+    return this.store.orders.get(orderId)?.status;
+  }
+
+  empty(): void {
+    for (const table of [this.store.orders, this.store.payments, this.store.orderPlacedAt, this.store.queries, this.store.resolutions])
+      table.clear();
+    this.store.adminActions.length = 0;
+  }
 }
 
 export async function paymentRows(knex: Knex, orderId: string): Promise<Array<Record<string, unknown>>> {

@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import forge from 'node-forge';
 import pino from 'pino';
-import type { Wiring } from '../../src/bootstrap/container.ts';
+import type { Wiring, WiringSettings } from '../../src/bootstrap/container.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { createTestAlipay } from './alipay-signer.ts';
 
 /** A complete wiring for the composition root on `knex`: a silent logger, throwaway keys, settings that name nothing real. */
-export function testWiring(knex: Knex, overrides: Partial<Wiring> = {}): Wiring {
+export function testWiring(knex: Knex, overrides: Partial<WiringSettings> = {}): Wiring {
   return {
     knex,
     logger: pino({ level: 'silent' }),

@@ -25,6 +25,17 @@ import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-q
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
+import { InMemoryDailyClaims } from '../../src/infrastructure/in-memory/in-memory-daily-claims.ts';
+import { InMemoryDatabaseHealth } from '../../src/infrastructure/in-memory/in-memory-database-health.ts';
+import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
+import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-memory-payment-event-log.ts';
+import { InMemoryPaymentLedger } from '../../src/infrastructure/in-memory/in-memory-payment-ledger.ts';
+import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
+import { InMemoryPaymentReviews } from '../../src/infrastructure/in-memory/in-memory-payment-reviews.ts';
+import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory-query-queue.ts';
+import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
+import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
+import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { KnexDailyClaims } from '../../src/infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
@@ -72,6 +83,20 @@ const DEFAULT_ADAPTERS: Record<
   ReconciliationStore: KnexReconciliationStore,
 };
 
+/** What a wiring with `memory` binds each port that keeps data to. */
+const MEMORY_ADAPTERS: Partial<Record<keyof typeof DEFAULT_ADAPTERS, AnyClass>> = {
+  OrderRepository: InMemoryOrderRepository,
+  PaymentRepository: InMemoryPaymentRepository,
+  DatabaseHealth: InMemoryDatabaseHealth,
+  PaymentLedger: InMemoryPaymentLedger,
+  PaymentReviews: InMemoryPaymentReviews,
+  RejectionLog: InMemoryRejectionLog,
+  DailyClaims: InMemoryDailyClaims,
+  QueryQueue: InMemoryQueryQueue,
+  PaymentEventLog: InMemoryPaymentEventLog,
+  ReconciliationStore: InMemoryReconciliationStore,
+};
+
 const ENTRY_POINTS: readonly AnyClass[] = [
   ConfirmAlipayPayment,
   ReceiveAlipayCallback,
@@ -110,6 +135,17 @@ describe('the composition root', () => {
     assert.deepEqual(buildContainer({ ...wiring, querySchedule: [60_000] }).get(TOKENS.QuerySchedule), new QuerySchedule([60_000]));
     assert.equal(container.get(TOKENS.QuerySchedule), null, 'no schedule when none is configured');
     assert.equal(container.get(INFRA.Logger), wiring.logger);
+  });
+
+  it('binds every port that keeps data in memory when the wiring has no database, and the rest as before', () => {
+    const { knex: _, ...settings } = wiring;
+    const container = buildContainer({ ...settings, memory: new InMemoryStore() });
+    for (const [port, adapter] of Object.entries(DEFAULT_ADAPTERS)) {
+      const resolved = container.get(TOKENS[port as keyof typeof DEFAULT_ADAPTERS]);
+      assert.equal((resolved as object).constructor, MEMORY_ADAPTERS[port as keyof typeof DEFAULT_ADAPTERS] ?? adapter, port);
+    }
+    assert.equal(container.isBound(INFRA.Knex), false, 'no database to reach');
+    for (const entry of ENTRY_POINTS) assert.ok(container.get<unknown>(entry), entry.name);
   });
 
   it('makes one instance of every port, use case and controller per container', () => {

@@ -2,47 +2,71 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { InvalidQuery } from '../../src/application/errors.ts';
-import { COUNT_CAP, type PaymentRecord, TOTAL_DAYS_MAX } from '../../src/application/ports/payment-ledger.ts';
-import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
-import { fixedClock, TEST_NOW } from '../support/clock.ts';
-import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
+import { COUNT_CAP, type PaymentLedger, type PaymentRecord, TOTAL_DAYS_MAX } from '../../src/application/ports/payment-ledger.ts';
+import type { ReviewReason } from '../../src/domain/errors.ts';
+import type { PaymentSource } from '../../src/domain/payment.ts';
+import type { ReviewResolution } from '../../src/domain/review.ts';
+import { TEST_NOW } from '../support/clock.ts';
+
+/** One payment as a ledger reads it back, with its order (status 4, paid by Alipay, 88.80). */
+export interface LedgerRow {
+  readonly orderId: string;
+  readonly tradeNo: string;
+  readonly amount: string | null;
+  readonly source: PaymentSource;
+  readonly receivedAt: Date;
+  readonly reviewReason: ReviewReason | null;
+  readonly resolution: ReviewResolution | null;
+}
+
+/** A ledger over empty tables of one technology, and the writes that set the scene, as Meiduo's tables would hold them. */
+export interface LedgerFixture {
+  readonly ledger: PaymentLedger;
+  insert(rows: readonly LedgerRow[]): Promise<void>;
+  resolve(tradeNo: string, resolution: ReviewResolution): Promise<void>;
+  remove(tradeNo: string): Promise<void>;
+  empty(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LedgerHarness {
+  readonly name: string;
+  open(): Promise<LedgerFixture>;
+}
 
 // 2026-11-26 00:00 in Beijing.
 const DAY_START = Date.parse('2026-11-25T16:00:00Z');
 
-async function seed(db: TestDatabase, count: number, shape: (n: number) => Record<string, unknown> = () => ({})): Promise<void> {
-  const orders = [];
-  const payments = [];
-  for (let n = 1; n <= count; n++) {
-    const orderId = `20261126${String(n).padStart(15, '0')}`;
-    orders.push({ order_id: orderId, total_amount: '88.80', pay_method: 2, status: 4 });
-    payments.push({
-      order_id: orderId,
-      trade_id: `TRADE${String(n).padStart(5, '0')}`,
+/** Payments n = 1…count on orders 20261126…n, a minute apart from DAY_START, each changed by `shape`. */
+function rows(count: number, shape: (n: number) => Partial<LedgerRow> = () => ({})): LedgerRow[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + 1;
+    return {
+      orderId: `20261126${String(n).padStart(15, '0')}`,
+      tradeNo: `TRADE${String(n).padStart(5, '0')}`,
       amount: '88.80',
       source: 'return',
-      create_time: new Date(DAY_START + n * 60_000),
+      receivedAt: new Date(DAY_START + n * 60_000),
+      reviewReason: null,
+      resolution: null,
       ...shape(n),
-    });
-  }
-  for (let i = 0; i < count; i += 500) {
-    await db.knex('tb_order_info').insert(orders.slice(i, i + 500));
-    await db.knex('tb_payment').insert(payments.slice(i, i + 500));
-  }
+    };
+  });
 }
 
 const trades = (rows: readonly PaymentRecord[]) => rows.map((row) => row.tradeNo);
 
-for (const harness of databaseHarnesses) {
-  describe(`KnexPaymentLedger on ${harness.name}`, () => {
-    let db: TestDatabase;
-    let ledger: KnexPaymentLedger;
+export function describePaymentLedgerContract(harness: LedgerHarness): void {
+  describe(`PaymentLedger contract: ${harness.name}`, () => {
+    let fixture: LedgerFixture;
+    let ledger: PaymentLedger;
+    const seed = (count: number, shape?: (n: number) => Partial<LedgerRow>) => fixture.insert(rows(count, shape));
     before(async () => {
-      db = await harness.open();
-      ledger = new KnexPaymentLedger(db.knex, fixedClock());
+      fixture = await harness.open();
+      ledger = fixture.ledger;
     });
-    after(() => db.close());
-    beforeEach(() => db.truncate());
+    after(() => fixture.close());
+    beforeEach(() => fixture.empty());
 
     it('answers an empty table with an empty first page and no links', async () => {
       assert.deepEqual(await ledger.page({}, { limit: 50 }), { rows: [], next: null, previous: null });
@@ -50,7 +74,7 @@ for (const harness of databaseHarnesses) {
     });
 
     it('fits everything on one page when there is room', async () => {
-      await seed(db, 3);
+      await seed(3);
       const page = await ledger.page({}, { limit: 50 });
       assert.deepEqual(trades(page.rows), ['TRADE00003', 'TRADE00002', 'TRADE00001']);
       assert.equal(page.next, null);
@@ -58,7 +82,7 @@ for (const harness of databaseHarnesses) {
     });
 
     it('reads every field, with the order status joined in', async () => {
-      await seed(db, 1, () => ({ state: 'needs_review', review_reason: 'AMOUNT_MISMATCH', source: 'notify', amount: '1.00' }));
+      await seed(1, () => ({ reviewReason: 'AMOUNT_MISMATCH', source: 'notify', amount: '1.00' }));
       const [row] = (await ledger.page({}, { limit: 1 })).rows;
       assert.deepEqual(
         { ...row, id: undefined },
@@ -78,19 +102,13 @@ for (const harness of databaseHarnesses) {
 
     it('reads what staff did about a payment kept for review', async () => {
       const at = new Date(DAY_START + 3_600_000);
-      await seed(db, 1, () => ({
-        state: 'needs_review',
-        review_reason: 'ALREADY_PAID',
-        resolved_at: at,
-        resolved_by: 'admin',
-        resolution_note: '已在支付宝退款',
-      }));
+      await seed(1, () => ({ reviewReason: 'ALREADY_PAID', resolution: { at, by: 'admin', note: '已在支付宝退款' } }));
       const [row] = (await ledger.page({}, { limit: 1 })).rows;
       assert.deepEqual(row?.resolution, { at, by: 'admin', note: '已在支付宝退款' });
     });
 
     it('pages an exact multiple without an empty last page, and back again', async () => {
-      await seed(db, 6);
+      await seed(6);
       const first = await ledger.page({}, { limit: 3 });
       const second = await ledger.page({}, { after: first.next!, limit: 3 });
       assert.deepEqual(trades(second.rows), ['TRADE00003', 'TRADE00002', 'TRADE00001']);
@@ -101,7 +119,7 @@ for (const harness of databaseHarnesses) {
     });
 
     it('keeps rows with the same time apart by id', async () => {
-      await seed(db, 5, () => ({ create_time: new Date(DAY_START) }));
+      await seed(5, () => ({ receivedAt: new Date(DAY_START) }));
       const first = await ledger.page({}, { limit: 2 });
       const second = await ledger.page({}, { after: first.next!, limit: 2 });
       const third = await ledger.page({}, { after: second.next!, limit: 2 });
@@ -115,21 +133,18 @@ for (const harness of databaseHarnesses) {
     });
 
     it('filters by state and counts what needs review', async () => {
-      await seed(db, 6, (n) => (n % 3 === 0 ? { state: 'needs_review', review_reason: 'ALREADY_PAID' } : {}));
+      await seed(6, (n) => (n % 3 === 0 ? { reviewReason: 'ALREADY_PAID' } : {}));
       assert.deepEqual(trades((await ledger.page({ state: 'needs_review' }, { limit: 50 })).rows), ['TRADE00006', 'TRADE00003']);
       assert.equal((await ledger.page({ state: 'applied' }, { limit: 50 })).rows.length, 4);
       assert.equal(await ledger.countNeedingReview(), 2);
-      await db
-        .knex('tb_payment')
-        .where({ trade_id: 'TRADE00003' })
-        .update({ resolved_at: TEST_NOW, resolved_by: 'admin', resolution_note: 'x' });
+      await fixture.resolve('TRADE00003', { at: TEST_NOW, by: 'admin', note: 'x' });
       assert.deepEqual(trades((await ledger.page({ state: 'needs_review' }, { limit: 50 })).rows), ['TRADE00006'], 'still waiting');
       assert.deepEqual(trades((await ledger.page({ state: 'resolved' }, { limit: 50 })).rows), ['TRADE00003']);
       assert.equal(await ledger.countNeedingReview(), 1, 'a handled payment is no longer counted');
     });
 
     it('searches by any part of the trade no or the order id from three characters, by the start below that', async () => {
-      await seed(db, 12);
+      await seed(12);
       assert.deepEqual(trades((await ledger.page({ q: '00011' }, { limit: 50 })).rows), ['TRADE00011'], 'the last digits');
       assert.deepEqual(trades((await ledger.page({ q: '0000000000012' }, { limit: 50 })).rows), ['TRADE00012'], 'inside the order id');
       assert.deepEqual(trades((await ledger.page({ q: 'ADE0001' }, { limit: 50 })).rows), ['TRADE00012', 'TRADE00011', 'TRADE00010']);
@@ -153,9 +168,9 @@ for (const harness of databaseHarnesses) {
       const beijingDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
       // Just after midnight in Beijing, TOTAL_DAYS_MAX - 1 days ago: the oldest day shown, counted whole.
       const oldestShown = Date.parse(`${beijingDay(now - (TOTAL_DAYS_MAX - 1) * 86_400_000)}T00:00:30+08:00`);
-      await seed(db, 3, (n) => ({
+      await seed(3, (n) => ({
         amount: '1.00',
-        create_time: new Date([oldestShown, oldestShown + 60_000, now - (TOTAL_DAYS_MAX + 5) * 86_400_000][n - 1]!),
+        receivedAt: new Date([oldestShown, oldestShown + 60_000, now - (TOTAL_DAYS_MAX + 5) * 86_400_000][n - 1]!),
       }));
       const totals = await ledger.totals({ from: new Date(now - 100 * 86_400_000) });
       assert.equal(totals.count, 3);
@@ -163,17 +178,17 @@ for (const harness of databaseHarnesses) {
     });
 
     it('counts up to the cap, and says when more match', async () => {
-      await seed(db, COUNT_CAP + 1);
+      await seed(COUNT_CAP + 1);
       assert.deepEqual(await ledger.totals({}), { count: COUNT_CAP, atLeast: true, days: [] });
-      await db.knex('tb_payment').where({ trade_id: 'TRADE00001' }).delete();
+      await fixture.remove('TRADE00001');
       assert.deepEqual(await ledger.totals({}), { count: COUNT_CAP, atLeast: false, days: [] });
     });
 
     it('totals the filter, and per Beijing day when it has a date bound', async () => {
       // Two payments on 11-26 and one just after midnight in Beijing, 11-27, which is still 11-26 in UTC.
-      await seed(db, 3, (n) => ({
-        amount: ['1.10', '2.20', '3.30'][n - 1],
-        create_time: new Date(n === 3 ? DAY_START + 86_400_000 + 60_000 : DAY_START + n * 60_000),
+      await seed(3, (n) => ({
+        amount: ['1.10', '2.20', '3.30'][n - 1]!,
+        receivedAt: new Date(n === 3 ? DAY_START + 86_400_000 + 60_000 : DAY_START + n * 60_000),
       }));
       assert.deepEqual(await ledger.totals({}), { count: 3, atLeast: false, days: [] });
       assert.deepEqual(await ledger.totals({ from: new Date(DAY_START) }), {
@@ -192,7 +207,7 @@ for (const harness of databaseHarnesses) {
     });
 
     it('searches by a prefix of the trade no or the order id, taking % and _ literally', async () => {
-      await seed(db, 12);
+      await seed(12);
       assert.deepEqual(trades((await ledger.page({ q: 'TRADE0001' }, { limit: 50 })).rows), ['TRADE00012', 'TRADE00011', 'TRADE00010']);
       assert.deepEqual(trades((await ledger.page({ q: '20261126000000000000007' }, { limit: 50 })).rows), ['TRADE00007']);
       assert.deepEqual((await ledger.page({ q: '%' }, { limit: 50 })).rows, []);
@@ -200,13 +215,13 @@ for (const harness of databaseHarnesses) {
     });
 
     it('filters by a time range', async () => {
-      await seed(db, 10);
+      await seed(10);
       const page = await ledger.page({ from: new Date(DAY_START + 3 * 60_000), until: new Date(DAY_START + 6 * 60_000) }, { limit: 50 });
       assert.deepEqual(trades(page.rows), ['TRADE00005', 'TRADE00004', 'TRADE00003']);
     });
 
     it('streams every matching row across batches, newest first', async () => {
-      await seed(db, 2_100);
+      await seed(2_100);
       let count = 0;
       let previous = Number.POSITIVE_INFINITY;
       for await (const record of ledger.all({})) {
@@ -219,19 +234,13 @@ for (const harness of databaseHarnesses) {
     });
 
     it("reads one order's payments by its exact id, the newest limit of them oldest first", async () => {
-      await seed(db, 12);
+      await seed(12);
       const orderId = '20261126000000000000001';
-      await db.knex('tb_payment').insert([
-        { order_id: orderId, trade_id: 'LATER', amount: '88.80', source: 'query', create_time: new Date(DAY_START + 60 * 60_000) },
-        { order_id: orderId, trade_id: 'EARLIER', amount: '1.00', source: 'notify', create_time: new Date(DAY_START) },
-        {
-          order_id: orderId,
-          trade_id: 'REVIEW',
-          amount: '88.80',
-          state: 'needs_review',
-          review_reason: 'ALREADY_PAID',
-          create_time: new Date(DAY_START + 30 * 60_000),
-        },
+      const [first] = rows(1);
+      await fixture.insert([
+        { ...first!, tradeNo: 'LATER', source: 'query', receivedAt: new Date(DAY_START + 60 * 60_000) },
+        { ...first!, tradeNo: 'EARLIER', amount: '1.00', source: 'notify', receivedAt: new Date(DAY_START) },
+        { ...first!, tradeNo: 'REVIEW', reviewReason: 'ALREADY_PAID', receivedAt: new Date(DAY_START + 30 * 60_000) },
       ]);
       const payments = await ledger.forOrder(orderId, 50);
       assert.deepEqual(trades(payments), ['EARLIER', 'TRADE00001', 'REVIEW', 'LATER']);
@@ -276,7 +285,7 @@ for (const harness of databaseHarnesses) {
         await assert.rejects(ledger.page({}, { after: cursor(badTime, badId), limit: 5 }), InvalidQuery, `${badTime} ${badId}`);
         await assert.rejects(ledger.page({}, { before: cursor(badTime, badId), limit: 5 }), InvalidQuery, `${badTime} ${badId}`);
       }
-      await seed(db, 2);
+      await seed(2);
       assert.equal(
         (await ledger.page({}, { after: cursor('9999-12-31T23:59:59.999999Z', '9223372036854775807'), limit: 5 })).rows.length,
         2,
