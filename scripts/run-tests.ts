@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_BUILT } from '../test/support/service-command.ts';
 
 // The unit tier, the contracts and the HTTP tests are one process each (test/_tiers/); end-to-end tests,
 // which start processes and browsers, keep one per file. Node 20 starts the files sorted by path, whatever
@@ -76,11 +77,13 @@ async function run(args: readonly string[]): Promise<number> {
   const files = tiers.flatMap((tier) => TIERS[tier]!(process.cwd()));
   const started = performance.now();
   // The end-to-end tests start the built service (test/support/service-command.ts). Built here, once, so that
-  // two test processes starting together never run tsc over the same dist/ at once.
-  if (tiers.includes('e2e') && existsSync('tsconfig.build.json') && (await runNpm(['run', 'build', '--silent'])) !== 0) {
+  // two test processes starting together never run tsc over the same dist/ at once; c8 has them use tsx.
+  const buildsService = tiers.includes('e2e') && existsSync('tsconfig.build.json') && !process.env.NODE_V8_COVERAGE;
+  if (buildsService && (await runNpm(['run', 'build', '--silent'])) !== 0) {
     console.log('npm test: npm run build failed, so the end-to-end tests cannot start the service');
     return 1;
   }
+  if (buildsService) process.env[SERVICE_BUILT] = '1';
   // Two at a time on this 2-core machine: a browser test mostly waits while the contracts compute.
   const code = await runNode(['--import', 'tsx', '--test', '--test-concurrency=2', ...nodeArgs, ...files]);
   console.log(`npm test: ${tiers.join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s${code === 0 ? '' : ' (failed)'}`);

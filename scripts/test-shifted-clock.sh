@@ -19,17 +19,19 @@ fi
 
 shifts=("$@")
 [ ${#shifts[@]} -gt 0 ] || shifts=('+2y' '-1y')
-# The shifts run at once, each into its own log, printed whole as it ends: one shift's two processes leave a
-# core idle while the longer finishes, and the other shift's fill it.
+# The shifts run at once, each into its own log, printed whole in the order given once it has ended: one
+# shift's two processes leave a core idle while the longer finishes, and the other shift's fill it.
 echo "${#shifts[@]} shifts at once: ${shifts[*]}"
 logs=() pids=()
 trap 'rm -f "${logs[@]}"' EXIT
+# Each shift is a process group of its own (setsid), so that stopping this script stops the whole of it.
+trap 'for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done; exit 143' INT TERM
 for shift in "${shifts[@]}"; do
   log=$(mktemp)
   logs+=("$log")
   {
     echo "=== the machine's clock moved ${shift}: $(faketime -f "$shift" date -u '+%Y-%m-%d %H:%M UTC')"
-    DATABASE_URL='' faketime -f "$shift" node --import tsx --test --test-concurrency=2 test/_tiers/contracts.ts test/_tiers/unit.ts
+    DATABASE_URL='' exec setsid faketime -f "$shift" node --import tsx --test --test-concurrency=2 test/_tiers/contracts.ts test/_tiers/unit.ts
   } >"$log" 2>&1 &
   pids+=($!)
 done

@@ -74,6 +74,8 @@ export function buildApp(wiring: Wiring): BuiltApp {
   const retentionScheduler = new RetentionScheduler(container.get(PrunePaymentEvents), wiring.logger);
   const schedulers = { queryScheduler, reconcileScheduler, retentionScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
+  // The sandbox and the demo shop keep their trades and change orders in the database itself.
+  if (wiring.memory) throw new Error('the sandbox needs the database: wire knex, not memory');
   const clock = container.get<Clock>(TOKENS.Clock);
   const sandbox = new SandboxAlipay({ now: () => clock.now(), ...wiring.sandbox });
   const demoShop = new DemoShop(

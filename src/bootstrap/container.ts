@@ -152,7 +152,10 @@ export function buildContainer(wiring: Wiring): Container {
   return c;
 }
 
-/** The stores on the chosen adapters, the clock and PlaceOrder: what the server and the CLIs share. */
+/**
+ * The stores on the chosen adapters, the clock and PlaceOrder: what the server and the CLIs share. The rejection
+ * log also needs its retention, which buildContainer binds.
+ */
 export function storeContainer({
   knex,
   memory,

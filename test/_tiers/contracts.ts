@@ -1,4 +1,4 @@
 import { importTests, tierFiles } from './import-tests.ts';
 
-// Every adapter against its port's contract, on PGlite and PostgreSQL.
+// Every adapter against its port's contract: on PGlite, PostgreSQL and in memory.
 await importTests(tierFiles(['contracts']));

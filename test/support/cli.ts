@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { serviceCommand } from './service-command.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const _isDeno = 'Deno' in globalThis;
 
 export interface CliRun {
   /** The exit code; null when a signal ended it. */

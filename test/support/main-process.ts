@@ -5,7 +5,6 @@ import { waitFor } from './clock.ts';
 import { serviceCommand } from './service-command.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const _isDeno = 'Deno' in globalThis;
 
 /** Settings a developer's shell may hold that would change what a first run does. */
 const UNSET = {

@@ -23,10 +23,13 @@ const DAY_MS = 86_400_000;
 const utcMicros = (at: Date) => at.toISOString().replace('Z', '000Z');
 const cursorOf = (record: PaymentRecord) => [utcMicros(record.receivedAt), record.id];
 /** Newest first, by arrival then by id, as the database's keyset orders tb_payment. */
-const newestFirst = (a: PaymentRecord, b: PaymentRecord) => b.receivedAt.getTime() - a.receivedAt.getTime() || Number(b.id) - Number(a.id);
+const newestFirst = (a: PaymentRecord, b: PaymentRecord) => b.receivedAt.getTime() - a.receivedAt.getTime() || compareIds(b.id, a.id);
 
-/** The admin's read side over the in-memory tables; a payment's id is its place in the order of recording. */
+/** The admin's read side over the in-memory tables. */
 export class InMemoryPaymentLedger implements PaymentLedger {
+  /** A payment's id, as a bigserial gives one: in the order of recording, and kept. */
+  private readonly ids = new Map<string, number>();
+
   constructor(
     private readonly store: InMemoryStore,
     private readonly clock: Clock,
@@ -93,19 +96,34 @@ export class InMemoryPaymentLedger implements PaymentLedger {
     );
   }
 
+  private idOf(tradeNo: string): number {
+    if (!this.ids.has(tradeNo)) this.ids.set(tradeNo, this.ids.size + 1);
+    return this.ids.get(tradeNo)!;
+  }
+
+  private resolutionOf(tradeNo: string): PaymentRecord['resolution'] {
+    const resolution = this.store.resolutions.get(tradeNo);
+    return resolution ? { ...resolution } : null;
+  }
+
   private records(): PaymentRecord[] {
-    return [...this.store.payments.values()].map((payment, index) => ({
-      id: String(index + 1),
+    return [...this.store.payments.values()].map((payment) => ({
+      id: String(this.idOf(payment.tradeNo)),
       orderId: payment.orderId,
       tradeNo: payment.tradeNo,
       amount: payment.amount?.toString() ?? null,
       orderStatus: this.store.orders.get(payment.orderId)?.status ?? null,
       reviewReason: payment.reviewReason,
-      resolution: this.store.resolutions.get(payment.tradeNo) ?? null,
+      resolution: this.resolutionOf(payment.tradeNo),
       source: payment.source,
       receivedAt: payment.receivedAt,
     }));
   }
+}
+
+/** Ids of any length up to bigint's, compared as numbers. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** The ledger's one search rule: any part of either id from SEARCH_MIN_LENGTH characters, their start below it. */
@@ -118,5 +136,5 @@ function matchesSearch({ orderId, tradeNo }: PaymentRecord, q: string): boolean 
 function compareToCursor(record: PaymentRecord, [time, id]: string[]): number {
   const at = utcMicros(record.receivedAt);
   if (at !== time) return at > time! ? -1 : 1;
-  return Number(record.id) > Number(id) ? -1 : Number(record.id) < Number(id) ? 1 : 0;
+  return -compareIds(record.id, id!);
 }
