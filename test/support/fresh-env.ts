@@ -41,7 +41,7 @@ const PGLITE_PACKAGE = fileURLToPath(new URL('../../node_modules/@electric-sql/p
  */
 async function migratedDirectory(): Promise<string> {
   const hash = createHash('sha256').update(readFileSync(PGLITE_PACKAGE));
-  for (const name of readdirSync(PERSISTENCE).sort()) hash.update(name).update(readFileSync(join(PERSISTENCE, name)));
+  for (const file of filesUnder(PERSISTENCE).sort()) hash.update(file).update(readFileSync(file));
   const version = hash.digest('hex').slice(0, 16);
   const shared = join(tmpdir(), `meiduo-migrated-pglite-${version}`);
   if (existsSync(shared)) return shared;
@@ -59,4 +59,11 @@ async function migratedDirectory(): Promise<string> {
     if (!existsSync(shared)) throw error;
   }
   return shared;
+}
+
+/** Every file under `dir`, its subfolders' included (the migrations are a folder of their own). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
 }
