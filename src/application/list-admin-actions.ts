@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import type { AdminAction, PaymentReviews } from './ports/payment-reviews.ts';
+import type { AdminAction, AdminAudit } from './ports/admin-audit.ts';
 import { TOKENS } from './tokens.ts';
 
 export const ADMIN_ACTIONS_SHOWN = 200;
@@ -7,10 +7,10 @@ export const ADMIN_ACTIONS_SHOWN = 200;
 /** The audit trail of admin writes, newest first. */
 @injectable()
 export class ListAdminActions {
-  constructor(@inject(TOKENS.PaymentReviews) private readonly reviews: PaymentReviews) {}
+  constructor(@inject(TOKENS.AdminAudit) private readonly audit: AdminAudit) {}
 
   /** @throws StoreUnavailable */
   execute(): Promise<AdminAction[]> {
-    return this.reviews.recentActions(ADMIN_ACTIONS_SHOWN);
+    return this.audit.recent(ADMIN_ACTIONS_SHOWN);
   }
 }

@@ -11,6 +11,7 @@ export const TOKENS = {
   PaymentGateway: Symbol('PaymentGateway'),
   PaymentLedger: Symbol('PaymentLedger'),
   PaymentReviews: Symbol('PaymentReviews'),
+  AdminAudit: Symbol('AdminAudit'),
   RejectionLog: Symbol('RejectionLog'),
   TradeQuery: Symbol('TradeQuery'),
   TradeBillSource: Symbol('TradeBillSource'),

@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { Knex } from 'knex';
+import type { AdminAudit } from '../application/ports/admin-audit.ts';
 import type { Clock } from '../application/ports/clock.ts';
 import type { DailyClaims } from '../application/ports/daily-claims.ts';
 import type { DatabaseHealth } from '../application/ports/database-health.ts';
@@ -12,6 +13,7 @@ import type { QueryQueue } from '../application/ports/query-queue.ts';
 import type { ReconciliationStore } from '../application/ports/reconciliation-store.ts';
 import type { RejectionLog } from '../application/ports/rejection-log.ts';
 import { TOKENS } from '../application/tokens.ts';
+import { InMemoryAdminAudit } from '../infrastructure/in-memory/in-memory-admin-audit.ts';
 import { InMemoryDailyClaims } from '../infrastructure/in-memory/in-memory-daily-claims.ts';
 import { InMemoryDatabaseHealth } from '../infrastructure/in-memory/in-memory-database-health.ts';
 import { InMemoryOrderRepository } from '../infrastructure/in-memory/in-memory-order-repository.ts';
@@ -23,6 +25,7 @@ import { InMemoryQueryQueue } from '../infrastructure/in-memory/in-memory-query-
 import { InMemoryReconciliationStore } from '../infrastructure/in-memory/in-memory-reconciliation-store.ts';
 import { InMemoryRejectionLog } from '../infrastructure/in-memory/in-memory-rejection-log.ts';
 import type { InMemoryStore } from '../infrastructure/in-memory/in-memory-store.ts';
+import { KnexAdminAudit } from '../infrastructure/persistence/knex-admin-audit.ts';
 import { KnexDailyClaims } from '../infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../infrastructure/persistence/knex-database-health.ts';
 import { KnexPaymentLedger } from '../infrastructure/persistence/knex-payment-ledger.ts';
@@ -63,6 +66,7 @@ function bindDatabase(c: Container, knex: Knex, repositories: 'sql' | 'objection
   c.bind<DatabaseHealth>(TOKENS.DatabaseHealth).to(KnexDatabaseHealth).inSingletonScope();
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
   c.bind<PaymentReviews>(TOKENS.PaymentReviews).to(KnexPaymentReviews).inSingletonScope();
+  c.bind<AdminAudit>(TOKENS.AdminAudit).to(KnexAdminAudit).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<DailyClaims>(TOKENS.DailyClaims).to(KnexDailyClaims).inSingletonScope();
 }
@@ -79,6 +83,7 @@ function bindMemory(c: Container, store: InMemoryStore): void {
     .toDynamicValue((context) => new InMemoryPaymentLedger(store, clock(context)))
     .inSingletonScope();
   c.bind<PaymentReviews>(TOKENS.PaymentReviews).toConstantValue(new InMemoryPaymentReviews(store));
+  c.bind<AdminAudit>(TOKENS.AdminAudit).toConstantValue(new InMemoryAdminAudit(store));
   c.bind<RejectionLog>(TOKENS.RejectionLog)
     .toDynamicValue((context) => new InMemoryRejectionLog(context.get<RejectionRetention>(INFRA.RejectionRetention), clock(context), store))
     .inSingletonScope();

@@ -1,6 +1,8 @@
 import { Money } from '../../src/domain/money.ts';
+import { InMemoryAdminAudit } from '../../src/infrastructure/in-memory/in-memory-admin-audit.ts';
 import { InMemoryPaymentReviews } from '../../src/infrastructure/in-memory/in-memory-payment-reviews.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
+import { KnexAdminAudit } from '../../src/infrastructure/persistence/knex-admin-audit.ts';
 import { KnexPaymentReviews } from '../../src/infrastructure/persistence/knex-payment-reviews.ts';
 import { TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
@@ -12,6 +14,7 @@ describePaymentReviewsContract({
     const store = new InMemoryStore();
     return {
       reviews: new InMemoryPaymentReviews(store),
+      audit: new InMemoryAdminAudit(store),
       async addPayment({ tradeNo, orderId, keptForReview }) {
         store.payments.set(tradeNo, {
           orderId,
@@ -37,6 +40,7 @@ for (const harness of databaseHarnesses) {
       const { knex } = db;
       return {
         reviews: new KnexPaymentReviews(knex),
+        audit: new KnexAdminAudit(knex),
         async addPayment({ tradeNo, orderId, keptForReview }) {
           await knex('tb_order_info').insert({ order_id: orderId, total_amount: '88.80', pay_method: 2, status: 4 });
           await knex('tb_payment').insert({

@@ -25,6 +25,7 @@ import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-q
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
+import { InMemoryAdminAudit } from '../../src/infrastructure/in-memory/in-memory-admin-audit.ts';
 import { InMemoryDailyClaims } from '../../src/infrastructure/in-memory/in-memory-daily-claims.ts';
 import { InMemoryDatabaseHealth } from '../../src/infrastructure/in-memory/in-memory-database-health.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
@@ -36,6 +37,7 @@ import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory
 import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
+import { KnexAdminAudit } from '../../src/infrastructure/persistence/knex-admin-audit.ts';
 import { KnexDailyClaims } from '../../src/infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
@@ -74,6 +76,7 @@ const DEFAULT_ADAPTERS: Record<
   PaymentGateway: AlipayPayGateway,
   PaymentLedger: KnexPaymentLedger,
   PaymentReviews: KnexPaymentReviews,
+  AdminAudit: KnexAdminAudit,
   RejectionLog: KnexRejectionLog,
   TradeQuery: AlipayTradeQuery,
   TradeBillSource: AlipayTradeBillSource,
@@ -90,6 +93,7 @@ const MEMORY_ADAPTERS: Partial<Record<keyof typeof DEFAULT_ADAPTERS, AnyClass>> 
   DatabaseHealth: InMemoryDatabaseHealth,
   PaymentLedger: InMemoryPaymentLedger,
   PaymentReviews: InMemoryPaymentReviews,
+  AdminAudit: InMemoryAdminAudit,
   RejectionLog: InMemoryRejectionLog,
   DailyClaims: InMemoryDailyClaims,
   QueryQueue: InMemoryQueryQueue,

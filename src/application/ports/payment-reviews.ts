@@ -1,15 +1,5 @@
 import type { ReviewResolution, ReviewState } from '../../domain/review.ts';
-
-/** One thing staff did in the admin, kept as evidence of who changed what. */
-export interface AdminAction {
-  readonly at: Date;
-  readonly actor: string;
-  readonly remoteAddress: string;
-  readonly action: 'resolve_review';
-  /** What was acted on: for resolve_review, the payment's trade no. */
-  readonly target: string;
-  readonly detail: string;
-}
+import type { AdminAction } from './admin-audit.ts';
 
 /** The payments kept for review (tb_payment.state = needs_review), as staff work through them. */
 export interface PaymentReviews {
@@ -20,6 +10,4 @@ export interface PaymentReviews {
    * false when it no longer is (two operators at once), and then nothing is written.
    */
   resolve(tradeNo: string, resolution: ReviewResolution, audit: AdminAction): Promise<boolean>;
-  /** The newest `limit` admin actions, newest first. */
-  recentActions(limit: number): Promise<AdminAction[]>;
 }

@@ -1,4 +1,5 @@
-import type { AdminAction, PaymentReviews } from '../../application/ports/payment-reviews.ts';
+import type { AdminAction } from '../../application/ports/admin-audit.ts';
+import type { PaymentReviews } from '../../application/ports/payment-reviews.ts';
 import type { ReviewResolution, ReviewState } from '../../domain/review.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
@@ -17,10 +18,6 @@ export class InMemoryPaymentReviews implements PaymentReviews {
     this.store.resolutions.set(tradeNo, { ...resolution });
     this.store.adminActions.push({ ...audit });
     return true;
-  }
-
-  async recentActions(limit: number): Promise<AdminAction[]> {
-    return this.store.adminActions.slice(-limit).reverse();
   }
 
   private state(tradeNo: string): ReviewState {

@@ -1,4 +1,4 @@
-import type { AdminAction } from '../../application/ports/payment-reviews.ts';
+import type { AdminAction } from '../../application/ports/admin-audit.ts';
 import type { OrderSnapshot } from '../../domain/order.ts';
 import type { PaymentSnapshot } from '../../domain/payment.ts';
 import type { ReviewResolution } from '../../domain/review.ts';

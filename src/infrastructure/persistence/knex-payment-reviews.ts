@@ -1,19 +1,12 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
-import type { AdminAction, PaymentReviews } from '../../application/ports/payment-reviews.ts';
+import type { AdminAction } from '../../application/ports/admin-audit.ts';
+import type { PaymentReviews } from '../../application/ports/payment-reviews.ts';
 import type { ReviewResolution, ReviewState } from '../../domain/review.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
+import { auditRow } from './knex-admin-audit.ts';
 import { guarded } from './store-errors.ts';
-
-interface AuditRow {
-  create_time: Date;
-  actor: string;
-  remote_address: string;
-  action: string;
-  target: string;
-  detail: string;
-}
 
 @injectable()
 export class KnexPaymentReviews implements PaymentReviews {
@@ -45,30 +38,9 @@ export class KnexPaymentReviews implements PaymentReviews {
             update_time: resolution.at,
           });
         if (updated === 0) return false;
-        await trx('tb_admin_audit').insert({
-          create_time: audit.at,
-          actor: fit(audit.actor, 64),
-          remote_address: fit(audit.remoteAddress, 64),
-          action: audit.action,
-          target: fit(audit.target, 200),
-          detail: fit(audit.detail, 1000),
-        });
+        await trx('tb_admin_audit').insert(auditRow(audit));
         return true;
       }),
     );
-  }
-
-  recentActions(limit: number): Promise<AdminAction[]> {
-    return guarded(async () => {
-      const rows: AuditRow[] = await this.knex('tb_admin_audit').orderBy('id', 'desc').limit(limit);
-      return rows.map((row) => ({
-        at: row.create_time,
-        actor: row.actor,
-        remoteAddress: row.remote_address,
-        action: row.action as AdminAction['action'],
-        target: row.target,
-        detail: row.detail,
-      }));
-    });
   }
 }

@@ -20,8 +20,8 @@ export interface AppState {
   replyFormat?: ReplyFormat;
   /** What a return or notify came to, for the callback metrics. */
   confirmed?: CallbackReceived;
-  /** The signed-in staff member and the token their forms carry (adminGate). */
-  admin?: { readonly user: string; readonly formToken: string };
+  /** The signed-in staff member, the token their forms carry, and whether they may act or only read (adminGate). */
+  admin?: { readonly user: string; readonly formToken: string; readonly mayOperate: boolean };
   /** Where shopper pages link to: 首页, 我的订单, 用户中心 (shopLinks). */
   shop?: ShopLinks;
   /** An admin form post that passed the cross-site checks (adminGate). */

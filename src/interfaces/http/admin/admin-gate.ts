@@ -20,7 +20,7 @@ const REALM = 'Basic realm="meiduo-payment admin", charset="UTF-8"';
 export function adminGate(credentials: AdminCredentials, failures: RateLimiter, metrics: Metrics) {
   const check = basicAuthChecker(credentials);
   const forms = new AdminFormGuard(credentials);
-  const admin = { user: credentials.user, formToken: forms.token };
+  const admin = { user: credentials.user, formToken: forms.token, mayOperate: true };
   return async (ctx: AppContext, next: Next): Promise<void> => {
     if (!isAdminPath(ctx.path)) return next();
     ctx.set('Cache-Control', 'no-store');

@@ -1,10 +1,24 @@
 import { inject, injectable } from 'inversify';
 import { ListAdminActions } from '../../../application/list-admin-actions.ts';
+import type { AdminActionKind } from '../../../application/ports/admin-audit.ts';
 import { ResolvePaymentReview } from '../../../application/resolve-payment-review.ts';
 import { beijingTimestamp } from '../../../domain/beijing-time.ts';
 import type { AppContext } from '../app-state.ts';
 
-const ACTION_LABELS = { resolve_review: '标记为已处理' } as const;
+const ACTION_LABELS: Record<AdminActionKind, string> = {
+  resolve_review: '标记为已处理',
+  query_order: '向支付宝查单',
+  replay_rejections: '重放被拒回调',
+  rerun_reconciliation: '重新对账',
+  resolve_discrepancy: '对账差异已处理',
+  create_demo_order: '新建演示订单',
+  refund: '退款',
+  sign_in: '登录',
+  sign_out: '退出登录',
+  add_operator: '添加账号',
+  change_password: '修改密码',
+  disable_operator: '停用账号',
+};
 
 /** Staff working through the payments kept for review, and the audit trail of what they did. */
 @injectable()
