@@ -23,6 +23,7 @@ import {
   ReviewReason,
   TradeNoConflict,
 } from '../../src/domain/errors.ts';
+import { InvalidOperatorInput } from '../../src/domain/operator.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { InvalidReviewNote, ReviewNotPending } from '../../src/domain/review.ts';
 import { type AppState, type ReplyFormat, replyAs } from '../../src/interfaces/http/app-state.ts';
@@ -45,6 +46,7 @@ const EXAMPLES: Record<HttpErrorCode, () => Error> = {
   INVALID_QUERY: () => new InvalidQuery('limit', 'limit must be from 1 to 200'),
   REVIEW_NOT_PENDING: () => new ReviewNotPending('T1', 'resolved'),
   INVALID_REVIEW_NOTE: () => new InvalidReviewNote('empty'),
+  INVALID_OPERATOR_INPUT: () => new InvalidOperatorInput('role must be operator or viewer'),
 };
 
 async function answer(error: Error, format: ReplyFormat = 'page') {

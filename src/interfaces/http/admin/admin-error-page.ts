@@ -9,6 +9,13 @@ export const CROSS_SITE_PAGE: ErrorPage = {
   logLevel: 'warn',
 };
 
+export const READ_ONLY_PAGE: ErrorPage = {
+  status: 403,
+  title: '只读账号',
+  message: '您的账号只能查看，不能执行处理、查单、重放、对账或退款。如需操作，请联系管理员开通操作员账号。',
+  logLevel: 'warn',
+};
+
 // Parameters that are part of the path: going back means going up to the listing that links to them.
 const PARENT_OF_PATH_PARAMETER: Readonly<Record<string, string>> = { order_id: '/admin/payments', date: '/admin/reconciliation' };
 const LISTING_NAMES: Readonly<Record<string, string>> = {

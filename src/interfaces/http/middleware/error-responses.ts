@@ -67,6 +67,12 @@ export const ERROR_PAGES: Readonly<Record<HttpErrorCode, ErrorPage>> = {
   // Staff's review actions: the admin shows these in its own layout.
   REVIEW_NOT_PENDING: { status: 409, title: '无需处理', message: '这笔支付不在待核对队列中，或已由他人处理。', logLevel: 'info' },
   INVALID_REVIEW_NOTE: { status: 400, title: '处理说明有误', message: '请填写处理说明（最多 500 字），说明做了什么。', logLevel: 'info' },
+  INVALID_OPERATOR_INPUT: {
+    status: 400,
+    title: '账号信息有误',
+    message: '账号名为小写字母开头的 1 至 32 位小写字母、数字、“.”“_”或“-”；密码至少 12 位。',
+    logLevel: 'info',
+  },
 };
 
 /** The code of an error that has a response of its own; undefined for anything else, which is a 500. */
