@@ -14,7 +14,7 @@ import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-reje
 import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
 import { anItem, aRun, counts } from '../contracts/reconciliation-store.contract.ts';
-import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { browserUnavailable, launchChromium, SCREENSHOTS, signInToAdmin } from '../support/browser.ts';
 import { fixedClock, steadyClock } from '../support/clock.ts';
 import { migratedEnv } from '../support/fresh-env.ts';
 import { seedOrder } from '../support/test-app.ts';
@@ -56,7 +56,6 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     browser = await launchChromium();
     page = await (
       await browser.newContext({
-        httpCredentials: { username: 'admin', password: PASSWORD },
         acceptDownloads: true,
         viewport: { width: 1400, height: 800 },
       })
@@ -67,6 +66,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
       if (message.type() === 'error' && !ownStatus) problems.push(`${page.url()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+    await signInToAdmin(page, server.url, 'admin', PASSWORD);
   });
   after(async () => {
     await browser?.close();
@@ -311,7 +311,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     await shot('admin-audit');
   });
 
-  it('refuses a form another site makes the signed-in browser post, even one carrying a stolen token', async () => {
+  it('refuses a form another site makes the signed-in browser post: the session cookie stays home, a stolen token does not help', async () => {
     const trade = '2026112622001400000000000099';
     const timeline = await fetch(`${server.url}/admin/orders/20261126100000000000001`, {
       headers: { Authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
@@ -331,7 +331,8 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
       for (const path of ['/', '/stolen']) {
         await page.goto(evilUrl + path);
         await page.waitForURL(`${server.url}/admin/payments/${trade}/resolve`);
-        assert.match(await page.locator('h1').innerText(), /请求来源无法验证/, path);
+        // SameSite=Strict: the browser does not send the session with another site's post, so no one is signed in.
+        assert.match(await page.locator('body').innerText(), /需要管理员登录/, path);
       }
       const row = await server.database.knex('tb_payment').where({ trade_id: trade }).first('resolved_at');
       assert.equal(row.resolved_at, null, 'nothing was written');

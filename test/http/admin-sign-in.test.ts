@@ -48,6 +48,9 @@ describe('signing in to the back office', () => {
     const asked = await request('/admin/rejections?q=2026', { headers: { Accept: 'text/html,application/xhtml+xml' } });
     assert.equal(asked.status, 303);
     assert.equal(asked.headers.get('location'), '/admin/login?next=%2Fadmin%2Frejections%3Fq%3D2026');
+    const posted = await post('/admin/payments/T1/resolve', { note: 'x' }, { headers: { Accept: 'text/html' } });
+    assert.equal(posted.status, 401);
+    assert.equal(posted.headers.get('www-authenticate'), null, 'a browser never gets the Basic dialog');
     const page = await request('/admin/login?next=%2Fadmin%2Frejections%3Fq%3D2026');
     const body = await page.text();
     assert.equal(page.status, 200);

@@ -84,16 +84,19 @@ export function adminGate({ authenticate, sessions, cookie, forms, failures, met
   };
 }
 
-/** A browser goes to the sign-in page (and back here afterwards); a script is asked for HTTP Basic. */
+/**
+ * A browser goes to the sign-in page (and back here afterwards); a script is asked for HTTP Basic. A
+ * browser never gets Basic's challenge, whose password dialog would stand in front of the sign-in page.
+ */
 function askToSignIn(ctx: AppContext, expired: boolean): void {
-  const browser = ctx.method === 'GET' && ctx.accepts('text/html', 'text/plain', '*/*') === 'text/html' && ctx.get('Accept') !== '';
-  if (browser && ctx.get('Authorization') === '') {
+  const browser = ctx.get('Accept') !== '' && ctx.accepts('text/html', 'text/plain', '*/*') === 'text/html';
+  if (browser && ctx.method === 'GET' && ctx.get('Authorization') === '') {
     const query = new URLSearchParams({ next: ctx.originalUrl, ...(expired ? { expired: '1' } : {}) });
     ctx.status = 303;
     ctx.redirect(`${SIGN_IN_PATH}?${query}`);
     return;
   }
-  refuse(ctx, 401, '需要管理员登录', { 'WWW-Authenticate': REALM });
+  refuse(ctx, 401, '需要管理员登录', browser ? {} : { 'WWW-Authenticate': REALM });
 }
 
 // The router never decodes a path; three passes cover any double encoding a proxy adds. A path still
