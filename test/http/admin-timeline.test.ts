@@ -80,7 +80,7 @@ for (const harness of databaseHarnesses) {
       assert.ok(body.includes('<dd>¥88.80</dd>'));
       assert.ok(body.includes('<dd class="order-status">待评价</dd>'));
       assert.deepEqual(titlesOn(body), ['生成支付链接', '记录支付（同步返回）', '收到异步通知']);
-      assert.ok(body.includes('<dd class="mono">已生成支付链接，金额 ¥88.80</dd>'));
+      assert.ok(body.includes('<dd class="mono">支付金额 ¥88.80</dd>'));
       assert.ok(body.includes('<dt>支付宝交易号</dt><dd>TRADE88</dd>'));
       assert.ok(body.includes('<dt>支付状态</dt><dd>已入账</dd>'));
       assert.match(body, /<dt>通知与处理<\/dt><dd class="mono">支付成功，交易号 TRADE88，金额 ¥88.80：此前已记录，未重复记录<\/dd>/);

@@ -4,6 +4,7 @@ import { InvalidSignature, MalformedCallback, NotOurMerchant, WrongChannel } fro
 import { summaryOf } from '../../src/application/trade-summary.ts';
 import { OrderNotFound, PaymentNeedsReview, TradeNoConflict } from '../../src/domain/errors.ts';
 import { Money } from '../../src/domain/money.ts';
+import { billProblemText } from '../../src/interfaces/http/admin/bill-problem-text.ts';
 import { eventSummaryText } from '../../src/interfaces/http/admin/event-summary-text.ts';
 import { rejectionDetailText, replayDetailText } from '../../src/interfaces/http/admin/rejection-detail-text.ts';
 
@@ -23,7 +24,7 @@ const englishWords = (text: string) => (text.match(/[a-z][a-z_]+/g) ?? []).filte
 
 describe("the timeline's event summaries in Chinese", () => {
   const cases: Array<[Parameters<typeof eventSummaryText>[0], string, string]> = [
-    ['pay_url', 'pay URL issued for ¥3798.00', '已生成支付链接，金额 ¥3,798.00'],
+    ['pay_url', 'pay URL issued for ¥3798.00', '支付金额 ¥3,798.00'],
     ['notify', `${paid}: payment recorded`, '支付成功，交易号 T88，金额 ¥3,798.00：已记录支付'],
     ['notify', `${paid}: already recorded`, '支付成功，交易号 T88，金额 ¥3,798.00：此前已记录，未重复记录'],
     [
@@ -98,5 +99,15 @@ describe("a refusal's detail in Chinese", () => {
       '已记录支付，留待人工核对：订单已取消',
     );
     assert.equal(replayDetailText(`ORDER_NOT_FOUND: ${new OrderNotFound('O7').message}`), '仍被拒绝：本店没有订单 O7');
+  });
+});
+
+describe('an unreadable bill line in Chinese', () => {
+  it('reads the reasons the bill parser gives', () => {
+    assert.equal(billProblemText('第 19 行：订单金额（元） "abc" is not an amount'), '第 19 行：订单金额（元） abc 不是金额');
+    assert.equal(billProblemText('第 7 行：no 支付宝交易号'), '第 7 行：缺少支付宝交易号');
+    assert.equal(billProblemText('第 8 行：12 cells where the header names 25 columns'), '第 8 行：有 12 个单元格，表头却有 25 列');
+    assert.equal(billProblemText('第 9 行：something else'), '第 9 行：原文：something else');
+    assert.equal(billProblemText('另有 3 行无法读取'), '另有 3 行无法读取');
   });
 });

@@ -65,7 +65,7 @@ const NO_ANSWER: readonly LineRule[] = [
 /** One event's summary as the timeline shows it. */
 export function eventSummaryText(kind: PaymentEventKind, summary: string): string {
   const payUrl = /^pay URL issued for ¥(\S+)$/.exec(summary);
-  if (kind === 'pay_url' && payUrl) return `已生成支付链接，金额 ${yuanText(payUrl[1]!)}`;
+  if (kind === 'pay_url' && payUrl) return `支付金额 ${yuanText(payUrl[1]!)}`;
   const noAnswer = /^no answer to rely on: (.*)$/s.exec(summary);
   if (noAnswer) return `未得到可信的应答，稍后会再查询：${lineInChinese(noAnswer[1]!, [...NO_ANSWER, ...ERROR_MESSAGE_RULES], '原因')}`;
   const facts = tradeFactsText(summary);

@@ -4,6 +4,7 @@ import { beijingTimestamp } from '../../../domain/beijing-time.ts';
 import { ITEM_KINDS, type ItemKind } from '../../../domain/reconciliation.ts';
 import { orderLink } from './admin-labels.ts';
 import { fenText, plainYuan } from './amount.ts';
+import { billProblemText } from './bill-problem-text.ts';
 import { eventSummaryText } from './event-summary-text.ts';
 
 export const KIND_LABELS: Record<ItemKind, string> = {
@@ -41,7 +42,7 @@ export function runSummary(run: ReconciliationRun) {
     counts: ITEM_KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], count: run.counts[kind] })),
     billTotals: run.billTotals ? `${total('交易', run.billTotals.trades)} / ${total('退款', run.billTotals.refunds)}` : '账单未列合计',
     localTotals: total('本地', run.localTotals),
-    problems: [...run.problems],
+    problems: run.problems.map(billProblemText),
   };
 }
 
