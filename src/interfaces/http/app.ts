@@ -1,11 +1,15 @@
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
+import type { ActionNotices } from './admin/action-notices.ts';
 import type { AdminController } from './admin/admin-controller.ts';
 import { adminGate } from './admin/admin-gate.ts';
 import type { AdminCredentials } from './admin/basic-auth.ts';
+import type { OrderQueryController } from './admin/order-query-controller.ts';
 import type { ReconciliationController } from './admin/reconciliation-controller.ts';
 import type { RejectionsController } from './admin/rejections-controller.ts';
+import type { ReplayController } from './admin/replay-controller.ts';
+import type { RerunController } from './admin/rerun-controller.ts';
 import type { ReviewController } from './admin/review-controller.ts';
 import { type AppState, replyAs } from './app-state.ts';
 import type { HealthController } from './health-controller.ts';
@@ -28,6 +32,11 @@ export interface Controllers {
   readonly reconciliation: ReconciliationController;
   readonly rejections: RejectionsController;
   readonly review: ReviewController;
+  readonly orderQuery: OrderQueryController;
+  readonly replay: ReplayController;
+  readonly rerun: RerunController;
+  /** Not a controller: the outcomes of the actions above, read back on the pages they redirect to. */
+  readonly notices: ActionNotices;
 }
 
 export interface AppOptions {
@@ -66,7 +75,7 @@ export function createApp({
   app.silent = true;
 
   const router = new Router<AppState>();
-  const { payment, health, admin: staff, reconciliation, rejections, review } = controllers;
+  const { payment, health, admin: staff, reconciliation, rejections, review, orderQuery, replay, rerun, notices } = controllers;
   router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
   router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
   // Before /payment/:order_id/, which would read "notify" as an order id.
@@ -83,8 +92,12 @@ export function createApp({
   router.get('/admin/rejections.csv', rejections.csv);
   router.get('/admin/rejections', rejections.list);
   router.get('/admin/orders/:order_id', staff.order);
-  // The admin's only write; adminGate checks every admin request that is not GET or HEAD for cross-site use.
+  // The admin's writes; adminGate checks every admin request that is not GET or HEAD for cross-site use.
   router.post('/admin/payments/:trade_no/resolve', review.resolve);
+  router.post('/admin/orders/:order_id/query', orderQuery.query);
+  router.post('/admin/rejections/replay', replay.all);
+  router.post('/admin/rejections/:id/replay', replay.one);
+  router.post('/admin/reconciliation/:date/rerun', rerun.run);
   router.get('/admin/audit', review.audit);
   router.get('/admin/reconciliation', reconciliation.list);
   // Before /:date, which would take "2026-11-30.csv" for a date.
@@ -100,6 +113,7 @@ export function createApp({
   app.use(pageRenderer());
   app.use(errorHandler);
   app.use(adminGate(admin, new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE), metrics));
+  app.use(notices.readOnPages);
   for (const extra of extraRoutes) app.use(extra.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
