@@ -152,7 +152,7 @@ describe('the admin actions 查单, 重放 and 重新对账, over in-memory stor
       assert.equal(suite.tables.payments(orderId)[0]?.tradeNo, 'T-ONE');
       assert.deepEqual(replayIds(page.body), [], 'a recovered callback offers no second replay');
       assert.deepEqual(audit(), [
-        { actor: ADMIN.user, action: 'replay_rejections', target: `#${id}`, detail: '检查 1 条：恢复 1 条，仍被拒绝 0 条' },
+        { actor: ADMIN.user, action: 'replay_rejections', target: `拒绝记录 #${id}`, detail: '检查 1 条：恢复 1 条，仍被拒绝 0 条' },
       ]);
     });
 
@@ -173,7 +173,12 @@ describe('the admin actions 查单, 重放 and 重新对账, over in-memory stor
       assert.equal(suite.tables.payments(wanted).length, 1);
       assert.equal(suite.tables.payments(other).length, 0, 'outside the filter: untouched');
       assert.deepEqual(audit(), [
-        { actor: ADMIN.user, action: 'replay_rejections', target: `q=${wanted}`, detail: '检查 1 条：恢复 1 条，仍被拒绝 0 条' },
+        {
+          actor: ADMIN.user,
+          action: 'replay_rejections',
+          target: `订单号或交易号：${wanted}`,
+          detail: '检查 1 条：恢复 1 条，仍被拒绝 0 条',
+        },
       ]);
 
       const again = await act('/admin/rejections/replay', { q: wanted, confirm: 'yes' });

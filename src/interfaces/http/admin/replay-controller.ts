@@ -10,6 +10,14 @@ import { operatorOf } from './operator-of.ts';
 
 const PAGE = '/admin/rejections';
 const FILTER_FIELDS = ['q', 'from', 'to', 'channel', 'reason'] as const;
+/** How the audit row names the filter a replay ran on. */
+const FILTER_LABELS: Record<(typeof FILTER_FIELDS)[number], string> = {
+  q: '订单号或交易号',
+  from: '起始日期',
+  to: '截止日期',
+  channel: '渠道',
+  reason: '原因',
+};
 const ID = /^[1-9]\d{0,18}$/;
 
 /** 重放: runs refused callbacks again under the current configuration, from the rejections page. */
@@ -24,7 +32,7 @@ export class ReplayController {
   one = async (ctx: AppContext): Promise<void> => {
     const id = ctx.params.id ?? '';
     if (!ID.test(id)) throw new InvalidQuery('id', 'the id must be a positive whole number');
-    const run = await this.replay.execute({ id }, `#${id}`, operatorOf(ctx));
+    const run = await this.replay.execute({ id }, `拒绝记录 #${id}`, operatorOf(ctx));
     this.back(ctx, run.examined === 0 ? NOT_REPLAYABLE : replayNotice(run));
   };
 
@@ -34,9 +42,9 @@ export class ReplayController {
     const { filter } = readRejectionFilter(filterFields(form));
     if (form.get('confirm') !== 'yes') return this.back(ctx, UNCONFIRMED);
     const target = FILTER_FIELDS.filter((field) => form.get(field))
-      .map((field) => `${field}=${form.get(field)}`)
-      .join(' ');
-    const run = await this.replay.execute({ only: filter }, target || '全部', operatorOf(ctx));
+      .map((field) => `${FILTER_LABELS[field]}：${form.get(field)}`)
+      .join('，');
+    const run = await this.replay.execute({ only: filter }, target || '全部被拒回调', operatorOf(ctx));
     ctx.state.log.info({ ...run }, 'refused callbacks replayed by an operator');
     this.back(ctx, replayNotice(run));
   };
