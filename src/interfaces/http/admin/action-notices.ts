@@ -47,14 +47,18 @@ export class ActionNotices {
     if (entry) entry.notice = notice;
   }
 
+  /** The notice kept under `id` for this page and operator; one saying it is gone otherwise. */
+  read(page: string, actor: string, id: string): ActionNotice {
+    const entry = this.kept.get(id);
+    const current = entry && entry.until > performance.now() && entry.page === page && entry.actor === actor;
+    return current ? entry.notice : GONE;
+  }
+
   /** The page's `?notice=` to every admin GET's template as `actionNotice`. */
   readOnPages = async (ctx: AppContext, next: Next): Promise<void> => {
     const id = ctx.query.notice;
-    if (ctx.method === 'GET' && typeof id === 'string' && ctx.state.admin) {
-      const entry = this.kept.get(id);
-      const current = entry && entry.until > performance.now() && entry.page === ctx.path && entry.actor === ctx.state.admin.user;
-      ctx.state.actionNotice = current ? entry.notice : GONE;
-    }
+    if (ctx.method === 'GET' && typeof id === 'string' && ctx.state.admin)
+      ctx.state.actionNotice = this.read(ctx.path, ctx.state.admin.user, id);
     await next();
   };
 

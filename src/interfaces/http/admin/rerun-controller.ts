@@ -26,18 +26,10 @@ export class RerunController {
     const operator = operatorOf(ctx);
     const page = `/admin/reconciliation/${date}`;
     const running = this.rerun.execute(date, operator);
-    const first = await settledWithin(running, WAIT_MS);
-    const id = this.notices.put(page, operator.actor, first === 'pending' ? PENDING : rerunNotice(first));
-    if (first === 'pending') {
-      running.then(
-        (outcome) => this.notices.update(id, rerunNotice(outcome)),
-        (error: unknown) => {
-          ctx.state.log.error({ err: error, date }, 'reconciliation rerun failed');
-          this.notices.update(id, STORE_FAILED);
-        },
-      );
-    }
-    ctx.state.log.info({ date, outcome: first === 'pending' ? 'pending' : first.outcome }, 'reconciliation rerun by an operator');
+    const id = await keptAsNotice(running, { notices: this.notices, page, actor: operator.actor, waitMs: WAIT_MS }, (error) =>
+      ctx.state.log.error({ err: error, date }, 'reconciliation rerun failed after its page came back'),
+    );
+    ctx.state.log.info({ date }, 'reconciliation rerun by an operator');
     ctx.status = 303;
     ctx.redirect(withNotice(page, id));
   };
@@ -55,6 +47,29 @@ export async function rerunBlock(rerun: RerunReconciliation, date: string) {
         ? '未开启（未设置 RECONCILE_AT）：只在这里手动对账，或运行 npm run reconcile。'
         : `每天北京时间 ${beijingTimestamp(nextScheduledRun).slice(11, 16)} 对账前一天及近几天未完成的日期；下次：${beijingTimestamp(nextScheduledRun).slice(0, 16)}。`,
   };
+}
+
+/**
+ * Keeps what the rerun came to as the page's notice: at once when it ends within `waitMs` (its failure is
+ * thrown then), else 正在重新对账, replaced by the outcome when the run ends. The notice's id.
+ */
+export async function keptAsNotice(
+  running: Promise<RerunOutcome>,
+  to: { notices: ActionNotices; page: string; actor: string; waitMs: number },
+  onLateFailure: (error: unknown) => void,
+): Promise<string> {
+  const first = await settledWithin(running, to.waitMs);
+  const id = to.notices.put(to.page, to.actor, first === 'pending' ? PENDING : rerunNotice(first));
+  if (first === 'pending') {
+    running.then(
+      (outcome) => to.notices.update(id, rerunNotice(outcome)),
+      (error: unknown) => {
+        onLateFailure(error);
+        to.notices.update(id, STORE_FAILED);
+      },
+    );
+  }
+  return id;
 }
 
 /** The promise's value if it settles within `ms`, else 'pending'; its rejection within `ms` is thrown. */
