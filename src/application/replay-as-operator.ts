@@ -2,7 +2,13 @@ import { inject, injectable } from 'inversify';
 import type { Operator } from './operator.ts';
 import type { AdminAudit } from './ports/admin-audit.ts';
 import type { Clock } from './ports/clock.ts';
-import { type ReplayFilter, ReplayRefusedCallbacks, type ReplayRun, type ReplayTally } from './replay-refused-callbacks.ts';
+import {
+  LEFT_COUNTED_UP_TO,
+  type ReplayFilter,
+  ReplayRefusedCallbacks,
+  type ReplayRun,
+  type ReplayTally,
+} from './replay-refused-callbacks.ts';
 import { TOKENS } from './tokens.ts';
 
 /** The most callbacks one back-office replay examines: a request answers in seconds, and the next one goes on. */
@@ -27,7 +33,7 @@ export class ReplayAsOperator {
     const audited = (detail: string) => this.audit.record({ at, ...operator, action: 'replay_rejections', target, detail });
     try {
       const run = await this.replay.execute(filter, (tally) => (reached = tally), REPLAY_PER_REQUEST);
-      await audited(`${describe(run)}${run.more ? `；达到单次上限 ${REPLAY_PER_REQUEST} 条，还有未重放的` : ''}`);
+      await audited(`${describe(run)}${run.left > 0 ? `；达到单次上限 ${REPLAY_PER_REQUEST} 条，还有 ${leftText(run.left)}` : ''}`);
       return run;
     } catch (error) {
       // What was examined is marked: the trail says so, if the store takes it.
@@ -36,6 +42,9 @@ export class ReplayAsOperator {
     }
   }
 }
+
+/** How many a capped run left, as staff read it. */
+export const leftText = (left: number) => (left >= LEFT_COUNTED_UP_TO ? `${LEFT_COUNTED_UP_TO} 条以上` : `${left} 条`);
 
 const describe = ({ examined, recovered, stillRefused }: ReplayTally) =>
   `检查 ${examined} 条：恢复 ${recovered} 条，仍被拒绝 ${stillRefused} 条`;

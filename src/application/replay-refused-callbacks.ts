@@ -24,9 +24,12 @@ export interface ReplayTally {
   readonly stillRefused: number;
 }
 
-/** A run's tally, and whether it stopped at its cap with callbacks still on offer. */
+/** Counted no further: the callbacks a capped run leaves are told as "LEFT_COUNTED_UP_TO or more". */
+export const LEFT_COUNTED_UP_TO = 10_000;
+
+/** A run's tally, and how many callbacks it left on offer when it stopped at its cap (up to LEFT_COUNTED_UP_TO). */
 export interface ReplayRun extends ReplayTally {
-  readonly more: boolean;
+  readonly left: number;
 }
 
 /**
@@ -51,8 +54,13 @@ export class ReplayRefusedCallbacks {
    */
   async execute(filter: ReplayFilter, onProgress?: (tally: ReplayTally) => void, most = Number.POSITIVE_INFINITY): Promise<ReplayRun> {
     let tally: ReplayTally = { examined: 0, recovered: 0, stillRefused: 0 };
+    let left = 0;
     for await (const entry of this.offered(filter)) {
-      if (tally.examined >= most) return { ...tally, more: true };
+      // Past the cap, only counted: mostly from the batch already read.
+      if (tally.examined >= most) {
+        if (++left >= LEFT_COUNTED_UP_TO) break;
+        continue;
+      }
       const { retryable, ...outcome } = await this.replay(entry);
       // A refusal that a retry may settle (a contended order) is not this configuration's last word.
       const replay = { at: this.clock.now(), configuration: retryable ? undefined : this.configuration, ...outcome };
@@ -64,7 +72,7 @@ export class ReplayRefusedCallbacks {
       };
       onProgress?.(tally);
     }
-    return { ...tally, more: false };
+    return { ...tally, left };
   }
 
   /**

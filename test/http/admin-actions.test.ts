@@ -184,6 +184,26 @@ describe('the admin actions 查单, 重放 and 重新对账, over in-memory stor
       const again = await act('/admin/rejections/replay', { q: wanted, confirm: 'yes' });
       assert.ok(notice(again.page.body).includes('没有需要重放的回调'));
     });
+
+    it(`replays at most ${REPLAY_PER_REQUEST} a request, says how many are left, and the next press goes on`, async () => {
+      const refused = REPLAY_PER_REQUEST + 3;
+      for (let n = 0; n < refused; n++) await refusedReturn(`T-CAP${n}`);
+      const first = await act('/admin/rejections/replay', { q: 'T-CAP', confirm: 'yes' });
+      assert.ok(
+        notice(first.page.body).includes(`检查 ${REPLAY_PER_REQUEST} 条：恢复 0 条，仍被拒绝 ${REPLAY_PER_REQUEST} 条`),
+        notice(first.page.body),
+      );
+      assert.ok(notice(first.page.body).includes('还有 3 条未重放'));
+      const second = await act('/admin/rejections/replay', { q: 'T-CAP', confirm: 'yes' });
+      assert.ok(notice(second.page.body).includes('检查 3 条：恢复 0 条，仍被拒绝 3 条'), notice(second.page.body));
+      assert.deepEqual(
+        audit().map((row) => row.detail),
+        [
+          `检查 ${REPLAY_PER_REQUEST} 条：恢复 0 条，仍被拒绝 ${REPLAY_PER_REQUEST} 条；达到单次上限 ${REPLAY_PER_REQUEST} 条，还有 3 条`,
+          '检查 3 条：恢复 0 条，仍被拒绝 3 条',
+        ],
+      );
+    });
   });
 
   describe('重新对账', () => {

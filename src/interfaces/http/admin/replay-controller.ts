@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { InvalidQuery } from '../../../application/errors.ts';
 import type { RejectionRecord } from '../../../application/ports/rejection-log.ts';
-import { REPLAY_PER_REQUEST, ReplayAsOperator } from '../../../application/replay-as-operator.ts';
+import { leftText, REPLAY_PER_REQUEST, ReplayAsOperator } from '../../../application/replay-as-operator.ts';
 import type { ReplayRun } from '../../../application/replay-refused-callbacks.ts';
 import type { AppContext } from '../app-state.ts';
 import { type ActionNotice, ActionNotices, withNotice } from './action-notices.ts';
@@ -70,10 +70,10 @@ function replayNotice(run: ReplayRun): ActionNotice {
   const lines = [`检查 ${run.examined} 条：恢复 ${run.recovered} 条，仍被拒绝 ${run.stillRefused} 条。`];
   if (run.recovered > 0) lines.push('恢复的回调已按当前配置记录支付；与订单不符的支付会留待人工核对（见“待核对”）。');
   if (run.stillRefused > 0) lines.push('仍被拒绝的原因见各行的“重放结果”（鼠标悬停看详情）；修正配置或订单后可再次重放。');
-  if (run.more) lines.push(`单次最多重放 ${REPLAY_PER_REQUEST} 条，还有未重放的回调：请再次勾选确认并点“重放”继续。`);
+  if (run.left > 0) lines.push(`单次最多重放 ${REPLAY_PER_REQUEST} 条，还有 ${leftText(run.left)}未重放：请再次勾选确认并点“重放”继续。`);
   if (run.examined === 0)
     lines.push('没有需要重放的回调：已恢复的、签名修复后已接受的，以及在当前配置下已重放且仍被拒绝的，不会再次重放。');
-  return { tone: run.more || run.stillRefused > 0 ? 'attention' : 'done', title: '重放被拒回调', lines, facts: [] };
+  return { tone: run.left > 0 || run.stillRefused > 0 ? 'attention' : 'done', title: '重放被拒回调', lines, facts: [] };
 }
 
 const NOT_REPLAYABLE: ActionNotice = {
