@@ -108,7 +108,8 @@ describe('the admin actions 查单, 重放 and 重新对账, over in-memory stor
       const [asked, other] = [newOrderId(), newOrderId()];
       suite.tables.seedOrder(asked, '88.80');
       suite.tables.seedOrder(other, '88.80');
-      const { location } = await act(`/admin/orders/${asked}/query`, {});
+      const { location, page } = await act(`/admin/orders/${asked}/query`, {});
+      assert.ok(notice(page.body).includes('支付宝还没有这笔交易；本地无需处理'), 'ACQ.TRADE_NOT_EXIST, told as what it means');
       const id = new URL(location, 'http://x').searchParams.get('notice');
       for (const link of [`/admin/orders/${asked}?notice=forged`, `/admin/orders/${other}?notice=${id}`]) {
         const shown = notice((await admin(link)).body);

@@ -28,6 +28,13 @@ export class OrderQueryController {
   };
 }
 
+/** What an answer that is no payment means for staff: nothing to do here, and whether the schedule asks again. */
+const UNPAID_MEANINGS: Partial<Record<OrderQueried['outcome'], readonly string[]>> = {
+  waiting: ['顾客已打开收银台，尚未付款；本地无需处理，定时查询会继续询问。'],
+  not_started: ['支付宝还没有这笔交易；本地无需处理。顾客付款后会收到通知，定时查询也会继续询问。'],
+  closed: ['交易已关闭，没有付款；在顾客重新发起支付之前，不会再自动查询这笔订单。'],
+};
+
 /** Alipay's answer, field by field, and what was done with it; for no answer, why and what to do. */
 export function queryNotice(queried: OrderQueried): ActionNotice {
   const answer = [...queried.answer].map(([label, value]) => ({ label, value }));
@@ -43,10 +50,9 @@ export function queryNotice(queried: OrderQueried): ActionNotice {
       facts: [{ label: '原因（技术详情）', value: queried.summary.replace(/^no answer to rely on: /, '') }, ...answer],
     };
   }
-  const lines = [`支付宝应答：${outcome}。`];
+  const lines = [...(UNPAID_MEANINGS[queried.outcome] ?? [])];
   if (queried.payment) lines.push(`处理结果：${PAYMENT_RESULT_WORDS[queried.payment.result]}，支付宝交易号 ${queried.payment.tradeNo}。`);
   if (queried.payment?.result === 'needs_review') lines.push('这笔支付与订单不符（如订单已取消或金额不同），请在下方时间线中核对并处理。');
-  if (queried.outcome === 'closed') lines.push('在顾客重新发起支付之前，不会再自动查询这笔订单。');
   return {
     tone: queried.payment?.result === 'needs_review' ? 'attention' : 'done',
     title: `向支付宝查单：${outcome}`,
