@@ -11,9 +11,13 @@ import { PrunePaymentEvents } from '../application/prune-payment-events.ts';
 import { ReconcilePastDays } from '../application/reconcile-past-days.ts';
 import { TOKENS } from '../application/tokens.ts';
 import type { QuerySchedule } from '../domain/query-schedule.ts';
+import { ActionNotices } from '../interfaces/http/admin/action-notices.ts';
 import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
+import { OrderQueryController } from '../interfaces/http/admin/order-query-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
+import { ReplayController } from '../interfaces/http/admin/replay-controller.ts';
+import { RerunController } from '../interfaces/http/admin/rerun-controller.ts';
 import { ReviewController } from '../interfaces/http/admin/review-controller.ts';
 import { createApp } from '../interfaces/http/app.ts';
 import { HealthController } from '../interfaces/http/health-controller.ts';
@@ -50,6 +54,10 @@ export function buildApp(wiring: Wiring): BuiltApp {
     reconciliation: container.get(ReconciliationController),
     rejections: container.get(RejectionsController),
     review: container.get(ReviewController),
+    orderQuery: container.get(OrderQueryController),
+    replay: container.get(ReplayController),
+    rerun: container.get(RerunController),
+    notices: container.get(ActionNotices),
   };
   const metrics = new Metrics();
   const options = {

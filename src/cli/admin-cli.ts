@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import process from 'node:process';
-import { type AccountManager, ManageOperators, type OperatorListing } from '../application/manage-operators.ts';
+import type { Actor } from '../application/actor.ts';
+import { ManageOperators, type OperatorListing } from '../application/manage-operators.ts';
 import { buildContainer } from '../bootstrap/container.ts';
 import { exitWith } from '../bootstrap/startup.ts';
 import { beijingTimestamp } from '../domain/beijing-time.ts';
@@ -52,7 +53,7 @@ async function perform(operators: ManageOperators, command: AdminCommand, passwo
 const shownOnce = (password: string | null) => (password === null ? [] : [`password (shown only now): ${password}`]);
 
 /** The audit trail's operator for a change made at the command line: the machine's user who ran it. */
-function manager(): AccountManager {
+function manager(): Actor {
   let user = 'unknown';
   try {
     user = userInfo().username;
