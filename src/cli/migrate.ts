@@ -1,5 +1,6 @@
 import process from 'node:process';
-import { exitWith, openMigrated } from '../bootstrap/startup.ts';
+import { exitWith } from '../bootstrap/exit-with.ts';
+import { openMigrated } from '../bootstrap/startup.ts';
 import { loadConfig } from '../infrastructure/config.ts';
 
 /** `npm run migrate`: brings the configured database's schema up to date, then exits. */
