@@ -16,6 +16,8 @@ export interface Opened {
   readonly container: Container;
   /** The database as messages name it: "PGlite in var/pglite". */
   readonly database: string;
+  /** The migrations opening it applied; absent inside the server, which applied its own when it started. */
+  readonly applied?: readonly string[];
 }
 
 /**

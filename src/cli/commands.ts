@@ -1,4 +1,5 @@
 import type { Command } from './command.ts';
+import { runMigrate } from './run-migrate.ts';
 import { runOrders } from './run-orders.ts';
 import { runPayments } from './run-payments.ts';
 import { runReconcile } from './run-reconcile.ts';
@@ -9,6 +10,7 @@ import { runReconcile } from './run-reconcile.ts';
  * it then runs in a process of its own and, on PGlite, inside the running server, unchanged.
  */
 const REGISTERED = {
+  migrate: { run: runMigrate },
   orders: { run: runOrders },
   payments: { run: runPayments },
   reconcile: { run: runReconcile },

@@ -9,12 +9,10 @@ import type { CommandHost } from './command.ts';
 export const localHost: CommandHost = {
   async withStores(work) {
     const config = loadConfig(process.env);
-    const { database } = await openMigrated(config);
+    const { database, applied } = await openMigrated(config);
     try {
-      return await work({
-        container: storeContainer({ knex: database.knex, repositories: config.repositories }),
-        database: database.description,
-      });
+      const container = storeContainer({ knex: database.knex, repositories: config.repositories });
+      return await work({ container, database: database.description, applied });
     } finally {
       await database.close();
     }

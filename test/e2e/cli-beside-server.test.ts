@@ -30,9 +30,9 @@ describe('the CLIs beside a running npm start on PGlite', { skip: isDeno && 'spa
   let server: MainProcess;
   let url: string;
   let demoOrders: string[];
-  const beside = (cli: 'orders' | 'payments' | 'reconcile', args: string[]) => runCli(cli, args, env);
+  const beside = (cli: Parameters<typeof runCli>[0], args: string[]) => runCli(cli, args, env);
   const insideLine = () =>
-    new RegExp(`^(orders|payments|reconcile): running inside the server \\(process ${server.child.pid}\\) that holds `);
+    new RegExp(`^(migrate|orders|payments|reconcile): running inside the server \\(process ${server.child.pid}\\) that holds `);
 
   before(async () => {
     env = await migratedEnv({ ADMIN_PASSWORD: 'not-used-by-this-test', ALIPAY_QUERY_SCHEDULE: 'off' });
@@ -95,6 +95,15 @@ describe('the CLIs beside a running npm start on PGlite', { skip: isDeno && 'spa
     const bad = await beside('payments', ['replay', '--since', 'yesterday']);
     assert.equal(bad.status, 2, bad.stderr);
     assert.match(bad.stderr, /\npayments: --since must be an ISO time with its zone, .* \(got "yesterday"\)\n$/);
+  });
+
+  it('migrates nothing inside the server, and says that a restart applies newer migrations', async () => {
+    const run = await beside('migrate', []);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(
+      run.stdout,
+      `PGlite in ${env.DATA_DIR}: migrated by the running server when it started; restart it to apply newer migrations\n`,
+    );
   });
 
   it('refuses a request without the token in the control file, and keeps serving', async () => {
