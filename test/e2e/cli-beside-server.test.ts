@@ -10,7 +10,6 @@ import { exchange } from '../support/control-exchange.ts';
 import { migratedEnv } from '../support/fresh-env.ts';
 import { exitsBeforeListening, type MainProcess, START_TIMEOUT_MS, startMain } from '../support/main-process.ts';
 
-const isDeno = 'Deno' in globalThis;
 // The server and the CLIs are processes on the machine's clock: their today is the machine's.
 const today = () => beijingTimestamp(wallClock.now()).slice(0, 10);
 
@@ -24,8 +23,9 @@ function logged(server: MainProcess, msg: string): Record<string, unknown> {
   return JSON.parse(line);
 }
 
-// One server for the file: `npm start` on PGlite, its demo orders placed, and every CLI run beside it.
-describe('the CLIs beside a running npm start on PGlite', { skip: isDeno && 'spawns the Node CLIs', timeout: START_TIMEOUT_MS * 2 }, () => {
+// One server for the file: `npm start` on PGlite, its demo orders placed, and every CLI run beside it;
+// under Deno, the server and the CLIs from source (`deno run`).
+describe('the CLIs beside a running npm start on PGlite', { timeout: START_TIMEOUT_MS * 2 }, () => {
   let env: Record<string, string>;
   let server: MainProcess;
   let url: string;
