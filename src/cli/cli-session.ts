@@ -41,8 +41,8 @@ export interface LocalSandbox {
 }
 
 /**
- * The local sandbox lives in the server, which may not run (PGlite allows one process): this command
- * answers for it, from the trades the sandbox keeps in the database.
+ * The local sandbox lives in the server, which may not run (beside a server on PGlite the command runs
+ * inside it instead): this command answers for it, from the trades the sandbox keeps in the database.
  */
 export async function localSandbox(session: Session): Promise<LocalSandbox> {
   const keyPem = sandboxKeyMatching(session.config, session.keys.alipayKey.publicKey.spkiPem);
