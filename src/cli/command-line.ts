@@ -61,12 +61,12 @@ async function runBeside({ dataDir, pid }: Holder, name: CommandName, argv: read
   const control = readControlFile(dataDir);
   if (control?.pid !== pid) {
     processIo.stderr(
-      `${name}: ${dataDir} is in use by process ${pid}, which takes no commands (${controlFileOf(dataDir)} ${control ? 'is another process’s' : 'is missing'}): if it is another command, wait for it to end; if it is a server of an older version, restart it`,
+      `${name}: ${dataDir} is in use by process ${pid}, which takes no commands now (${controlFileOf(dataDir)} ${control ? 'is another process’s' : 'is missing'}): another command (wait for it to end), a server still starting (run this again once it listens) or one of an older version (restart it)`,
     );
     return ExitCode.CONFIGURATION;
   }
   processIo.stderr(`${name}: running inside the server (process ${pid}) that holds ${dataDir}, on its configuration`);
-  const stdin = COMMANDS[name].readsStdin ? await processIo.stdin() : null;
+  const stdin = COMMANDS[name].readsStdin?.(argv) ? await processIo.stdin() : null;
   return runInServer(control, { command: name, argv, stdin }, processIo).catch((error: Error) => {
     processIo.stderr(
       `${name}: cannot reach the server’s control endpoint at 127.0.0.1:${control.port} (${error.message}); if process ${pid} is stopping, run this again once it has`,

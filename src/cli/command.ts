@@ -39,6 +39,9 @@ export type CommandRun = (argv: readonly string[], io: CommandIo, host: CommandH
 
 export interface Command {
   readonly run: CommandRun;
-  /** Whether it reads stdin: a CLI beside the server then sends it along with the command line. */
-  readonly readsStdin?: boolean;
+  /**
+   * Whether this command line reads stdin (`admin add --password-stdin`, say): a CLI beside the server
+   * then reads it to the end and sends it along. Others never wait on a terminal's stdin.
+   */
+  readonly readsStdin?: (argv: readonly string[]) => boolean;
 }

@@ -5,9 +5,14 @@ import { runPayments } from './run-payments.ts';
 import { runReconcile } from './run-reconcile.ts';
 
 /**
- * Every CLI by its npm script's name. A new one is a `CommandRun` (src/cli/command.ts) in a file of its own,
- * one line here, and an entry file `src/cli/NAME-cli.ts` holding `void runCommandLine('NAME')`:
- * it then runs in a process of its own and, on PGlite, inside the running server, unchanged.
+ * Every CLI by its npm script's name. A new one takes three small pieces, and then runs unchanged in a
+ * process of its own and, beside a server on PGlite, inside that server:
+ * - its work, a `CommandRun` (src/cli/command.ts) in a file of its own: it reads `argv` (refusing a bad
+ *   one with `refuse(io, …)`, exit 2, before asking `host` for anything), does its work in
+ *   `host.withStores` or `host.withAlipay`, writes only through `io`, and returns its exit code;
+ * - one line here, such as `admin: { run: runAdmin, readsStdin: (argv) => argv.includes('--password-stdin') }`;
+ * - an entry file `src/cli/NAME-cli.ts` holding `void runCommandLine('NAME');`, and the npm script
+ *   `"NAME": "npm run build --silent && node dist/cli/NAME-cli.js"`.
  */
 const REGISTERED = {
   migrate: { run: runMigrate },
@@ -18,5 +23,3 @@ const REGISTERED = {
 
 export type CommandName = keyof typeof REGISTERED;
 export const COMMANDS: Readonly<Record<CommandName, Command>> = REGISTERED;
-
-export const isCommandName = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);

@@ -37,7 +37,7 @@ describe('the control endpoint, with commands of its own', () => {
         io.stderr(`stdin: ${await io.stdin()}`);
         return 0;
       },
-      readsStdin: true,
+      readsStdin: () => true,
     },
     slow: {
       run: async (_argv, io) => {

@@ -73,7 +73,7 @@ describe('the PGlite lock, held by a live process', { skip: isDeno && 'spawns No
     assert.equal(code, 2, output);
     assert.equal(
       output,
-      `orders: ${dataDir} is in use by process ${process.pid}, which takes no commands (${dataDir}.control is missing): if it is another command, wait for it to end; if it is a server of an older version, restart it\n`,
+      `orders: ${dataDir} is in use by process ${process.pid}, which takes no commands now (${dataDir}.control is missing): another command (wait for it to end), a server still starting (run this again once it listens) or one of an older version (restart it)\n`,
     );
   });
 });
