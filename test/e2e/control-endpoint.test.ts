@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -11,7 +12,7 @@ import { type ControlEndpoint, openControlEndpoint } from '../../src/cli/control
 import { type ControlFile, controlFileOf, readControlFile } from '../../src/cli/control/control-file.ts';
 import { encodeFrame } from '../../src/cli/control/control-protocol.ts';
 import { ConfigError } from '../../src/infrastructure/config.ts';
-import { waitFor } from '../support/clock.ts';
+import { elapsedMs, waitFor } from '../support/clock.ts';
 import { exchange } from '../support/control-exchange.ts';
 
 const lent = { container: undefined as never, database: 'a test database' };
@@ -107,8 +108,15 @@ describe('the control endpoint, with commands of its own', () => {
     assert.equal(await runInServer({ ...control, token: 'guessed' }, { command: 'echo', argv: [], stdin: null }, io), 1);
   });
 
-  it('removes its file once closed', async () => {
+  it('closes without waiting for a connection that sent nothing, and removes its file', async () => {
+    const silent = connect(endpoint.port, '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const dropped = new Promise((resolve) => silent.once('close', resolve));
+    silent.on('error', () => {});
+    const startedAt = elapsedMs();
     await endpoint.close();
+    await dropped;
+    assert.ok(elapsedMs() - startedAt < 5_000, 'well before the 10 s a request may take to come');
     assert.equal(existsSync(controlFileOf(dataDir)), false);
   });
 });

@@ -33,8 +33,11 @@ export interface ControlOptions {
 export async function openControlEndpoint({ dataDir, commands, host, logger }: ControlOptions): Promise<ControlEndpoint> {
   const token = newToken();
   const running = new Set<Promise<void>>();
+  // Connections that have not sent their request yet: a stop does not wait for them.
+  const waiting = new Set<Socket>();
   const server = createServer((socket) => {
-    const served = serve(socket, { token, commands, host, logger }).finally(() => running.delete(served));
+    waiting.add(socket);
+    const served = serve(socket, { token, commands, host, logger }, () => waiting.delete(socket)).finally(() => running.delete(served));
     running.add(served);
   });
   await new Promise<void>((resolve, reject) => {
@@ -48,19 +51,25 @@ export async function openControlEndpoint({ dataDir, commands, host, logger }: C
     close: async () => {
       removeControlFile(dataDir, process.pid);
       const closed = new Promise((resolve) => server.close(resolve));
+      for (const socket of waiting) socket.destroy();
       await Promise.all([...running]);
       await closed;
     },
   };
 }
 
-async function serve(socket: Socket, { token, commands, host, logger }: Omit<ControlOptions, 'dataDir'> & { token: string }) {
+async function serve(
+  socket: Socket,
+  { token, commands, host, logger }: Omit<ControlOptions, 'dataDir'> & { token: string },
+  requested: () => void,
+) {
   // A CLI that goes away mid-command must not take the server with it: the command runs to its end.
   socket.on('error', () => {});
   const send = (reply: ControlReply) => {
     if (!socket.destroyed) socket.write(encodeFrame(reply));
   };
   const request = await firstRequest(socket).catch(() => null);
+  requested();
   if (request === null || !tokenMatches(token, request.token)) {
     logger.warn('control endpoint: refused a connection without the right token');
     send({ refused: request === null ? 'not a command request' : 'wrong token' });
@@ -74,7 +83,9 @@ async function serve(socket: Socket, { token, commands, host, logger }: Omit<Con
     stderr: (text) => send({ stderr: text }),
     stdin: async () => request.stdin ?? '',
   };
-  send({ exit: command ? await exitCodeOf(command, request, io, host) : unknown(request.command, io) });
+  const exit = command ? await exitCodeOf(command, request, io, host) : unknown(request.command, io);
+  logger.info({ command: request.command, exit }, 'ran a command for a CLI beside the server');
+  send({ exit });
   socket.end();
 }
 
