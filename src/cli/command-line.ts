@@ -33,7 +33,7 @@ export async function runCommandLine(name: CommandName): Promise<void> {
   }
 }
 
-/** In this process, on a database of its own; what opens it is loaded only then (a CLI beside the server starts in half the time). */
+/** In this process, on a database of its own; what opens it (PGlite, knex, Koa) is loaded only then, so a CLI beside the server starts sooner. */
 async function runHere(name: CommandName, argv: readonly string[]): Promise<number> {
   const { localHost } = await import('./local-host.ts');
   return COMMANDS[name].run(argv, processIo, localHost);
