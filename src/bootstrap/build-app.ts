@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Container } from 'inversify';
 import type Koa from 'koa';
 import { AskAlipayAboutOrder } from '../application/ask-alipay-about-order.ts';
 import { AuthenticateOperator } from '../application/authenticate-operator.ts';
@@ -34,6 +35,8 @@ import { buildContainer, type Wiring } from './container.ts';
 
 export interface BuiltApp {
   readonly app: Koa;
+  /** What the CLIs run on inside the server (src/bootstrap/control.ts). */
+  readonly container: Container;
   readonly sandbox?: SandboxAlipay;
   readonly demoShop?: DemoShop;
   /** Asks Alipay about unpaid orders once started; absent when ALIPAY_QUERY_SCHEDULE is off. */
@@ -87,7 +90,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
   const reconcileScheduler =
     wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcilePastDays), wiring.logger);
   const retentionScheduler = new RetentionScheduler(container.get(PrunePaymentEvents), wiring.logger);
-  const schedulers = { queryScheduler, reconcileScheduler, retentionScheduler };
+  const schedulers = { container, queryScheduler, reconcileScheduler, retentionScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
   // The sandbox and the demo shop keep their trades and change orders in the database itself.
   if (wiring.memory) throw new Error('the sandbox needs the database: wire knex, not memory');

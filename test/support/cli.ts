@@ -13,7 +13,11 @@ export interface CliRun {
 }
 
 /** `npm run <cli> -- …` under the runtime running the tests, in `env`. */
-export function runCli(cli: 'orders' | 'payments' | 'reconcile', args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+export function runCli(
+  cli: 'migrate' | 'orders' | 'payments' | 'reconcile',
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<CliRun> {
   const command = serviceCommand(`src/cli/${cli}-cli.ts`);
   return new Promise((resolve) => {
     execFile(
