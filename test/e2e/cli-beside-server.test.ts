@@ -30,9 +30,9 @@ describe('the CLIs beside a running npm start on PGlite', { timeout: START_TIMEO
   let server: MainProcess;
   let url: string;
   let demoOrders: string[];
-  const beside = (cli: Parameters<typeof runCli>[0], args: string[]) => runCli(cli, args, env);
+  const beside = (cli: Parameters<typeof runCli>[0], args: string[], input?: string) => runCli(cli, args, env, input);
   const insideLine = () =>
-    new RegExp(`^(migrate|orders|payments|reconcile): running inside the server \\(process ${server.child.pid}\\) that holds `);
+    new RegExp(`^(admin|migrate|orders|payments|reconcile): running inside the server \\(process ${server.child.pid}\\) that holds `);
 
   before(async () => {
     env = await migratedEnv({ ADMIN_PASSWORD: 'not-used-by-this-test', ALIPAY_QUERY_SCHEDULE: 'off' });
@@ -104,6 +104,32 @@ describe('the CLIs beside a running npm start on PGlite', { timeout: START_TIMEO
       run.stdout,
       `PGlite in ${env.DATA_DIR}: migrated by the running server when it started; restart it to apply newer migrations\n`,
     );
+  });
+
+  it('adds an operator inside the server with a password from stdin, who then signs in; disabled, they no longer can', async () => {
+    const signIn = () =>
+      fetch(`${url}/admin/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams({ name: 'li.wei', password: 'li-wei-password-1' }).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+    const added = await beside('admin', ['add', 'li.wei', '--role', 'viewer', '--password-stdin'], 'li-wei-password-1\n');
+    assert.equal(added.status, 0, added.stderr);
+    assert.equal(added.stdout, 'admin: added li.wei (viewer)\n', 'a chosen password is never printed');
+    assert.match(added.stderr, insideLine());
+    const listed = JSON.parse(lastLine((await beside('admin', ['list', '--json'])).stdout)) as Array<{ name: string; role: string }>;
+    assert.deepEqual(
+      listed.map((account) => [account.name, account.role]),
+      [
+        ['admin', 'operator'],
+        ['li.wei', 'viewer'],
+      ],
+    );
+    assert.equal((await signIn()).status, 303);
+    assert.equal((await beside('admin', ['add', 'li.wei', '--role', 'viewer'])).status, 2, 'a name is taken once');
+    assert.equal((await beside('admin', ['disable', 'li.wei'])).status, 0);
+    assert.equal((await signIn()).status, 401);
   });
 
   it('refuses a request without the token in the control file, and keeps serving', async () => {
