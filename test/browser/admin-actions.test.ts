@@ -7,17 +7,19 @@ import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { appPublicKeyPem } from '../support/app-keys.ts';
-import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { browserUnavailable, launchChromium, SCREENSHOTS, signInToAdmin } from '../support/browser.ts';
 import { FakeAlipayGateway, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { FakeBillServer } from '../support/fake-bill-server.ts';
 import { migratedEnv } from '../support/fresh-env.ts';
-import { ADMIN, MemoryTables, type RunningApp, startTestApp } from '../support/test-app.ts';
+import { MemoryTables, type RunningApp, startTestApp } from '../support/test-app.ts';
 import { billZip, crlf, detailText, gbk } from '../support/trade-bill-fixtures.ts';
 
 const alipay = createTestAlipay();
 const DAY = '2026-11-25';
 const URL_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
 const WIDTHS = [1440, 375] as const;
+const OPERATOR = { name: 'li.wei', password: 'li-wei-password-1' };
+const VIEWER = { name: 'zhang.min', password: 'zhang-min-password' };
 
 /** The page at each width, whole: every action's outcome is looked at on a desk and on a phone. */
 async function shots(page: Page, name: string): Promise<void> {
@@ -52,9 +54,9 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
       reconcileAtMinutes: 570,
     });
     browser = await launchChromium();
-    page = await (
-      await browser.newContext({ httpCredentials: { username: ADMIN.user, password: ADMIN.password }, locale: 'zh-CN' })
-    ).newPage();
+    await tables.addOperator(OPERATOR.name, 'operator', OPERATOR.password);
+    await tables.addOperator(VIEWER.name, 'viewer', VIEWER.password);
+    page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
     page.on('console', (message) => {
       // A day never reconciled answers 404 on purpose, and logs its own status; nothing else may fail.
       const ownStatus = message.text().startsWith('Failed to load resource') && message.location().url === page.url();
@@ -67,6 +69,20 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
     await app?.close();
     await gateway?.close();
     await bills.close();
+  });
+
+  it('signs a named operator in at /admin/login, who lands where they were going', async () => {
+    await page.goto(`${app.url}/admin/audit`);
+    await page.waitForURL(/\/admin\/login\?next=%2Fadmin%2Faudit/);
+    await shots(page, 'admin-sign-in');
+    await page.getByLabel('账号').fill(OPERATOR.name);
+    await page.getByLabel('密码').fill('wrong-password-here');
+    await page.getByRole('button', { name: '登录' }).click();
+    assert.match(await page.locator('.problem').innerText(), /账号或密码错误/);
+    await shots(page, 'admin-sign-in-refused');
+    await page.getByLabel('密码').fill(OPERATOR.password);
+    await Promise.all([page.waitForURL(/\/admin\/audit$/), page.getByRole('button', { name: '登录' }).click()]);
+    assert.match(await page.locator('header .user').innerText(), /li\.wei（操作员）/);
   });
 
   it('查单: asks Alipay from the timeline and shows its answer above it', async () => {
@@ -110,12 +126,48 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
     await shots(page, 'admin-action-rerun');
   });
 
-  it('lists every action in 操作记录 with the operator, and logs no error in the browser', async () => {
+  it('lists every action in 操作记录 with the operator who did it', async () => {
     await page.goto(`${app.url}/admin/audit`);
-    const text = await page.locator('main').innerText();
-    for (const label of ['向支付宝查单', '重放被拒回调', '重新对账']) assert.ok(text.includes(label), label);
+    const rows = await page.locator('tbody tr').allInnerTexts();
+    for (const label of ['登录', '向支付宝查单', '重放被拒回调', '重新对账']) {
+      assert.ok(
+        rows.some((row) => row.includes(label) && row.includes(OPERATOR.name)),
+        `${label} by ${OPERATOR.name}`,
+      );
+    }
     await shots(page, 'admin-action-audit');
-    assert.deepEqual(problems, []);
+  });
+
+  it('shows a viewer every page and no action, and refuses their writes', async () => {
+    const viewer = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+    await signInToAdmin(viewer, app.url, VIEWER.name, VIEWER.password);
+    assert.match(await viewer.locator('header .user').innerText(), /zhang\.min（只读）/);
+    const orderId = newOrderId();
+    tables.seedOrder(orderId, '66.60');
+    for (const path of [`/admin/orders/${orderId}`, '/admin/rejections', `/admin/reconciliation/${DAY}`]) {
+      await viewer.goto(app.url + path);
+      assert.equal(await viewer.locator('main h1').count(), 1, path);
+      assert.equal(await viewer.locator('main form[method="post"]').count(), 0, `no action on ${path}`);
+    }
+    const token = await viewer.locator('header form.sign-out input[name="_csrf"]').inputValue();
+    const refused = await viewer.request.post(`${app.url}/admin/orders/${orderId}/query`, {
+      form: { _csrf: token },
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+    });
+    assert.equal(refused.status(), 403);
+    await viewer.goto(`${app.url}/admin/orders/${orderId}`);
+    await shots(viewer, 'admin-viewer-order');
+    await viewer.close();
+  });
+
+  it('signs out: back at the sign-in page, and the back office asks again', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/admin\/login\?signed_out=1/);
+    assert.match(await page.locator('.notice').innerText(), /已退出登录/);
+    await shots(page, 'admin-signed-out');
+    await page.goto(`${app.url}/admin/payments`);
+    await page.waitForURL(/\/admin\/login\?next=/);
+    assert.deepEqual(problems, [], 'no error in the browser');
   });
 });
 
