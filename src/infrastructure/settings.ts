@@ -183,12 +183,12 @@ export const SETTINGS = {
     parse: (text, { name }) => oneOf(name, text, ['sql', 'objection'] as const),
     doc: '`sql` (prepared statements on the pg driver) or `objection` (Objection models)',
   },
-  ADMIN_USER: { default: 'admin', parse: asIs, doc: 'HTTP Basic user of `/admin/*`' },
+  ADMIN_USER: { default: 'admin', parse: asIs, doc: 'the first operator of `/admin/*` (more with `npm run admin -- add`)' },
   ADMIN_PASSWORD: {
     default: { unset: 'generated on the first start, kept in `var/admin-password` (beside `DATA_DIR`, mode 0600) and shown in the banner' },
     production: { required: `${MUST_BE_SET} (${ADMIN_PASSWORD_RULE})` },
     parse: (text, { name, production }) => adminPassword(name, text, production),
-    doc: 'HTTP Basic password of `/admin/*`; in production 16+ characters, 6+ of them different',
+    doc: "the first operator's password (sign-in page or HTTP Basic); in production 16+ characters, 6+ of them different",
   },
   REJECTION_MAX_ROWS: {
     default: '100000',
