@@ -10,6 +10,7 @@ import { ReconcilePastDays } from '../application/reconcile-past-days.ts';
 import { TOKENS } from '../application/tokens.ts';
 import type { QuerySchedule } from '../domain/query-schedule.ts';
 import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
+import { DiscrepancyController } from '../interfaces/http/admin/discrepancy-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
 import { ReviewController } from '../interfaces/http/admin/review-controller.ts';
@@ -45,6 +46,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     health: container.get(HealthController),
     admin: container.get(AdminController),
     reconciliation: container.get(ReconciliationController),
+    discrepancies: container.get(DiscrepancyController),
     rejections: container.get(RejectionsController),
     review: container.get(ReviewController),
   };

@@ -14,7 +14,8 @@ export type DomainErrorCode =
   | 'PAYMENT_NEEDS_REVIEW'
   | 'TRADE_NO_CONFLICT'
   | 'REVIEW_NOT_PENDING'
-  | 'INVALID_REVIEW_NOTE';
+  | 'INVALID_REVIEW_NOTE'
+  | 'DISCREPANCY_NOT_PENDING';
 
 export class InvalidMoney extends DomainError {
   readonly code = 'INVALID_MONEY';

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AdminController } from './admin/admin-controller.ts';
 import { adminGate } from './admin/admin-gate.ts';
 import type { AdminCredentials } from './admin/basic-auth.ts';
+import type { DiscrepancyController } from './admin/discrepancy-controller.ts';
 import type { ReconciliationController } from './admin/reconciliation-controller.ts';
 import type { RejectionsController } from './admin/rejections-controller.ts';
 import type { ReviewController } from './admin/review-controller.ts';
@@ -26,6 +27,7 @@ export interface Controllers {
   readonly health: HealthController;
   readonly admin: AdminController;
   readonly reconciliation: ReconciliationController;
+  readonly discrepancies: DiscrepancyController;
   readonly rejections: RejectionsController;
   readonly review: ReviewController;
 }
@@ -66,7 +68,7 @@ export function createApp({
   app.silent = true;
 
   const router = new Router<AppState>();
-  const { payment, health, admin: staff, reconciliation, rejections, review } = controllers;
+  const { payment, health, admin: staff, reconciliation, discrepancies, rejections, review } = controllers;
   router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
   router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
   // Before /payment/:order_id/, which would read "notify" as an order id.
@@ -90,6 +92,8 @@ export function createApp({
   // Before /:date, which would take "2026-11-30.csv" for a date.
   router.get('/admin/reconciliation/:date.csv', reconciliation.dayCsv);
   router.get('/admin/reconciliation/:date', reconciliation.day);
+  router.get('/admin/reconciliation/:date/items/:id', discrepancies.item);
+  router.post('/admin/reconciliation/:date/resolve', discrepancies.resolve);
 
   app.use(clientAddress(trustedProxies, logger));
   app.use(requestLog(logger));

@@ -9,6 +9,7 @@ import { pageLink, readFilter } from './admin-filters.ts';
 import { orderTimelinePage, paymentRow } from './admin-labels.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 import { totalsView } from './payment-totals-view.ts';
+import { waitingView } from './reconciliation-labels.ts';
 
 type PaymentRow = ReturnType<typeof paymentRow>;
 type CsvCell = { [K in keyof PaymentRow]: PaymentRow[K] extends string ? K : never }[keyof PaymentRow];
@@ -41,11 +42,12 @@ export class AdminController {
   /** GET /admin/payments */
   payments = async (ctx: Context): Promise<void> => {
     const { form, filter, page: request } = readFilter(ctx.query);
-    const { page, needingReview, totals } = await this.listPayments.execute(filter, request);
+    const { page, needingReview, waitingDiscrepancies, totals } = await this.listPayments.execute(filter, request);
     await ctx.render('admin/payments.pug', {
       form,
       rows: page.rows.map(paymentRow),
       needingReview,
+      discrepancies: waitingView(waitingDiscrepancies),
       totals: totalsView(totals),
       searchHelp: `订单号或支付宝交易号中任意连续 ${SEARCH_MIN_LENGTH} 位以上（如交易号末几位）；更短时匹配开头。`,
       reviewLink: pageLink('/admin/payments', { state: 'needs_review' }, {}),
