@@ -216,7 +216,9 @@ for (const harness of databaseHarnesses) {
       assert.match(gone.body, /<h2>已处理、但重新对账后不再出现的差异<\/h2>/);
       assert.match(
         gone.body,
-        new RegExp(`<td>金额不符</td><td class="mono"><a href="/admin/orders/${ORDER}">${ORDER}</a></td><td class="mono">${TRADE}</td>`),
+        new RegExp(
+          `<td data-label="原类型">金额不符</td><td class="mono" data-label="订单号"><a href="/admin/orders/${ORDER}">${ORDER}</a></td><td class="mono" data-label="支付宝交易号">${TRADE}</td>`,
+        ),
       );
       const timeline = await admin(`/admin/orders/${ORDER}`);
       assert.match(timeline.body, /已处理；重新对账后不再出现这条差异/);

@@ -52,7 +52,8 @@ for (const harness of databaseHarnesses) {
         status: response.status,
         headers: response.headers,
         bytes,
-        body: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
+        // The day's cells name their column for a phone (data-label); these tests read the table as a table.
+        body: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).replace(/ data-label="[^"]*"/g, ''),
       };
     };
     const link = (body: string, rel: 'previous' | 'next') =>
