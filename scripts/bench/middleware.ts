@@ -3,6 +3,7 @@
 // the route's handler replaced by one that renders the compiled page) handles requests built in memory;
 // then each middleware runs alone on a fresh context, and what an empty middleware costs is taken off.
 // Last, the app and Koa alone on a real socket, loaded by autocannon from another process.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,7 +17,9 @@ import views from 'koa-views';
 import pino from 'pino';
 import { createLogger } from '../../src/infrastructure/logger.ts';
 import { adminGate } from '../../src/interfaces/http/admin/admin-gate.ts';
-import { type Controllers, createApp, limitQuery } from '../../src/interfaces/http/app.ts';
+import { FormTokens } from '../../src/interfaces/http/admin/form-tokens.ts';
+import { SessionCookie } from '../../src/interfaces/http/admin/session-cookie.ts';
+import { type AdminAccess, type Controllers, createApp, limitQuery } from '../../src/interfaces/http/app.ts';
 import type { AppState } from '../../src/interfaces/http/app-state.ts';
 import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 import { errorHandler } from '../../src/interfaces/http/middleware/error-handler.ts';
@@ -34,7 +37,6 @@ const REQUESTS = Number(args.requests);
 const SOCKET_SECONDS = 8;
 const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 const SHOP_URL = 'https://www.meiduo.site';
-const ADMIN = { user: 'admin', password: 'bench-admin-secret' };
 // A real return's query: about 1 KB of signed parameters.
 const path = `/payment/status/?${createTestAlipay().signedQuery(returnParams('20261130153535000000001', '88.80'))}`;
 const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: true }));
@@ -59,6 +61,8 @@ const controllers = {
   rejections: { list: unused, csv: unused },
   review: { resolve: unused, audit: unused },
 } as unknown as Controllers;
+// Refreshes never reach the back office: its accounts and sessions are never asked.
+const ADMIN = { authenticate: unused, sessions: unused, formKey: Buffer.alloc(32) } as unknown as AdminAccess;
 const app = createApp({ controllers, logger, metrics, admin: ADMIN, production: true, shopUrl: SHOP_URL });
 
 function inMemoryRequest(): { req: IncomingMessage; res: ServerResponse } {
@@ -97,7 +101,17 @@ const middlewares: Array<[string, Middleware]> = [
   ['shopLinks', shopLinks(SHOP_URL, false) as Middleware],
   ['koa-views (ctx.render per request)', views(VIEWS_DIR, { extension: 'pug', options: { cache: true, basedir: VIEWS_DIR } })],
   ['errorHandler', errorHandler as Middleware],
-  ['adminGate (not an admin path)', adminGate(ADMIN, new RateLimiter(5, 60_000), metrics) as Middleware],
+  [
+    'adminGate (not an admin path)',
+    adminGate({
+      authenticate: ADMIN.authenticate,
+      sessions: ADMIN.sessions,
+      cookie: new SessionCookie(true),
+      forms: new FormTokens(ADMIN.formKey),
+      failures: new RateLimiter(5, 60_000),
+      metrics,
+    }) as Middleware,
+  ],
 ];
 
 const whole = await cpuPerCall(async () => {

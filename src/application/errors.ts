@@ -86,12 +86,19 @@ export class StoreUnavailable extends ApplicationError {
   }
 }
 
+/**
+ * What is wrong with a query parameter, for the page to explain in the staff's words: not a value it
+ * takes, given more than once, or (for `to`) a date range that runs backwards.
+ */
+export type QueryProblem = 'invalid' | 'repeated' | 'reversed';
+
 /** A filter or cursor of an admin listing is not one we can use: `parameter` names it, so that the page can say which. */
 export class InvalidQuery extends ApplicationError {
   readonly code = 'INVALID_QUERY';
   constructor(
     readonly parameter: string,
     message: string,
+    readonly problem: QueryProblem = 'invalid',
   ) {
     super(message);
   }

@@ -93,7 +93,7 @@ export class ReconcileDay {
 
   private async repair(trade: UnrecordedTrade) {
     const queried = await this.askAlipay.execute(trade.outTradeNo);
-    const detail = `向支付宝查询：${queried.summary}`;
+    const detail = `alipay.trade.query: ${queried.summary}`;
     const confirmed = queried.outcome === 'paid' && queried.payment?.tradeNo === trade.tradeNo;
     if (!confirmed) return { kind: 'missing_locally', detail } as const;
     return { kind: queried.payment?.result === 'needs_review' ? 'repaired_for_review' : 'repaired', detail } as const;

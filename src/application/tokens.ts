@@ -12,6 +12,13 @@ export const TOKENS = {
   PaymentLedger: Symbol('PaymentLedger'),
   PaymentReviews: Symbol('PaymentReviews'),
   AdminAudit: Symbol('AdminAudit'),
+  OperatorAccounts: Symbol('OperatorAccounts'),
+  AdminSessions: Symbol('AdminSessions'),
+  Passwords: Symbol('Passwords'),
+  /** ADMIN_USER and ADMIN_PASSWORD (or the generated development password): the first operator, kept in configuration. */
+  FirstOperator: Symbol('FirstOperator'),
+  /** How long a back-office browser session lasts idle, and at most. */
+  SessionLimits: Symbol('SessionLimits'),
   RejectionLog: Symbol('RejectionLog'),
   TradeQuery: Symbol('TradeQuery'),
   TradeBillSource: Symbol('TradeBillSource'),

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import type Koa from 'koa';
 import { AskAlipayAboutOrder } from '../application/ask-alipay-about-order.ts';
+import { AuthenticateOperator } from '../application/authenticate-operator.ts';
 import { ClaimDueQueries } from '../application/claim-due-queries.ts';
+import { OperatorSessions } from '../application/operator-sessions.ts';
 import { PlaceOrder } from '../application/place-order.ts';
 import type { Clock } from '../application/ports/clock.ts';
 import type { OrderRepository } from '../application/ports/order-repository.ts';
@@ -24,6 +26,7 @@ import { RetentionScheduler } from '../interfaces/scheduler/retention-scheduler.
 import { DemoOrderChanges } from '../sandbox/demo-order-changes.ts';
 import { DemoShop } from '../sandbox/demo-shop.ts';
 import { SandboxAlipay } from '../sandbox/sandbox-alipay.ts';
+import { adminFormKey } from './admin-form-key.ts';
 import { buildContainer, type Wiring } from './container.ts';
 
 export interface BuiltApp {
@@ -55,7 +58,11 @@ export function buildApp(wiring: Wiring): BuiltApp {
     controllers,
     logger: wiring.logger,
     metrics,
-    admin: wiring.admin,
+    admin: {
+      authenticate: container.get(AuthenticateOperator),
+      sessions: container.get(OperatorSessions),
+      formKey: adminFormKey(wiring.appPrivateKey),
+    },
     production: wiring.production,
     trustedProxies: wiring.trustedProxies,
     shopUrl: wiring.shopUrl,

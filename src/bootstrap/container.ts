@@ -3,6 +3,7 @@ import { Container } from 'inversify';
 import type forge from 'node-forge';
 import type { Logger } from 'pino';
 import { AskAlipayAboutOrder } from '../application/ask-alipay-about-order.ts';
+import { AuthenticateOperator, type FirstOperator } from '../application/authenticate-operator.ts';
 import { ClaimDueQueries } from '../application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from '../application/confirm-alipay-payment.ts';
 import { ExportPayments } from '../application/export-payments.ts';
@@ -12,9 +13,13 @@ import { ListAdminActions } from '../application/list-admin-actions.ts';
 import { ListPayments } from '../application/list-payments.ts';
 import { ListReconciliations } from '../application/list-reconciliations.ts';
 import { ListRejections } from '../application/list-rejections.ts';
+import { ManageOperators } from '../application/manage-operators.ts';
+import { DEFAULT_SESSION_LIMITS, OperatorSessions } from '../application/operator-sessions.ts';
 import { PlaceOrder } from '../application/place-order.ts';
+import type { SessionLimits } from '../application/ports/admin-sessions.ts';
 import type { AlipayCallbackParser } from '../application/ports/alipay-callback-parser.ts';
 import type { Clock } from '../application/ports/clock.ts';
+import type { Passwords } from '../application/ports/passwords.ts';
 import type { PaymentGateway } from '../application/ports/payment-gateway.ts';
 import type { PaymentSettings } from '../application/ports/payment-settings.ts';
 import type { SignatureDoctor } from '../application/ports/signature-doctor.ts';
@@ -46,10 +51,10 @@ import type { AlipayPublicKey } from '../infrastructure/alipay/public-key.ts';
 import { forgeRequestSigner, nativeRequestSigner, type RequestSigner } from '../infrastructure/alipay/request-signer.ts';
 import { AlipaySignatureDoctor } from '../infrastructure/alipay/signature-doctor.ts';
 import type { RejectionRetention } from '../infrastructure/persistence/knex-rejection-log.ts';
+import { ScryptPasswords } from '../infrastructure/scrypt-passwords.ts';
 import { SystemClock } from '../infrastructure/system-clock.ts';
 import { INFRA } from '../infrastructure/tokens.ts';
 import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
-import type { AdminCredentials } from '../interfaces/http/admin/basic-auth.ts';
 import { DiscrepancyController } from '../interfaces/http/admin/discrepancy-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
@@ -82,7 +87,10 @@ export interface WiringSettings {
   readonly reconcileCatchUpDays?: number;
   /** PAYMENT_EVENT_RETENTION_DAYS; 400 when absent. */
   readonly paymentEventRetentionDays?: number;
-  readonly admin: AdminCredentials;
+  /** ADMIN_USER and ADMIN_PASSWORD (or the generated one): the first operator. */
+  readonly admin: { readonly user: string; readonly password: string };
+  /** How long a back-office session lasts; DEFAULT_SESSION_LIMITS when absent. */
+  readonly sessionLimits?: SessionLimits;
   readonly rejections: RejectionRetention;
   /** Production: HSTS on every response. */
   readonly production?: boolean;
@@ -155,6 +163,12 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(RejectionsController).toSelf().inSingletonScope();
   c.bind(ListAdminActions).toSelf().inSingletonScope();
   c.bind(ReviewController).toSelf().inSingletonScope();
+  c.bind<Passwords>(TOKENS.Passwords).toConstantValue(new ScryptPasswords());
+  c.bind<FirstOperator>(TOKENS.FirstOperator).toConstantValue({ name: wiring.admin.user, password: wiring.admin.password });
+  c.bind<SessionLimits>(TOKENS.SessionLimits).toConstantValue(wiring.sessionLimits ?? DEFAULT_SESSION_LIMITS);
+  c.bind(AuthenticateOperator).toSelf().inSingletonScope();
+  c.bind(OperatorSessions).toSelf().inSingletonScope();
+  c.bind(ManageOperators).toSelf().inSingletonScope();
   return c;
 }
 

@@ -1,9 +1,11 @@
 import type { Container } from 'inversify';
 import type { Knex } from 'knex';
 import type { AdminAudit } from '../application/ports/admin-audit.ts';
+import type { AdminSessions } from '../application/ports/admin-sessions.ts';
 import type { Clock } from '../application/ports/clock.ts';
 import type { DailyClaims } from '../application/ports/daily-claims.ts';
 import type { DatabaseHealth } from '../application/ports/database-health.ts';
+import type { OperatorAccounts } from '../application/ports/operator-accounts.ts';
 import type { OrderRepository } from '../application/ports/order-repository.ts';
 import type { PaymentEventLog } from '../application/ports/payment-events.ts';
 import type { PaymentLedger } from '../application/ports/payment-ledger.ts';
@@ -14,8 +16,10 @@ import type { ReconciliationStore } from '../application/ports/reconciliation-st
 import type { RejectionLog } from '../application/ports/rejection-log.ts';
 import { TOKENS } from '../application/tokens.ts';
 import { InMemoryAdminAudit } from '../infrastructure/in-memory/in-memory-admin-audit.ts';
+import { InMemoryAdminSessions } from '../infrastructure/in-memory/in-memory-admin-sessions.ts';
 import { InMemoryDailyClaims } from '../infrastructure/in-memory/in-memory-daily-claims.ts';
 import { InMemoryDatabaseHealth } from '../infrastructure/in-memory/in-memory-database-health.ts';
+import { InMemoryOperatorAccounts } from '../infrastructure/in-memory/in-memory-operator-accounts.ts';
 import { InMemoryOrderRepository } from '../infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentEventLog } from '../infrastructure/in-memory/in-memory-payment-event-log.ts';
 import { InMemoryPaymentLedger } from '../infrastructure/in-memory/in-memory-payment-ledger.ts';
@@ -26,8 +30,10 @@ import { InMemoryReconciliationStore } from '../infrastructure/in-memory/in-memo
 import { InMemoryRejectionLog } from '../infrastructure/in-memory/in-memory-rejection-log.ts';
 import type { InMemoryStore } from '../infrastructure/in-memory/in-memory-store.ts';
 import { KnexAdminAudit } from '../infrastructure/persistence/knex-admin-audit.ts';
+import { KnexAdminSessions } from '../infrastructure/persistence/knex-admin-sessions.ts';
 import { KnexDailyClaims } from '../infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../infrastructure/persistence/knex-database-health.ts';
+import { KnexOperatorAccounts } from '../infrastructure/persistence/knex-operator-accounts.ts';
 import { KnexPaymentLedger } from '../infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexPaymentReviews } from '../infrastructure/persistence/knex-payment-reviews.ts';
 import { KnexQueryQueue } from '../infrastructure/persistence/knex-query-queue.ts';
@@ -67,6 +73,8 @@ function bindDatabase(c: Container, knex: Knex, repositories: 'sql' | 'objection
   c.bind<PaymentLedger>(TOKENS.PaymentLedger).to(KnexPaymentLedger).inSingletonScope();
   c.bind<PaymentReviews>(TOKENS.PaymentReviews).to(KnexPaymentReviews).inSingletonScope();
   c.bind<AdminAudit>(TOKENS.AdminAudit).to(KnexAdminAudit).inSingletonScope();
+  c.bind<OperatorAccounts>(TOKENS.OperatorAccounts).to(KnexOperatorAccounts).inSingletonScope();
+  c.bind<AdminSessions>(TOKENS.AdminSessions).to(KnexAdminSessions).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<DailyClaims>(TOKENS.DailyClaims).to(KnexDailyClaims).inSingletonScope();
 }
@@ -84,6 +92,8 @@ function bindMemory(c: Container, store: InMemoryStore): void {
     .inSingletonScope();
   c.bind<PaymentReviews>(TOKENS.PaymentReviews).toConstantValue(new InMemoryPaymentReviews(store));
   c.bind<AdminAudit>(TOKENS.AdminAudit).toConstantValue(new InMemoryAdminAudit(store));
+  c.bind<OperatorAccounts>(TOKENS.OperatorAccounts).toConstantValue(new InMemoryOperatorAccounts(store));
+  c.bind<AdminSessions>(TOKENS.AdminSessions).toConstantValue(new InMemoryAdminSessions());
   c.bind<RejectionLog>(TOKENS.RejectionLog)
     .toDynamicValue((context) => new InMemoryRejectionLog(context.get<RejectionRetention>(INFRA.RejectionRetention), clock(context), store))
     .inSingletonScope();

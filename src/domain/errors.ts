@@ -15,7 +15,8 @@ export type DomainErrorCode =
   | 'TRADE_NO_CONFLICT'
   | 'REVIEW_NOT_PENDING'
   | 'INVALID_REVIEW_NOTE'
-  | 'DISCREPANCY_NOT_PENDING';
+  | 'DISCREPANCY_NOT_PENDING'
+  | 'INVALID_OPERATOR_INPUT';
 
 export class InvalidMoney extends DomainError {
   readonly code = 'INVALID_MONEY';

@@ -14,12 +14,34 @@ import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-reje
 import { pooledSql } from '../../src/infrastructure/persistence/sql.ts';
 import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
 import { anItem, aRun, counts } from '../contracts/reconciliation-store.contract.ts';
-import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { browserUnavailable, launchChromium, SCREENSHOTS, signInToAdmin } from '../support/browser.ts';
 import { fixedClock, steadyClock } from '../support/clock.ts';
 import { migratedEnv } from '../support/fresh-env.ts';
 import { seedOrder } from '../support/test-app.ts';
 
 const PASSWORD = 'browser-test-secret';
+
+/**
+ * What makes the page scroll sideways, measured in the page: its own width past the window's, and any
+ * box past the window's edge that no scrolling container (a table that scrolls inside its card) holds.
+ */
+const OUTSIDE_THE_WINDOW = `(() => {
+  const problems = [];
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth > width) problems.push('the page is ' + document.documentElement.scrollWidth + ' px wide in a ' + width + ' px window');
+  const scrolled = (element) => {
+    for (let parent = element.parentElement; parent; parent = parent.parentElement)
+      if (getComputedStyle(parent).overflowX !== 'visible') return true;
+    return false;
+  };
+  for (const element of document.querySelectorAll('body *')) {
+    const rect = element.getBoundingClientRect();
+    if ((rect.width === 0 && rect.height === 0) || scrolled(element)) continue;
+    if (rect.left < -0.5 || rect.right > width + 0.5)
+      problems.push('<' + element.tagName.toLowerCase() + '.' + element.className + '> spans ' + Math.round(rect.left) + '..' + Math.round(rect.right) + ' px');
+  }
+  return problems;
+})()`;
 
 describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? false }, () => {
   let server: RunningServer;
@@ -56,7 +78,6 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     browser = await launchChromium();
     page = await (
       await browser.newContext({
-        httpCredentials: { username: 'admin', password: PASSWORD },
         acceptDownloads: true,
         viewport: { width: 1400, height: 800 },
       })
@@ -67,6 +88,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
       if (message.type() === 'error' && !ownStatus) problems.push(`${page.url()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+    await signInToAdmin(page, server.url, 'admin', PASSWORD);
   });
   after(async () => {
     await browser?.close();
@@ -132,34 +154,34 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
         tradeNo: trade(7),
         localAmountFen: 68_800,
         billAmountFen: 68_800,
-        detail: 'recorded after alipay.trade.query: TRADE_SUCCESS',
+        detail: `alipay.trade.query: trade_status=TRADE_SUCCESS trade_no=${trade(7)} total_amount=688.00: payment recorded`,
       }),
       anItem('missing_locally', order(8), {
         tradeNo: trade(8),
         localAmountFen: null,
         billAmountFen: 29_900,
-        detail: 'alipay.trade.query: WAIT_BUYER_PAY',
+        detail: 'alipay.trade.query: trade_status=WAIT_BUYER_PAY total_amount=299.00',
       }),
       anItem('amount_mismatch', order(9), {
         tradeNo: trade(9),
         localAmountFen: 38_800,
         billAmountFen: 37_800,
-        detail: 'bill line 14',
+        detail: '',
       }),
       anItem('missing_in_bill', order(10), {
         tradeNo: trade(10),
         localAmountFen: 9_900,
         billAmountFen: null,
-        detail: 'recorded 2026-11-29 15:02:11',
+        detail: '本地于 2026-11-29 15:02:11 记录，账单中没有这笔交易',
       }),
       anItem('unknown_order', '<script>alert(1)</script>', {
         tradeNo: trade(11),
         localAmountFen: null,
         billAmountFen: 100,
-        detail: 'bill line 17',
+        detail: '商户订单号不是本店的订单',
       }),
-      anItem('refund', order(2), { tradeNo: trade(2), localAmountFen: null, billAmountFen: -28_800, detail: 'refund batch RF20261129001' }),
-      anItem('refund', order(3), { tradeNo: trade(3), localAmountFen: null, billAmountFen: -5_000, detail: 'refund batch RF20261129002' }),
+      anItem('refund', order(2), { tradeNo: trade(2), localAmountFen: null, billAmountFen: -28_800, detail: '退款批次号 RF20261129001' }),
+      anItem('refund', order(3), { tradeNo: trade(3), localAmountFen: null, billAmountFen: -5_000, detail: '退款批次号 RF20261129002' }),
     ];
     await store.save(
       aRun('2026-11-29', {
@@ -175,7 +197,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
         billTotals: { trades: { count: 10, amountFen: 2_518_300 }, refunds: { count: 2, amountFen: -33_800 } },
         localTotals: { count: 9, amountFen: 2_473_500 },
         deferred: 1,
-        problems: ['line 19: 订单金额（元） is not an amount: "abc"'],
+        problems: ['第 19 行：订单金额（元） "abc" is not an amount'],
       }),
       items,
     );
@@ -221,7 +243,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
       at: at('02:00:30'),
       channel: 'notify',
       reason: 'WRONG_CHANNEL',
-      detail: 'notify_type "batch_trans_notify" is not trade_status_sync',
+      detail: 'not a notify: notify_type "batch_trans_notify" is not trade_status_sync',
       remoteAddress: '203.0.113.7',
       outTradeNo: orderId,
       tradeNo: '2026112622001400000000000001',
@@ -311,7 +333,7 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     await shot('admin-audit');
   });
 
-  it('refuses a form another site makes the signed-in browser post, even one carrying a stolen token', async () => {
+  it('refuses a form another site makes the signed-in browser post: the session cookie stays home, a stolen token does not help', async () => {
     const trade = '2026112622001400000000000099';
     const timeline = await fetch(`${server.url}/admin/orders/20261126100000000000001`, {
       headers: { Authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
@@ -331,7 +353,8 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
       for (const path of ['/', '/stolen']) {
         await page.goto(evilUrl + path);
         await page.waitForURL(`${server.url}/admin/payments/${trade}/resolve`);
-        assert.match(await page.locator('h1').innerText(), /请求来源无法验证/, path);
+        // SameSite=Strict: the browser does not send the session with another site's post, so no one is signed in.
+        assert.match(await page.locator('body').innerText(), /需要管理员登录/, path);
       }
       const row = await server.database.knex('tb_payment').where({ trade_id: trade }).first('resolved_at');
       assert.equal(row.resolved_at, null, 'nothing was written');
@@ -341,21 +364,38 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     await shot('admin-cross-site-refused');
   });
 
-  it('fits a 375 px phone: the bar wraps, every menu entry on one line, nothing wider than the screen', async () => {
-    await page.setViewportSize({ width: 375, height: 800 });
-    try {
-      await page.goto(`${server.url}/admin/payments`);
-      for (const link of await page.locator('header.bar .menu a').all()) {
-        const box = (await link.boundingBox())!;
-        assert.ok(box.height < 30, `${await link.innerText()} is on one line (${box.height}px high)`);
-        assert.ok(box.x + box.width <= 375, `${await link.innerText()} is on screen`);
+  /** Every admin page, with the data the tests above left: tables, a timeline, totals, an error or two. */
+  const ADMIN_PAGES: ReadonlyArray<readonly [name: string, path: string]> = [
+    ['payments', '/admin/payments?from=2026-11-26&to=2026-11-26'],
+    ['order-timeline', '/admin/orders/20261126100000000000001'],
+    ['rejections', '/admin/rejections'],
+    ['reconciliation', '/admin/reconciliation'],
+    ['reconciliation-day', '/admin/reconciliation/2026-11-29'],
+    ['audit', '/admin/audit'],
+    ['not-found', '/admin/no-such-page'],
+    ['reversed-range', '/admin/payments?q=2026&from=2026-11-27&to=2026-11-26'],
+  ];
+
+  for (const width of [375, 1440]) {
+    it(`fits every admin page at ${width} px: no sideways page scroll, the bar wraps, a wide table scrolls inside its card`, async () => {
+      await page.setViewportSize({ width, height: 800 });
+      const failures: string[] = [];
+      try {
+        for (const [name, path] of ADMIN_PAGES) {
+          await page.goto(server.url + path);
+          for (const link of await page.locator('header.bar .menu a').all()) {
+            const box = (await link.boundingBox())!;
+            if (box.height >= 30) failures.push(`${name}: ${await link.innerText()} takes more than one line (${box.height} px high)`);
+          }
+          failures.push(...((await page.evaluate(OUTSIDE_THE_WINDOW)) as string[]).map((problem) => `${name}: ${problem}`));
+          await shot(`admin-${name}-${width}`);
+        }
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 800 });
       }
-      assert.ok((await page.evaluate(() => document.querySelector('header.bar')!.scrollWidth)) <= 375);
-      await shot('admin-payments-375');
-    } finally {
-      await page.setViewportSize({ width: 1400, height: 800 });
-    }
-  });
+      assert.deepEqual(failures, []);
+    });
+  }
 
   it('logged no console error or CSP violation on any admin page', () => {
     assert.deepEqual(problems, []);

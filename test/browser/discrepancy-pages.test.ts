@@ -7,7 +7,7 @@ import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { anItem, aRun, counts } from '../contracts/reconciliation-store.contract.ts';
-import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { browserUnavailable, launchChromium, SCREENSHOTS, signInToAdmin } from '../support/browser.ts';
 import { steadyClock } from '../support/clock.ts';
 import { migratedEnv } from '../support/fresh-env.ts';
 import { seedOrder } from '../support/test-app.ts';
@@ -51,11 +51,12 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
       ],
     );
     browser = await launchChromium();
-    page = await (await browser.newContext({ httpCredentials: { username: 'admin', password: PASSWORD } })).newPage();
+    page = await (await browser.newContext()).newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+    await signInToAdmin(page, server.url, 'admin', PASSWORD);
   });
   after(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
-import { browserUnavailable, launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { browserUnavailable, launchChromium, SCREENSHOTS, signInToAdmin } from '../support/browser.ts';
 import { elapsedMs } from '../support/clock.ts';
 import { migratedEnv } from '../support/fresh-env.ts';
 import { orderStatus, paymentRows } from '../support/test-app.ts';
@@ -212,11 +212,9 @@ describe('an order paid with 付款但不回跳 is found by asking Alipay, in he
     const env = await migratedEnv({ ALIPAY_QUERY_SCHEDULE: '500ms,1s,2s,4s,8s', ADMIN_PASSWORD });
     server = await startServer(loadConfig(env), pino({ level: 'silent' }));
     browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 1100, height: 700 },
-      httpCredentials: { username: 'admin', password: ADMIN_PASSWORD },
-    });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     page = await context.newPage();
+    await signInToAdmin(page, server.url, 'admin', ADMIN_PASSWORD);
   });
   after(async () => {
     await browser?.close();

@@ -55,6 +55,7 @@ function rows(count: number, shape: (n: number) => Partial<LedgerRow> = () => ({
 }
 
 const trades = (rows: readonly PaymentRecord[]) => rows.map((row) => row.tradeNo);
+const sum = (count: number, amount: string) => ({ count, amount });
 
 export function describePaymentLedgerContract(harness: LedgerHarness): void {
   describe(`PaymentLedger contract: ${harness.name}`, () => {
@@ -174,7 +175,7 @@ export function describePaymentLedgerContract(harness: LedgerHarness): void {
       }));
       const totals = await ledger.totals({ from: new Date(now - 100 * 86_400_000) });
       assert.equal(totals.count, 3);
-      assert.deepEqual(totals.days, [{ day: beijingDay(oldestShown), count: 2, amount: '2.00' }]);
+      assert.deepEqual(totals.days, [{ day: beijingDay(oldestShown), applied: sum(2, '2.00'), keptForReview: sum(0, '0.00') }]);
     });
 
     it('counts up to the cap, and says when more match', async () => {
@@ -195,15 +196,27 @@ export function describePaymentLedgerContract(harness: LedgerHarness): void {
         count: 3,
         atLeast: false,
         days: [
-          { day: '2026-11-27', count: 1, amount: '3.30' },
-          { day: '2026-11-26', count: 2, amount: '3.30' },
+          { day: '2026-11-27', applied: sum(1, '3.30'), keptForReview: sum(0, '0.00') },
+          { day: '2026-11-26', applied: sum(2, '3.30'), keptForReview: sum(0, '0.00') },
         ],
       });
       assert.deepEqual(await ledger.totals({ until: new Date(DAY_START + 86_400_000), q: 'TRADE00002' }), {
         count: 1,
         atLeast: false,
-        days: [{ day: '2026-11-26', count: 1, amount: '2.20' }],
+        days: [{ day: '2026-11-26', applied: sum(1, '2.20'), keptForReview: sum(0, '0.00') }],
       });
+    });
+
+    it('totals the payments kept for review, waiting or handled, apart from the applied ones', async () => {
+      await seed(4, (n) => ({
+        amount: ['1.00', '20.00', '300.00', '4000.00'][n - 1]!,
+        reviewReason: n === 1 ? null : 'ALREADY_PAID',
+      }));
+      await fixture.resolve('TRADE00003', { at: new Date(DAY_START + 3_600_000), by: 'admin', note: '已退款' });
+      const { days } = await ledger.totals({ from: new Date(DAY_START) });
+      assert.deepEqual(days, [{ day: '2026-11-26', applied: sum(1, '1.00'), keptForReview: sum(3, '4320.00') }]);
+      const waiting = await ledger.totals({ from: new Date(DAY_START), state: 'needs_review' });
+      assert.deepEqual(waiting.days, [{ day: '2026-11-26', applied: sum(0, '0.00'), keptForReview: sum(2, '4020.00') }]);
     });
 
     it('searches by a prefix of the trade no or the order id, taking % and _ literally', async () => {

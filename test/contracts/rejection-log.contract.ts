@@ -117,13 +117,19 @@ export function describeRejectionLogContract(harness: RejectionLogHarness): void
       assert.equal(top.previous, null);
     });
 
-    it('searches by a prefix of out_trade_no or trade_no, taking % and _ literally', async () => {
+    it("searches by any part of out_trade_no or trade_no from three characters, by the start below that (the ledger's rule)", async () => {
       await recordMany(3);
       await log.record(rejection(4, { tradeNo: '50%_off' }));
+      await log.record(rejection(5, { tradeNo: '2026112622001400000000098765' }));
       assert.deepEqual(tradeNos((await log.page({ q: 'T2' }, { limit: 50 })).rows), ['T2']);
       assert.deepEqual(tradeNos((await log.page({ q: '20261126000000000000003' }, { limit: 50 })).rows), ['T3']);
-      assert.deepEqual(tradeNos((await log.page({ q: '50%_' }, { limit: 50 })).rows), ['50%_off']);
+      assert.deepEqual(tradeNos((await log.page({ q: '98765' }, { limit: 50 })).rows), ['2026112622001400000000098765'], 'the last digits');
+      assert.deepEqual(tradeNos((await log.page({ q: '0003' }, { limit: 50 })).rows), ['T3'], 'inside out_trade_no');
+      assert.deepEqual(tradeNos((await log.page({ q: '65' }, { limit: 50 })).rows), [], 'two characters: the start only');
+      assert.deepEqual(tradeNos((await log.page({ q: '%_o' }, { limit: 50 })).rows), ['50%_off']);
       assert.deepEqual(tradeNos((await log.page({ q: '%' }, { limit: 50 })).rows), []);
+      assert.deepEqual(tradeNos((await log.page({ q: '0%0' }, { limit: 50 })).rows), [], '% is literal');
+      assert.deepEqual(tradeNos((await log.page({ q: 'T_' }, { limit: 50 })).rows), [], '_ is literal');
     });
 
     it('filters by channel', async () => {

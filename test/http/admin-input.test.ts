@@ -44,7 +44,7 @@ for (const harness of databaseHarnesses) {
     });
 
     it('names the bad parameter in the admin layout and links back with the filters that were valid', async () => {
-      const kept = '返回支付记录（保留其余有效的筛选条件）';
+      const kept = '返回支付记录';
       const cases: Array<[string, string, string, string]> = [
         [
           '/admin/payments?q=000123&state=bogus&from=2026-11-01&limit=20',
@@ -70,6 +70,43 @@ for (const harness of databaseHarnesses) {
         assert.ok(response.body.includes(`<span class="parameter">${parameter}</span>`), `${path}: names ${parameter}`);
         assert.ok(response.body.includes(`<a class="back" href="${back}">${label}</a>`), `${path}: back to ${back}, saying ${label}`);
       }
+    });
+
+    it("explains every bad parameter in Chinese, never in the log's English", async () => {
+      for (const path of [
+        '/admin/payments?state=bogus',
+        '/admin/payments?limit=0',
+        '/admin/payments?from=2026-02-31',
+        '/admin/payments?state=applied&state=resolved',
+        '/admin/payments?q=%00',
+        '/admin/payments?after=not-a-cursor',
+        '/admin/rejections?channel=x',
+        '/admin/rejections?reason=x',
+        '/admin/reconciliation/2026-13-01',
+        '/admin/reconciliation/2026-11-30?kind=x',
+        '/admin/orders/bad%20id',
+      ]) {
+        const response = await admin(path);
+        assert.equal(response.status, 400, path);
+        const problem = /<p class="problem-text">([^<]*)<\/p>/.exec(response.body)?.[1] ?? '';
+        assert.match(problem, /[\u4e00-\u9fff]/, `${path}: ${problem}`);
+        assert.doesNotMatch(problem, /\b(must|given|longer|holds|cursor|one of)\b/, `${path}: ${problem}`);
+      }
+    });
+
+    it('explains a reversed date range and offers it the right way round', async () => {
+      for (const path of ['/admin/payments?q=77&from=2026-11-27&to=2026-11-26', '/admin/rejections?q=77&from=2026-11-27&to=2026-11-26']) {
+        const response = await admin(path);
+        assert.equal(response.status, 400, path);
+        assert.match(response.body, /截止日期早于起始日期/, path);
+        const listing = path.split('?')[0];
+        assert.ok(
+          response.body.includes(`<a class="swap" href="${listing}?q=77&amp;to=2026-11-27&amp;from=2026-11-26">`),
+          `${path}: the swap link`,
+        );
+      }
+      assert.equal((await admin('/admin/payments?q=77&to=2026-11-27&from=2026-11-26')).status, 200);
+      assert.equal((await admin('/admin/payments?from=2026-11-26&to=2026-11-26')).status, 200, 'one day is a range');
     });
 
     it('answers a payments cursor out of PostgreSQL range with 400, never a 500', async () => {

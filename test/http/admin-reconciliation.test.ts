@@ -118,7 +118,7 @@ for (const harness of databaseHarnesses) {
         newest!,
         /<td class="count-matched">2<\/td><td class="count-repaired">1<\/td><td class="count-repaired_for_review">0<\/td><td class="count-missing_locally">0<\/td><td class="count-amount_mismatch">1<\/td><td class="count-missing_in_bill">1<\/td><td class="count-unknown_order">0<\/td><td class="count-refund">1<\/td>/,
       );
-      assert.match(newest!, /交易 4 笔 ¥100,000,454.79 \/ 退款 1 笔 ¥-188.00/);
+      assert.match(newest!, /交易 4 笔 ¥100,000,454.79 \/ 退款 1 笔 −¥188.00/);
       assert.match(newest!, /本地 4 笔 ¥100,000,267.79/);
       assert.match(newest!, /2026-11-30 10:30:00/, 'finished at, in Beijing time');
       assert.match(oldest!, /^>/, 'a day with nothing to look into is not highlighted');
@@ -145,7 +145,7 @@ for (const harness of databaseHarnesses) {
       const { status, body } = await admin('/admin/reconciliation/2026-11-30');
       assert.equal(status, 200);
       assert.match(body, /<h1>2026-11-30 对账结果<\/h1>/);
-      assert.match(body, /交易 4 笔 ¥100,000,454.79 \/ 退款 1 笔 ¥-188.00/);
+      assert.match(body, /交易 4 笔 ¥100,000,454.79 \/ 退款 1 笔 −¥188.00/);
       assert.match(body, /本地 4 笔 ¥100,000,267.79/);
       assert.deepEqual(itemsOn(body), [
         `退款 ${ORDER(1)}`,
@@ -158,10 +158,10 @@ for (const harness of databaseHarnesses) {
       assert.ok(body.includes(`<a href="/admin/orders/${ORDER(5)}">${ORDER(5)}</a>`));
       assert.match(
         body,
-        /<tr class="needs-review" id="item-\d+"><td>金额不符<\/td>[\s\S]*?<td class="amount">188.00<\/td><td class="amount">187.00<\/td>/,
+        /<tr class="needs-review" id="item-\d+"><td>金额不符<\/td>[\s\S]*?<td class="num">¥188.00<\/td><td class="num">¥187.00<\/td>/,
       );
-      assert.match(body, /<td>退款<\/td>[\s\S]*?<td class="amount"><\/td><td class="amount">-188.00<\/td><td>refund batch RF001<\/td>/);
-      assert.match(body, /<td class="amount">99999999.99<\/td>/);
+      assert.match(body, /<td>退款<\/td>[\s\S]*?<td class="num"><\/td><td class="num">−¥188.00<\/td><td>refund batch RF001<\/td>/);
+      assert.match(body, /<td class="num">¥99,999,999.99<\/td>/);
       assert.ok(!body.includes(ORDER(9)), "another day's items stay on their day");
       assert.match(body, /<a class="csv" href="\/admin\/reconciliation\/2026-11-30.csv">导出 CSV<\/a>/);
       assert.match(body, /<a href="\/admin\/reconciliation\/2026-11-30\?kind=amount_mismatch">金额不符 1<\/a>/);

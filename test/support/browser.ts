@@ -29,3 +29,11 @@ export async function launchChromium() {
     ],
   });
 }
+
+/** Signs a browser page in to the back office through /admin/login, as a person would. */
+export async function signInToAdmin(page: import('playwright-core').Page, baseUrl: string, name: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/admin/login`);
+  await page.getByLabel('账号').fill(name);
+  await page.getByLabel('密码').fill(password);
+  await Promise.all([page.waitForURL(/\/admin\/payments/), page.getByRole('button', { name: '登录' }).click()]);
+}

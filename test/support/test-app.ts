@@ -7,10 +7,12 @@ import type { PaymentSettings } from '../../src/application/ports/payment-settin
 import type { SignType } from '../../src/application/ports/signature-verifier.ts';
 import { buildApp } from '../../src/bootstrap/build-app.ts';
 import { Money } from '../../src/domain/money.ts';
+import type { OperatorRole } from '../../src/domain/operator.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
 import type { PaymentSnapshot } from '../../src/domain/payment.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
+import { ScryptPasswords } from '../../src/infrastructure/scrypt-passwords.ts';
 import { createHttpServer } from '../../src/interfaces/http/http-server.ts';
 import { APP_ID, SELLER_ID } from './alipay-signer.ts';
 import { steadyClock, TEST_NOW } from './clock.ts';
@@ -158,6 +160,12 @@ export class MemoryTables {
 
   orderStatus(orderId: string): OrderStatus | undefined {
     return this.store.orders.get(orderId)?.status;
+  }
+
+  /** An enabled account, as `npm run admin -- add` keeps it. */
+  async addOperator(name: string, role: OperatorRole, password: string): Promise<void> {
+    const passwordHash = await new ScryptPasswords().hash(password);
+    this.store.operatorAccounts.set(name, { name, role, passwordHash, createdAt: TEST_NOW, disabledAt: null });
   }
 
   empty(): void {

@@ -26,8 +26,10 @@ import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callbac
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
 import { InMemoryAdminAudit } from '../../src/infrastructure/in-memory/in-memory-admin-audit.ts';
+import { InMemoryAdminSessions } from '../../src/infrastructure/in-memory/in-memory-admin-sessions.ts';
 import { InMemoryDailyClaims } from '../../src/infrastructure/in-memory/in-memory-daily-claims.ts';
 import { InMemoryDatabaseHealth } from '../../src/infrastructure/in-memory/in-memory-database-health.ts';
+import { InMemoryOperatorAccounts } from '../../src/infrastructure/in-memory/in-memory-operator-accounts.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-memory-payment-event-log.ts';
 import { InMemoryPaymentLedger } from '../../src/infrastructure/in-memory/in-memory-payment-ledger.ts';
@@ -38,8 +40,10 @@ import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { KnexAdminAudit } from '../../src/infrastructure/persistence/knex-admin-audit.ts';
+import { KnexAdminSessions } from '../../src/infrastructure/persistence/knex-admin-sessions.ts';
 import { KnexDailyClaims } from '../../src/infrastructure/persistence/knex-daily-claims.ts';
 import { KnexDatabaseHealth } from '../../src/infrastructure/persistence/knex-database-health.ts';
+import { KnexOperatorAccounts } from '../../src/infrastructure/persistence/knex-operator-accounts.ts';
 import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-payment-ledger.ts';
 import { KnexPaymentReviews } from '../../src/infrastructure/persistence/knex-payment-reviews.ts';
 import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
@@ -48,6 +52,7 @@ import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-reje
 import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
 import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
 import { SqlPaymentRepository } from '../../src/infrastructure/persistence/sql-payment-repository.ts';
+import { ScryptPasswords } from '../../src/infrastructure/scrypt-passwords.ts';
 import { SystemClock } from '../../src/infrastructure/system-clock.ts';
 import { INFRA } from '../../src/infrastructure/tokens.ts';
 import { AdminController } from '../../src/interfaces/http/admin/admin-controller.ts';
@@ -62,7 +67,13 @@ type AnyClass = abstract new (...args: never[]) => unknown;
 const DEFAULT_ADAPTERS: Record<
   Exclude<
     keyof typeof TOKENS,
-    'PaymentSettings' | 'QuerySchedule' | 'ReconcileSchedule' | 'CallbackConfiguration' | 'PaymentEventRetentionDays'
+    | 'PaymentSettings'
+    | 'QuerySchedule'
+    | 'ReconcileSchedule'
+    | 'CallbackConfiguration'
+    | 'PaymentEventRetentionDays'
+    | 'FirstOperator'
+    | 'SessionLimits'
   >,
   AnyClass
 > = {
@@ -77,6 +88,9 @@ const DEFAULT_ADAPTERS: Record<
   PaymentLedger: KnexPaymentLedger,
   PaymentReviews: KnexPaymentReviews,
   AdminAudit: KnexAdminAudit,
+  OperatorAccounts: KnexOperatorAccounts,
+  AdminSessions: KnexAdminSessions,
+  Passwords: ScryptPasswords,
   RejectionLog: KnexRejectionLog,
   TradeQuery: AlipayTradeQuery,
   TradeBillSource: AlipayTradeBillSource,
@@ -94,6 +108,8 @@ const MEMORY_ADAPTERS: Partial<Record<keyof typeof DEFAULT_ADAPTERS, AnyClass>> 
   PaymentLedger: InMemoryPaymentLedger,
   PaymentReviews: InMemoryPaymentReviews,
   AdminAudit: InMemoryAdminAudit,
+  OperatorAccounts: InMemoryOperatorAccounts,
+  AdminSessions: InMemoryAdminSessions,
   RejectionLog: InMemoryRejectionLog,
   DailyClaims: InMemoryDailyClaims,
   QueryQueue: InMemoryQueryQueue,

@@ -24,6 +24,7 @@ import {
   ReviewReason,
   TradeNoConflict,
 } from '../../src/domain/errors.ts';
+import { InvalidOperatorInput } from '../../src/domain/operator.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { InvalidReviewNote, ReviewNotPending } from '../../src/domain/review.ts';
 import { type AppState, type ReplyFormat, replyAs } from '../../src/interfaces/http/app-state.ts';
@@ -47,6 +48,7 @@ const EXAMPLES: Record<HttpErrorCode, () => Error> = {
   REVIEW_NOT_PENDING: () => new ReviewNotPending('T1', 'resolved'),
   INVALID_REVIEW_NOTE: () => new InvalidReviewNote('empty'),
   DISCREPANCY_NOT_PENDING: () => new DiscrepancyNotPending('2026-11-30 O1 T1', 'resolved'),
+  INVALID_OPERATOR_INPUT: () => new InvalidOperatorInput('role must be operator or viewer'),
 };
 
 async function answer(error: Error, format: ReplyFormat = 'page') {

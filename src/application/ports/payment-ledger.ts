@@ -4,15 +4,13 @@ import type { PaymentSource } from '../../domain/payment.ts';
 import type { ReviewResolution } from '../../domain/review.ts';
 import type { Page, PageRequest } from './paging.ts';
 
-/** Shorter searches match the start of the ids only: one or two characters are in nearly every id. */
-export const SEARCH_MIN_LENGTH = 3;
 /** Counts stop here: "more than 10,000" is what staff need to know of a broader filter. */
 export const COUNT_CAP = 10_000;
 /** Per-day totals cover at most this many days, the newest of the range. */
 export const TOTAL_DAYS_MAX = 31;
 
 export interface PaymentFilter {
-  /** Any part of the order id or the trade no: SEARCH_MIN_LENGTH characters or more; shorter, their start. */
+  /** The order id or the trade no, by the one search rule (id-search.ts). */
   readonly q?: string;
   /** needs_review: still waiting for staff (待核对); resolved: kept for review and since handled (已处理). */
   readonly state?: 'applied' | 'needs_review' | 'resolved';
@@ -37,12 +35,28 @@ export interface PaymentRecord {
   readonly receivedAt: Date;
 }
 
+/** How many payments and how much they came to: amount in yuan, two decimals, exact. */
+export interface PaymentSum {
+  readonly count: number;
+  readonly amount: string;
+}
+
+/**
+ * One Beijing day's payments, the applied apart from those kept for review (waiting or handled):
+ * money kept for review never reached its order, so it is not the day's takings.
+ */
+export interface DayTotals {
+  readonly day: string;
+  readonly applied: PaymentSum;
+  readonly keptForReview: PaymentSum;
+}
+
 /** The payments matching a filter: how many, and per Beijing day (newest first) how many and how much. */
 export interface PaymentTotals {
   /** At most COUNT_CAP; `atLeast` when more match. */
   readonly count: number;
   readonly atLeast: boolean;
-  readonly days: ReadonlyArray<{ readonly day: string; readonly count: number; readonly amount: string }>;
+  readonly days: readonly DayTotals[];
 }
 
 /** The read side of payments, for the admin view. */

@@ -49,7 +49,7 @@ export interface RejectionRecord extends Rejection {
 }
 
 export interface RejectionFilter {
-  /** A prefix of out_trade_no or trade_no. */
+  /** out_trade_no or trade_no, by the one search rule (id-search.ts). */
   readonly q?: string;
   /** Inclusive lower and exclusive upper bound of the time the callback arrived. */
   readonly from?: Date;

@@ -1,12 +1,13 @@
 import type { Clock } from '../../application/ports/clock.ts';
+import { matchesIdSearch } from '../../application/ports/id-search.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import {
   COUNT_CAP,
   type PaymentFilter,
   type PaymentLedger,
   type PaymentRecord,
+  type PaymentSum,
   type PaymentTotals,
-  SEARCH_MIN_LENGTH,
   TOTAL_DAYS_MAX,
 } from '../../application/ports/payment-ledger.ts';
 import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts';
@@ -60,19 +61,22 @@ export class InMemoryPaymentLedger implements PaymentLedger {
     if (!filter.from && !filter.until) return { count, atLeast, days: [] };
     const newest = filter.until ?? beijingMidnight(beijingTimestamp(this.clock.now()).slice(0, 10), 1);
     const oldest = Math.max(filter.from?.getTime() ?? 0, newest.getTime() - TOTAL_DAYS_MAX * DAY_MS);
-    const days = new Map<string, { count: number; fen: number }>();
+    const days = new Map<string, { applied: FenSum; keptForReview: FenSum }>();
     for (const record of matching) {
       if (record.receivedAt.getTime() < oldest) continue;
       const day = beijingTimestamp(record.receivedAt).slice(0, 10);
-      const total = days.get(day) ?? { count: 0, fen: 0 };
-      days.set(day, { count: total.count + 1, fen: total.fen + (record.amount === null ? 0 : Money.parse(record.amount).fen) });
+      const totals = days.get(day) ?? { applied: { count: 0, fen: 0 }, keptForReview: { count: 0, fen: 0 } };
+      const sum = record.reviewReason === null ? totals.applied : totals.keptForReview;
+      sum.count += 1;
+      sum.fen += record.amount === null ? 0 : Money.parse(record.amount).fen;
+      days.set(day, totals);
     }
     return {
       count,
       atLeast,
       days: [...days]
         .sort(([a], [b]) => b.localeCompare(a))
-        .map(([day, total]) => ({ day, count: total.count, amount: Money.ofFen(total.fen).toString() })),
+        .map(([day, { applied, keptForReview }]) => ({ day, applied: yuanSum(applied), keptForReview: yuanSum(keptForReview) })),
     };
   }
 
@@ -87,7 +91,7 @@ export class InMemoryPaymentLedger implements PaymentLedger {
   private matching({ q, state, from, until }: PaymentFilter): PaymentRecord[] {
     return this.records().filter(
       (record) =>
-        (!q || matchesSearch(record, q)) &&
+        (!q || matchesIdSearch([record.tradeNo, record.orderId], q)) &&
         (state !== 'applied' || record.reviewReason === null) &&
         (state !== 'needs_review' || (record.reviewReason !== null && record.resolution === null)) &&
         (state !== 'resolved' || (record.reviewReason !== null && record.resolution !== null)) &&
@@ -121,15 +125,16 @@ export class InMemoryPaymentLedger implements PaymentLedger {
   }
 }
 
+interface FenSum {
+  count: number;
+  fen: number;
+}
+
+const yuanSum = ({ count, fen }: FenSum): PaymentSum => ({ count, amount: Money.ofFen(fen).toString() });
+
 /** Ids of any length up to bigint's, compared as numbers. */
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** The ledger's one search rule: any part of either id from SEARCH_MIN_LENGTH characters, their start below it. */
-function matchesSearch({ orderId, tradeNo }: PaymentRecord, q: string): boolean {
-  const ids = tradeNo === null ? [orderId] : [tradeNo, orderId];
-  return ids.some((id) => (q.length >= SEARCH_MIN_LENGTH ? id.includes(q) : id.startsWith(q)));
 }
 
 /** Below zero when `record` comes before the cursor's row newest first, above zero after it. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../../application/ports/clock.ts';
+import { matchesIdSearch } from '../../application/ports/id-search.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import {
   type Rejection,
@@ -144,7 +145,7 @@ export class InMemoryRejectionLog implements RejectionLog {
 
 function matches(row: RejectionRecord, { q, from, until, channel, reason }: RejectionFilter): boolean {
   return (
-    (!q || row.outTradeNo?.startsWith(q) === true || row.tradeNo?.startsWith(q) === true) &&
+    (!q || matchesIdSearch([row.outTradeNo, row.tradeNo], q)) &&
     (!from || row.at.getTime() >= from.getTime()) &&
     (!until || row.at.getTime() < until.getTime()) &&
     (!channel || row.channel === channel) &&

@@ -1,4 +1,5 @@
 import type { AdminAction } from '../../application/ports/admin-audit.ts';
+import type { OperatorAccount } from '../../application/ports/operator-accounts.ts';
 import type { OrderSnapshot } from '../../domain/order.ts';
 import type { PaymentSnapshot } from '../../domain/payment.ts';
 import type { ReviewResolution } from '../../domain/review.ts';
@@ -15,4 +16,6 @@ export class InMemoryStore {
   readonly resolutions = new Map<string, ReviewResolution>();
   /** tb_admin_audit, oldest first. */
   readonly adminActions: AdminAction[] = [];
+  /** tb_admin_account, by name. */
+  readonly operatorAccounts = new Map<string, OperatorAccount>();
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { SEARCH_MIN_LENGTH } from '../../application/ports/id-search.ts';
 import { prefixPattern } from './keyset.ts';
 
 // The trigram index answers a short pattern fast and a long one slowly: every trigram of the pattern is
@@ -6,7 +7,15 @@ import { prefixPattern } from './keyset.ts';
 // distinctive window of a long search, and the whole search is checked on the rows it finds.
 const WINDOW = 8;
 
-/** Rows whose `columns` contain `text` anywhere, served by their trigram indexes. */
+/** Rows that the one search rule (application/ports/id-search.ts) finds by `q` in any of `columns`. */
+export function searchingIds(query: Knex.QueryBuilder, columns: readonly string[], q: string): Knex.QueryBuilder {
+  if (q.length >= SEARCH_MIN_LENGTH) return containing(query, columns, q);
+  return query.where((w) => {
+    for (const column of columns) w.orWhere(column, 'like', prefixPattern(q));
+  });
+}
+
+/** Rows whose `columns` contain `text` anywhere, served by their trigram indexes where they have them. */
 export function containing(query: Knex.QueryBuilder, columns: readonly string[], text: string): Knex.QueryBuilder {
   const window = text.length > WINDOW ? distinctiveWindow(text) : text;
   query.where((w) => {

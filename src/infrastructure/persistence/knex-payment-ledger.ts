@@ -4,11 +4,11 @@ import type { Clock } from '../../application/ports/clock.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import {
   COUNT_CAP,
+  type DayTotals,
   type PaymentFilter,
   type PaymentLedger,
   type PaymentRecord,
   type PaymentTotals,
-  SEARCH_MIN_LENGTH,
   TOTAL_DAYS_MAX,
 } from '../../application/ports/payment-ledger.ts';
 import { TOKENS } from '../../application/tokens.ts';
@@ -18,8 +18,8 @@ import type { OrderStatus } from '../../domain/order-status.ts';
 import type { PaymentSource } from '../../domain/payment.ts';
 import { everyRow } from '../keyset-paging.ts';
 import { INFRA } from '../tokens.ts';
-import { containing } from './id-search.ts';
-import { isBigintId, isUtcMicros, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
+import { searchingIds } from './id-search.ts';
+import { isBigintId, isUtcMicros, type Keyset, keysetPage } from './keyset.ts';
 import { guarded } from './store-errors.ts';
 
 interface LedgerRow {
@@ -48,6 +48,15 @@ const EXPORT_BATCH = 1_000;
 const DAY_MS = 86_400_000;
 // Beijing has no daylight saving: its day is the UTC instant moved eight hours.
 const BEIJING_DAY = `(p.create_time at time zone 'UTC' + interval '8 hours')::date`;
+const APPLIED = `p.state = 'applied'`;
+
+interface DayRow {
+  day: string;
+  applied_n: string | number;
+  applied_amount: string;
+  review_n: string | number;
+  review_amount: string;
+}
 
 @injectable()
 export class KnexPaymentLedger implements PaymentLedger {
@@ -88,19 +97,18 @@ export class KnexPaymentLedger implements PaymentLedger {
       // Whole Beijing days: the newest TOTAL_DAYS_MAX of the range, each day counted entire.
       const newest = filter.until ?? beijingMidnight(beijingTimestamp(this.clock.now()).slice(0, 10), 1);
       const oldest = new Date(Math.max(filter.from?.getTime() ?? 0, newest.getTime() - TOTAL_DAYS_MAX * DAY_MS));
-      const days: Array<{ day: string; n: string | number; amount: string | null }> = await this.filtered(this.knex('tb_payment as p'), {
-        ...filter,
-        from: oldest,
-      })
+      const days: DayRow[] = await this.filtered(this.knex('tb_payment as p'), { ...filter, from: oldest })
         .select(
           this.knex.raw(`${BEIJING_DAY}::text as day`),
-          this.knex.raw('count(*) as n'),
+          this.knex.raw(`count(*) filter (where ${APPLIED}) as applied_n`),
           // numeric(10,2) sums keep two decimals as text: exact, however large.
-          this.knex.raw(`coalesce(sum(p.amount), 0.00)::text as amount`),
+          this.knex.raw(`coalesce(sum(p.amount) filter (where ${APPLIED}), 0.00)::text as applied_amount`),
+          this.knex.raw(`count(*) filter (where not ${APPLIED}) as review_n`),
+          this.knex.raw(`coalesce(sum(p.amount) filter (where not ${APPLIED}), 0.00)::text as review_amount`),
         )
         .groupByRaw(BEIJING_DAY)
         .orderBy('day', 'desc');
-      return { count, atLeast, days: days.map((row) => ({ day: row.day, count: Number(row.n), amount: row.amount ?? '0.00' })) };
+      return { count, atLeast, days: days.map(toDayTotals) };
     });
   }
 
@@ -140,10 +148,7 @@ export class KnexPaymentLedger implements PaymentLedger {
 
   /** The filter's conditions on tb_payment as p. A search of three or more characters is served by the trigram indexes. */
   private filtered(query: Knex.QueryBuilder, { q, state, from, until }: PaymentFilter): Knex.QueryBuilder {
-    if (q) {
-      if (q.length >= SEARCH_MIN_LENGTH) containing(query, ['p.trade_id', 'p.order_id'], q);
-      else query.where((w) => w.where('p.trade_id', 'like', prefixPattern(q)).orWhere('p.order_id', 'like', prefixPattern(q)));
-    }
+    if (q) searchingIds(query, ['p.trade_id', 'p.order_id'], q);
     if (state === 'applied') query.where('p.state', 'applied');
     if (state === 'needs_review') query.where('p.state', 'needs_review').whereNull('p.resolved_at');
     if (state === 'resolved') query.where('p.state', 'needs_review').whereNotNull('p.resolved_at');
@@ -151,6 +156,14 @@ export class KnexPaymentLedger implements PaymentLedger {
     if (until) query.where('p.create_time', '<', until);
     return query;
   }
+}
+
+function toDayTotals(row: DayRow): DayTotals {
+  return {
+    day: row.day,
+    applied: { count: Number(row.applied_n), amount: row.applied_amount },
+    keptForReview: { count: Number(row.review_n), amount: row.review_amount },
+  };
 }
 
 function toRecord(row: LedgerRow): PaymentRecord {

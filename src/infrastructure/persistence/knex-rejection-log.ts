@@ -17,7 +17,8 @@ import { TOKENS } from '../../application/tokens.ts';
 import { everyRow } from '../keyset-paging.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
-import { isBigintId, type Keyset, keysetPage, prefixPattern } from './keyset.ts';
+import { searchingIds } from './id-search.ts';
+import { isBigintId, type Keyset, keysetPage } from './keyset.ts';
 import { COLUMNS, type RejectionRow, rejectionDigest, toRecord } from './rejection-rows.ts';
 import { guarded } from './store-errors.ts';
 
@@ -113,7 +114,8 @@ export class KnexRejectionLog implements RejectionLog {
       // Pruning is periodic; reads honour the age at once.
       const query = this.rows().where('create_time', '>=', this.cutoff());
       const { q, from, until, channel, reason } = filter;
-      if (q) query.where((w) => w.where('out_trade_no', 'like', prefixPattern(q)).orWhere('trade_no', 'like', prefixPattern(q)));
+      // The rings hold a bounded number of rows: a scan serves any part of an id without trigram indexes.
+      if (q) searchingIds(query, ['out_trade_no', 'trade_no'], q);
       if (from) query.where('create_time', '>=', from);
       if (until) query.where('create_time', '<', until);
       if (channel) query.where('channel', channel);

@@ -1,6 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { CallbackReceived } from '../../application/receive-alipay-callback.ts';
+import type { OperatorRole } from '../../domain/operator.ts';
 
 /** Where a shopper can go from any of our pages: 首页, 我的订单, 用户中心. */
 export interface ShopLinks {
@@ -21,7 +22,14 @@ export interface AppState {
   /** What a return or notify came to, for the callback metrics. */
   confirmed?: CallbackReceived;
   /** The signed-in staff member, the token their forms carry, and whether they may act or only read (adminGate). */
-  admin?: { readonly user: string; readonly formToken: string; readonly mayOperate: boolean };
+  admin?: {
+    readonly user: string;
+    readonly role: OperatorRole;
+    readonly formToken: string;
+    readonly mayOperate: boolean;
+    /** The browser session's token; null when signed in with HTTP Basic, which has no signing out. */
+    readonly session: string | null;
+  };
   /** Where shopper pages link to: 首页, 我的订单, 用户中心 (shopLinks). */
   shop?: ShopLinks;
   /** An admin form post that passed the cross-site checks (adminGate). */

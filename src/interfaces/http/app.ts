@@ -1,13 +1,18 @@
+import type { Buffer } from 'node:buffer';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
+import type { AuthenticateOperator } from '../../application/authenticate-operator.ts';
+import type { OperatorSessions } from '../../application/operator-sessions.ts';
 import type { AdminController } from './admin/admin-controller.ts';
-import { adminGate } from './admin/admin-gate.ts';
-import type { AdminCredentials } from './admin/basic-auth.ts';
+import { adminGate, SIGN_IN_PATH, SIGN_OUT_PATH } from './admin/admin-gate.ts';
 import type { DiscrepancyController } from './admin/discrepancy-controller.ts';
+import { FormTokens } from './admin/form-tokens.ts';
 import type { ReconciliationController } from './admin/reconciliation-controller.ts';
 import type { RejectionsController } from './admin/rejections-controller.ts';
 import type { ReviewController } from './admin/review-controller.ts';
+import { SessionCookie } from './admin/session-cookie.ts';
+import { signInRoutes } from './admin/sign-in.ts';
 import { type AppState, replyAs } from './app-state.ts';
 import type { HealthController } from './health-controller.ts';
 import { serveAsset, serveFavicon } from './middleware/assets.ts';
@@ -32,11 +37,18 @@ export interface Controllers {
   readonly review: ReviewController;
 }
 
+/** How staff get in: their accounts, their sessions, and the key every instance derives its form tokens from. */
+export interface AdminAccess {
+  readonly authenticate: AuthenticateOperator;
+  readonly sessions: OperatorSessions;
+  readonly formKey: Buffer;
+}
+
 export interface AppOptions {
   readonly controllers: Controllers;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly admin: AdminCredentials;
+  readonly admin: AdminAccess;
   /** Production: HSTS on every response. */
   readonly production?: boolean;
   /** Addresses or CIDRs whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
@@ -68,6 +80,10 @@ export function createApp({
   app.silent = true;
 
   const router = new Router<AppState>();
+  // One count of failed sign-ins per address, whether a password came by the form or by HTTP Basic.
+  const failures = new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE);
+  const cookie = new SessionCookie(production);
+  const signIn = signInRoutes({ sessions: admin.sessions, cookie, failures, metrics });
   const { payment, health, admin: staff, reconciliation, discrepancies, rejections, review } = controllers;
   router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
   router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
@@ -80,12 +96,15 @@ export function createApp({
   router.get('/metrics', metrics.expose);
   // The back office's front door is its payments list (behind the same gate as every admin path).
   router.get(['/admin', '/admin/'], (ctx) => ctx.redirect('/admin/payments'));
+  router.get(SIGN_IN_PATH, signIn.show);
+  router.post(SIGN_IN_PATH, signIn.signIn);
+  router.post(SIGN_OUT_PATH, signIn.signOut);
   router.get('/admin/payments', staff.payments);
   router.get('/admin/payments.csv', staff.paymentsCsv);
   router.get('/admin/rejections.csv', rejections.csv);
   router.get('/admin/rejections', rejections.list);
   router.get('/admin/orders/:order_id', staff.order);
-  // The admin's only write; adminGate checks every admin request that is not GET or HEAD for cross-site use.
+  // adminGate checks every admin request that is not GET or HEAD for cross-site use, and that an operator makes it.
   router.post('/admin/payments/:trade_no/resolve', review.resolve);
   router.get('/admin/audit', review.audit);
   router.get('/admin/reconciliation', reconciliation.list);
@@ -103,7 +122,8 @@ export function createApp({
   app.use(shopLinks(shopUrl, extraRoutes.length > 0));
   app.use(pageRenderer());
   app.use(errorHandler);
-  app.use(adminGate(admin, new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE), metrics));
+  const forms = new FormTokens(admin.formKey);
+  app.use(adminGate({ authenticate: admin.authenticate, sessions: admin.sessions, cookie, forms, failures, metrics }));
   for (const extra of extraRoutes) app.use(extra.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -3,9 +3,9 @@ import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
 import { ExportPayments } from '../../../application/export-payments.ts';
 import { ListPayments } from '../../../application/list-payments.ts';
-import { type PaymentRecord, SEARCH_MIN_LENGTH } from '../../../application/ports/payment-ledger.ts';
+import type { PaymentRecord } from '../../../application/ports/payment-ledger.ts';
 import { type OrderTimeline, ShowOrderTimeline } from '../../../application/show-order-timeline.ts';
-import { pageLink, readFilter } from './admin-filters.ts';
+import { pageLink, readFilter, SEARCH_HELP } from './admin-filters.ts';
 import { orderTimelinePage, paymentRow } from './admin-labels.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 import { totalsView } from './payment-totals-view.ts';
@@ -19,7 +19,7 @@ const CSV_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: CsvCe
   { header: 'ID', cell: 'id' },
   { header: '订单号', cell: 'orderId' },
   { header: '支付宝交易号', cell: 'tradeNo' },
-  { header: '金额', cell: 'amount' },
+  { header: '金额', cell: 'yuan' },
   { header: '订单状态', cell: 'orderStatus' },
   { header: '支付状态', cell: 'state' },
   { header: '核对原因', cell: 'reason' },
@@ -49,7 +49,7 @@ export class AdminController {
       needingReview,
       discrepancies: waitingView(waitingDiscrepancies),
       totals: totalsView(totals),
-      searchHelp: `订单号或支付宝交易号中任意连续 ${SEARCH_MIN_LENGTH} 位以上（如交易号末几位）；更短时匹配开头。`,
+      searchHelp: SEARCH_HELP,
       reviewLink: pageLink('/admin/payments', { state: 'needs_review' }, {}),
       previousLink: page.previous && pageLink('/admin/payments', form, { before: page.previous }),
       nextLink: page.next && pageLink('/admin/payments', form, { after: page.next }),

@@ -1,11 +1,19 @@
 import { InvalidQuery } from '../../../application/errors.ts';
 import type { AppContext } from '../app-state.ts';
 import type { ErrorPage } from '../middleware/error-responses.ts';
+import { parameterLabel, queryProblemText } from './query-problem-labels.ts';
 
 export const CROSS_SITE_PAGE: ErrorPage = {
   status: 403,
   title: '请求来源无法验证',
   message: '这次提交没有带上后台页面的校验信息，或来自其他网站，已被拒绝，没有做任何修改。请回到后台页面重新提交。',
+  logLevel: 'warn',
+};
+
+export const READ_ONLY_PAGE: ErrorPage = {
+  status: 403,
+  title: '只读账号',
+  message: '您的账号只能查看，不能执行处理、查单、重放、对账或退款。如需操作，请联系管理员开通操作员账号。',
   logLevel: 'warn',
 };
 
@@ -19,23 +27,36 @@ const LISTING_NAMES: Readonly<Record<string, string>> = {
 };
 const CURSORS = ['after', 'before', 'cursor'];
 
-/** An admin error in the admin's own words: which parameter was wrong, and a way back that keeps the rest. */
+/** An admin error in the admin's own words: which parameter was wrong and why, and a way back that keeps the rest. */
 export function adminErrorPage(ctx: AppContext, page: ErrorPage, error: unknown) {
-  const parameter = error instanceof InvalidQuery ? error.parameter : null;
+  const invalid = error instanceof InvalidQuery ? error : null;
+  const parameter = invalid?.parameter ?? null;
   return {
     page,
     parameter,
-    problem: error instanceof InvalidQuery ? error.message : null,
+    parameterLabel: parameter === null ? '' : parameterLabel(parameter),
+    problem: invalid ? queryProblemText(invalid) : null,
+    swapLink: invalid?.problem === 'reversed' ? swappedRange(ctx) : '',
     ...back(ctx, parameter),
   };
 }
 
-/** Where the way back leads, and what its link says: the listing, by name, and whether the other filters were kept. */
-function back(ctx: AppContext, parameter: string | null): { backLink: string; backLabel: string } {
+/** Where the way back leads, what its link says (the listing, by name), and whether the other filters were kept. */
+function back(ctx: AppContext, parameter: string | null): { backLink: string; backLabel: string; keptFilters: boolean } {
   const href = backLink(ctx, parameter);
   const [path, query] = href.split('?') as [string, string | undefined];
   const name = LISTING_NAMES[path] ?? '后台首页';
-  return { backLink: href, backLabel: query && parameter !== null ? `返回${name}（保留其余有效的筛选条件）` : `返回${name}` };
+  return { backLink: href, backLabel: `返回${name}`, keptFilters: query !== undefined && parameter !== null };
+}
+
+/** The same listing with 起始日期 and 截止日期 exchanged: the range the staff member most likely meant. */
+function swappedRange(ctx: AppContext): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(ctx.query)) {
+    if (CURSORS.includes(name) || typeof value !== 'string' || value === '') continue;
+    query.set(name === 'from' ? 'to' : name === 'to' ? 'from' : name, value);
+  }
+  return `${ctx.path.replace(/\.csv$/, '')}?${query}`;
 }
 
 function backLink(ctx: AppContext, parameter: string | null): string {

@@ -1,4 +1,5 @@
 import { InvalidQuery } from '../../../application/errors.ts';
+import { SEARCH_MIN_LENGTH } from '../../../application/ports/id-search.ts';
 import type { PageRequest } from '../../../application/ports/paging.ts';
 import type { PaymentFilter } from '../../../application/ports/payment-ledger.ts';
 import type { RejectionChannel, RejectionFilter, RejectionReason } from '../../../application/ports/rejection-log.ts';
@@ -11,6 +12,9 @@ export const MAX_LIMIT = 200;
 const STATES = ['', 'applied', 'needs_review', 'resolved'];
 const CHANNELS: readonly RejectionChannel[] = ['return', 'notify'];
 const REASONS = Object.keys(REJECTION_LABELS) as RejectionReason[];
+
+/** The one search rule in the staff's words, under every search box (the rule itself: ports/id-search.ts). */
+export const SEARCH_HELP = `订单号或支付宝交易号：输入 ${SEARCH_MIN_LENGTH} 个及以上字符时，匹配其中任意一段（如交易号末几位）；更短时只匹配开头。`;
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -94,7 +98,7 @@ export function pageLink(path: string, form: object, cursor: { after?: string; b
 
 export function single(query: Query, name: string): string {
   const value = query[name];
-  if (Array.isArray(value)) throw new InvalidQuery(name, `${name} is given more than once`);
+  if (Array.isArray(value)) throw new InvalidQuery(name, `${name} is given more than once`, 'repeated');
   return value ?? '';
 }
 
@@ -112,7 +116,7 @@ function dayRange(form: { readonly from: string; readonly to: string }): { from?
   const from = form.from ? dayBound(form.from, 'from', 0) : undefined;
   const until = form.to ? dayBound(form.to, 'to', 1) : undefined;
   // A reversed range would show nothing, as if nothing had happened.
-  if (from && until && from >= until) throw new InvalidQuery('to', 'to must be on or after from');
+  if (from && until && from >= until) throw new InvalidQuery('to', 'to must be on or after from', 'reversed');
   return { from, until };
 }
 

@@ -1,26 +1,40 @@
 import type { Next } from 'koa';
+import type { AuthenticateOperator } from '../../../application/authenticate-operator.ts';
+import type { OperatorSessions } from '../../../application/operator-sessions.ts';
+import { mayOperate, type Operator } from '../../../domain/operator.ts';
 import type { AppContext } from '../app-state.ts';
-import { CrossSiteWrite } from '../middleware/http-errors.ts';
+import { CrossSiteWrite, ReadOnlyOperator } from '../middleware/http-errors.ts';
 import type { Metrics } from '../middleware/metrics.ts';
 import { clientKey, type RateLimiter } from '../middleware/rate-limiter.ts';
 import { ADMIN_CSP } from '../middleware/security-headers.ts';
-import { AdminFormGuard } from './admin-form-guard.ts';
-import { type AdminCredentials, basicAuthChecker } from './basic-auth.ts';
+import { readBasicAuth } from './basic-auth.ts';
+import type { FormTokenSubject, FormTokens } from './form-tokens.ts';
+import type { SessionCookie } from './session-cookie.ts';
 
 const REALM = 'Basic realm="meiduo-payment admin", charset="UTF-8"';
+/** The pages anyone may reach: signing in, and out (which needs its own session's token). */
+export const SIGN_IN_PATH = '/admin/login';
+export const SIGN_OUT_PATH = '/admin/logout';
+
+export interface AdminGateParts {
+  readonly authenticate: AuthenticateOperator;
+  readonly sessions: OperatorSessions;
+  readonly cookie: SessionCookie;
+  readonly forms: FormTokens;
+  /** Failed sign-ins per client address, Basic and form alike. */
+  readonly failures: RateLimiter;
+  readonly metrics: Metrics;
+}
 
 /**
  * The one guard of the staff area. It runs before any router and claims every path that could
  * reach an admin route however it is spelled (any case, %-escapes, doubled slashes), so that no
- * route can be matched around it. Failed logins are counted per client address; past the limit the
- * address gets 429 until its window ends, whatever it offers, while other addresses sign in as usual.
- * Every admin request other than GET and HEAD is a write: it must also pass the cross-site checks
- * (AdminFormGuard), so that a route added later cannot forget them.
+ * route can be matched around it. A browser signs in at /admin/login and carries a session cookie;
+ * a script sends HTTP Basic with the same accounts. Failed sign-ins are counted per client address;
+ * past the limit the address gets 429 until its window ends. Every admin request other than GET and
+ * HEAD is a write: it must pass the cross-site checks, and only an operator (not a viewer) may make it.
  */
-export function adminGate(credentials: AdminCredentials, failures: RateLimiter, metrics: Metrics) {
-  const check = basicAuthChecker(credentials);
-  const forms = new AdminFormGuard(credentials);
-  const admin = { user: credentials.user, formToken: forms.token, mayOperate: true };
+export function adminGate({ authenticate, sessions, cookie, forms, failures, metrics }: AdminGateParts) {
   return async (ctx: AppContext, next: Next): Promise<void> => {
     if (!isAdminPath(ctx.path)) return next();
     ctx.set('Cache-Control', 'no-store');
@@ -31,25 +45,58 @@ export function adminGate(credentials: AdminCredentials, failures: RateLimiter, 
       metrics.throttled('admin-login');
       return refuse(ctx, 429, '登录失败次数过多，请稍后再试', { 'Retry-After': String(wait) });
     }
-    const result = check(ctx.get('Authorization'));
-    if (result === 'right') {
-      ctx.state.admin = admin;
-      if (ctx.method === 'GET' || ctx.method === 'HEAD') return next();
-      const read = await forms.readForm(ctx);
-      if ('refused' in read) {
-        ctx.state.log.warn({ remoteAddress: ctx.ip, path: ctx.path, why: read.refused }, 'admin write refused as cross-site');
-        throw new CrossSiteWrite();
+    if (ctx.path === SIGN_IN_PATH) return next();
+
+    const sessionToken = cookie.read(ctx);
+    const fromSession = sessionToken === null ? null : await sessions.resume(sessionToken);
+    let signedIn: { operator: Operator; subject: FormTokenSubject } | null =
+      fromSession === null ? null : { operator: fromSession, subject: { session: sessionToken! } };
+    if (signedIn === null) {
+      if (sessionToken !== null) cookie.clear(ctx);
+      const basic = readBasicAuth(ctx.get('Authorization'));
+      const operator = typeof basic === 'string' ? null : await authenticate.withPassword(basic.name, basic.password);
+      if (operator !== null) signedIn = { operator, subject: { basic: operator.name } };
+      else if (basic !== 'absent') {
+        failures.hit(client);
+        metrics.adminLoginFailed();
+        ctx.state.log?.warn({ remoteAddress: ctx.ip }, 'admin login failed');
       }
-      ctx.state.adminForm = read.form;
-      return next();
     }
-    if (result === 'wrong') {
-      failures.hit(client);
-      metrics.adminLoginFailed();
-      ctx.state.log?.warn({ remoteAddress: ctx.ip }, 'admin login failed');
+    if (signedIn === null) return askToSignIn(ctx, sessionToken !== null);
+
+    const { operator, subject } = signedIn;
+    ctx.state.admin = {
+      user: operator.name,
+      role: operator.role,
+      formToken: forms.for(subject),
+      mayOperate: mayOperate(operator.role),
+      session: 'session' in subject ? subject.session : null,
+    };
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') return next();
+    const read = await forms.readForm(ctx, subject);
+    if ('refused' in read) {
+      ctx.state.log.warn({ remoteAddress: ctx.ip, path: ctx.path, why: read.refused }, 'admin write refused as cross-site');
+      throw new CrossSiteWrite();
     }
-    refuse(ctx, 401, '需要管理员登录', { 'WWW-Authenticate': REALM });
+    ctx.state.adminForm = read.form;
+    if (ctx.path !== SIGN_OUT_PATH && !mayOperate(operator.role)) throw new ReadOnlyOperator();
+    return next();
   };
+}
+
+/**
+ * A browser goes to the sign-in page (and back here afterwards); a script is asked for HTTP Basic. A
+ * browser never gets Basic's challenge, whose password dialog would stand in front of the sign-in page.
+ */
+function askToSignIn(ctx: AppContext, expired: boolean): void {
+  const browser = ctx.get('Accept') !== '' && ctx.accepts('text/html', 'text/plain', '*/*') === 'text/html';
+  if (browser && ctx.method === 'GET' && ctx.get('Authorization') === '') {
+    const query = new URLSearchParams({ next: ctx.originalUrl, ...(expired ? { expired: '1' } : {}) });
+    ctx.status = 303;
+    ctx.redirect(`${SIGN_IN_PATH}?${query}`);
+    return;
+  }
+  refuse(ctx, 401, '需要管理员登录', browser ? {} : { 'WWW-Authenticate': REALM });
 }
 
 // The router never decodes a path; three passes cover any double encoding a proxy adds. A path still

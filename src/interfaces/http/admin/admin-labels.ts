@@ -5,9 +5,12 @@ import { isOrderId, type OrderTimeline, type TimelineEntry } from '../../../appl
 import { beijingTimestamp } from '../../../domain/beijing-time.ts';
 import type { OrderSnapshot } from '../../../domain/order.ts';
 import type { OrderStatus, PayMethod } from '../../../domain/order-status.ts';
-import type { PaymentSource } from '../../../domain/payment.ts';
 import { REVIEW_REASON_LABELS } from '../middleware/error-responses.ts';
+import { yuanText } from './amount.ts';
 import { discrepancyTimelineRow } from './discrepancy-timeline.ts';
+import { eventSummaryText } from './event-summary-text.ts';
+import { rejectionDetailText, replayDetailText } from './rejection-detail-text.ts';
+import { SOURCE_LABELS } from './source-labels.ts';
 
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   1: '待支付',
@@ -18,7 +21,7 @@ export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   6: '已取消',
 };
 export const PAY_METHOD_LABELS: Record<PayMethod, string> = { 1: '货到付款', 2: '支付宝' };
-export const SOURCE_LABELS: Record<PaymentSource, string> = { return: '同步返回', notify: '异步通知', query: '主动查询' };
+export { SOURCE_LABELS };
 export const REJECTION_LABELS: Record<RejectionReason, string> = {
   MALFORMED_CALLBACK: '格式错误',
   INVALID_SIGNATURE: '签名无效',
@@ -48,7 +51,9 @@ export function paymentRow(record: PaymentRecord) {
     orderId: record.orderId,
     orderLink: orderLink(record.orderId),
     tradeNo: record.tradeNo ?? '',
-    amount: record.amount ?? '',
+    amount: record.amount === null ? '' : yuanText(record.amount),
+    /** The CSV's: a plain number that a spreadsheet sums. */
+    yuan: record.amount ?? '',
     orderStatus: record.orderStatus === null ? '订单缺失' : (ORDER_STATUS_LABELS[record.orderStatus] ?? String(record.orderStatus)),
     state: record.reviewReason === null ? '已入账' : record.resolution === null ? '待核对' : '已处理',
     reason: record.reviewReason === null ? '' : REVIEW_REASON_LABELS[record.reviewReason],
@@ -67,7 +72,7 @@ export function rejectionRow(record: RejectionRecord) {
     time: beijingTimestamp(record.at),
     channel: SOURCE_LABELS[record.channel] ?? record.channel,
     reason: REJECTION_LABELS[record.reason] ?? record.reason,
-    detail: record.detail,
+    detail: rejectionDetailText(record.detail),
     remoteAddress: record.remoteAddress,
     outTradeNo: record.outTradeNo ?? '',
     // Only for one of our orders: a forged out_trade_no may look like an order id too.
@@ -79,7 +84,7 @@ export function rejectionRow(record: RejectionRecord) {
     /** The finding and what it means, in one cell (the CSV's). */
     diagnosisSummary: record.diagnosis === null ? '' : `${record.diagnosis}：${DIAGNOSIS_LABELS[record.diagnosis] ?? ''}`,
     replay: record.replay === null ? '' : `${REPLAY_LABELS[record.replay.outcome]}（${beijingTimestamp(record.replay.at)}）`,
-    replayDetail: record.replay?.detail ?? '',
+    replayDetail: record.replay ? replayDetailText(record.replay.detail) : '',
     sign: shortSign(new URLSearchParams(rawText(record.raw)).get('sign') ?? ''),
     raw: rawText(record.raw)
       .replace(/(^|&)sign=([^&]*)/g, (_, start: string, sign: string) => `${start}sign=${shortSign(sign)}`)
@@ -107,7 +112,7 @@ export function orderTimelinePage(timeline: OrderTimeline) {
 function orderSummary(order: OrderSnapshot) {
   return {
     id: order.id,
-    amount: order.total.toString(),
+    amount: yuanText(order.total.toString()),
     status: ORDER_STATUS_LABELS[order.status] ?? String(order.status),
     payMethod: PAY_METHOD_LABELS[order.payMethod] ?? String(order.payMethod),
   };
@@ -140,7 +145,7 @@ export function timelineRow(entry: TimelineEntry): TimelineRow {
     const { resolution } = payment;
     const facts = [
       { label: '支付状态', value: review ? `${resolution ? '已处理' : '待核对'}：${review}` : '已入账' },
-      { label: '金额', value: payment.amount === null ? '未记录' : `¥${payment.amount}` },
+      { label: '金额', value: payment.amount === null ? '未记录' : yuanText(payment.amount) },
       { label: '支付宝交易号', value: payment.tradeNo ?? '' },
     ];
     if (resolution) facts.push({ label: '处理', value: `${resolution.by}，${beijingTimestamp(resolution.at)}` });
@@ -172,7 +177,7 @@ export function timelineRow(entry: TimelineEntry): TimelineRow {
       title: `拒绝${SOURCE_LABELS[rejection.channel] ?? rejection.channel}`,
       facts: facts.filter((fact) => fact.value !== ''),
       textLabel: '详情',
-      text: rejection.detail,
+      text: rejectionDetailText(rejection.detail),
     };
   }
   return {
@@ -181,7 +186,7 @@ export function timelineRow(entry: TimelineEntry): TimelineRow {
     title: EVENT_TITLES[entry.kind],
     facts: [],
     textLabel: EVENT_TEXT_LABELS[entry.kind],
-    text: entry.text,
+    text: eventSummaryText(entry.kind, entry.text),
   };
 }
 

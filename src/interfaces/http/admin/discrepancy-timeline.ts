@@ -1,12 +1,13 @@
 import type { TimelineDiscrepancy } from '../../../application/show-order-timeline.ts';
 import { beijingTimestamp } from '../../../domain/beijing-time.ts';
 import type { TimelineRow } from './admin-labels.ts';
-import { dayRowLink, followUp, KIND_LABELS, yuan } from './reconciliation-labels.ts';
+import { fenText } from './amount.ts';
+import { dayRowLink, followUp, KIND_LABELS } from './reconciliation-labels.ts';
 
 /** A reconciliation discrepancy in its order's timeline: what the day's bill showed, and who handled it. */
 export function discrepancyTimelineRow(time: string, discrepancy: TimelineDiscrepancy): TimelineRow {
   const { date, kind, tradeNo, item, resolution } = discrepancy;
-  const amount = (fen: number | null | undefined) => (fen === null || fen === undefined ? '' : `¥${yuan(fen)}`);
+  const amount = (fen: number | null | undefined) => (fen === null || fen === undefined ? '' : fenText(fen));
   const facts = [
     { label: '账单日期', value: date },
     { label: '支付宝交易号', value: tradeNo },

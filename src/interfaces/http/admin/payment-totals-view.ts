@@ -1,17 +1,18 @@
-import type { PaymentTotals } from '../../../application/ports/payment-ledger.ts';
+import type { PaymentSum, PaymentTotals } from '../../../application/ports/payment-ledger.ts';
+import { yuanText } from './amount.ts';
 
-/** The totals as the payments page prints them: counts grouped by thousands, amounts in yuan. */
+/** The totals as the payments page prints them: counts grouped by thousands, amounts as every admin page writes them. */
 export function totalsView(totals: PaymentTotals | null) {
   if (totals === null) return null;
   const { count, atLeast, days } = totals;
   return {
-    count: atLeast ? `超过 ${count.toLocaleString('en-US')}` : count.toLocaleString('en-US'),
-    days: days.map((day) => ({ day: day.day, count: day.count.toLocaleString('en-US'), amount: `¥${groupYuan(day.amount)}` })),
+    count: atLeast ? `超过 ${grouped(count)}` : grouped(count),
+    days: days.map((day) => ({ day: day.day, applied: sumView(day.applied), keptForReview: sumView(day.keptForReview) })),
   };
 }
 
-/** 1234567.80 → 1,234,567.80, exactly: the amount stays the string the database summed. */
-function groupYuan(amount: string): string {
-  const [whole = '0', fraction = '00'] = amount.split('.');
-  return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${fraction}`;
+function sumView({ count, amount }: PaymentSum) {
+  return { count: grouped(count), amount: yuanText(amount), none: count === 0 };
 }
+
+const grouped = (count: number) => count.toLocaleString('en-US');

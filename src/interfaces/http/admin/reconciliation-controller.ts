@@ -17,13 +17,13 @@ const CSV_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: keyof
   { header: '类型', cell: 'kind' },
   { header: '订单号', cell: 'orderId' },
   { header: '支付宝交易号', cell: 'tradeNo' },
-  { header: '本地金额（元）', cell: 'localAmount' },
-  { header: '账单金额（元）', cell: 'billAmount' },
+  { header: '本地金额（元）', cell: 'localYuan' },
+  { header: '账单金额（元）', cell: 'billYuan' },
   { header: '说明', cell: 'detail' },
   { header: '处理状态', cell: 'followUp' },
   { header: '处理说明', cell: 'resolution' },
 ];
-const AMOUNT_CELLS: ReadonlySet<keyof ItemRow> = new Set(['localAmount', 'billAmount']);
+const AMOUNT_CELLS: ReadonlySet<keyof ItemRow> = new Set(['localYuan', 'billYuan']);
 // A signed amount in yuan is a number to a spreadsheet, never a formula: a refund's "-188.00" stays a number.
 const AMOUNT = /^-?\d{1,13}\.\d{2}$/;
 
@@ -102,7 +102,7 @@ export class ReconciliationController {
 
 function readKind(query: Query): ItemFilter['kind'] {
   const kind = query.kind;
-  if (Array.isArray(kind)) throw new InvalidQuery('kind', 'kind is given more than once');
+  if (Array.isArray(kind)) throw new InvalidQuery('kind', 'kind is given more than once', 'repeated');
   if (kind === undefined || kind === '') return undefined;
   if (!(ITEM_KINDS as readonly string[]).includes(kind)) throw new InvalidQuery('kind', `kind must be one of ${ITEM_KINDS.join(', ')}`);
   return kind as ItemKind;

@@ -9,6 +9,9 @@ import { beijingTimestamp } from '../../../domain/beijing-time.ts';
 import type { DiscrepancyResolution } from '../../../domain/discrepancy.ts';
 import { ITEM_KINDS, type ItemKind, isDiscrepancy } from '../../../domain/reconciliation.ts';
 import { orderLink } from './admin-labels.ts';
+import { fenText, plainYuan } from './amount.ts';
+import { billProblemText } from './bill-problem-text.ts';
+import { eventSummaryText } from './event-summary-text.ts';
 
 export const KIND_LABELS: Record<ItemKind, string> = {
   matched: '相符',
@@ -21,18 +24,7 @@ export const KIND_LABELS: Record<ItemKind, string> = {
   refund: '退款',
 };
 
-/** Signed fen as yuan with two decimals, as a spreadsheet reads it: "-188.00". */
-export function yuan(fen: number): string {
-  const abs = Math.abs(fen);
-  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-/** The same, grouped by thousands for reading: "-1,234,567.89". */
-export function yuanGrouped(fen: number): string {
-  return yuan(fen).replace(/\B(?=(\d{3})+\.)/g, ',');
-}
-
-const total = (name: string, { count, amountFen }: BillTotal) => `${name} ${count} 笔 ¥${yuanGrouped(amountFen)}`;
+const total = (name: string, { count, amountFen }: BillTotal) => `${name} ${count.toLocaleString('en-US')} 笔 ${fenText(amountFen)}`;
 
 /** What a day shows, in the list and at the top of its own page: plain strings only, for the template to escape. `waiting`: its discrepancies no one has handled. */
 export function runSummary(run: ReconciliationRun, waiting: number) {
@@ -49,8 +41,14 @@ export function runSummary(run: ReconciliationRun, waiting: number) {
     counts: ITEM_KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], count: run.counts[kind] })),
     billTotals: run.billTotals ? `${total('交易', run.billTotals.trades)} / ${total('退款', run.billTotals.refunds)}` : '账单未列合计',
     localTotals: total('本地', run.localTotals),
-    problems: [...run.problems],
+    problems: run.problems.map(billProblemText),
   };
+}
+
+/** A repair's detail quotes the query's English summary (reconcile-day.ts): in Chinese, like the timeline's. */
+function itemDetailText(detail: string): string {
+  const queried = /^alipay\.trade\.query: (.*)$/s.exec(detail);
+  return queried ? `向支付宝查询：${eventSummaryText('query', queried[1]!)}` : detail;
 }
 
 /** Where a day's item is shown alone: every field kept of its bill row. */
@@ -85,9 +83,12 @@ export function itemRow(date: string, item: StoredItem) {
     orderId: item.orderId,
     orderLink: item.kind === 'unknown_order' ? itemLink(date, item.id) : orderLink(item.orderId),
     tradeNo: item.tradeNo,
-    localAmount: item.localAmountFen === null ? '' : yuan(item.localAmountFen),
-    billAmount: item.billAmountFen === null ? '' : yuan(item.billAmountFen),
-    detail: item.detail,
+    localAmount: item.localAmountFen === null ? '' : fenText(item.localAmountFen),
+    billAmount: item.billAmountFen === null ? '' : fenText(item.billAmountFen),
+    /** The CSV's: plain signed numbers that a spreadsheet sums. */
+    localYuan: item.localAmountFen === null ? '' : plainYuan(item.localAmountFen),
+    billYuan: item.billAmountFen === null ? '' : plainYuan(item.billAmountFen),
+    detail: itemDetailText(item.detail),
     followUp: followUp(item),
     resolution: item.resolution ? resolutionText(item.resolution) : '',
     /** What the 已处理 form names the discrepancy by: its key, which a re-run keeps. */

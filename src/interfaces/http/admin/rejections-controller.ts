@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { ExportRejections } from '../../../application/export-rejections.ts';
 import { ListRejections } from '../../../application/list-rejections.ts';
 import type { RejectionRecord } from '../../../application/ports/rejection-log.ts';
-import { CHANNEL_OPTIONS, pageLink, REASON_OPTIONS, readRejectionFilter } from './admin-filters.ts';
+import { CHANNEL_OPTIONS, pageLink, REASON_OPTIONS, readRejectionFilter, SEARCH_HELP } from './admin-filters.ts';
 import { rejectionRow } from './admin-labels.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 
@@ -38,6 +38,7 @@ export class RejectionsController {
     const page = await this.listRejections.execute(filter, request);
     await ctx.render('admin/rejections.pug', {
       form,
+      searchHelp: SEARCH_HELP,
       channels: CHANNEL_OPTIONS,
       reasons: REASON_OPTIONS,
       rows: page.rows.map(rejectionRow),

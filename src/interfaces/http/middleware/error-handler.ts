@@ -1,6 +1,6 @@
 import type { Next } from 'koa';
 import { PaymentNeedsReview, TradeNoConflict } from '../../../domain/errors.ts';
-import { adminErrorPage, CROSS_SITE_PAGE } from '../admin/admin-error-page.ts';
+import { adminErrorPage, CROSS_SITE_PAGE, READ_ONLY_PAGE } from '../admin/admin-error-page.ts';
 import { isAdminPath } from '../admin/admin-gate.ts';
 import type { AppContext } from '../app-state.ts';
 import { renderPage } from '../pages.ts';
@@ -15,7 +15,7 @@ import {
   TOO_LARGE_PAGE,
   UNEXPECTED_PAGE,
 } from './error-responses.ts';
-import { CrossSiteWrite, PayloadTooLarge } from './http-errors.ts';
+import { CrossSiteWrite, PayloadTooLarge, ReadOnlyOperator } from './http-errors.ts';
 
 /** The one place where errors become responses. Stacks and SQL go to the log, never to the client. */
 export async function errorHandler(ctx: AppContext, next: Next): Promise<void> {
@@ -59,6 +59,7 @@ async function reply(ctx: AppContext, page: ErrorPage, error?: unknown, code?: H
 function refusalPage(error: unknown): ErrorPage {
   if (error instanceof PayloadTooLarge) return TOO_LARGE_PAGE;
   if (error instanceof CrossSiteWrite) return CROSS_SITE_PAGE;
+  if (error instanceof ReadOnlyOperator) return READ_ONLY_PAGE;
   return UNEXPECTED_PAGE;
 }
 

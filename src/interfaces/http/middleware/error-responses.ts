@@ -73,6 +73,12 @@ export const ERROR_PAGES: Readonly<Record<HttpErrorCode, ErrorPage>> = {
     message: '这条对账差异已由他人处理，或已不在该日的对账结果中（可能已重新对账）。请返回对账页面刷新后查看。',
     logLevel: 'info',
   },
+  INVALID_OPERATOR_INPUT: {
+    status: 400,
+    title: '账号信息有误',
+    message: '账号名为小写字母开头的 1 至 32 位小写字母、数字、“.”“_”或“-”；密码至少 12 位。',
+    logLevel: 'info',
+  },
 };
 
 /** The code of an error that has a response of its own; undefined for anything else, which is a 500. */

@@ -13,3 +13,11 @@ export class CrossSiteWrite extends Error {
     super('admin write without our form token or from another site');
   }
 }
+
+/** A write by a viewer: their account reads the back office and changes nothing. */
+export class ReadOnlyOperator extends Error {
+  readonly status = 403;
+  constructor() {
+    super('a viewer account cannot change anything');
+  }
+}
