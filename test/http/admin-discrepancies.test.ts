@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { beforeEach, describe, it } from 'node:test';
 import type { ReconciliationItem } from '../../src/application/ports/reconciliation-store.ts';
+import { KnexOperatorAccounts } from '../../src/infrastructure/persistence/knex-operator-accounts.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
+import { ScryptPasswords } from '../../src/infrastructure/scrypt-passwords.ts';
 import { anItem, aRun, counts } from '../contracts/reconciliation-store.contract.ts';
 import { createTestAlipay } from '../support/alipay-signer.ts';
+import { TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses } from '../support/databases.ts';
 import { ADMIN, appForSuite, seedOrder } from '../support/test-app.ts';
 
@@ -223,6 +226,27 @@ for (const harness of databaseHarnesses) {
       const timeline = await admin(`/admin/orders/${ORDER}`);
       assert.match(timeline.body, /已处理；重新对账后不再出现这条差异/);
       assert.doesNotMatch(timeline.body, /class="timeline-action"/);
+    });
+
+    it('shows a viewer the discrepancies without the form, and refuses a viewer’s post', async () => {
+      const viewer = { name: 'auditor', password: 'viewer-password-1' };
+      const passwordHash = await new ScryptPasswords().hash(viewer.password);
+      await new KnexOperatorAccounts(suite.db.knex).add({ name: viewer.name, role: 'viewer', passwordHash, at: TEST_NOW });
+      const asViewer = { Authorization: `Basic ${Buffer.from(`${viewer.name}:${viewer.password}`).toString('base64')}` };
+      const operatorForm = formOf((await admin(`/admin/reconciliation/${DAY}`)).body, ORDER)!;
+      const day = await admin(`/admin/reconciliation/${DAY}`, { headers: asViewer });
+      assert.equal(day.status, 200);
+      assert.match(day.body, /待处理/);
+      assert.doesNotMatch(day.body, /class="resolve"|标记为已处理/);
+      const itemLink = day.body.match(/href="(\/admin\/reconciliation\/2026-11-30\/items\/\d+)"/)![1]!;
+      assert.doesNotMatch((await admin(itemLink, { headers: asViewer })).body, /class="resolve"/);
+      const refused = await admin(`/admin/reconciliation/${DAY}/resolve`, {
+        method: 'POST',
+        body: new URLSearchParams({ ...operatorForm, note: NOTE }).toString(),
+        headers: { ...asViewer, 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' },
+      });
+      assert.equal(refused.status, 403);
+      assert.deepEqual(await resolutions(), []);
     });
 
     it('narrows a day to one order id, refusing one longer than any', async () => {
