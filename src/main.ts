@@ -5,9 +5,9 @@ import type { Logger } from 'pino';
 import { type AdminCredentials, resolveAdminCredentials } from './bootstrap/admin-password.ts';
 import { developmentBanner } from './bootstrap/banner.ts';
 import { ExitCode } from './bootstrap/exit-codes.ts';
+import { exitWith } from './bootstrap/exit-with.ts';
 import { loadKeys } from './bootstrap/keys.ts';
 import { openMigratedDatabase, serverUrl, startBackgroundWork, startServer } from './bootstrap/server.ts';
-import { exitWith } from './bootstrap/startup.ts';
 import { type Config, loadConfig } from './infrastructure/config.ts';
 import { consoleDestination, createLogger } from './infrastructure/logger.ts';
 

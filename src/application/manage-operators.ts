@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { checkNewPassword, checkOperatorName, checkOperatorRole, InvalidOperatorInput, type OperatorRole } from '../domain/operator.ts';
+import type { Actor } from './actor.ts';
 import type { FirstOperator } from './authenticate-operator.ts';
 import type { AdminActionKind, AdminAudit } from './ports/admin-audit.ts';
 import type { AdminSessions } from './ports/admin-sessions.ts';
@@ -7,12 +8,6 @@ import type { Clock } from './ports/clock.ts';
 import type { OperatorAccounts } from './ports/operator-accounts.ts';
 import type { Passwords } from './ports/passwords.ts';
 import { TOKENS } from './tokens.ts';
-
-/** Who manages accounts, for the audit trail: an operator's name, or the command line's user. */
-export interface AccountManager {
-  readonly actor: string;
-  readonly remoteAddress: string;
-}
 
 /** One line of `admin list`. */
 export interface OperatorListing {
@@ -41,7 +36,7 @@ export class ManageOperators {
   ) {}
 
   /** The generated password, when none was given. @throws InvalidOperatorInput | StoreUnavailable */
-  async add(name: string, role: string, chosen: string | null, by: AccountManager): Promise<{ generatedPassword: string | null }> {
+  async add(name: string, role: string, chosen: string | null, by: Actor): Promise<{ generatedPassword: string | null }> {
     checkOperatorName(name);
     const checkedRole = checkOperatorRole(role);
     if (name === this.first.name) throw new InvalidOperatorInput(`${name} is the first operator (ADMIN_USER): choose another name`);
@@ -55,7 +50,7 @@ export class ManageOperators {
   }
 
   /** @throws InvalidOperatorInput | StoreUnavailable */
-  async changePassword(name: string, chosen: string | null, by: AccountManager): Promise<{ generatedPassword: string | null }> {
+  async changePassword(name: string, chosen: string | null, by: Actor): Promise<{ generatedPassword: string | null }> {
     this.refuseFirst(name, 'its password is ADMIN_PASSWORD');
     const password = chosen === null ? this.passwords.generate() : checkNewPassword(chosen);
     const at = this.clock.now();
@@ -66,7 +61,7 @@ export class ManageOperators {
   }
 
   /** @throws InvalidOperatorInput | StoreUnavailable */
-  async disable(name: string, by: AccountManager): Promise<void> {
+  async disable(name: string, by: Actor): Promise<void> {
     this.refuseFirst(name, 'unset ADMIN_USER/ADMIN_PASSWORD to retire it');
     const at = this.clock.now();
     if (!(await this.accounts.disable(name, at))) throw unknownAccount(name);
@@ -101,7 +96,7 @@ export class ManageOperators {
     if (name === this.first.name) throw new InvalidOperatorInput(`${name} is the first operator (ADMIN_USER): ${why}`);
   }
 
-  private record(action: AdminActionKind, target: string, detail: string, by: AccountManager, at: Date): Promise<void> {
+  private record(action: AdminActionKind, target: string, detail: string, by: Actor, at: Date): Promise<void> {
     return this.audit.record({ at, actor: by.actor, remoteAddress: by.remoteAddress, action, target, detail });
   }
 }

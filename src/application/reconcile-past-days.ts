@@ -6,10 +6,13 @@ import type { DailyClaims } from './ports/daily-claims.ts';
 import { type DayReconciled, ReconcileDay, shiftDay } from './reconcile-day.ts';
 import { TOKENS } from './tokens.ts';
 
-const JOB = 'reconcile';
+/** The daily claim of a day's 对账, which every run of it takes first: no day is run twice at once. */
+export const RECONCILE_JOB = 'reconcile';
 // While the bill is not out, or Alipay fails, any process tries again this much later; a run holding
 // the day renews this lease as it goes, so that no other process takes a day still being worked on.
-const LEASE_MS = 30 * 60_000;
+export const RECONCILE_LEASE_MS = 30 * 60_000;
+const JOB = RECONCILE_JOB;
+const LEASE_MS = RECONCILE_LEASE_MS;
 
 export interface ReconcileSchedule {
   /** RECONCILE_AT: minutes after midnight, Beijing time; null when off. */

@@ -4,8 +4,9 @@ import { ConfirmAlipayPayment } from './confirm-alipay-payment.ts';
 import { ApplicationError, OrderContended, StoreUnavailable } from './errors.ts';
 import type { AlipayCallbackParser } from './ports/alipay-callback-parser.ts';
 import type { Clock } from './ports/clock.ts';
-import type { RejectionLog, RejectionRecord, ReplayOutcome } from './ports/rejection-log.ts';
+import type { RejectionFilter, RejectionLog, RejectionRecord, ReplayOutcome } from './ports/rejection-log.ts';
 import type { SignatureDiagnosis } from './ports/signature-doctor.ts';
+import { matchesRejectionFilter } from './rejection-filter.ts';
 import { TOKENS } from './tokens.ts';
 
 export interface ReplayFilter {
@@ -13,12 +14,22 @@ export interface ReplayFilter {
   readonly since?: Date;
   /** Only the callback with this id. */
   readonly id?: string;
+  /** Only those the rejections page's filter shows. */
+  readonly only?: RejectionFilter;
 }
 
 export interface ReplayTally {
   readonly examined: number;
   readonly recovered: number;
   readonly stillRefused: number;
+}
+
+/** Counted no further: the callbacks a capped run leaves are told as "LEFT_COUNTED_UP_TO or more". */
+export const LEFT_COUNTED_UP_TO = 10_000;
+
+/** A run's tally, and how many callbacks it left on offer when it stopped at its cap (up to LEFT_COUNTED_UP_TO). */
+export interface ReplayRun extends ReplayTally {
+  readonly left: number;
 }
 
 /**
@@ -36,13 +47,20 @@ export class ReplayRefusedCallbacks {
   ) {}
 
   /**
-   * Replays every callback the log offers, oldest first; `onProgress` hears the tally after each one.
-   * Recovered callbacks are never offered again, and payments are idempotent: a second run records nothing new.
+   * Replays every callback the log offers, oldest first, or the first `most` of them; `onProgress` hears the
+   * tally after each one. Recovered callbacks are never offered again, and payments are idempotent: a second
+   * run records nothing new, and a run stopped at its cap is continued by running again.
    * @throws StoreUnavailable, or any unexpected error, leaving the callback at hand unmarked
    */
-  async execute(filter: ReplayFilter, onProgress?: (tally: ReplayTally) => void): Promise<ReplayTally> {
+  async execute(filter: ReplayFilter, onProgress?: (tally: ReplayTally) => void, most = Number.POSITIVE_INFINITY): Promise<ReplayRun> {
     let tally: ReplayTally = { examined: 0, recovered: 0, stillRefused: 0 };
+    let left = 0;
     for await (const entry of this.offered(filter)) {
+      // Past the cap, only counted: mostly from the batch already read.
+      if (tally.examined >= most) {
+        if (++left >= LEFT_COUNTED_UP_TO) break;
+        continue;
+      }
       const { retryable, ...outcome } = await this.replay(entry);
       // A refusal that a retry may settle (a contended order) is not this configuration's last word.
       const replay = { at: this.clock.now(), configuration: retryable ? undefined : this.configuration, ...outcome };
@@ -54,7 +72,7 @@ export class ReplayRefusedCallbacks {
       };
       onProgress?.(tally);
     }
-    return tally;
+    return { ...tally, left };
   }
 
   /**
@@ -66,11 +84,12 @@ export class ReplayRefusedCallbacks {
     // Only what was kept before the run began: a flood arriving meanwhile must not keep it running.
     const until = this.clock.now().getTime();
     const configuration = filter.id === undefined ? this.configuration : undefined;
+    const since = latest(filter.since, filter.only?.from);
     let after: { at: Date; id: string } | undefined;
     for (;;) {
-      const batch = await this.rejections.toReplay({ ...filter, after, configuration });
+      const batch = await this.rejections.toReplay({ since, id: filter.id, after, configuration });
       const fresh = batch.filter((entry) => entry.at.getTime() <= until);
-      for (const entry of fresh) yield entry;
+      for (const entry of fresh) if (!filter.only || matchesRejectionFilter(entry, filter.only)) yield entry;
       if (fresh.length < batch.length || batch.length === 0 || filter.id !== undefined) return;
       after = { at: batch.at(-1)!.at, id: batch.at(-1)!.id };
     }
@@ -95,5 +114,7 @@ export class ReplayRefusedCallbacks {
     }
   }
 }
+
+const latest = (a?: Date, b?: Date) => (a && b ? (a > b ? a : b) : (a ?? b));
 
 const refusal = (error: DomainError | ApplicationError) => `${error.code}: ${error.message}`;

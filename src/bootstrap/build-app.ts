@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Container } from 'inversify';
 import type Koa from 'koa';
 import { AskAlipayAboutOrder } from '../application/ask-alipay-about-order.ts';
 import { AuthenticateOperator } from '../application/authenticate-operator.ts';
@@ -11,10 +12,14 @@ import { PrunePaymentEvents } from '../application/prune-payment-events.ts';
 import { ReconcilePastDays } from '../application/reconcile-past-days.ts';
 import { TOKENS } from '../application/tokens.ts';
 import type { QuerySchedule } from '../domain/query-schedule.ts';
+import { ActionNotices } from '../interfaces/http/admin/action-notices.ts';
 import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
 import { DiscrepancyController } from '../interfaces/http/admin/discrepancy-controller.ts';
+import { OrderQueryController } from '../interfaces/http/admin/order-query-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
+import { ReplayController } from '../interfaces/http/admin/replay-controller.ts';
+import { RerunController } from '../interfaces/http/admin/rerun-controller.ts';
 import { ReviewController } from '../interfaces/http/admin/review-controller.ts';
 import { createApp } from '../interfaces/http/app.ts';
 import { HealthController } from '../interfaces/http/health-controller.ts';
@@ -31,6 +36,8 @@ import { buildContainer, type Wiring } from './container.ts';
 
 export interface BuiltApp {
   readonly app: Koa;
+  /** What the CLIs run on inside the server (src/bootstrap/control.ts). */
+  readonly container: Container;
   readonly sandbox?: SandboxAlipay;
   readonly demoShop?: DemoShop;
   /** Asks Alipay about unpaid orders once started; absent when ALIPAY_QUERY_SCHEDULE is off. */
@@ -52,6 +59,10 @@ export function buildApp(wiring: Wiring): BuiltApp {
     discrepancies: container.get(DiscrepancyController),
     rejections: container.get(RejectionsController),
     review: container.get(ReviewController),
+    orderQuery: container.get(OrderQueryController),
+    replay: container.get(ReplayController),
+    rerun: container.get(RerunController),
+    notices: container.get(ActionNotices),
   };
   const metrics = new Metrics();
   const options = {
@@ -81,7 +92,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
   const reconcileScheduler =
     wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcilePastDays), wiring.logger);
   const retentionScheduler = new RetentionScheduler(container.get(PrunePaymentEvents), wiring.logger);
-  const schedulers = { queryScheduler, reconcileScheduler, retentionScheduler };
+  const schedulers = { container, queryScheduler, reconcileScheduler, retentionScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
   // The sandbox and the demo shop keep their trades and change orders in the database itself.
   if (wiring.memory) throw new Error('the sandbox needs the database: wire knex, not memory');

@@ -3,6 +3,7 @@ import { Container } from 'inversify';
 import type forge from 'node-forge';
 import type { Logger } from 'pino';
 import { AskAlipayAboutOrder } from '../application/ask-alipay-about-order.ts';
+import { AskAlipayAsOperator } from '../application/ask-alipay-as-operator.ts';
 import { AuthenticateOperator, type FirstOperator } from '../application/authenticate-operator.ts';
 import { ClaimDueQueries } from '../application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from '../application/confirm-alipay-payment.ts';
@@ -30,7 +31,9 @@ import { PrunePaymentEvents } from '../application/prune-payment-events.ts';
 import { ReceiveAlipayCallback } from '../application/receive-alipay-callback.ts';
 import { ReconcileDay } from '../application/reconcile-day.ts';
 import { ReconcilePastDays, type ReconcileSchedule } from '../application/reconcile-past-days.ts';
+import { ReplayAsOperator } from '../application/replay-as-operator.ts';
 import { ReplayRefusedCallbacks } from '../application/replay-refused-callbacks.ts';
+import { RerunReconciliation } from '../application/rerun-reconciliation.ts';
 import { ResolveDiscrepancy } from '../application/resolve-discrepancy.ts';
 import { ResolvePaymentReview } from '../application/resolve-payment-review.ts';
 import { ShowOrderTimeline } from '../application/show-order-timeline.ts';
@@ -54,10 +57,14 @@ import type { RejectionRetention } from '../infrastructure/persistence/knex-reje
 import { ScryptPasswords } from '../infrastructure/scrypt-passwords.ts';
 import { SystemClock } from '../infrastructure/system-clock.ts';
 import { INFRA } from '../infrastructure/tokens.ts';
+import { ActionNotices } from '../interfaces/http/admin/action-notices.ts';
 import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
 import { DiscrepancyController } from '../interfaces/http/admin/discrepancy-controller.ts';
+import { OrderQueryController } from '../interfaces/http/admin/order-query-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
+import { ReplayController } from '../interfaces/http/admin/replay-controller.ts';
+import { RerunController } from '../interfaces/http/admin/rerun-controller.ts';
 import { ReviewController } from '../interfaces/http/admin/review-controller.ts';
 import { HealthController } from '../interfaces/http/health-controller.ts';
 import { PaymentController } from '../interfaces/http/shopper/payment-controller.ts';
@@ -169,6 +176,13 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(AuthenticateOperator).toSelf().inSingletonScope();
   c.bind(OperatorSessions).toSelf().inSingletonScope();
   c.bind(ManageOperators).toSelf().inSingletonScope();
+  c.bind(AskAlipayAsOperator).toSelf().inSingletonScope();
+  c.bind(ReplayAsOperator).toSelf().inSingletonScope();
+  c.bind(RerunReconciliation).toSelf().inSingletonScope();
+  c.bind(ActionNotices).toSelf().inSingletonScope();
+  c.bind(OrderQueryController).toSelf().inSingletonScope();
+  c.bind(ReplayController).toSelf().inSingletonScope();
+  c.bind(RerunController).toSelf().inSingletonScope();
   return c;
 }
 

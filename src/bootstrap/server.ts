@@ -9,6 +9,7 @@ import { type Database, openDatabase } from '../infrastructure/persistence/datab
 import { createHttpServer } from '../interfaces/http/http-server.ts';
 import { type AdminCredentials, resolveAdminCredentials } from './admin-password.ts';
 import { buildApp } from './build-app.ts';
+import { openControl } from './control.ts';
 import { loadKeys, sandboxKeyMatching } from './keys.ts';
 import { databaseTarget, openMigrated } from './startup.ts';
 import { wiringFor } from './wiring.ts';
@@ -52,6 +53,13 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const retentionScheduler = options.worker ? undefined : built.retentionScheduler;
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
     const server = await listen(createHttpServer(), app.callback(), config.host, port);
+    // After listening too: a command run inside may ask the sandbox this server is.
+    const control = options.worker
+      ? undefined
+      : await openControl(config, logger, database, built.container).catch(async (error: unknown) => {
+          await new Promise((resolve) => server.close(resolve));
+          throw error;
+        });
     // After listening: the sandbox that answers the first questions in development is this server.
     queryScheduler?.start();
     reconcileScheduler?.start();
@@ -59,6 +67,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
     logger.info({ url, publicUrl, sandbox: sandbox !== undefined, querySchedule: schedule(config) }, 'listening');
     const stopWork = async () => {
+      await control?.close();
       sandbox?.close();
       await Promise.all([queryScheduler?.stop(), reconcileScheduler?.stop(), retentionScheduler?.stop()]);
     };

@@ -1,9 +1,7 @@
-import process from 'node:process';
-import { type Config, ConfigError } from '../infrastructure/config.ts';
+import type { Config } from '../infrastructure/config.ts';
 import { type Database, type DatabaseTarget, openDatabase } from '../infrastructure/persistence/database.ts';
-import { DatabaseUnreachable, unreachable } from '../infrastructure/persistence/database-unreachable.ts';
+import { unreachable } from '../infrastructure/persistence/database-unreachable.ts';
 import { migrate } from '../infrastructure/persistence/migrations.ts';
-import { ExitCode } from './exit-codes.ts';
 
 export function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl === null
@@ -24,16 +22,4 @@ export async function openMigrated(config: Config): Promise<{ database: Database
     await database.close();
     throw unreachable(error, target) ?? new Error(`${database.description} is not usable: ${(error as Error).message}`);
   }
-}
-
-/** Start-up failures end in one line that says what to fix, never a stack. */
-export function exitWith(error: unknown): never {
-  const [what, code] =
-    error instanceof ConfigError
-      ? ['configuration error', ExitCode.CONFIGURATION]
-      : error instanceof DatabaseUnreachable
-        ? ['cannot reach the database', ExitCode.DATABASE_UNREACHABLE]
-        : ['cannot start', ExitCode.FAILURE];
-  console.error(`meiduo-payment: ${what}: ${(error as Error)?.message ?? String(error)}`);
-  process.exit(code);
 }

@@ -41,8 +41,8 @@ export interface LocalSandbox {
 }
 
 /**
- * The local sandbox lives in the server, which may not run (PGlite allows one process): this command
- * answers for it, from the trades the sandbox keeps in the database.
+ * The local sandbox lives in the server, which may not run (beside a server on PGlite the command runs
+ * inside it instead): this command answers for it, from the trades the sandbox keeps in the database.
  */
 export async function localSandbox(session: Session): Promise<LocalSandbox> {
   const keyPem = sandboxKeyMatching(session.config, session.keys.alipayKey.publicKey.spkiPem);
@@ -60,14 +60,14 @@ export async function localSandbox(session: Session): Promise<LocalSandbox> {
 }
 
 /** Runs `work` with the configured database open, and closes it whatever happens. */
-export async function withSession(work: (session: Session) => Promise<void>): Promise<void> {
+export async function withSession<T>(work: (session: Session) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
   // Logs go to stderr: stdout carries the result, and with --json nothing but it.
   const logger = createLogger(config.logLevel, pino.destination({ dest: 2, sync: true }));
   const keys = loadKeys(config, logger);
   const database = await openMigratedDatabase(config, logger);
   try {
-    await work({ config, logger, database, keys });
+    return await work({ config, logger, database, keys });
   } finally {
     await database.close();
   }

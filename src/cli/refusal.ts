@@ -1,5 +1,5 @@
-import process from 'node:process';
 import { ExitCode } from '../bootstrap/exit-codes.ts';
+import type { CommandIo } from './command.ts';
 
 /** A command line the CLI will not run, with the one line that says why. */
 export interface Refusal {
@@ -8,8 +8,8 @@ export interface Refusal {
 
 export const isRefusal = (value: object): value is Refusal => 'refusal' in value;
 
-/** Says why on stderr and exits 2, before anything is opened: a bad command touches nothing. */
-export function exitRefused({ refusal }: Refusal): never {
-  console.error(refusal);
-  process.exit(ExitCode.CONFIGURATION);
+/** Says why on stderr; exit 2, before anything is opened: a bad command touches nothing. */
+export function refuse(io: CommandIo, { refusal }: Refusal): number {
+  io.stderr(refusal);
+  return ExitCode.CONFIGURATION;
 }

@@ -79,9 +79,12 @@ export class DemoShop {
     await ctx.render('sandbox/orders.pug', { orders: orders.map(listed), notice });
   };
 
-  /** `POST /sandbox/orders`: 新建演示订单, one more UNPAID Alipay order, then back to the shop. */
+  /** `POST /sandbox/orders`: 新建演示订单, one more UNPAID Alipay order (of the amount given, or the next demo one), then back to the shop. */
   private newOrder = async (ctx: Context): Promise<void> => {
-    const placed = await this.placeOrder.execute({ amount: this.nextDemoAmount() });
+    const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 4 * 1024)));
+    const given = (form.get('amount') ?? '').trim();
+    if (given !== '' && !isYuanAmount(given)) return this.refuse(ctx, amountRefusal(given), 400, '无法新建订单');
+    const placed = await this.placeOrder.execute({ amount: given === '' ? this.nextDemoAmount() : Number(given).toFixed(2) });
     ctx.redirect(`/?${new URLSearchParams({ placed: placed.orderId })}`);
   };
 
@@ -95,9 +98,9 @@ export class DemoShop {
     ctx.redirect(`/sandbox/orders?${new URLSearchParams({ changed: orderId, change: change.kind })}`);
   };
 
-  private async refuse(ctx: Context, message: string, status = 400): Promise<void> {
+  private async refuse(ctx: Context, message: string, status = 400, title = '无法修改订单'): Promise<void> {
     ctx.status = status;
-    await ctx.render('sandbox/shop-message.pug', { title: '无法修改订单', message });
+    await ctx.render('sandbox/shop-message.pug', { title, message });
   }
 }
 
@@ -106,9 +109,11 @@ function changeFrom(form: URLSearchParams): DemoOrderChange | string {
   if (kind === 'cancel' || kind === 'cash-on-delivery') return { kind };
   if (kind !== 'amount') return '未知的操作。';
   const amount = (form.get('amount') ?? '').trim();
-  if (!isYuanAmount(amount)) return `金额须为 0.01 到 99999999.99 元，最多两位小数（收到 ${JSON.stringify(amount)}）。`;
+  if (!isYuanAmount(amount)) return amountRefusal(amount);
   return { kind, amount: Number(amount).toFixed(2) };
 }
+
+const amountRefusal = (amount: string) => `金额须为 0.01 到 99999999.99 元，最多两位小数（收到 ${JSON.stringify(amount)}）。`;
 
 function changeLabel(kind: unknown): string {
   return typeof kind === 'string' && kind in CHANGE_LABELS ? CHANGE_LABELS[kind as DemoOrderChange['kind']] : '已修改';

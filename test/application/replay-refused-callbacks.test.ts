@@ -63,13 +63,13 @@ describe('ReplayRefusedCallbacks', () => {
     await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(order.id, '3798.00', 'TRADE1')), 'return');
     assert.equal(store.payments.size, 0);
 
-    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0 });
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0, left: 0 });
     assert.equal(store.payments.get('TRADE1')?.source, 'return', 'recorded as originally received');
     assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
     assert.deepEqual(await marks(), [{ at: REPLAYED_AT, outcome: 'recovered', detail: 'recorded' }]);
 
     const paymentsBefore = [...store.payments];
-    assert.deepEqual(await replayer().execute({}), { examined: 0, recovered: 0, stillRefused: 0 });
+    assert.deepEqual(await replayer().execute({}), { examined: 0, recovered: 0, stillRefused: 0, left: 0 });
     assert.deepEqual([...store.payments], paymentsBefore);
   });
 
@@ -78,7 +78,7 @@ describe('ReplayRefusedCallbacks', () => {
     await orders.add(order);
     await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(order.id, '3798.00')), 'return');
     const stillWrong = replayer(rejections, misconfigured.publicKeyPem);
-    assert.deepEqual(await stillWrong.execute({}), { examined: 1, recovered: 0, stillRefused: 1 });
+    assert.deepEqual(await stillWrong.execute({}), { examined: 1, recovered: 0, stillRefused: 1, left: 0 });
     assert.equal(store.payments.size, 0);
   });
 
@@ -87,13 +87,21 @@ describe('ReplayRefusedCallbacks', () => {
     await orders.add(order);
     const forged = returnParams(order.id, '3798.00');
     await receive(alipay.publicKeyPem, stranger.signedQuery(forged), 'return');
-    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 0, stillRefused: 1 });
-    assert.deepEqual(await replayer().execute({}), { examined: 0, recovered: 0, stillRefused: 0 }, 'the same configuration: nothing new');
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 0, stillRefused: 1, left: 0 });
+    assert.deepEqual(
+      await replayer().execute({}),
+      { examined: 0, recovered: 0, stillRefused: 0, left: 0 },
+      'the same configuration: nothing new',
+    );
     const [entry] = await rejections.toReplay({});
-    assert.deepEqual(await replayer().execute({ id: entry!.id }), { examined: 1, recovered: 0, stillRefused: 1 }, 'asked for by its id');
+    assert.deepEqual(
+      await replayer().execute({ id: entry!.id }),
+      { examined: 1, recovered: 0, stillRefused: 1, left: 0 },
+      'asked for by its id',
+    );
     assert.deepEqual(
       await replayer(rejections, misconfigured.publicKeyPem).execute({}),
-      { examined: 1, recovered: 0, stillRefused: 1 },
+      { examined: 1, recovered: 0, stillRefused: 1, left: 0 },
       'another key',
     );
     const [mark] = await marks();
@@ -107,11 +115,11 @@ describe('ReplayRefusedCallbacks', () => {
   it('recovers a notify refused for an unknown order once the order exists, as a notify', async () => {
     const order = anUnpaidOrder('88.00');
     await receive(alipay.publicKeyPem, alipay.signedQuery(notifyParams(order.id, '88.00', 'TRADE_SUCCESS', 'TRADE2')), 'notify');
-    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 0, stillRefused: 1 });
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 0, stillRefused: 1, left: 0 });
     assert.match((await marks())[0]!.detail, /^ORDER_NOT_FOUND/);
 
     await orders.add(order);
-    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0 });
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0, left: 0 });
     assert.equal(store.payments.get('TRADE2')?.source, 'notify');
     assert.equal((await orders.findById(order.id))?.status, OrderStatus.UNCOMMENT);
   });
@@ -120,7 +128,7 @@ describe('ReplayRefusedCallbacks', () => {
     const order = anUnpaidOrder('3798.00');
     await orders.add(order);
     await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(order.id, '1.00', 'TRADE3')), 'return');
-    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0 });
+    assert.deepEqual(await replayer().execute({}), { examined: 1, recovered: 1, stillRefused: 0, left: 0 });
     assert.equal(store.payments.get('TRADE3')?.reviewReason, 'AMOUNT_MISMATCH');
     assert.match((await marks())[0]!.detail, /^PAYMENT_NEEDS_REVIEW/);
   });
@@ -132,8 +140,13 @@ describe('ReplayRefusedCallbacks', () => {
     await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(first.id, '1.00', 'TRADE4')), 'return');
     await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(second.id, '2.00', 'TRADE5')), 'return');
     const [, newer] = await rejections.toReplay({});
-    assert.deepEqual(await replayer().execute({ since: fromTestNow(60 * 60_000) }), { examined: 0, recovered: 0, stillRefused: 0 });
-    assert.deepEqual(await replayer().execute({ id: newer!.id }), { examined: 1, recovered: 1, stillRefused: 0 });
+    assert.deepEqual(await replayer().execute({ since: fromTestNow(60 * 60_000) }), {
+      examined: 0,
+      recovered: 0,
+      stillRefused: 0,
+      left: 0,
+    });
+    assert.deepEqual(await replayer().execute({ id: newer!.id }), { examined: 1, recovered: 1, stillRefused: 0, left: 0 });
     assert.deepEqual([...store.payments.keys()], ['TRADE5']);
   });
 
@@ -150,12 +163,12 @@ describe('ReplayRefusedCallbacks', () => {
     });
     const progress: ReplayTally[] = [];
     const tally = await replayer(batchesOfTwo).execute({}, (step) => progress.push(step));
-    assert.deepEqual(tally, { examined: 5, recovered: 0, stillRefused: 5 });
+    assert.deepEqual(tally, { examined: 5, recovered: 0, stillRefused: 5, left: 0 });
     assert.deepEqual(
       progress.map((step) => step.examined),
       [1, 2, 3, 4, 5],
     );
-    assert.deepEqual(progress.at(-1), tally);
+    assert.deepEqual({ ...progress.at(-1), left: 0 }, tally);
     assert.ok(asked.length <= 6, `asked ${asked.length} times`);
   });
 
@@ -168,7 +181,7 @@ describe('ReplayRefusedCallbacks', () => {
       // A forgery arriving during the run, after the replay's own start.
       await rejections.record({ ...kept!, at: new Date(REPLAYED_AT.getTime() + 1_000 * ++flood) });
     });
-    assert.deepEqual(tally, { examined: 3, recovered: 0, stillRefused: 3 });
+    assert.deepEqual(tally, { examined: 3, recovered: 0, stillRefused: 3, left: 0 });
     assert.equal(flood, 3);
   });
 
@@ -183,5 +196,24 @@ describe('ReplayRefusedCallbacks', () => {
     payments.findTrade = unavailable;
     await assert.rejects(replayer().execute({}), StoreUnavailable);
     assert.deepEqual(await marks(), [null]);
+  });
+
+  it('stops at its cap saying more is on offer, and the next run goes on where it stopped', async () => {
+    for (let n = 0; n < 3; n++)
+      await receive(alipay.publicKeyPem, stranger.signedQuery(returnParams(anUnpaidOrder().id, '1.00')), 'return');
+    assert.deepEqual(await replayer().execute({}, undefined, 2), { examined: 2, recovered: 0, stillRefused: 2, left: 1 });
+    assert.deepEqual(await replayer().execute({}, undefined, 2), { examined: 1, recovered: 0, stillRefused: 1, left: 0 });
+  });
+
+  it('examines only the callbacks the rejections page filter shows', async () => {
+    const wanted = anUnpaidOrder('3798.00');
+    const other = anUnpaidOrder('3798.00');
+    for (const order of [wanted, other]) await orders.add(order);
+    await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(wanted.id, '3798.00', 'TRADE-W')), 'return');
+    await receive(misconfigured.publicKeyPem, alipay.signedQuery(returnParams(other.id, '3798.00', 'TRADE-O')), 'return');
+    const tally = await replayer().execute({ only: { q: wanted.id, channel: 'return' } });
+    assert.deepEqual(tally, { examined: 1, recovered: 1, stillRefused: 0, left: 0 });
+    assert.deepEqual([...store.payments.keys()], ['TRADE-W']);
+    assert.equal((await replayer().execute({ only: { channel: 'notify' } })).examined, 0, 'no notify was refused');
   });
 });

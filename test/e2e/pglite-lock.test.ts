@@ -18,9 +18,14 @@ function startDenoPermissions(): string[] {
   return script.split(/\s+/).filter((word) => word.startsWith('--allow-'));
 }
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  extra: string[] = [],
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env } });
+    const child = spawn(command, [...args, ...extra], { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -59,5 +64,16 @@ describe('the PGlite lock, held by a live process', { skip: isDeno && 'spawns No
     assert.equal(code, 2, output);
     assert.match(output, new RegExp(`DATA_DIR ${dataDir} is in use by process ${process.pid}`));
     assert.equal(readFileSync(`${dataDir}.lock`, 'utf8'), String(process.pid));
+  });
+
+  // Beside a server of this version the CLIs run inside it (test/e2e/cli-beside-server.test.ts).
+  it('stops a CLI with exit 2 and what to do when its holder takes no commands', async () => {
+    const { dataDir, env } = lockedDirectory();
+    const { code, output } = await run(process.execPath, serviceCommand('src/cli/orders-cli.ts'), env, ['create', '--amount', '1']);
+    assert.equal(code, 2, output);
+    assert.equal(
+      output,
+      `orders: ${dataDir} is in use by process ${process.pid}, which takes no commands now (${dataDir}.control is missing): another command (wait for it to end), a server still starting (run this again once it listens) or one of an older version (restart it)\n`,
+    );
   });
 });

@@ -83,4 +83,26 @@ describe('the demo order list, without SHOP_URL', () => {
     assert.equal([...body.matchAll(/data-order-id=/g)].length, 2, 'no 去支付 for the cancelled order');
     assert.ok(body.includes('<a href="/sandbox/orders">我的订单</a>'));
   });
+
+  it('places a new demo order of the amount given (or the next demo amount), shows it to pay, and refuses a bad amount', async () => {
+    const post = (body: string) =>
+      fetch(`${server().url}/sandbox/orders`, {
+        method: 'POST',
+        redirect: 'manual',
+        body,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+    const placed = await post('amount=12.5');
+    assert.equal(placed.status, 302);
+    const orderId = new URL(placed.headers.get('location')!, server().url).searchParams.get('placed')!;
+    const shop = await (await fetch(`${server().url}/?placed=${orderId}`)).text();
+    assert.ok(shop.includes(`已新建演示订单 ${orderId}`));
+    assert.ok(shop.includes(`data-order-id="${orderId}"`), 'offered 去支付 at once');
+    const row = await server().database.knex('tb_order_info').where({ order_id: orderId }).first('total_amount', 'status');
+    assert.equal(Number(row.total_amount), 12.5);
+    assert.equal((await post('')).status, 302, 'no amount: the next demo amount');
+    const refused = await post('amount=0.001');
+    assert.equal(refused.status, 400);
+    assert.ok((await refused.text()).includes('金额须为 0.01 到 99999999.99 元'));
+  });
 });

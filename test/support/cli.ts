@@ -12,17 +12,23 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `npm run <cli> -- …` under the runtime running the tests, in `env`. */
-export function runCli(cli: 'orders' | 'payments' | 'reconcile', args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+/** `npm run <cli> -- …` under the runtime running the tests, in `env`, with `input` on its stdin. */
+export function runCli(
+  cli: 'admin' | 'migrate' | 'orders' | 'payments' | 'reconcile',
+  args: readonly string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<CliRun> {
   const command = serviceCommand(`src/cli/${cli}-cli.ts`);
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [...command, ...args],
       // A developer's DATABASE_URL would send the CLI elsewhere than the test's PGlite directory.
       { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8' },
       (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
+    child.stdin?.end(input ?? '');
   });
 }
 

@@ -48,6 +48,10 @@ export async function startTestApp(options: {
   trustedProxies?: readonly string[];
   /** Defaults to a clock that starts at TEST_NOW and runs on. */
   clock?: Clock;
+  /** Where alipay.trade.query and the bill URL query go: a FakeAlipayGateway's url; Alipay's address (never called) by default. */
+  openApiGatewayUrl?: string;
+  /** RECONCILE_AT in minutes after Beijing midnight; off by default. */
+  reconcileAtMinutes?: number;
 }): Promise<RunningApp> {
   const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,7 +71,8 @@ export async function startTestApp(options: {
       quitUrl: `${TEST_SHOP_URL}/user_center_order.html`,
       payTimeoutMs: 30 * 60_000,
     },
-    openApi: { appId: APP_ID, gatewayUrl: TEST_GATEWAY, timeoutMs: 2_000 },
+    openApi: { appId: APP_ID, gatewayUrl: options.openApiGatewayUrl ?? TEST_GATEWAY, timeoutMs: 2_000 },
+    reconcileAtMinutes: options.reconcileAtMinutes,
     admin: ADMIN,
     rejections: options.rejections ?? { maxRows: 1_000, maxAgeDays: 90 },
     shopUrl: TEST_SHOP_URL,

@@ -11,7 +11,7 @@ const TEST_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ALLOWED = new Set(['support/clock.ts', 'unit/test-clock-rule.test.ts']);
 
 // Tests of a separate process, which reads the machine's clock itself: the only users of wallClock.
-const WALL_CLOCK_USERS = new Set(['e2e/query-coordination.test.ts', 'e2e/reconcile-cli.test.ts']);
+const WALL_CLOCK_USERS = new Set(['e2e/cli-beside-server.test.ts', 'e2e/query-coordination.test.ts', 'e2e/reconcile-cli.test.ts']);
 
 const REAL_TIME_READS: ReadonlyArray<[RegExp, string]> = [
   [/\bnew\s+Date\s*\(\s*\)/, 'new Date() with no argument'],

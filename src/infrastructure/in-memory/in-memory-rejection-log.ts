@@ -1,5 +1,4 @@
 import type { Clock } from '../../application/ports/clock.ts';
-import { matchesIdSearch } from '../../application/ports/id-search.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import {
   type Rejection,
@@ -10,6 +9,7 @@ import {
   type ReplayMark,
   UNVERIFIED_REASONS,
 } from '../../application/ports/rejection-log.ts';
+import { matchesRejectionFilter } from '../../application/rejection-filter.ts';
 import { decodeCursor, everyRow, pageOf } from '../keyset-paging.ts';
 import { rejectionDigest } from '../persistence/rejection-rows.ts';
 import { InMemoryStore } from './in-memory-store.ts';
@@ -82,7 +82,7 @@ export class InMemoryRejectionLog implements RejectionLog {
   async page(filter: RejectionFilter, request: PageRequest): Promise<Page<RejectionRecord>> {
     const cursor = decodeCursor(request, [isSeq]);
     const newestFirst = this.kept()
-      .filter((row) => matches(row, filter))
+      .filter((row) => matchesRejectionFilter(row, filter))
       .sort((a, b) => Number(b.id) - Number(a.id));
     const backwards = request.before !== undefined;
     const scan = backwards ? newestFirst.reverse() : newestFirst;
@@ -141,14 +141,4 @@ export class InMemoryRejectionLog implements RejectionLog {
     for (const entry of this.slots) if (entry[1].id === id) return entry;
     return undefined;
   }
-}
-
-function matches(row: RejectionRecord, { q, from, until, channel, reason }: RejectionFilter): boolean {
-  return (
-    (!q || matchesIdSearch([row.outTradeNo, row.tradeNo], q)) &&
-    (!from || row.at.getTime() >= from.getTime()) &&
-    (!until || row.at.getTime() < until.getTime()) &&
-    (!channel || row.channel === channel) &&
-    (!reason || row.reason === reason)
-  );
 }

@@ -25,6 +25,17 @@ export function acquireLock(dataDir: string): Lock {
   throw new ConfigError('DATA_DIR', `could not lock ${dataDir}; remove ${file} if no server is running`);
 }
 
+/** The live process that holds `dataDir`, or null when none does or the lock cannot be read (opening it then says why). */
+export function lockOwner(dataDir: string): number | null {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(`${dataDir}.lock`, 'utf8'));
+  } catch {
+    return null;
+  }
+  return isAlive(owner) ? owner : null;
+}
+
 /**
  * Only "no such process" means the owner is dead. Anything else, EPERM or a runtime that may not signal
  * (Deno without --allow-run throws NotCapable), means it may be alive: taking its lock would lose data.

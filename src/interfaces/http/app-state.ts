@@ -2,6 +2,7 @@ import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { CallbackReceived } from '../../application/receive-alipay-callback.ts';
 import type { OperatorRole } from '../../domain/operator.ts';
+import type { ActionNotice } from './admin/action-notices.ts';
 
 /** Where a shopper can go from any of our pages: 首页, 我的订单, 用户中心. */
 export interface ShopLinks {
@@ -34,6 +35,8 @@ export interface AppState {
   shop?: ShopLinks;
   /** An admin form post that passed the cross-site checks (adminGate). */
   adminForm?: URLSearchParams;
+  /** What the action that redirected here came to (ActionNotices). */
+  actionNotice?: ActionNotice;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

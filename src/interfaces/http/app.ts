@@ -4,12 +4,16 @@ import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
 import type { AuthenticateOperator } from '../../application/authenticate-operator.ts';
 import type { OperatorSessions } from '../../application/operator-sessions.ts';
+import type { ActionNotices } from './admin/action-notices.ts';
 import type { AdminController } from './admin/admin-controller.ts';
 import { adminGate, SIGN_IN_PATH, SIGN_OUT_PATH } from './admin/admin-gate.ts';
 import type { DiscrepancyController } from './admin/discrepancy-controller.ts';
 import { FormTokens } from './admin/form-tokens.ts';
+import type { OrderQueryController } from './admin/order-query-controller.ts';
 import type { ReconciliationController } from './admin/reconciliation-controller.ts';
 import type { RejectionsController } from './admin/rejections-controller.ts';
+import type { ReplayController } from './admin/replay-controller.ts';
+import type { RerunController } from './admin/rerun-controller.ts';
 import type { ReviewController } from './admin/review-controller.ts';
 import { SessionCookie } from './admin/session-cookie.ts';
 import { signInRoutes } from './admin/sign-in.ts';
@@ -35,6 +39,11 @@ export interface Controllers {
   readonly discrepancies: DiscrepancyController;
   readonly rejections: RejectionsController;
   readonly review: ReviewController;
+  readonly orderQuery: OrderQueryController;
+  readonly replay: ReplayController;
+  readonly rerun: RerunController;
+  /** Not a controller: the outcomes of the actions above, read back on the pages they redirect to. */
+  readonly notices: ActionNotices;
 }
 
 /** How staff get in: their accounts, their sessions, and the key every instance derives its form tokens from. */
@@ -84,7 +93,19 @@ export function createApp({
   const failures = new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE);
   const cookie = new SessionCookie(production);
   const signIn = signInRoutes({ sessions: admin.sessions, cookie, failures, metrics });
-  const { payment, health, admin: staff, reconciliation, discrepancies, rejections, review } = controllers;
+  const {
+    payment,
+    health,
+    admin: staff,
+    reconciliation,
+    discrepancies,
+    rejections,
+    review,
+    orderQuery,
+    replay,
+    rerun,
+    notices,
+  } = controllers;
   router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
   router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
   // Before /payment/:order_id/, which would read "notify" as an order id.
@@ -106,6 +127,10 @@ export function createApp({
   router.get('/admin/orders/:order_id', staff.order);
   // adminGate checks every admin request that is not GET or HEAD for cross-site use, and that an operator makes it.
   router.post('/admin/payments/:trade_no/resolve', review.resolve);
+  router.post('/admin/orders/:order_id/query', orderQuery.query);
+  router.post('/admin/rejections/replay', replay.all);
+  router.post('/admin/rejections/:id/replay', replay.one);
+  router.post('/admin/reconciliation/:date/rerun', rerun.run);
   router.get('/admin/audit', review.audit);
   router.get('/admin/reconciliation', reconciliation.list);
   // Before /:date, which would take "2026-11-30.csv" for a date.
@@ -124,6 +149,7 @@ export function createApp({
   app.use(errorHandler);
   const forms = new FormTokens(admin.formKey);
   app.use(adminGate({ authenticate: admin.authenticate, sessions: admin.sessions, cookie, forms, failures, metrics }));
+  app.use(notices.readOnPages);
   for (const extra of extraRoutes) app.use(extra.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -5,11 +5,13 @@ import { InvalidQuery } from '../../../application/errors.ts';
 import { ExportReconciliationDay } from '../../../application/export-reconciliation-day.ts';
 import { ListReconciliations } from '../../../application/list-reconciliations.ts';
 import type { StoredItem } from '../../../application/ports/reconciliation-store.ts';
+import { RerunReconciliation } from '../../../application/rerun-reconciliation.ts';
 import { type ItemFilter, ShowReconciliationDay } from '../../../application/show-reconciliation-day.ts';
 import { ITEM_KINDS, type ItemKind } from '../../../domain/reconciliation.ts';
 import { readFilter } from './admin-filters.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 import { itemRow, KIND_LABELS, runSummary, unfoundRow } from './reconciliation-labels.ts';
+import { rerunBlock } from './rerun-controller.ts';
 
 type ItemRow = ReturnType<typeof itemRow>;
 
@@ -36,6 +38,7 @@ export class ReconciliationController {
     @inject(ListReconciliations) private readonly listReconciliations: ListReconciliations,
     @inject(ShowReconciliationDay) private readonly showDay: ShowReconciliationDay,
     @inject(ExportReconciliationDay) private readonly exportDay: ExportReconciliationDay,
+    @inject(RerunReconciliation) private readonly rerun: RerunReconciliation,
   ) {}
 
   /** GET /admin/reconciliation */
@@ -63,7 +66,7 @@ export class ReconciliationController {
     const day = await this.showDay.execute(date, { kind, orderId }, request);
     if (day === null) {
       ctx.status = 404;
-      await ctx.render('admin/reconciliation-day.pug', { date, unknown: true });
+      await ctx.render('admin/reconciliation-day.pug', { date, unknown: true, rerun: await rerunBlock(this.rerun, date) });
       return;
     }
     const path = `/admin/reconciliation/${date}`;
@@ -73,6 +76,7 @@ export class ReconciliationController {
     await ctx.render('admin/reconciliation-day.pug', {
       unknown: false,
       run,
+      rerun: await rerunBlock(this.rerun, date),
       form: filter,
       kindLinks: run.counts.map((count) => ({ ...count, link: link(path, { kind: count.kind }, {}) })),
       allLink: path,

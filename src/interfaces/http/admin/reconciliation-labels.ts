@@ -26,8 +26,8 @@ export const KIND_LABELS: Record<ItemKind, string> = {
 
 const total = (name: string, { count, amountFen }: BillTotal) => `${name} ${count.toLocaleString('en-US')} 笔 ${fenText(amountFen)}`;
 
-/** What a day shows, in the list and at the top of its own page: plain strings only, for the template to escape. `waiting`: its discrepancies no one has handled. */
-export function runSummary(run: ReconciliationRun, waiting: number) {
+/** What a day shows, in the list and at the top of its own page: plain strings only, for the template to escape. `waiting`: its discrepancies no one has handled, when known. */
+export function runSummary(run: ReconciliationRun, waiting?: number) {
   const attention = ITEM_KINDS.filter(isDiscrepancy).reduce((sum, kind) => sum + run.counts[kind], 0);
   return {
     date: run.date,
@@ -35,7 +35,7 @@ export function runSummary(run: ReconciliationRun, waiting: number) {
     status: '已对账',
     attention: attention > 0 ? `需核对 ${attention} 笔` : '',
     /** How many of those still wait for someone. */
-    waiting: attention === 0 ? '' : waiting > 0 ? `待处理 ${waiting} 笔` : '已全部处理',
+    waiting: attention === 0 || waiting === undefined ? '' : waiting > 0 ? `待处理 ${waiting} 笔` : '已全部处理',
     deferred: run.deferred > 0 ? `${run.deferred} 笔待次日账单确认` : '',
     finishedAt: beijingTimestamp(run.finishedAt),
     counts: ITEM_KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], count: run.counts[kind] })),

@@ -4,9 +4,11 @@ import type { Context } from 'koa';
 import { ExportRejections } from '../../../application/export-rejections.ts';
 import { ListRejections } from '../../../application/list-rejections.ts';
 import type { RejectionRecord } from '../../../application/ports/rejection-log.ts';
+import { REPLAY_PER_REQUEST } from '../../../application/replay-as-operator.ts';
 import { CHANNEL_OPTIONS, pageLink, REASON_OPTIONS, readRejectionFilter, SEARCH_HELP } from './admin-filters.ts';
 import { rejectionRow } from './admin-labels.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
+import { isReplayable } from './replay-controller.ts';
 
 type RejectionRow = ReturnType<typeof rejectionRow>;
 
@@ -41,10 +43,11 @@ export class RejectionsController {
       searchHelp: SEARCH_HELP,
       channels: CHANNEL_OPTIONS,
       reasons: REASON_OPTIONS,
-      rows: page.rows.map(rejectionRow),
+      rows: page.rows.map((record) => ({ ...rejectionRow(record), replayable: isReplayable(record) })),
       previousLink: page.previous && pageLink('/admin/rejections', form, { before: page.previous }),
       nextLink: page.next && pageLink('/admin/rejections', form, { after: page.next }),
       csvLink: pageLink('/admin/rejections.csv', { ...form, limit: '' }, {}),
+      replayPerRequest: REPLAY_PER_REQUEST,
     });
   };
 

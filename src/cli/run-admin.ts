@@ -1,0 +1,91 @@
+import { userInfo } from 'node:os';
+import type { Actor } from '../application/actor.ts';
+import { ManageOperators, type OperatorListing } from '../application/manage-operators.ts';
+import { beijingTimestamp } from '../domain/beijing-time.ts';
+import { InvalidOperatorInput } from '../domain/operator.ts';
+import { type AdminCommand, readAdminCommand } from './admin-command.ts';
+import type { CommandRun } from './command.ts';
+import { isRefusal, refuse } from './refusal.ts';
+
+/** `npm run admin -- add|list|passwd|disable`: the back office's named accounts. */
+export const runAdmin: CommandRun = async (argv, io, host) => {
+  const command = readAdminCommand(argv);
+  if (isRefusal(command)) return refuse(io, command);
+  // Read before the database is opened: a password piped in is never left waiting behind a slow start.
+  const password = 'passwordFromStdin' in command && command.passwordFromStdin ? (await io.stdin()).replace(/\r?\n$/, '') : null;
+  // The whole wiring, not the stores alone: the first operator's name (ADMIN_USER) comes with it.
+  return host.withAlipay(async ({ container }) => {
+    try {
+      io.stdout(await perform(container.get(ManageOperators), command, password));
+      return 0;
+    } catch (error) {
+      if (error instanceof InvalidOperatorInput) return refuse(io, { refusal: `admin: ${error.message}` });
+      throw error;
+    }
+  });
+};
+
+async function perform(operators: ManageOperators, command: AdminCommand, password: string | null): Promise<string> {
+  const by = commandLineUser();
+  switch (command.name) {
+    case 'add': {
+      const { generatedPassword } = await operators.add(command.account, command.role, password, by);
+      return [`admin: added ${command.account} (${command.role})`, ...shownOnce(generatedPassword)].join('\n');
+    }
+    case 'passwd': {
+      const { generatedPassword } = await operators.changePassword(command.account, password, by);
+      const done = `admin: new password for ${command.account}; their browser sessions are signed out`;
+      return [done, ...shownOnce(generatedPassword)].join('\n');
+    }
+    case 'disable':
+      await operators.disable(command.account, by);
+      return `admin: disabled ${command.account}; their browser sessions are signed out`;
+    case 'list': {
+      const accounts = await operators.list();
+      return command.json ? JSON.stringify(accounts.map(jsonOf)) : table(accounts);
+    }
+  }
+}
+
+const shownOnce = (password: string | null) => (password === null ? [] : [`password (shown only now): ${password}`]);
+
+/** The audit trail's operator for a change made at the command line: the machine's user who ran it. */
+function commandLineUser(): Actor {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // Some containers have no passwd entry for the uid: the audit row still says it came from the command line.
+  }
+  return { actor: `cli:${user}`, remoteAddress: 'command line' };
+}
+
+function table(accounts: readonly OperatorListing[]): string {
+  const rows = accounts.map((account) => [
+    account.name,
+    account.role,
+    account.state,
+    account.source === 'configuration' ? 'ADMIN_USER' : account.createdAt ? beijingTimestamp(account.createdAt) : '',
+  ]);
+  const all = [['NAME', 'ROLE', 'STATE', 'CREATED (Beijing)'], ...rows];
+  const widths = all[0]!.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
+  return all
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function jsonOf(account: OperatorListing) {
+  return {
+    name: account.name,
+    role: account.role,
+    state: account.state,
+    source: account.source,
+    created_at: account.createdAt?.toISOString() ?? null,
+    disabled_at: account.disabledAt?.toISOString() ?? null,
+  };
+}
