@@ -1,31 +1,48 @@
 import { inject, injectable } from 'inversify';
+import type { DiscrepancyResolution } from '../domain/discrepancy.ts';
 import type { OrderSnapshot } from '../domain/order.ts';
+import type { ItemKind } from '../domain/reconciliation.ts';
 import { InvalidQuery } from './errors.ts';
 import type { OrderRepository } from './ports/order-repository.ts';
 import type { PaymentEventKind, PaymentEventLog } from './ports/payment-events.ts';
 import type { PaymentLedger, PaymentRecord } from './ports/payment-ledger.ts';
+import type { OrderDiscrepancies, ReconciliationStore, StoredItem } from './ports/reconciliation-store.ts';
 import type { RejectionLog, RejectionRecord } from './ports/rejection-log.ts';
 import { TOKENS } from './tokens.ts';
 
 const ORDER_ID = /^[0-9A-Za-z_-]{1,64}$/;
 /** Whether `id` has the shape of an order id this service takes: 1 to 64 of [0-9A-Za-z_-]. */
 export const isOrderId = (id: string): boolean => ORDER_ID.test(id);
-/** The most events and verified refusals one timeline shows: the newest ones. Payments are always all shown. */
+/** The most events and verified refusals one timeline shows: the newest ones. Payments and discrepancies are always all shown. */
 export const TIMELINE_LIMIT = 200;
 
 /** One thing that happened to the order; an event's `text` is its summary (for a query, Alipay's answer). */
 export type TimelineEntry =
   | { readonly at: Date; readonly kind: PaymentEventKind; readonly text: string }
   | { readonly at: Date; readonly kind: 'payment'; readonly payment: PaymentRecord }
-  | { readonly at: Date; readonly kind: 'rejection'; readonly rejection: RejectionRecord };
+  | { readonly at: Date; readonly kind: 'rejection'; readonly rejection: RejectionRecord }
+  /** At the finish of the run that found it; one a re-run no longer found, at its resolution. */
+  | { readonly at: Date; readonly kind: 'discrepancy'; readonly discrepancy: TimelineDiscrepancy };
+
+/** A reconciliation discrepancy of the order. */
+export interface TimelineDiscrepancy {
+  /** The bill's day, yyyy-MM-dd. */
+  readonly date: string;
+  readonly kind: ItemKind;
+  readonly tradeNo: string;
+  /** The item of the day's latest run; null when that run no longer found it (only its resolution remembers it). */
+  readonly item: StoredItem | null;
+  readonly resolution: DiscrepancyResolution | null;
+}
 
 export interface OrderTimeline {
   readonly orderId: string;
-  /** null when tb_order_info has no such row, though payments or events name it. */
+  /** null when the order is not ours, though payments, events or discrepancies name it. */
   readonly order: OrderSnapshot | null;
   /**
-   * Oldest first: every payment (with its review and who handled it), and the newest TIMELINE_LIMIT
-   * of the order's events and of the refused callbacks whose signature verified.
+   * Oldest first: every payment (with its review and who handled it), every reconciliation discrepancy
+   * (with who handled it), and the newest TIMELINE_LIMIT of the order's events and of the refused
+   * callbacks whose signature verified.
    */
   readonly entries: readonly TimelineEntry[];
   /** Older events or refusals exist and were left out. */
@@ -42,6 +59,7 @@ export class ShowOrderTimeline {
     @inject(TOKENS.PaymentLedger) private readonly ledger: PaymentLedger,
     @inject(TOKENS.RejectionLog) private readonly rejections: RejectionLog,
     @inject(TOKENS.PaymentEventLog) private readonly events: PaymentEventLog,
+    @inject(TOKENS.ReconciliationStore) private readonly reconciliations: ReconciliationStore,
   ) {}
 
   /** null when nothing at all is known about `orderId`. @throws InvalidQuery | StoreUnavailable */
@@ -50,24 +68,42 @@ export class ShowOrderTimeline {
     // One more than shown from each record: the newest TIMELINE_LIMIT overall are all among them,
     // and anything beyond says the timeline was cut.
     const fetch = TIMELINE_LIMIT + 1;
-    const [order, payments, rejections, events, unverifiedAttempts] = await Promise.all([
+    const [order, payments, rejections, events, unverifiedAttempts, discrepancies] = await Promise.all([
       this.orders.findById(orderId),
       this.ledger.forOrder(orderId, fetch),
       this.rejections.forOrder(orderId, fetch, true),
       this.events.listFor(orderId, fetch),
       this.rejections.countUnverifiedForOrder(orderId),
+      this.reconciliations.forOrder(orderId, TIMELINE_LIMIT),
     ]);
     const others: TimelineEntry[] = [
       ...events.map((event) => ({ at: event.at, kind: event.kind, text: event.summary })),
       ...rejections.map((rejection) => ({ at: rejection.at, kind: 'rejection' as const, rejection })),
     ];
-    if (order === null && others.length === 0 && payments.length === 0 && unverifiedAttempts === 0) return null;
+    const found = discrepancyEntries(discrepancies);
+    if (order === null && others.length === 0 && payments.length === 0 && found.length === 0 && unverifiedAttempts === 0) return null;
     // Stable sorts: at the same instant, events come before rejections, and both before payments.
     others.sort((a, b) => a.at.getTime() - b.at.getTime());
     const entries = [
       ...others.slice(Math.max(0, others.length - TIMELINE_LIMIT)),
       ...payments.map((payment) => ({ at: payment.receivedAt, kind: 'payment' as const, payment })),
+      ...found,
     ].sort((a, b) => a.at.getTime() - b.at.getTime());
     return { orderId, order: order?.toSnapshot() ?? null, entries, cut: others.length > TIMELINE_LIMIT, unverifiedAttempts };
   }
+}
+
+function discrepancyEntries({ found, unfound }: OrderDiscrepancies): TimelineEntry[] {
+  return [
+    ...found.map(({ date, runAt, item }) => ({
+      at: runAt,
+      kind: 'discrepancy' as const,
+      discrepancy: { date, kind: item.kind, tradeNo: item.tradeNo, item, resolution: item.resolution },
+    })),
+    ...unfound.map(({ key, resolution }) => ({
+      at: resolution.at,
+      kind: 'discrepancy' as const,
+      discrepancy: { date: key.date, kind: key.kind, tradeNo: key.tradeNo, item: null, resolution },
+    })),
+  ];
 }

@@ -1,19 +1,23 @@
 import { inject, injectable } from 'inversify';
 import { isCalendarDay } from '../domain/calendar-day.ts';
-import type { ItemKind } from '../domain/reconciliation.ts';
 import { InvalidQuery } from './errors.ts';
 import type { Page, PageRequest } from './ports/paging.ts';
-import type { ReconciliationItem, ReconciliationRun, ReconciliationStore } from './ports/reconciliation-store.ts';
+import type { ItemFilter, ReconciliationRun, ReconciliationStore, StoredItem, UnfoundResolution } from './ports/reconciliation-store.ts';
 import { TOKENS } from './tokens.ts';
 
-export interface ItemFilter {
-  readonly kind?: ItemKind;
-}
+export type { ItemFilter };
+
+/** The most handled discrepancies a re-run no longer found that a day's page lists. */
+export const UNFOUND_SHOWN = 100;
 
 export interface ReconciliationDay {
   readonly run: ReconciliationRun;
-  /** Discrepancies first, then matched, each by order id. */
-  readonly items: Page<ReconciliationItem>;
+  /** Every kind but matched first, then matched, each by order id. */
+  readonly items: Page<StoredItem>;
+  /** Discrepancies someone handled that the latest run of the day no longer found, oldest resolution first. */
+  readonly unfound: readonly UnfoundResolution[];
+  /** The day's discrepancies no one has handled yet. */
+  readonly waiting: number;
 }
 
 /** @throws InvalidQuery unless `date` is a real day written yyyy-MM-dd */
@@ -28,7 +32,13 @@ export class ShowReconciliationDay {
   /** One day's run and a page of its items; null when the day was never reconciled. @throws InvalidQuery | StoreUnavailable */
   async execute(date: string, filter: ItemFilter, request: PageRequest): Promise<ReconciliationDay | null> {
     checkDay(date);
-    const [run, items] = await Promise.all([this.store.run(date), this.store.items(date, request, filter)]);
-    return run === null ? null : { run, items };
+    const [run, items, unfound, waiting] = await Promise.all([
+      this.store.run(date),
+      this.store.items(date, request, filter),
+      this.store.unfound(date, UNFOUND_SHOWN),
+      this.store.waiting(),
+    ]);
+    if (run === null) return null;
+    return { run, items, unfound, waiting: waiting.days.find((day) => day.date === date)?.count ?? 0 };
   }
 }

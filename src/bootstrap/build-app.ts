@@ -14,6 +14,7 @@ import { TOKENS } from '../application/tokens.ts';
 import type { QuerySchedule } from '../domain/query-schedule.ts';
 import { ActionNotices } from '../interfaces/http/admin/action-notices.ts';
 import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
+import { DiscrepancyController } from '../interfaces/http/admin/discrepancy-controller.ts';
 import { OrderQueryController } from '../interfaces/http/admin/order-query-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
@@ -55,6 +56,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     health: container.get(HealthController),
     admin: container.get(AdminController),
     reconciliation: container.get(ReconciliationController),
+    discrepancies: container.get(DiscrepancyController),
     rejections: container.get(RejectionsController),
     review: container.get(ReviewController),
     orderQuery: container.get(OrderQueryController),

@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | 'TRADE_NO_CONFLICT'
   | 'REVIEW_NOT_PENDING'
   | 'INVALID_REVIEW_NOTE'
+  | 'DISCREPANCY_NOT_PENDING'
   | 'INVALID_OPERATOR_INPUT';
 
 export class InvalidMoney extends DomainError {

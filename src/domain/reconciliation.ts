@@ -21,6 +21,18 @@ export const ITEM_KINDS = [
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
+/** The kinds someone has to look into, 差异: matched, repaired and refund items need nobody. */
+export const DISCREPANCY_KINDS = [
+  'repaired_for_review',
+  'missing_locally',
+  'amount_mismatch',
+  'missing_in_bill',
+  'unknown_order',
+] as const satisfies readonly ItemKind[];
+export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
+
+export const isDiscrepancy = (kind: ItemKind): kind is DiscrepancyKind => (DISCREPANCY_KINDS as readonly ItemKind[]).includes(kind);
+
 /** What we hold of a trade the bill names. amountFen is null for rows Meiduo's own code wrote. */
 export interface LocalTrade {
   readonly orderId: string;

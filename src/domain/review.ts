@@ -37,10 +37,18 @@ export function resolveReview(
   { by, at, note }: { readonly by: string; readonly at: Date; readonly note: string },
 ): ReviewResolution {
   if (payment.state !== 'pending') throw new ReviewNotPending(payment.tradeNo, payment.state);
+  return { by, at, note: resolutionNote(note) };
+}
+
+/**
+ * The note of any resolution staff write (a review's, a reconciliation discrepancy's), trimmed.
+ * @throws InvalidReviewNote when it is empty, too long or holds a NUL
+ */
+export function resolutionNote(note: string): string {
   const text = note.trim();
   if (text === '') throw new InvalidReviewNote('a resolution needs a note saying what was done');
   // A note is text someone typed: a NUL in it is an attack or a broken client, never a word.
   if (text.includes('\u0000')) throw new InvalidReviewNote('a resolution note cannot hold a NUL character');
   if ([...text].length > REVIEW_NOTE_MAX) throw new InvalidReviewNote(`a resolution note is at most ${REVIEW_NOTE_MAX} characters`);
-  return { by, at, note: text };
+  return text;
 }

@@ -5,6 +5,7 @@ import type { DailyClaims } from '../../src/application/ports/daily-claims.ts';
 import type { ReconciliationItem } from '../../src/application/ports/reconciliation-store.ts';
 import { type DayReconciled, ReconcileDay } from '../../src/application/reconcile-day.ts';
 import { ReconcilePastDays } from '../../src/application/reconcile-past-days.ts';
+import { ResolveDiscrepancy } from '../../src/application/resolve-discrepancy.ts';
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
@@ -54,6 +55,8 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
   let gateway: FakeAlipayGateway;
   const files = { [DAY_BEFORE]: new FakeBillServer(), [DAY]: new FakeBillServer(), [NEXT_DAY]: new FakeBillServer() };
   let nextDayReady = false;
+  /** Alipay has since taken order E's money (trade TE), which at first it said no trade of. */
+  let ePaid = false;
   let store: InMemoryStore;
   let reconciliations: InMemoryReconciliationStore;
   let reconcile: ReconcileDay;
@@ -65,7 +68,12 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
     for (const server of Object.values(files)) await server.start();
     gateway.answer = (call) => {
       if (call.params.method === 'alipay.trade.query') {
-        const answer = call.outTradeNo === 'C' ? paidAnswer('C', '30.00', 'TC') : notExistAnswer(call.outTradeNo);
+        const answer =
+          call.outTradeNo === 'C'
+            ? paidAnswer('C', '30.00', 'TC')
+            : call.outTradeNo === 'E' && ePaid
+              ? paidAnswer('E', '40.00', 'TE')
+              : notExistAnswer(call.outTradeNo);
         return { body: gateway.signedQueryAnswer(answer) };
       }
       const day = JSON.parse(call.params.biz_content ?? '{}').bill_date as string;
@@ -88,6 +96,7 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
 
   beforeEach(async () => {
     nextDayReady = false;
+    ePaid = false;
     store = new InMemoryStore();
     reconciliations = new InMemoryReconciliationStore(store);
     now = beijing('10:30:00', NEXT_DAY);
@@ -232,6 +241,35 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
     assert.equal([...store.payments.values()].filter((payment) => payment.tradeNo === 'TC').length, 1);
     const stored = await reconciliations.items(DAY, { limit: 100 });
     assert.equal(stored.rows.length, 7, 'one run of the day: its 7 items, nothing twice');
+  });
+
+  it('keeps what staff did about a discrepancy across re-runs, and says so when a re-run no longer finds it', async () => {
+    await reconcile.execute(DAY);
+    const resolve = new ResolveDiscrepancy(reconciliations, { now: () => now });
+    const note = '支付宝称无此交易，已联系顾客核实';
+    await resolve.execute({ date: DAY, kind: 'missing_locally', orderId: 'E', tradeNo: 'TE', note, actor: 'admin', remoteAddress: '::1' });
+    const handled = async () => (await reconciliations.items(DAY, { limit: 100 }, { orderId: 'E' })).rows;
+
+    await reconcile.execute(DAY);
+    assert.deepEqual(
+      (await handled()).map((item) => [item.kind, item.resolution?.note]),
+      [['missing_locally', note]],
+      'found again: still handled',
+    );
+    assert.deepEqual(await reconciliations.unfound(DAY, 10), []);
+
+    ePaid = true;
+    await reconcile.execute(DAY);
+    assert.deepEqual(
+      (await handled()).map((item) => [item.kind, item.resolution]),
+      [['repaired', null]],
+      'repaired now: no discrepancy',
+    );
+    assert.deepEqual(
+      (await reconciliations.unfound(DAY, 10)).map(({ key, resolution }) => [key.kind, key.tradeNo, resolution.note]),
+      [['missing_locally', 'TE', note]],
+      'the re-run no longer found it, and the day says so',
+    );
   });
 
   describe('ReconcilePastDays, the daily run', () => {

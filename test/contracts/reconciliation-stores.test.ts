@@ -1,10 +1,13 @@
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { PayMethod } from '../../src/domain/order-status.ts';
+import { InMemoryAdminAudit } from '../../src/infrastructure/in-memory/in-memory-admin-audit.ts';
 import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
+import { KnexAdminAudit } from '../../src/infrastructure/persistence/knex-admin-audit.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
+import { describeDiscrepanciesContract } from './discrepancies.contract.ts';
 import { describeReconciliationStoreContract } from './reconciliation-store.contract.ts';
 import { describeStagedBillContract } from './staged-bill.contract.ts';
 
@@ -78,6 +81,30 @@ for (const harness of databaseHarnesses) {
     },
     async close() {
       await stageDb?.close();
+    },
+  });
+}
+
+describeDiscrepanciesContract({
+  name: 'in-memory',
+  async create() {
+    const store = new InMemoryStore();
+    return { store: new InMemoryReconciliationStore(store), audit: new InMemoryAdminAudit(store) };
+  },
+  async close() {},
+});
+
+for (const harness of databaseHarnesses) {
+  let db: TestDatabase | undefined;
+  describeDiscrepanciesContract({
+    name: `knex on ${harness.name}`,
+    async create() {
+      db ??= await harness.open();
+      await db.truncate();
+      return { store: new KnexReconciliationStore(db.knex), audit: new KnexAdminAudit(db.knex) };
+    },
+    async close() {
+      await db?.close();
     },
   });
 }

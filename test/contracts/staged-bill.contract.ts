@@ -3,7 +3,7 @@ import { after, beforeEach, describe, it } from 'node:test';
 import type { ReconciliationItem, ReconciliationStore } from '../../src/application/ports/reconciliation-store.ts';
 import type { DayFacts } from '../../src/application/ports/staged-bill.ts';
 import type { BillRow, BillSummary } from '../../src/application/ports/trade-bill.ts';
-import { anItem, aRun, counts } from './reconciliation-store.contract.ts';
+import { anItem, aRun, asSaved, counts } from './reconciliation-store.contract.ts';
 
 export interface RecordedPayment {
   readonly orderId: string;
@@ -73,7 +73,7 @@ const byTrade = (items: readonly ReconciliationItem[]) => Object.fromEntries(ite
 export function describeStagedBillContract(harness: StagedBillHarness): void {
   describe(`StagedBill contract: ${harness.name}`, () => {
     let h: Awaited<ReturnType<StagedBillHarness['create']>>;
-    const items = async (date = DAY) => (await h.store.items(date, { limit: 1000 })).rows;
+    const items = async (date = DAY) => (await h.store.items(date, { limit: 1000 })).rows.map(asSaved);
     after(() => harness.close());
 
     beforeEach(async () => {
@@ -124,7 +124,7 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
         tradeNo: 'TU',
         localAmountFen: null,
         billAmountFen: 100,
-        detail: '商户订单号不是本店的订单',
+        detail: '商户订单号在本系统中不存在',
       });
       assert.equal(all.find((item) => item.tradeNo === 'TZ')?.detail, '退款批次号 -');
       assert.deepEqual(stored.TM, {

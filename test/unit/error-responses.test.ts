@@ -14,6 +14,7 @@ import {
   StoreUnavailable,
   WrongChannel,
 } from '../../src/application/errors.ts';
+import { DiscrepancyNotPending } from '../../src/domain/discrepancy.ts';
 import {
   IllegalTransition,
   InvalidMoney,
@@ -46,6 +47,7 @@ const EXAMPLES: Record<HttpErrorCode, () => Error> = {
   INVALID_QUERY: () => new InvalidQuery('limit', 'limit must be from 1 to 200'),
   REVIEW_NOT_PENDING: () => new ReviewNotPending('T1', 'resolved'),
   INVALID_REVIEW_NOTE: () => new InvalidReviewNote('empty'),
+  DISCREPANCY_NOT_PENDING: () => new DiscrepancyNotPending('2026-11-30 O1 T1', 'resolved'),
   INVALID_OPERATOR_INPUT: () => new InvalidOperatorInput('role must be operator or viewer'),
 };
 

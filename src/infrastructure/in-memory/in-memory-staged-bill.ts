@@ -107,7 +107,7 @@ export class InMemoryStagedBill implements StagedBill {
       const localAmountFen = payment.amount?.fen ?? null;
       return item(compareTrade(row.amountFen, { orderId: payment.orderId, amountFen: localAmountFen }), localAmountFen, '');
     }
-    if (!this.store.orders.has(row.outTradeNo)) return item('unknown_order', null, '商户订单号不是本店的订单');
+    if (!this.store.orders.has(row.outTradeNo)) return item('unknown_order', null, '商户订单号在本系统中不存在');
     return item('missing_locally', null, '');
   }
 

@@ -1,21 +1,31 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
+import type { AdminAction } from '../../application/ports/admin-audit.ts';
 import type { Page, PageRequest } from '../../application/ports/paging.ts';
 import type {
+  DiscrepancyKey,
   ItemCounts,
+  ItemFilter,
+  OrderDiscrepancies,
   ReconciliationItem,
   ReconciliationRun,
   ReconciliationStore,
+  StoredItem,
+  UnfoundResolution,
+  WaitingDiscrepancies,
 } from '../../application/ports/reconciliation-store.ts';
 import type { StagedBill } from '../../application/ports/staged-bill.ts';
 import type { BillTotals } from '../../application/ports/trade-bill.ts';
 import { isCalendarDay } from '../../domain/calendar-day.ts';
+import type { DiscrepancyResolution, DiscrepancyState } from '../../domain/discrepancy.ts';
 import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
 import { decodeCursor, pageOf } from '../keyset-paging.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
 import { isBigintId, type Keyset, keysetPage } from './keyset.ts';
+import { KnexDiscrepancies } from './knex-discrepancies.ts';
 import { openStage } from './knex-staged-bill.ts';
+import { ITEM_COLUMNS, type ItemRow } from './reconciliation-item-row.ts';
 import { saveRunRow } from './reconciliation-run-row.ts';
 import { guarded } from './store-errors.ts';
 
@@ -30,18 +40,7 @@ interface RunRow {
   problems: string[];
 }
 
-interface ItemRow {
-  id: string | number;
-  kind: ItemKind;
-  order_id: string;
-  trade_no: string;
-  local_amount: string | number | null;
-  bill_amount: string | number | null;
-  detail: string;
-}
-
 const RUN_COLUMNS = ['finished_at', 'counts', 'bill_totals', 'local_count', 'local_amount', 'deferred', 'problems'];
-const ITEM_COLUMNS = ['id', 'kind', 'order_id', 'trade_no', 'local_amount', 'bill_amount', 'detail'];
 const NEWEST_DAY_FIRST: Keyset<RunRow> = { columns: ['bill_date'], valid: [isCalendarDay], cursorOf: (row) => [row.date] };
 // Rows go in as one array a column (unnest): 7 parameters a statement however many rows, which halved
 // a 100,000-item save on PGlite against knex's multi-row insert of 1,000.
@@ -50,10 +49,14 @@ const ITEM_FIELDS = ['kind', 'order_id', 'trade_no', 'local_amount', 'bill_amoun
 // An item cursor: matched ('t') or not ('f'), the order id, the row id.
 const ITEM_CURSOR = [(v: string) => v === 't' || v === 'f', (v: string) => v.length <= 64 && !v.includes('\u0000'), isBigintId];
 
-/** tb_reconciliation_run and tb_reconciliation_item. */
+/** tb_reconciliation_run and tb_reconciliation_item, and what staff did about discrepancies (knex-discrepancies.ts). */
 @injectable()
 export class KnexReconciliationStore implements ReconciliationStore {
-  constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
+  private readonly discrepancies: KnexDiscrepancies;
+
+  constructor(@inject(INFRA.Knex) private readonly knex: Knex) {
+    this.discrepancies = new KnexDiscrepancies(knex);
+  }
 
   stage(date: string): Promise<StagedBill> {
     return openStage(this.knex, date);
@@ -96,7 +99,7 @@ export class KnexReconciliationStore implements ReconciliationStore {
    * Ascending keyset paging over (matched last, order_id, id); with a kind filter the first key is
    * constant, so only (order_id, id) is compared and the (bill_date, kind, order_id, id) index serves.
    */
-  items(date: string, request: PageRequest, filter: { readonly kind?: ItemKind } = {}): Promise<Page<ReconciliationItem>> {
+  items(date: string, request: PageRequest, filter: ItemFilter = {}): Promise<Page<StoredItem>> {
     return guarded(async () => {
       const cursor = decodeCursor(request, ITEM_CURSOR);
       if (!isCalendarDay(date)) return { rows: [], next: null, previous: null };
@@ -104,6 +107,7 @@ export class KnexReconciliationStore implements ReconciliationStore {
       const query = this.knex('tb_reconciliation_item').select(ITEM_COLUMNS).where('bill_date', date);
       const keys = filter.kind ? ['order_id', 'id'] : ["(kind = 'matched')", 'order_id', 'id'];
       if (filter.kind) query.where('kind', filter.kind);
+      if (filter.orderId !== undefined) query.where('order_id', fit(filter.orderId, 64));
       if (cursor) {
         const values = filter.kind ? cursor.slice(1) : cursor;
         const casts = filter.kind ? ['?', '?::bigint'] : ['?::boolean', '?', '?::bigint'];
@@ -111,8 +115,36 @@ export class KnexReconciliationStore implements ReconciliationStore {
       }
       query.orderByRaw(keys.map((key) => `${key} ${backwards ? 'desc' : 'asc'}`).join(', ')).limit(request.limit + 1);
       const page = pageOf((await query) as ItemRow[], request, (row) => [row.kind === 'matched' ? 't' : 'f', row.order_id, String(row.id)]);
-      return { ...page, rows: page.rows.map(toItem) };
+      return { ...page, rows: await this.discrepancies.withResolutions(page.rows.map((row) => ({ ...row, date }))) };
     });
+  }
+
+  item(date: string, id: string): Promise<StoredItem | null> {
+    return guarded(async () => {
+      if (!isCalendarDay(date) || !isBigintId(id)) return null;
+      const row = await this.discrepancies.itemRow(date, id);
+      return row ? ((await this.discrepancies.withResolutions([row]))[0] ?? null) : null;
+    });
+  }
+
+  discrepancyState(key: DiscrepancyKey): Promise<DiscrepancyState> {
+    return this.discrepancies.state(key);
+  }
+
+  resolve(key: DiscrepancyKey, resolution: DiscrepancyResolution, audit: AdminAction): Promise<boolean> {
+    return this.discrepancies.resolve(key, resolution, audit);
+  }
+
+  unfound(date: string, limit: number): Promise<UnfoundResolution[]> {
+    return this.discrepancies.unfound(date, limit);
+  }
+
+  forOrder(orderId: string, limit: number): Promise<OrderDiscrepancies> {
+    return this.discrepancies.forOrder(orderId, limit);
+  }
+
+  waiting(): Promise<WaitingDiscrepancies> {
+    return this.discrepancies.waiting();
   }
 
   private runQuery(): Knex.QueryBuilder {
@@ -131,9 +163,6 @@ function itemRow(item: ReconciliationItem) {
   };
 }
 
-// pg reads bigint as a string, PGlite as a number: both hold whole fen far inside 2^53.
-const fen = (value: string | number | null) => (value === null ? null : Number(value));
-
 function toRun(row: RunRow): ReconciliationRun {
   const counts = Object.fromEntries(ITEM_KINDS.map((kind) => [kind, Number(row.counts[kind] ?? 0)])) as ItemCounts;
   return {
@@ -144,16 +173,5 @@ function toRun(row: RunRow): ReconciliationRun {
     localTotals: { count: Number(row.local_count), amountFen: Number(row.local_amount) },
     deferred: Number(row.deferred),
     problems: row.problems,
-  };
-}
-
-function toItem(row: ItemRow): ReconciliationItem {
-  return {
-    kind: row.kind,
-    orderId: row.order_id,
-    tradeNo: row.trade_no,
-    localAmountFen: fen(row.local_amount),
-    billAmountFen: fen(row.bill_amount),
-    detail: row.detail,
   };
 }

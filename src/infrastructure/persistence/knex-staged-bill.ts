@@ -177,7 +177,7 @@ class KnexStagedBill implements StagedBill {
                   WHEN classified.kind IN ('matched', 'amount_mismatch') THEN ${FEN('p.amount')} END,
              s.amount,
              CASE WHEN s.kind = 'refund' THEN '退款批次号 ' || left(coalesce(s.refund_batch_no, '-'), 200)
-                  WHEN classified.kind = 'unknown_order' THEN '商户订单号不是本店的订单'
+                  WHEN classified.kind = 'unknown_order' THEN '商户订单号在本系统中不存在'
                   ELSE coalesce(s.detail, '') END
       FROM ${ROWS} s
       LEFT JOIN tb_payment p ON s.kind = 'trade' AND s.outcome IS NULL AND p.trade_id = s.trade_no

@@ -13,6 +13,7 @@ import m011 from './migrations/011_rejection_rings.ts';
 import m012 from './migrations/012_reconciliation_stage.ts';
 import m013 from './migrations/013_rejection_digest.ts';
 import m014 from './migrations/014_operator_accounts.ts';
+import m015 from './migrations/015_discrepancy_follow_up.ts';
 import type { Migration } from './migrations/migration.ts';
 
 // Meiduo's own tables, created only where they do not exist yet, so that the service can sit on a
@@ -33,6 +34,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '012_reconciliation_stage': m012,
   '013_rejection_digest': m013,
   '014_operator_accounts': m014,
+  '015_discrepancy_follow_up': m015,
 };
 
 /** Our migrations, up to and including `last` when given. */

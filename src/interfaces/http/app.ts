@@ -7,6 +7,7 @@ import type { OperatorSessions } from '../../application/operator-sessions.ts';
 import type { ActionNotices } from './admin/action-notices.ts';
 import type { AdminController } from './admin/admin-controller.ts';
 import { adminGate, SIGN_IN_PATH, SIGN_OUT_PATH } from './admin/admin-gate.ts';
+import type { DiscrepancyController } from './admin/discrepancy-controller.ts';
 import { FormTokens } from './admin/form-tokens.ts';
 import type { OrderQueryController } from './admin/order-query-controller.ts';
 import type { ReconciliationController } from './admin/reconciliation-controller.ts';
@@ -35,6 +36,7 @@ export interface Controllers {
   readonly health: HealthController;
   readonly admin: AdminController;
   readonly reconciliation: ReconciliationController;
+  readonly discrepancies: DiscrepancyController;
   readonly rejections: RejectionsController;
   readonly review: ReviewController;
   readonly orderQuery: OrderQueryController;
@@ -91,7 +93,19 @@ export function createApp({
   const failures = new RateLimiter(ADMIN_LOGIN_FAILURES, MINUTE);
   const cookie = new SessionCookie(production);
   const signIn = signInRoutes({ sessions: admin.sessions, cookie, failures, metrics });
-  const { payment, health, admin: staff, reconciliation, rejections, review, orderQuery, replay, rerun, notices } = controllers;
+  const {
+    payment,
+    health,
+    admin: staff,
+    reconciliation,
+    discrepancies,
+    rejections,
+    review,
+    orderQuery,
+    replay,
+    rerun,
+    notices,
+  } = controllers;
   router.get('/payment/status/', metrics.countCallbacks('return'), payment.paymentReturn);
   router.post('/payment/notify/', replyAs('alipay-notify'), metrics.countCallbacks('notify'), payment.paymentNotify);
   // Before /payment/:order_id/, which would read "notify" as an order id.
@@ -122,6 +136,8 @@ export function createApp({
   // Before /:date, which would take "2026-11-30.csv" for a date.
   router.get('/admin/reconciliation/:date.csv', reconciliation.dayCsv);
   router.get('/admin/reconciliation/:date', reconciliation.day);
+  router.get('/admin/reconciliation/:date/items/:id', discrepancies.item);
+  router.post('/admin/reconciliation/:date/resolve', discrepancies.resolve);
 
   app.use(clientAddress(trustedProxies, logger));
   app.use(requestLog(logger));

@@ -9,6 +9,7 @@ import { pageLink, readFilter, SEARCH_HELP } from './admin-filters.ts';
 import { orderTimelinePage, paymentRow } from './admin-labels.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
 import { totalsView } from './payment-totals-view.ts';
+import { waitingView } from './reconciliation-labels.ts';
 
 type PaymentRow = ReturnType<typeof paymentRow>;
 type CsvCell = { [K in keyof PaymentRow]: PaymentRow[K] extends string ? K : never }[keyof PaymentRow];
@@ -41,11 +42,12 @@ export class AdminController {
   /** GET /admin/payments */
   payments = async (ctx: Context): Promise<void> => {
     const { form, filter, page: request } = readFilter(ctx.query);
-    const { page, needingReview, totals } = await this.listPayments.execute(filter, request);
+    const { page, needingReview, waitingDiscrepancies, totals } = await this.listPayments.execute(filter, request);
     await ctx.render('admin/payments.pug', {
       form,
       rows: page.rows.map(paymentRow),
       needingReview,
+      discrepancies: waitingView(waitingDiscrepancies),
       totals: totalsView(totals),
       searchHelp: SEARCH_HELP,
       reviewLink: pageLink('/admin/payments', { state: 'needs_review' }, {}),

@@ -7,6 +7,7 @@ import type { OrderSnapshot } from '../../../domain/order.ts';
 import type { OrderStatus, PayMethod } from '../../../domain/order-status.ts';
 import { REVIEW_REASON_LABELS } from '../middleware/error-responses.ts';
 import { yuanText } from './amount.ts';
+import { discrepancyTimelineRow } from './discrepancy-timeline.ts';
 import { eventSummaryText } from './event-summary-text.ts';
 import { rejectionDetailText, replayDetailText } from './rejection-detail-text.ts';
 import { SOURCE_LABELS } from './source-labels.ts';
@@ -117,7 +118,7 @@ function orderSummary(order: OrderSnapshot) {
   };
 }
 
-interface TimelineRow {
+export interface TimelineRow {
   readonly time: string;
   /** The row's class: timeline-pay-url, timeline-payment, timeline-needs-review, … */
   readonly kind: string;
@@ -128,6 +129,8 @@ interface TimelineRow {
   readonly text: string;
   /** The trade no of a payment still waiting for staff, whose entry offers the 已处理 form; empty otherwise. */
   readonly resolvable?: string;
+  /** A link to where the entry is dealt with (a discrepancy's row of its day). */
+  readonly action?: { readonly href: string; readonly text: string };
 }
 
 const EVENT_TITLES = { pay_url: '生成支付链接', notify: '收到异步通知', query: '主动查询支付宝' } as const;
@@ -135,6 +138,7 @@ const EVENT_TEXT_LABELS = { pay_url: '说明', notify: '通知与处理', query:
 
 export function timelineRow(entry: TimelineEntry): TimelineRow {
   const time = beijingTimestamp(entry.at);
+  if (entry.kind === 'discrepancy') return discrepancyTimelineRow(time, entry.discrepancy);
   if (entry.kind === 'payment') {
     const { payment } = entry;
     const review = payment.reviewReason === null ? '' : REVIEW_REASON_LABELS[payment.reviewReason];

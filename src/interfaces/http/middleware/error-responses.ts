@@ -67,6 +67,12 @@ export const ERROR_PAGES: Readonly<Record<HttpErrorCode, ErrorPage>> = {
   // Staff's review actions: the admin shows these in its own layout.
   REVIEW_NOT_PENDING: { status: 409, title: '无需处理', message: '这笔支付不在待核对队列中，或已由他人处理。', logLevel: 'info' },
   INVALID_REVIEW_NOTE: { status: 400, title: '处理说明有误', message: '请填写处理说明（最多 500 字），说明做了什么。', logLevel: 'info' },
+  DISCREPANCY_NOT_PENDING: {
+    status: 409,
+    title: '无需处理',
+    message: '这条对账差异已由他人处理，或已不在该日的对账结果中（可能已重新对账）。请返回对账页面刷新后查看。',
+    logLevel: 'info',
+  },
   INVALID_OPERATOR_INPUT: {
     status: 400,
     title: '账号信息有误',
