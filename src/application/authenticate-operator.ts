@@ -22,6 +22,10 @@ export class AuthenticateOperator {
     @inject(TOKENS.FirstOperator) private readonly first: FirstOperator,
   ) {}
 
+  get firstOperatorName(): string {
+    return this.first.name;
+  }
+
   /** The operator, or null for a wrong password, an unknown or a disabled account. @throws StoreUnavailable */
   async withPassword(name: string, password: string): Promise<Operator | null> {
     if (name === this.first.name) {

@@ -42,6 +42,8 @@ export class ManageOperators {
     if (name === this.first.name) throw new InvalidOperatorInput(`${name} is the first operator (ADMIN_USER): choose another name`);
     const password = chosen === null ? this.passwords.generate() : checkNewPassword(chosen);
     const at = this.clock.now();
+    // Sessions a former first operator of this name left behind must not come back as the new account.
+    await this.sessions.endAllOf(name);
     if (!(await this.accounts.add({ name, role: checkedRole, passwordHash: await this.passwords.hash(password), at }))) {
       throw new InvalidOperatorInput(`account ${name} already exists (names are never reused, even when disabled)`);
     }
@@ -62,7 +64,7 @@ export class ManageOperators {
 
   /** @throws InvalidOperatorInput | StoreUnavailable */
   async disable(name: string, by: Actor): Promise<void> {
-    this.refuseFirst(name, 'unset ADMIN_USER/ADMIN_PASSWORD to retire it');
+    this.refuseFirst(name, 'it lives in the configuration: change ADMIN_PASSWORD and restart to lock it out');
     const at = this.clock.now();
     if (!(await this.accounts.disable(name, at))) throw unknownAccount(name);
     await this.sessions.endAllOf(name);

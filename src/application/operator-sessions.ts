@@ -26,6 +26,7 @@ export class OperatorSessions {
     const operator = await this.authenticate.withPassword(name, password);
     if (operator === null) return null;
     const at = this.clock.now();
+    await this.sessions.endExpired(at, this.limits);
     const token = await this.sessions.start(operator.name, at);
     await this.audit.record({ at, actor: operator.name, remoteAddress, action: 'sign_in', target: operator.name, detail: '' });
     return { token, operator };
@@ -35,6 +36,15 @@ export class OperatorSessions {
   async resume(token: string): Promise<Operator | null> {
     const name = await this.sessions.resume(token, this.clock.now(), this.limits);
     return name === null ? null : this.authenticate.byName(name);
+  }
+
+  /**
+   * The first operator's password lives in the configuration, which may have changed while the server
+   * was stopped: its browsers sign in again after every start, so a rotated ADMIN_PASSWORD locks out
+   * a stolen session too. Named accounts keep theirs: a change to them ends their sessions itself.
+   */
+  async endFirstOperatorSessions(): Promise<void> {
+    await this.sessions.endAllOf(this.authenticate.firstOperatorName);
   }
 
   async signOut(token: string, operator: Operator, remoteAddress: string): Promise<void> {

@@ -54,6 +54,9 @@ export class RerunReconciliation {
     } catch (error) {
       if (!(error instanceof ApplicationError) || error.code === 'STORE_UNAVAILABLE') {
         await this.release(job, date).catch(() => {});
+        // Who started it is kept even when it broke off, as far as the store still answers.
+        const detail = `中断：${(error as Error).message}`.slice(0, 300);
+        await this.audit.record({ at, ...operator, action: 'rerun_reconciliation', target: date, detail }).catch(() => {});
         throw error;
       }
       rerun = { outcome: 'failed', why: error.message };

@@ -2,6 +2,7 @@ import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import type { Logger } from 'pino';
+import { OperatorSessions } from '../application/operator-sessions.ts';
 import type { Clock } from '../application/ports/clock.ts';
 import type { Config } from '../infrastructure/config.ts';
 import { formatDuration } from '../infrastructure/durations.ts';
@@ -51,6 +52,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     // A worker's heap is capped for serving; the cluster's background process does the daily work.
     const reconcileScheduler = options.worker ? undefined : built.reconcileScheduler;
     const retentionScheduler = options.worker ? undefined : built.retentionScheduler;
+    if (!options.worker) await built.container.get(OperatorSessions).endFirstOperatorSessions();
     const placed = options.placeDemoOrders === false ? [] : await demoShop?.ensureDemoOrders();
     const server = await listen(createHttpServer(), app.callback(), config.host, port);
     // After listening too: a command run inside may ask the sandbox this server is.

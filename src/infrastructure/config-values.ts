@@ -1,4 +1,5 @@
 import proxyaddr from 'proxy-addr';
+import { checkOperatorName } from '../domain/operator.ts';
 import { parseDuration } from './durations.ts';
 
 /** A bad setting; the process prints this one line and exits. */
@@ -130,6 +131,15 @@ export function trustedProxies(name: string, value: string): readonly string[] {
 }
 
 export const ADMIN_PASSWORD_RULE = 'at least 16 characters, of which at least 6 differ';
+
+/** ADMIN_USER: the first operator's name follows the rule of every account's name. */
+export function operatorName(name: string, value: string): string {
+  try {
+    return checkOperatorName(value);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
+}
 
 export function adminPassword(name: string, value: string, production: boolean): string {
   if (production && ([...value].length < 16 || new Set(value).size < 6)) {

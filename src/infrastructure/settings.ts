@@ -7,6 +7,7 @@ import {
   gateway,
   MUST_BE_SET,
   oneOf,
+  operatorName,
   port,
   postgresUrl,
   querySchedule,
@@ -183,7 +184,11 @@ export const SETTINGS = {
     parse: (text, { name }) => oneOf(name, text, ['sql', 'objection'] as const),
     doc: '`sql` (prepared statements on the pg driver) or `objection` (Objection models)',
   },
-  ADMIN_USER: { default: 'admin', parse: asIs, doc: 'the first operator of `/admin/*` (more with `npm run admin -- add`)' },
+  ADMIN_USER: {
+    default: 'admin',
+    parse: (text, { name }) => operatorName(name, text),
+    doc: 'the first operator of `/admin/*` (more with `npm run admin -- add`)',
+  },
   ADMIN_PASSWORD: {
     default: { unset: 'generated on the first start, kept in `var/admin-password` (beside `DATA_DIR`, mode 0600) and shown in the banner' },
     production: { required: `${MUST_BE_SET} (${ADMIN_PASSWORD_RULE})` },

@@ -19,11 +19,12 @@ describe('operators: their accounts and their sessions', () => {
   let clock: FixedClock;
   let manage: ManageOperators;
   let sessions: OperatorSessions;
+  let adminSessions: InMemoryAdminSessions;
   beforeEach(() => {
     store = new InMemoryStore();
     clock = fixedClock();
     const accounts = new InMemoryOperatorAccounts(store);
-    const adminSessions = new InMemoryAdminSessions();
+    adminSessions = new InMemoryAdminSessions();
     const passwords = new ScryptPasswords();
     const audit = new InMemoryAdminAudit(store);
     const authenticate = new AuthenticateOperator(accounts, passwords, FIRST);
@@ -85,6 +86,31 @@ describe('operators: their accounts and their sessions', () => {
         ['admin', 'enabled'],
         ['carol', 'disabled'],
       ],
+    );
+  });
+
+  it('signs the first operator’s browsers out at each start, and a new account never inherits a session of its name', async () => {
+    const first = await sessions.signIn('admin', FIRST.password, 'ip');
+    await manage.add('carol', 'operator', 'carol-password-1', CLI);
+    const carol = await sessions.signIn('carol', 'carol-password-1', 'ip');
+    await sessions.endFirstOperatorSessions();
+    assert.equal(await sessions.resume(first!.token), null, 'ADMIN_PASSWORD may have changed while the server was down');
+    assert.ok(await sessions.resume(carol!.token), 'named accounts keep theirs');
+
+    const renamed = new ManageOperators(
+      new InMemoryOperatorAccounts(store),
+      adminSessions,
+      new ScryptPasswords(),
+      new InMemoryAdminAudit(store),
+      clock,
+      { name: 'root', password: 'another-first-secret' },
+    );
+    const before = await sessions.signIn('admin', FIRST.password, 'ip');
+    await renamed.add('admin', 'viewer', 'a-long-password', CLI);
+    assert.equal(
+      await adminSessions.resume(before!.token, clock.now(), DEFAULT_SESSION_LIMITS),
+      null,
+      'the former first operator’s session ended',
     );
   });
 

@@ -4,10 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../../src/bootstrap/server.ts';
+import { ReviewReason } from '../../src/domain/errors.ts';
+import { Money } from '../../src/domain/money.ts';
+import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { appPublicKeyPem } from '../support/app-keys.ts';
 import { browserUnavailable, launchChromium, SCREENSHOTS, signInToAdmin } from '../support/browser.ts';
+import { TEST_NOW } from '../support/clock.ts';
 import { FakeAlipayGateway, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { FakeBillServer } from '../support/fake-bill-server.ts';
 import { migratedEnv } from '../support/fresh-env.ts';
@@ -143,7 +147,16 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
     await signInToAdmin(viewer, app.url, VIEWER.name, VIEWER.password);
     assert.match(await viewer.locator('header .user').innerText(), /zhang\.min（只读）/);
     const orderId = newOrderId();
-    tables.seedOrder(orderId, '66.60');
+    tables.seedOrder(orderId, '66.60', OrderStatus.CANCELED);
+    // Kept for review: an operator would see 标记为已处理 under it.
+    tables.store.payments.set('2026112622001400000000000066', {
+      orderId,
+      tradeNo: '2026112622001400000000000066',
+      amount: Money.parse('66.60'),
+      source: 'notify',
+      receivedAt: TEST_NOW,
+      reviewReason: ReviewReason.ORDER_CANCELED,
+    });
     for (const path of [`/admin/orders/${orderId}`, '/admin/rejections', `/admin/reconciliation/${DAY}`]) {
       await viewer.goto(app.url + path);
       assert.equal(await viewer.locator('main h1').count(), 1, path);
@@ -156,6 +169,7 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
     });
     assert.equal(refused.status(), 403);
     await viewer.goto(`${app.url}/admin/orders/${orderId}`);
+    assert.match(await viewer.locator('main').innerText(), /待核对/, 'the payment kept for review shows');
     await shots(viewer, 'admin-viewer-order');
     await viewer.close();
   });

@@ -93,6 +93,20 @@ export function describeOperatorStoresContract(harness: OperatorStoresHarness): 
       assert.equal(await sessions.resume(other, TEST_NOW, LIMITS), 'bob');
     });
 
+    it('removes every expired session at once, and only those', async () => {
+      const limits = { idleMs: 30 * MINUTE, absoluteMs: 60 * MINUTE };
+      const idle = await sessions.start('amy', TEST_NOW);
+      const live = await sessions.start('amy', fromTestNow(10 * MINUTE));
+      const old = await sessions.start('bob', fromTestNow(-40 * MINUTE));
+      assert.equal(await sessions.resume(old, fromTestNow(-15 * MINUTE), limits), 'bob');
+      assert.equal(await sessions.resume(old, fromTestNow(10 * MINUTE), limits), 'bob', 'busy, 50 minutes old');
+      await sessions.endExpired(fromTestNow(31 * MINUTE), limits);
+      // Asked about an instant before the sweep, a session still kept would answer: these are gone.
+      assert.equal(await sessions.resume(idle, fromTestNow(MINUTE), limits), null, 'idle for 31 minutes at the sweep');
+      assert.equal(await sessions.resume(old, fromTestNow(11 * MINUTE), limits), null, '71 minutes old at the sweep');
+      assert.equal(await sessions.resume(live, fromTestNow(32 * MINUTE), limits), 'amy');
+    });
+
     if (harness.storedSessionKeys) {
       it('keeps only a digest of each token', async () => {
         const token = await sessions.start('amy', TEST_NOW);

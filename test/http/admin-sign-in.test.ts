@@ -49,8 +49,12 @@ describe('signing in to the back office', () => {
     assert.equal(asked.status, 303);
     assert.equal(asked.headers.get('location'), '/admin/login?next=%2Fadmin%2Frejections%3Fq%3D2026');
     const posted = await post('/admin/payments/T1/resolve', { note: 'x' }, { headers: { Accept: 'text/html' } });
-    assert.equal(posted.status, 401);
+    assert.equal(posted.status, 303, 'a form posted signed out goes to the sign-in page too');
+    assert.equal(posted.headers.get('location'), '/admin/login?next=%2Fadmin%2Fpayments');
     assert.equal(posted.headers.get('www-authenticate'), null, 'a browser never gets the Basic dialog');
+    const wrongBasic = await request('/admin/payments', { headers: { Accept: 'text/html', Authorization: 'Basic eDp5' } });
+    assert.equal(wrongBasic.status, 401);
+    assert.equal(wrongBasic.headers.get('www-authenticate'), null);
     const page = await request('/admin/login?next=%2Fadmin%2Frejections%3Fq%3D2026');
     const body = await page.text();
     assert.equal(page.status, 200);

@@ -130,6 +130,11 @@ describe('loadConfig', () => {
     failsOn('ADMIN_PASSWORD', { ...PRODUCTION, ADMIN_PASSWORD: 'short' });
   });
 
+  it('takes ADMIN_USER only as an account name: it names the first operator in every audit row', () => {
+    assert.equal(loadConfig({ ADMIN_USER: 'ops.lead' }).admin.user, 'ops.lead');
+    for (const user of ['Admin', 'a'.repeat(33), 'ad min']) failsOn('ADMIN_USER', { ADMIN_USER: user });
+  });
+
   it('refuses in production what cannot work or is weak, saying the rule', () => {
     failsOn('PUBLIC_URL', { ...PRODUCTION, PUBLIC_URL: '' });
     failsOn('PUBLIC_URL', { ...PRODUCTION, PUBLIC_URL: 'http://pay.example.com' });

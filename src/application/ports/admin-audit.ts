@@ -5,7 +5,6 @@ export type AdminActionKind =
   | 'replay_rejections'
   | 'rerun_reconciliation'
   | 'resolve_discrepancy'
-  | 'create_demo_order'
   | 'refund'
   | 'sign_in'
   | 'sign_out'

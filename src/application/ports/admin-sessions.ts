@@ -17,6 +17,8 @@ export interface AdminSessions {
    */
   resume(token: string, now: Date, limits: SessionLimits): Promise<string | null>;
   end(token: string): Promise<void>;
+  /** Removes every session past either limit: browsers that never came back leave nothing behind. */
+  endExpired(now: Date, limits: SessionLimits): Promise<void>;
   /** Ends every session of an account: its password changed, or it was disabled. */
   endAllOf(name: string): Promise<void>;
 }

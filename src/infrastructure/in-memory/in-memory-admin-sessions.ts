@@ -14,8 +14,7 @@ export class InMemoryAdminSessions implements AdminSessions {
     const digest = sessionDigest(token);
     const session = this.sessions.get(digest);
     if (session === undefined) return null;
-    const live = now.getTime() - session.lastSeen.getTime() < idleMs && now.getTime() - session.createdAt.getTime() < absoluteMs;
-    if (!live) {
+    if (!isLive(session, now, { idleMs, absoluteMs })) {
       this.sessions.delete(digest);
       return null;
     }
@@ -27,7 +26,14 @@ export class InMemoryAdminSessions implements AdminSessions {
     this.sessions.delete(sessionDigest(token));
   }
 
+  async endExpired(now: Date, limits: SessionLimits): Promise<void> {
+    for (const [digest, session] of this.sessions) if (!isLive(session, now, limits)) this.sessions.delete(digest);
+  }
+
   async endAllOf(name: string): Promise<void> {
     for (const [digest, session] of this.sessions) if (session.name === name) this.sessions.delete(digest);
   }
 }
+
+const isLive = (session: { createdAt: Date; lastSeen: Date }, now: Date, { idleMs, absoluteMs }: SessionLimits) =>
+  now.getTime() - session.lastSeen.getTime() < idleMs && now.getTime() - session.createdAt.getTime() < absoluteMs;

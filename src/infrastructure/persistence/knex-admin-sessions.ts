@@ -41,6 +41,15 @@ export class KnexAdminSessions implements AdminSessions {
     });
   }
 
+  endExpired(now: Date, { idleMs, absoluteMs }: SessionLimits): Promise<void> {
+    return guarded(async () => {
+      await this.knex('tb_admin_session')
+        .where('last_seen', '<=', new Date(now.getTime() - idleMs))
+        .orWhere('create_time', '<=', new Date(now.getTime() - absoluteMs))
+        .delete();
+    });
+  }
+
   endAllOf(name: string): Promise<void> {
     return guarded(async () => {
       await this.knex('tb_admin_session').where({ name }).delete();

@@ -90,8 +90,10 @@ export function adminGate({ authenticate, sessions, cookie, forms, failures, met
  */
 function askToSignIn(ctx: AppContext, expired: boolean): void {
   const browser = ctx.get('Accept') !== '' && ctx.accepts('text/html', 'text/plain', '*/*') === 'text/html';
-  if (browser && ctx.method === 'GET' && ctx.get('Authorization') === '') {
-    const query = new URLSearchParams({ next: ctx.originalUrl, ...(expired ? { expired: '1' } : {}) });
+  if (browser && ctx.get('Authorization') === '') {
+    // A form posted after the session ended goes to the sign-in page too (nothing was written), then to the list.
+    const next = ctx.method === 'GET' ? ctx.originalUrl : '/admin/payments';
+    const query = new URLSearchParams({ next, ...(expired ? { expired: '1' } : {}) });
     ctx.status = 303;
     ctx.redirect(`${SIGN_IN_PATH}?${query}`);
     return;

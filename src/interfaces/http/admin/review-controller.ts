@@ -11,7 +11,6 @@ const ACTION_LABELS: Record<AdminActionKind, string> = {
   replay_rejections: '重放被拒回调',
   rerun_reconciliation: '重新对账',
   resolve_discrepancy: '对账差异已处理',
-  create_demo_order: '新建演示订单',
   refund: '退款',
   sign_in: '登录',
   sign_out: '退出登录',
