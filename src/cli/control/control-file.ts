@@ -1,4 +1,5 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 
 /** What the server writes beside DATA_DIR for the CLIs of this machine's same user. */
 export interface ControlFile {
@@ -15,10 +16,16 @@ export function writeControlFile(dataDir: string, control: ControlFile): void {
   writeFileSync(controlFileOf(dataDir), JSON.stringify(control), { flag: 'wx', mode: 0o600 });
 }
 
-/** The control file, or null when there is none or it is not one. */
+/**
+ * The control file, or null when there is none or it is not one. A file that another user owns, or that
+ * others may write, is not one: where DATA_DIR's folder is shared, a planted file would receive the
+ * command and its stdin (a password).
+ */
 export function readControlFile(dataDir: string): ControlFile | null {
   let text: string;
   try {
+    const { uid, mode } = statSync(controlFileOf(dataDir));
+    if ((mode & 0o077) !== 0 || (process.getuid !== undefined && uid !== process.getuid())) return null;
     text = readFileSync(controlFileOf(dataDir), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

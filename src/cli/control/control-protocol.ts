@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
+import { sameSecret } from '../../shared/same-secret.ts';
 
 /**
  * The control endpoint's protocol: one JSON object per line each way. The CLI sends one request; the
@@ -58,8 +59,5 @@ export function asRequest(frame: unknown): ControlRequest | null {
 /** A new secret for one run of the server. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
 
-/** In constant time: digests of equal length, so neither the length nor a prefix of the secret leaks. */
-export function tokenMatches(expected: string, given: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(expected), digest(given));
-}
+/** In constant time: neither the length nor a prefix of the secret leaks. */
+export const tokenMatches = sameSecret;
