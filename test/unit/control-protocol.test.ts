@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
-import { asRequest, encodeFrame, FrameReader, MAX_FRAME_BYTES, newToken, tokenMatches } from '../../src/cli/control/control-protocol.ts';
+import {
+  asRequest,
+  encodeFrame,
+  FrameReader,
+  MAX_FRAME_CHARS,
+  MAX_REQUEST_CHARS,
+  newToken,
+  tokenMatches,
+} from '../../src/cli/control/control-protocol.ts';
 
 describe('the control protocol: one JSON value a line', () => {
   it('reads back what it encodes, lines with newlines and Chinese inside included', () => {
@@ -21,7 +29,8 @@ describe('the control protocol: one JSON value a line', () => {
 
   it('refuses a line longer than a request can be, before it ends', () => {
     const reader = new FrameReader();
-    assert.throws(() => reader.push(Buffer.alloc(MAX_FRAME_BYTES + 1, 'a')), /a line of over/);
+    assert.throws(() => reader.push(Buffer.alloc(MAX_FRAME_CHARS + 1, 'a')), /a line of over/);
+    assert.throws(() => new FrameReader(MAX_REQUEST_CHARS).push('a'.repeat(MAX_REQUEST_CHARS + 1)), /a line of over 65536 characters/);
   });
 
   it('takes a request only with a token, a command, argv of strings and stdin as text or null', () => {

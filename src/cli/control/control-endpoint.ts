@@ -6,7 +6,16 @@ import { ExitCode } from '../../bootstrap/exit-codes.ts';
 import { failureOf } from '../../bootstrap/exit-with.ts';
 import type { Command, CommandHost, CommandIo } from '../command.ts';
 import { removeControlFile, writeControlFile } from './control-file.ts';
-import { asRequest, type ControlReply, type ControlRequest, encodeFrame, FrameReader, newToken, tokenMatches } from './control-protocol.ts';
+import {
+  asRequest,
+  type ControlReply,
+  type ControlRequest,
+  encodeFrame,
+  FrameReader,
+  MAX_REQUEST_CHARS,
+  newToken,
+  tokenMatches,
+} from './control-protocol.ts';
 
 // A connection that has not sent its request by then is not a CLI of ours.
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -36,6 +45,11 @@ export async function openControlEndpoint({ dataDir, commands, host, logger }: C
   // Connections that have not sent their request yet: a stop does not wait for them.
   const waiting = new Set<Socket>();
   const server = createServer((socket) => {
+    // Any local user may connect before the token is checked: a few at once is all a person's CLIs need.
+    if (waiting.size >= MAX_WAITING) {
+      socket.destroy();
+      return;
+    }
     waiting.add(socket);
     const served = serve(socket, { token, commands, host, logger }, () => waiting.delete(socket)).finally(() => running.delete(served));
     running.add(served);
@@ -57,6 +71,8 @@ export async function openControlEndpoint({ dataDir, commands, host, logger }: C
     },
   };
 }
+
+const MAX_WAITING = 16;
 
 async function serve(
   socket: Socket,
@@ -106,7 +122,7 @@ function unknown(name: string, io: CommandIo): number {
 
 /** The connection's first line, as a request. @throws Error when it is not one in time */
 function firstRequest(socket: Socket): Promise<ControlRequest | null> {
-  const reader = new FrameReader();
+  const reader = new FrameReader(MAX_REQUEST_CHARS);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no request in time')), REQUEST_TIMEOUT_MS);
     const done = (request: ControlRequest | null, error?: Error) => {

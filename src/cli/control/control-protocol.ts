@@ -1,4 +1,4 @@
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { sameSecret } from '../../shared/same-secret.ts';
@@ -22,8 +22,9 @@ export type ControlReply =
   /** Not run: a wrong token or a malformed request. */
   | { readonly refused: string };
 
-/** A request carries a command line and perhaps a password on stdin; nothing near this size. */
-export const MAX_FRAME_BYTES = 1024 * 1024;
+/** A reply line (a command's --json result) may be long; a request carries a command line and perhaps a password. */
+export const MAX_FRAME_CHARS = 1024 * 1024;
+export const MAX_REQUEST_CHARS = 64 * 1024;
 
 export const encodeFrame = (value: ControlRequest | ControlReply): string => `${JSON.stringify(value)}\n`;
 
@@ -32,12 +33,15 @@ export class FrameReader {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
 
-  /** The frames `chunk` completes. @throws Error when a line outgrows MAX_FRAME_BYTES or is not JSON */
+  constructor(private readonly maxChars = MAX_FRAME_CHARS) {}
+
+  /** The frames `chunk` completes. @throws Error when a line outgrows the limit or is not JSON */
   push(chunk: Buffer | string): unknown[] {
     this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     const lines = this.pending.split('\n');
     this.pending = lines.pop()!;
-    if (Buffer.byteLength(this.pending) > MAX_FRAME_BYTES) throw new Error(`a line of over ${MAX_FRAME_BYTES} bytes`);
+    // Counted in characters, which is cheap on every chunk: a line held back costs at most three bytes each.
+    if (this.pending.length > this.maxChars) throw new Error(`a line of over ${this.maxChars} characters`);
     return lines.map((line) => JSON.parse(line) as unknown);
   }
 }
