@@ -127,6 +127,10 @@ describe('the CLIs beside a running npm start on PGlite', { timeout: START_TIMEO
       ],
     );
     assert.equal((await signIn()).status, 303);
+    assert.match(
+      (await beside('admin', ['list'])).stdout,
+      /^NAME +ROLE +STATE +CREATED \(Beijing\)\nadmin +operator +enabled +ADMIN_USER\nli\.wei +viewer +enabled +\d{4}-/,
+    );
     assert.equal((await beside('admin', ['add', 'li.wei', '--role', 'viewer'])).status, 2, 'a name is taken once');
     assert.equal((await beside('admin', ['disable', 'li.wei'])).status, 0);
     assert.equal((await signIn()).status, 401);

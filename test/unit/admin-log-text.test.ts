@@ -19,7 +19,7 @@ const report = (kind: { tradeStatus?: string; subCode?: string }, tradeNo: strin
   });
 const paid = report({ tradeStatus: 'TRADE_SUCCESS' });
 // Words of English left in a Chinese line: any lower-case word but Alipay's own field names, which staff look up.
-const ALIPAY_NAMES = new Set(['app_id', 'sign', 'notify_type', 'trade_status_sync']);
+const ALIPAY_NAMES = new Set(['app_id', 'sign', 'notify_type', 'trade_status_sync', 'total_amount', 'body']);
 const englishWords = (text: string) => (text.match(/[a-z][a-z_]+/g) ?? []).filter((word) => !ALIPAY_NAMES.has(word));
 
 describe("the timeline's event summaries in Chinese", () => {
@@ -52,6 +52,18 @@ describe("the timeline's event summaries in Chinese", () => {
       '未得到可信的应答，稍后会再查询：请求支付宝超时',
     ],
     ['query', report({ tradeStatus: '', subCode: '' }, null, null), '未说明交易状态'],
+    [
+      'notify',
+      `${report({ tradeStatus: 'TRADE_CLOSED' })}: no new payment`,
+      '交易关闭（未付款或已全额退款），交易号 T88，金额 ¥3,798.00：不是新的支付，未做处理',
+    ],
+    ['query', 'no answer to rely on: cannot reach openapi.alipay.com: ECONNREFUSED', '未得到可信的应答，稍后会再查询：无法连接支付宝'],
+    [
+      'query',
+      'no answer to rely on: openapi.alipay.com answered HTTP 502 to alipay.trade.query',
+      '未得到可信的应答，稍后会再查询：支付宝返回 HTTP 502 错误',
+    ],
+    ['query', 'no answer to rely on: the answer is not a JSON object', '未得到可信的应答，稍后会再查询：支付宝的应答格式无法识别'],
   ];
   for (const [kind, line, chinese] of cases) {
     it(`reads “${line}”`, () => {
@@ -62,6 +74,12 @@ describe("the timeline's event summaries in Chinese", () => {
 
   it('keeps a line it does not know, whole', () => {
     assert.equal(eventSummaryText('query', 'something new'), 'something new');
+  });
+
+  it('reads an answer that says nothing it can use, with the facts Alipay gave', () => {
+    const chinese = eventSummaryText('query', `no answer to rely on: Alipay answered ${report({ tradeStatus: 'TRADE_FINISHED' })}`);
+    assert.match(chinese, /^未得到可信的应答，稍后会再查询：支付宝的应答无法识别：/);
+    assert.deepEqual(englishWords(chinese), []);
   });
 });
 
@@ -79,6 +97,16 @@ describe("a refusal's detail in Chinese", () => {
     [new OrderNotFound('O9').message, '本店没有订单 O9'],
     [new MalformedCallback('parameter "sign" appears twice').message, '参数 sign 出现了两次'],
     ['accepted after repair: plus_became_space', '修复传输中的损坏后验签通过，已接受（见签名诊断）'],
+    [
+      new WrongChannel('notify', 'trade_status "WAIT_BUYER_PAY" reports no payment').message,
+      '不是异步通知应有的消息：交易状态 WAIT_BUYER_PAY 并不表示已付款',
+    ],
+    [new MalformedCallback('a % escape is not followed by two hex digits').message, '百分号编码（%）后面不是两位十六进制数'],
+    [new MalformedCallback('total_amount "12.345" is not an amount').message, 'total_amount 12.345 不是金额'],
+    [
+      new MalformedCallback(`parameter "body" holds '&name=': its signed text would read as other parameters`).message,
+      '参数 body 的值里藏着“&参数名=”，签名内容会被读成别的参数',
+    ],
   ];
   for (const [detail, chinese] of cases) {
     it(`reads “${detail}”`, () => {
@@ -86,6 +114,13 @@ describe("a refusal's detail in Chinese", () => {
       assert.deepEqual(englishWords(chinese), []);
     });
   }
+
+  it('names the method a message came with, as Alipay spells it', () => {
+    assert.equal(
+      rejectionDetailText(new WrongChannel('query', 'method "alipay.trade.page.pay.return" is not alipay.trade.query').message),
+      '不是主动查询应有的消息：method 为 alipay.trade.page.pay.return，应为 alipay.trade.query',
+    );
+  });
 
   it('shows a detail it does not know after 原文, nothing lost', () => {
     assert.equal(rejectionDetailText('a new kind of refusal'), '原文：a new kind of refusal');
@@ -108,6 +143,17 @@ describe('an unreadable bill line in Chinese', () => {
     assert.equal(billProblemText('第 7 行：no 支付宝交易号'), '第 7 行：缺少支付宝交易号');
     assert.equal(billProblemText('第 8 行：12 cells where the header names 25 columns'), '第 8 行：有 12 个单元格，表头却有 25 列');
     assert.equal(billProblemText('第 9 行：something else'), '第 9 行：原文：something else');
+    assert.equal(
+      billProblemText('第 10 行：交易创建时间 "2026/11/25" is not a yyyy-MM-dd HH:mm:ss time'),
+      '第 10 行：交易创建时间 2026/11/25 不是“年-月-日 时:分:秒”格式的时间',
+    );
+    assert.equal(billProblemText('第 11 行：not one CSV row'), '第 11 行：不是一行完整的 CSV');
+    assert.equal(billProblemText('第 12 行：not a CSV row: Quote Not Closed'), '第 12 行：不是有效的 CSV 行');
+    assert.equal(
+      billProblemText('第 13 行：the total line "#交易合计：" states no count (…笔) and amount'),
+      '第 13 行：合计行 #交易合计： 没有写明笔数与金额',
+    );
+    assert.equal(billProblemText('第 14 行：the bill states #交易合计 but no #退款合计'), '第 14 行：账单有 #交易合计，却没有 #退款合计');
     assert.equal(billProblemText('另有 3 行无法读取'), '另有 3 行无法读取');
   });
 });
