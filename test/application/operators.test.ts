@@ -60,6 +60,23 @@ describe('operators: their accounts and their sessions', () => {
     await assert.rejects(manage.disable('admin', CLI), /ADMIN_USER/);
   });
 
+  it('takes a chosen new password, and refuses a password or a disable for an account that is not there', async () => {
+    await manage.add('carol', 'viewer', 'carol-password-1', CLI);
+    assert.deepEqual(await manage.changePassword('carol', 'carol-password-2', CLI), { generatedPassword: null });
+    assert.deepEqual((await sessions.signIn('carol', 'carol-password-2', 'ip'))?.operator, { name: 'carol', role: 'viewer' });
+    await assert.rejects(manage.changePassword('carol', 'short', CLI), /at least 12 characters/);
+    await assert.rejects(manage.changePassword('nobody', null, CLI), /no enabled account named "nobody"/);
+    await assert.rejects(manage.disable('nobody', CLI), /no enabled account named "nobody"/);
+    assert.deepEqual(
+      actions().map(([, action, target]) => [action, target]),
+      [
+        ['add_operator', 'carol'],
+        ['change_password', 'carol'],
+        ['sign_in', 'carol'],
+      ],
+    );
+  });
+
   it('signs the first operator in from the configuration', async () => {
     assert.deepEqual((await sessions.signIn('admin', FIRST.password, 'ip'))?.operator, { name: 'admin', role: 'operator' });
     assert.equal(await sessions.signIn('admin', 'wrong', 'ip'), null);

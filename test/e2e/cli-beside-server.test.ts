@@ -107,11 +107,11 @@ describe('the CLIs beside a running npm start on PGlite', { timeout: START_TIMEO
   });
 
   it('adds an operator inside the server with a password from stdin, who then signs in; disabled, they no longer can', async () => {
-    const signIn = () =>
+    const signIn = (password = 'li-wei-password-1') =>
       fetch(`${url}/admin/login`, {
         method: 'POST',
         redirect: 'manual',
-        body: new URLSearchParams({ name: 'li.wei', password: 'li-wei-password-1' }).toString(),
+        body: new URLSearchParams({ name: 'li.wei', password }).toString(),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       });
     const added = await beside('admin', ['add', 'li.wei', '--role', 'viewer', '--password-stdin'], 'li-wei-password-1\n');
@@ -132,8 +132,17 @@ describe('the CLIs beside a running npm start on PGlite', { timeout: START_TIMEO
       /^NAME +ROLE +STATE +CREATED \(Beijing\)\nadmin +operator +enabled +ADMIN_USER\nli\.wei +viewer +enabled +\d{4}-/,
     );
     assert.equal((await beside('admin', ['add', 'li.wei', '--role', 'viewer'])).status, 2, 'a name is taken once');
+    const rekeyed = await beside('admin', ['passwd', 'li.wei']);
+    assert.equal(rekeyed.status, 0, rekeyed.stderr);
+    assert.match(
+      rekeyed.stdout,
+      /^admin: new password for li\.wei; their browser sessions are signed out\npassword \(shown only now\): [A-Za-z0-9_-]{24}\n$/,
+    );
+    assert.equal((await signIn()).status, 401, 'the old password no longer signs in');
+    const generated = rekeyed.stdout.match(/: ([A-Za-z0-9_-]{24})\n$/)![1]!;
+    assert.equal((await signIn(generated)).status, 303);
     assert.equal((await beside('admin', ['disable', 'li.wei'])).status, 0);
-    assert.equal((await signIn()).status, 401);
+    assert.equal((await signIn(generated)).status, 401);
   });
 
   it('refuses a request without the token in the control file, and keeps serving', async () => {

@@ -15,14 +15,15 @@ const cookieOf = (response: Response) => response.headers.get('set-cookie')?.spl
 
 describe('signing in to the back office', () => {
   const suite = memoryAppForSuite({ alipayPublicKeyPem: alipay.publicKeyPem, trustedProxies: ['127.0.0.1', '::1'] });
-  const request = (path: string, init: RequestInit & { client?: string; cookie?: string } = {}) =>
+  // `client` and `cookie` are this helper's own: Deno's fetch takes a `client` option of its own.
+  const request = (path: string, { client, cookie, headers, ...init }: RequestInit & { client?: string; cookie?: string } = {}) =>
     fetch(suite.app.url + path, {
       redirect: 'manual',
       ...init,
       headers: {
-        'X-Forwarded-For': init.client ?? nextClient(),
-        ...(init.cookie ? { Cookie: init.cookie } : {}),
-        ...(init.headers as Record<string, string>),
+        'X-Forwarded-For': client ?? nextClient(),
+        ...(cookie ? { Cookie: cookie } : {}),
+        ...(headers as Record<string, string>),
       },
     });
   const post = (
