@@ -1,4 +1,4 @@
-// `npm run bench:crypto`: the CPU that signing pay URLs and diagnosing refused signatures cost, per call,
+// `npm run bench:crypto`: the CPU that signing pay URLs, diagnosing refused signatures and checking operators' passwords cost, per call,
 // on the adapters the service runs. No database, no network.
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import forge from 'node-forge';
@@ -7,6 +7,7 @@ import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { forgeRequestSigner, nativeRequestSigner } from '../../src/infrastructure/alipay/request-signer.ts';
 import { AlipaySignatureDoctor } from '../../src/infrastructure/alipay/signature-doctor.ts';
+import { ScryptPasswords } from '../../src/infrastructure/scrypt-passwords.ts';
 
 const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString();
@@ -60,7 +61,18 @@ const rows: Array<[string, number]> = [
     'signature doctor on a forged notify (sign_type and an empty value: every check applies)',
     perCall(2_000, () => doctor.diagnose(forgery)),
   ],
+  ['an operator password check, scrypt N=2^15 (a wrong password: never remembered)', await scryptCheck()],
 ];
+
+/** Microseconds per wrong-password check, the cost every sign-in guess pays. */
+async function scryptCheck(): Promise<number> {
+  const passwords = new ScryptPasswords();
+  const hash = await passwords.hash('an operator password');
+  await passwords.verify('warm-up', hash);
+  const started = performance.now();
+  for (let i = 0; i < 10; i++) await passwords.verify(`guess ${i}`, hash);
+  return ((performance.now() - started) / 10) * 1000;
+}
 console.log('| what | µs per call (one thread, after a warm-up) |');
 console.log('|---|---|');
 for (const [what, micros] of rows) console.log(`| ${what} | ${Math.round(micros)} |`);

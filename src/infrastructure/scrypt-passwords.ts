@@ -2,8 +2,8 @@ import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { Passwords } from '../application/ports/passwords.ts';
 
-// OWASP's scrypt floor (N=2^17, r=8, p=1) costs 128 MiB per hash; 2^15 keeps a sign-in near 50 ms on
-// one core and within 32 MiB, while each guess still costs an attacker that much memory and time.
+// OWASP's scrypt floor (N=2^17, r=8, p=1) costs 128 MiB per hash; 2^15 keeps a sign-in under 200 ms on
+// one core of a small machine (182 ms here: npm run bench:crypto) and within 32 MiB, while each guess still costs an attacker that.
 const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_BYTES = 32;
 const PREFIX = 'scrypt$15$8$1$';
