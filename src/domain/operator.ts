@@ -2,7 +2,7 @@ import { DomainError } from './errors.ts';
 
 /** Viewers read the back office; operators also act in it (resolve, refund, ask Alipay, replay, re-run). */
 export type OperatorRole = 'operator' | 'viewer';
-export const OPERATOR_ROLES: readonly OperatorRole[] = ['operator', 'viewer'];
+const OPERATOR_ROLES: readonly OperatorRole[] = ['operator', 'viewer'];
 
 /** Someone signed in to the back office, by account name. */
 export interface Operator {
@@ -14,7 +14,7 @@ export const mayOperate = (role: OperatorRole): boolean => role === 'operator';
 
 // Names appear in the audit trail and on every page: plain, short, and one spelling per person.
 const OPERATOR_NAME = /^[a-z][a-z0-9._-]{0,31}$/;
-export const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MIN_LENGTH = 12;
 const PASSWORD_MAX_LENGTH = 200;
 
 /** An account name or a password that cannot be used; the message says which rule, for the person typing it. */
