@@ -6,6 +6,7 @@ import { InvalidOperatorInput } from '../domain/operator.ts';
 import { type AdminCommand, readAdminCommand } from './admin-command.ts';
 import type { CommandRun } from './command.ts';
 import { isRefusal, refuse } from './refusal.ts';
+import { textTable } from './text-table.ts';
 
 /** `npm run admin -- add|list|passwd|disable`: the back office's named accounts. */
 export const runAdmin: CommandRun = async (argv, io, host) => {
@@ -67,16 +68,7 @@ function table(accounts: readonly OperatorListing[]): string {
     account.state,
     account.source === 'configuration' ? 'ADMIN_USER' : account.createdAt ? beijingTimestamp(account.createdAt) : '',
   ]);
-  const all = [['NAME', 'ROLE', 'STATE', 'CREATED (Beijing)'], ...rows];
-  const widths = all[0]!.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
-  return all
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable([['NAME', 'ROLE', 'STATE', 'CREATED (Beijing)'], ...rows]).join('\n');
 }
 
 function jsonOf(account: OperatorListing) {

@@ -8,6 +8,7 @@ import { beijingTimestamp } from '../domain/beijing-time.ts';
 import type { CommandRun } from './command.ts';
 import { readReconcileCommand } from './reconcile-command.ts';
 import { isRefusal, refuse } from './refusal.ts';
+import { textTable } from './text-table.ts';
 
 /** Distinct from a failure (1) and a bad command (2): try again tomorrow morning. */
 const EXIT_NOT_READY = 3;
@@ -85,10 +86,7 @@ function summary({ run, discrepancies }: Result): string {
   if (run.problems.length > 0) lines.push(`  ${run.problems.length} bill lines could not be read: ${run.problems.slice(0, 3).join('; ')}`);
   if (discrepancies.length === 0) return [...lines, '  no discrepancies'].join('\n');
   const rows = [['kind', 'order_id', 'trade_no', 'ours', 'bill'], ...discrepancies.map(cells)];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return [...lines, '', ...rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd())].join(
-    '\n',
-  );
+  return [...lines, '', ...textTable(rows, '  ')].join('\n');
 }
 
 const cells = (entry: ReconciliationItem) => [

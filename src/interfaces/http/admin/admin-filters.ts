@@ -9,6 +9,8 @@ import { REJECTION_LABELS, SOURCE_LABELS } from './admin-labels.ts';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
+/** A row's id in a path or a form: a positive bigint, as the stores number their rows. */
+export const ROW_ID = /^[1-9]\d{0,18}$/;
 const STATES = ['', 'applied', 'needs_review', 'resolved'];
 const CHANNELS: readonly RejectionChannel[] = ['return', 'notify'];
 const REASONS = Object.keys(REJECTION_LABELS) as RejectionReason[];

@@ -3,9 +3,8 @@ import { ResolveDiscrepancy } from '../../../application/resolve-discrepancy.ts'
 import { ShowReconciliationItem } from '../../../application/show-reconciliation-item.ts';
 import { beijingTimestamp } from '../../../domain/beijing-time.ts';
 import type { AppContext } from '../app-state.ts';
+import { ROW_ID } from './admin-filters.ts';
 import { dayRowLink, itemLink, itemRow } from './reconciliation-labels.ts';
-
-const ITEM_ID = /^[1-9]\d{0,18}$/;
 
 /** Reconciliation discrepancies followed up: one item's own page, and marking a discrepancy 已处理. */
 @injectable()
@@ -51,7 +50,7 @@ export class DiscrepancyController {
     });
     ctx.state.log.info(key, 'reconciliation discrepancy resolved');
     const id = form.get('item_id') ?? '';
-    const anchor = ITEM_ID.test(id) ? `#item-${id}` : '';
+    const anchor = ROW_ID.test(id) ? `#item-${id}` : '';
     ctx.status = 303;
     if (form.get('from') === 'item' && anchor) return ctx.redirect(`${itemLink(key.date, id)}?resolved=1`);
     ctx.redirect(`/admin/reconciliation/${key.date}?${new URLSearchParams({ order: key.orderId, resolved: key.tradeNo })}${anchor}`);

@@ -5,7 +5,7 @@ import { leftText, REPLAY_PER_REQUEST, ReplayAsOperator } from '../../../applica
 import type { ReplayRun } from '../../../application/replay-refused-callbacks.ts';
 import type { AppContext } from '../app-state.ts';
 import { type ActionNotice, ActionNotices, withNotice } from './action-notices.ts';
-import { pageLink, readRejectionFilter } from './admin-filters.ts';
+import { pageLink, ROW_ID, readRejectionFilter } from './admin-filters.ts';
 import { operatorOf } from './operator-of.ts';
 
 const PAGE = '/admin/rejections';
@@ -18,7 +18,6 @@ const FILTER_LABELS: Record<(typeof FILTER_FIELDS)[number], string> = {
   channel: '渠道',
   reason: '原因',
 };
-const ID = /^[1-9]\d{0,18}$/;
 
 /** 重放: runs refused callbacks again under the current configuration, from the rejections page. */
 @injectable()
@@ -31,7 +30,7 @@ export class ReplayController {
   /** POST /admin/rejections/:id/replay: one callback; back to the page with the filter it was on. */
   one = async (ctx: AppContext): Promise<void> => {
     const id = ctx.params.id ?? '';
-    if (!ID.test(id)) throw new InvalidQuery('id', 'the id must be a positive whole number');
+    if (!ROW_ID.test(id)) throw new InvalidQuery('id', 'the id must be a positive whole number');
     const run = await this.replay.execute({ id }, `拒绝记录 #${id}`, operatorOf(ctx));
     this.back(ctx, run.examined === 0 ? NOT_REPLAYABLE : replayNotice(run));
   };
