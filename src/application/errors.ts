@@ -15,7 +15,8 @@ export type ApplicationErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'INVALID_QUERY'
   | 'TRADE_QUERY_FAILED'
-  | 'BILL_UNREADABLE';
+  | 'BILL_UNREADABLE'
+  | 'REFUND_CALL_FAILED';
 
 /** Not a well-formed Alipay message: bad encoding, a repeated key, a missing or unusable field. */
 export class MalformedCallback extends ApplicationError {
@@ -121,4 +122,9 @@ export class BillUnreadable extends ApplicationError {
   ) {
     super(reason);
   }
+}
+
+/** A refund call to Alipay got no answer to rely on (a timeout, an HTTP error, not Alipay's JSON): the outcome is unknown. */
+export class RefundCallFailed extends ApplicationError {
+  readonly code = 'REFUND_CALL_FAILED';
 }

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { DomainError, PaymentNeedsReview, TradeNoConflict } from '../domain/errors.ts';
 import type { Money } from '../domain/money.ts';
 import type { PaymentSource } from '../domain/payment.ts';
+import { meaningOfNotify } from '../domain/trade-status.ts';
 import { ConfirmAlipayPayment, type PaymentConfirmed } from './confirm-alipay-payment.ts';
 import { ApplicationError, InvalidSignature } from './errors.ts';
 import type { AlipayCallbackParser } from './ports/alipay-callback-parser.ts';
@@ -10,6 +11,7 @@ import type { Clock } from './ports/clock.ts';
 import type { PaymentEventLog } from './ports/payment-events.ts';
 import type { RejectionLog, RejectionReason } from './ports/rejection-log.ts';
 import type { SignatureDiagnosis } from './ports/signature-doctor.ts';
+import { type RefundNotified, SettleRefundNotify } from './settle-refund-notify.ts';
 import { TOKENS } from './tokens.ts';
 import { summaryOf } from './trade-summary.ts';
 
@@ -39,6 +41,12 @@ const DONE: Record<PaymentConfirmed['outcome'], string> = {
   duplicate: 'already recorded',
   ignored: 'no new payment',
 };
+const REFUND_DONE: Record<RefundNotified, string> = {
+  settled: 'refund settled',
+  already_settled: 'refund already settled',
+  external: 'refund made outside the service recorded',
+  nothing_new: 'no new refund',
+};
 const MAX_VALUE = 128;
 const MAX_PARAMS = 2_000;
 
@@ -51,6 +59,7 @@ export class ReceiveAlipayCallback {
     @inject(TOKENS.RejectionLog) private readonly rejections: RejectionLog,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.PaymentEventLog) private readonly events: PaymentEventLog,
+    @inject(SettleRefundNotify) private readonly refunds: SettleRefundNotify,
   ) {}
 
   /** @throws whatever ConfirmAlipayPayment throws, after recording the refusals among them */
@@ -78,8 +87,12 @@ export class ReceiveAlipayCallback {
         return keep('SIGNATURE_REPAIRED', `accepted after repair: ${diagnosis}`, diagnosis);
       };
       const confirmed = await this.confirmPayment.execute({ message: callback, source, onRepaired });
+      const refund =
+        source === 'notify' && meaningOfNotify(callback.report.kind) === 'refund' ? await this.refunds.execute(callback) : null;
       // A return's first arrival is its payment row, and its refreshes are noise; every notify is Alipay speaking.
-      if (source === 'notify' && confirmed.orderId !== '') await this.noteNotify(callback, confirmed.orderId, DONE[confirmed.outcome]);
+      if (source === 'notify' && confirmed.orderId !== '') {
+        await this.noteNotify(callback, confirmed.orderId, refund === null ? DONE[confirmed.outcome] : REFUND_DONE[refund]);
+      }
       const received = { ...confirmed, amount: callback.report.totalAmount };
       return repaired === undefined ? received : { ...received, repaired };
     } catch (error) {

@@ -21,6 +21,8 @@ export const TOKENS = {
   SessionLimits: Symbol('SessionLimits'),
   RejectionLog: Symbol('RejectionLog'),
   TradeQuery: Symbol('TradeQuery'),
+  RefundGateway: Symbol('RefundGateway'),
+  RefundStore: Symbol('RefundStore'),
   TradeBillSource: Symbol('TradeBillSource'),
   DailyClaims: Symbol('DailyClaims'),
   /** RECONCILE_AT and RECONCILE_CATCH_UP_DAYS: when, and how many days back, the daily 对账 runs. */

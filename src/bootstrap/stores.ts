@@ -13,6 +13,7 @@ import type { PaymentRepository } from '../application/ports/payment-repository.
 import type { PaymentReviews } from '../application/ports/payment-reviews.ts';
 import type { QueryQueue } from '../application/ports/query-queue.ts';
 import type { ReconciliationStore } from '../application/ports/reconciliation-store.ts';
+import type { RefundStore } from '../application/ports/refund-store.ts';
 import type { RejectionLog } from '../application/ports/rejection-log.ts';
 import { TOKENS } from '../application/tokens.ts';
 import { InMemoryAdminAudit } from '../infrastructure/in-memory/in-memory-admin-audit.ts';
@@ -27,6 +28,7 @@ import { InMemoryPaymentRepository } from '../infrastructure/in-memory/in-memory
 import { InMemoryPaymentReviews } from '../infrastructure/in-memory/in-memory-payment-reviews.ts';
 import { InMemoryQueryQueue } from '../infrastructure/in-memory/in-memory-query-queue.ts';
 import { InMemoryReconciliationStore } from '../infrastructure/in-memory/in-memory-reconciliation-store.ts';
+import { InMemoryRefundStore } from '../infrastructure/in-memory/in-memory-refund-store.ts';
 import { InMemoryRejectionLog } from '../infrastructure/in-memory/in-memory-rejection-log.ts';
 import type { InMemoryStore } from '../infrastructure/in-memory/in-memory-store.ts';
 import { KnexAdminAudit } from '../infrastructure/persistence/knex-admin-audit.ts';
@@ -38,6 +40,7 @@ import { KnexPaymentLedger } from '../infrastructure/persistence/knex-payment-le
 import { KnexPaymentReviews } from '../infrastructure/persistence/knex-payment-reviews.ts';
 import { KnexQueryQueue } from '../infrastructure/persistence/knex-query-queue.ts';
 import { KnexReconciliationStore } from '../infrastructure/persistence/knex-reconciliation-store.ts';
+import { KnexRefundStore } from '../infrastructure/persistence/knex-refund-store.ts';
 import { KnexRejectionLog, type RejectionRetention } from '../infrastructure/persistence/knex-rejection-log.ts';
 import { ObjectionOrderRepository } from '../infrastructure/persistence/objection-order-repository.ts';
 import { ObjectionPaymentRepository } from '../infrastructure/persistence/objection-payment-repository.ts';
@@ -77,6 +80,7 @@ function bindDatabase(c: Container, knex: Knex, repositories: 'sql' | 'objection
   c.bind<AdminSessions>(TOKENS.AdminSessions).to(KnexAdminSessions).inSingletonScope();
   c.bind<RejectionLog>(TOKENS.RejectionLog).to(KnexRejectionLog).inSingletonScope();
   c.bind<DailyClaims>(TOKENS.DailyClaims).to(KnexDailyClaims).inSingletonScope();
+  c.bind<RefundStore>(TOKENS.RefundStore).to(KnexRefundStore).inSingletonScope();
 }
 
 function bindMemory(c: Container, store: InMemoryStore): void {
@@ -98,4 +102,5 @@ function bindMemory(c: Container, store: InMemoryStore): void {
     .toDynamicValue((context) => new InMemoryRejectionLog(context.get<RejectionRetention>(INFRA.RejectionRetention), clock(context), store))
     .inSingletonScope();
   c.bind<DailyClaims>(TOKENS.DailyClaims).toConstantValue(new InMemoryDailyClaims());
+  c.bind<RefundStore>(TOKENS.RefundStore).toConstantValue(new InMemoryRefundStore(store));
 }

@@ -16,7 +16,8 @@ export type DomainErrorCode =
   | 'REVIEW_NOT_PENDING'
   | 'INVALID_REVIEW_NOTE'
   | 'DISCREPANCY_NOT_PENDING'
-  | 'INVALID_OPERATOR_INPUT';
+  | 'INVALID_OPERATOR_INPUT'
+  | 'REFUND_NOT_ALLOWED';
 
 export class InvalidMoney extends DomainError {
   readonly code = 'INVALID_MONEY';

@@ -13,7 +13,7 @@ import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memo
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { fixedClock } from '../support/clock.ts';
-import { confirmAlipayPayment } from '../support/confirm-payment.ts';
+import { confirmAlipayPayment, settleRefundNotify } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
@@ -34,7 +34,14 @@ describe('ReceiveAlipayCallback', () => {
     const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
     const payments = new InMemoryPaymentRepository(store);
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings, clock: { now: () => T0 } });
-    receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, fixedClock(), events);
+    receive = new ReceiveAlipayCallback(
+      new FormCallbackParser(),
+      confirm,
+      rejections,
+      fixedClock(),
+      events,
+      settleRefundNotify(store, fixedClock()),
+    );
   });
 
   it('confirms an authentic return and records no rejection', async () => {
@@ -63,7 +70,7 @@ describe('ReceiveAlipayCallback', () => {
       (await events.listFor(order.id, 10)).map((event) => [event.kind, event.summary.replace(/ trade_no=\S+/, '')]),
       [
         ['notify', 'trade_status=TRADE_SUCCESS total_amount=3798.00: already recorded'],
-        ['notify', 'trade_status=TRADE_SUCCESS refund_fee=1.00 total_amount=3798.00: no new payment'],
+        ['notify', 'trade_status=TRADE_SUCCESS refund_fee=1.00 total_amount=3798.00: refund made outside the service recorded'],
       ],
     );
   });

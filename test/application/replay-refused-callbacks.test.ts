@@ -15,7 +15,7 @@ import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memo
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, notifyParams, returnParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { type FixedClock, fixedClock, fromTestNow } from '../support/clock.ts';
-import { confirmAlipayPayment } from '../support/confirm-payment.ts';
+import { confirmAlipayPayment, settleRefundNotify } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
@@ -46,7 +46,14 @@ describe('ReplayRefusedCallbacks', () => {
   async function receive(alipayPublicKeyPem: string, raw: string, source: 'return' | 'notify'): Promise<void> {
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem, payments, settings, clock: { now: () => T0 } });
     receivedAt.advance(1_000);
-    const live = new ReceiveAlipayCallback(parser, confirm, rejections, receivedAt, new InMemoryPaymentEventLog());
+    const live = new ReceiveAlipayCallback(
+      parser,
+      confirm,
+      rejections,
+      receivedAt,
+      new InMemoryPaymentEventLog(),
+      settleRefundNotify(store, receivedAt),
+    );
     await assert.rejects(live.execute({ raw: bytes(raw), source, remoteAddress: '203.0.113.7' }));
   }
 

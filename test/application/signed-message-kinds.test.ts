@@ -12,7 +12,7 @@ import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memo
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { APP_ID, createTestAlipay, notifyParams, SELLER_ID } from '../support/alipay-signer.ts';
 import { fixedClock } from '../support/clock.ts';
-import { confirmAlipayPayment } from '../support/confirm-payment.ts';
+import { confirmAlipayPayment, settleRefundNotify } from '../support/confirm-payment.ts';
 import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
@@ -58,7 +58,14 @@ describe('authentic messages of every kind, on both channels', () => {
     const payments = new InMemoryPaymentRepository(store);
     const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings, clock: { now: () => T0 } });
     const rejections = new InMemoryRejectionLog({ maxRows: 1_000, maxAgeDays: 30 }, fixedClock());
-    const receive = new ReceiveAlipayCallback(new FormCallbackParser(), confirm, rejections, fixedClock(), new InMemoryPaymentEventLog());
+    const receive = new ReceiveAlipayCallback(
+      new FormCallbackParser(),
+      confirm,
+      rejections,
+      fixedClock(),
+      new InMemoryPaymentEventLog(),
+      settleRefundNotify(store, fixedClock()),
+    );
 
     const kinds = everyKind();
     assert.equal(kinds.length, 480);

@@ -20,6 +20,7 @@ import { TOKENS } from '../../src/application/tokens.ts';
 import { buildContainer } from '../../src/bootstrap/container.ts';
 import { QuerySchedule } from '../../src/domain/query-schedule.ts';
 import { AlipayPayGateway } from '../../src/infrastructure/alipay/alipay-pay-gateway.ts';
+import { AlipayRefundGateway } from '../../src/infrastructure/alipay/alipay-refund-gateway.ts';
 import { AlipayTradeBillSource } from '../../src/infrastructure/alipay/alipay-trade-bill-source.ts';
 import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-query.ts';
 import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callback-parser.ts';
@@ -37,6 +38,7 @@ import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in
 import { InMemoryPaymentReviews } from '../../src/infrastructure/in-memory/in-memory-payment-reviews.ts';
 import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory-query-queue.ts';
 import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
+import { InMemoryRefundStore } from '../../src/infrastructure/in-memory/in-memory-refund-store.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { KnexAdminAudit } from '../../src/infrastructure/persistence/knex-admin-audit.ts';
@@ -48,6 +50,7 @@ import { KnexPaymentLedger } from '../../src/infrastructure/persistence/knex-pay
 import { KnexPaymentReviews } from '../../src/infrastructure/persistence/knex-payment-reviews.ts';
 import { KnexQueryQueue } from '../../src/infrastructure/persistence/knex-query-queue.ts';
 import { KnexReconciliationStore } from '../../src/infrastructure/persistence/knex-reconciliation-store.ts';
+import { KnexRefundStore } from '../../src/infrastructure/persistence/knex-refund-store.ts';
 import { KnexRejectionLog } from '../../src/infrastructure/persistence/knex-rejection-log.ts';
 import { SqlOrderRepository } from '../../src/infrastructure/persistence/sql-order-repository.ts';
 import { SqlPaymentEventLog } from '../../src/infrastructure/persistence/sql-payment-event-log.ts';
@@ -85,6 +88,8 @@ const DEFAULT_ADAPTERS: Record<
   Clock: SystemClock,
   DatabaseHealth: KnexDatabaseHealth,
   PaymentGateway: AlipayPayGateway,
+  RefundGateway: AlipayRefundGateway,
+  RefundStore: KnexRefundStore,
   PaymentLedger: KnexPaymentLedger,
   PaymentReviews: KnexPaymentReviews,
   AdminAudit: KnexAdminAudit,
@@ -112,6 +117,7 @@ const MEMORY_ADAPTERS: Partial<Record<keyof typeof DEFAULT_ADAPTERS, AnyClass>> 
   AdminSessions: InMemoryAdminSessions,
   RejectionLog: InMemoryRejectionLog,
   DailyClaims: InMemoryDailyClaims,
+  RefundStore: InMemoryRefundStore,
   QueryQueue: InMemoryQueryQueue,
   PaymentEventLog: InMemoryPaymentEventLog,
   ReconciliationStore: InMemoryReconciliationStore,

@@ -26,6 +26,7 @@ import {
 } from '../../src/domain/errors.ts';
 import { InvalidOperatorInput } from '../../src/domain/operator.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
+import { RefundNotAllowed } from '../../src/domain/refund.ts';
 import { InvalidReviewNote, ReviewNotPending } from '../../src/domain/review.ts';
 import { type AppState, type ReplyFormat, replyAs } from '../../src/interfaces/http/app-state.ts';
 import { errorHandler } from '../../src/interfaces/http/middleware/error-handler.ts';
@@ -48,6 +49,7 @@ const EXAMPLES: Record<HttpErrorCode, () => Error> = {
   REVIEW_NOT_PENDING: () => new ReviewNotPending('T1', 'resolved'),
   INVALID_REVIEW_NOTE: () => new InvalidReviewNote('empty'),
   DISCREPANCY_NOT_PENDING: () => new DiscrepancyNotPending('2026-11-30 O1 T1', 'resolved'),
+  REFUND_NOT_ALLOWED: () => new RefundNotAllowed('EXCEEDS_REMAINING', '10.00 is more than the 5.00 left to refund'),
   INVALID_OPERATOR_INPUT: () => new InvalidOperatorInput('role must be operator or viewer'),
 };
 

@@ -6,23 +6,11 @@ import type { TradeQuery } from '../../application/ports/trade-query.ts';
 import { TOKENS } from '../../application/tokens.ts';
 import { TRADE_QUERY } from '../../domain/trade-status.ts';
 import { INFRA } from '../tokens.ts';
-import { boundedFetch, CallFailed } from './bounded-fetch.ts';
-import { signedRequest } from './openapi-request.ts';
+import { callOpenApi, type OpenApiSettings } from './openapi-call.ts';
 import type { RequestSigner } from './request-signer.ts';
-import { readEnvelope } from './response-envelope.ts';
 import { tradeReportOf } from './trade-report.ts';
 
-export interface OpenApiSettings {
-  readonly appId: string;
-  /** Alipay's gateway, or the local sandbox's. */
-  readonly gatewayUrl: string;
-  /** ALIPAY_HTTP_TIMEOUT: the whole call, answer read included. */
-  readonly timeoutMs: number;
-}
-
-const RESPONSE_KEY = 'alipay_trade_query_response';
-// An answer is a few hundred bytes; anything far larger is not Alipay's.
-const MAX_ANSWER_BYTES = 256 * 1024;
+export type { OpenApiSettings };
 
 /** alipay.trade.query over HTTPS: a signed POST, and Alipay's answer cut out exactly as signed (docs/alipay.md). */
 @injectable()
@@ -34,15 +22,15 @@ export class AlipayTradeQuery implements TradeQuery {
   ) {}
 
   async ask(orderId: string): Promise<AlipayMessage> {
-    const { appId, gatewayUrl } = this.settings;
-    const params = signedRequest(this.signer, { appId, method: TRADE_QUERY, at: this.clock.now(), bizContent: { out_trade_no: orderId } });
-    const body = await this.post(gatewayUrl, new URLSearchParams(params).toString());
-    const envelope = readEnvelope(body, RESPONSE_KEY);
-    if (typeof envelope === 'string') throw new TradeQueryFailed(envelope);
-    const fields = new Map(
-      Object.entries(envelope.response).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
+    const { appId } = this.settings;
+    const answer = await callOpenApi(
+      { signer: this.signer, settings: this.settings, at: this.clock.now() },
+      TRADE_QUERY,
+      { out_trade_no: orderId },
+      (why) => new TradeQueryFailed(why),
     );
-    if (envelope.sign === '') {
+    const { fields, sign } = answer;
+    if (sign === '') {
       // Alipay leaves refusals of our own request unsigned (a bad app key, a bad app_id): say which.
       const why = ['code', 'sub_code', 'sub_msg']
         .map((name) => fields.get(name))
@@ -53,12 +41,12 @@ export class AlipayTradeQuery implements TradeQuery {
     const code = fields.get('code') ?? '';
     const report = tradeReportOf(fields);
     return {
-      raw: body,
+      raw: answer.raw,
       ambiguity: null,
-      fields: new Map([...fields, ['sign', envelope.sign]]),
-      sign: envelope.sign,
+      fields: new Map([...fields, ['sign', sign]]),
+      sign,
       signType: undefined,
-      signedContents: [envelope.signedBytes],
+      signedContents: answer.signedContents,
       report: {
         ...report,
         // The answer names neither: our request named the app, and Alipay signed its answer to that request.
@@ -74,17 +62,5 @@ export class AlipayTradeQuery implements TradeQuery {
         },
       },
     };
-  }
-
-  private async post(url: string, form: string): Promise<Uint8Array> {
-    try {
-      return await boundedFetch(
-        url,
-        { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: form },
-        { timeoutMs: this.settings.timeoutMs, maxBytes: MAX_ANSWER_BYTES, what: 'alipay.trade.query' },
-      );
-    } catch (error) {
-      throw error instanceof CallFailed ? new TradeQueryFailed(error.message) : error;
-    }
   }
 }

@@ -1,5 +1,6 @@
 import type { AdminAction } from '../../application/ports/admin-audit.ts';
 import type { OperatorAccount } from '../../application/ports/operator-accounts.ts';
+import type { RefundRecord } from '../../application/ports/refund-store.ts';
 import type { OrderSnapshot } from '../../domain/order.ts';
 import type { PaymentSnapshot } from '../../domain/payment.ts';
 import type { ReviewResolution } from '../../domain/review.ts';
@@ -18,4 +19,6 @@ export class InMemoryStore {
   readonly adminActions: AdminAction[] = [];
   /** tb_admin_account, by name. */
   readonly operatorAccounts = new Map<string, OperatorAccount>();
+  /** tb_refund, by out_request_no, in the order stored; dueAt is its next check, null when none. */
+  readonly refunds = new Map<string, { record: RefundRecord; dueAt: Date | null }>();
 }

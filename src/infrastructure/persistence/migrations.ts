@@ -14,6 +14,7 @@ import m012 from './migrations/012_reconciliation_stage.ts';
 import m013 from './migrations/013_rejection_digest.ts';
 import m014 from './migrations/014_operator_accounts.ts';
 import m015 from './migrations/015_discrepancy_follow_up.ts';
+import m016 from './migrations/016_refunds.ts';
 import type { Migration } from './migrations/migration.ts';
 
 // Meiduo's own tables, created only where they do not exist yet, so that the service can sit on a
@@ -35,6 +36,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '013_rejection_digest': m013,
   '014_operator_accounts': m014,
   '015_discrepancy_follow_up': m015,
+  '016_refunds': m016,
 };
 
 /** Our migrations, up to and including `last` when given. */

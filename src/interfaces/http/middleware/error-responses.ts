@@ -9,7 +9,7 @@ import { DomainError, type DomainErrorCode, type ReviewReason } from '../../../d
  */
 export type HttpErrorCode = Exclude<
   DomainErrorCode | ApplicationErrorCode,
-  'INVALID_MONEY' | 'ILLEGAL_TRANSITION' | 'TRADE_QUERY_FAILED' | 'BILL_UNREADABLE'
+  'INVALID_MONEY' | 'ILLEGAL_TRANSITION' | 'TRADE_QUERY_FAILED' | 'BILL_UNREADABLE' | 'REFUND_CALL_FAILED'
 >;
 
 export interface ErrorPage {
@@ -79,6 +79,8 @@ export const ERROR_PAGES: Readonly<Record<HttpErrorCode, ErrorPage>> = {
     message: '账号名为小写字母开头的 1 至 32 位小写字母、数字、“.”“_”或“-”；密码至少 12 位。',
     logLevel: 'info',
   },
+  // The refund form says which rule the amount or reason broke, next to the field.
+  REFUND_NOT_ALLOWED: { status: 400, title: '无法退款', message: '请检查退款金额与退款原因后重试。', logLevel: 'info' },
 };
 
 /** The code of an error that has a response of its own; undefined for anything else, which is a 500. */

@@ -1,0 +1,267 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { AdminAction } from '../../application/ports/admin-audit.ts';
+import type {
+  ExternalRefund,
+  NewRefund,
+  RefundRecord,
+  RefundRefusal,
+  RefundRequested,
+  RefundSettled,
+  RefundStore,
+} from '../../application/ports/refund-store.ts';
+import { Money } from '../../domain/money.ts';
+import type { OrderStatus } from '../../domain/order-status.ts';
+import type { QuerySchedule } from '../../domain/query-schedule.ts';
+import {
+  orderAfterRefund,
+  type RefundOrigin,
+  type RefundStatus,
+  refundedOf,
+  remainingOf,
+  reviewResolutionNote,
+} from '../../domain/refund.ts';
+import { INFRA } from '../tokens.ts';
+import { fit } from './column-text.ts';
+import { auditRow } from './knex-admin-audit.ts';
+import { guarded } from './store-errors.ts';
+
+interface RefundRow {
+  out_request_no: string;
+  order_id: string;
+  trade_no: string;
+  amount: string;
+  reason: string;
+  requested_by: string;
+  requested_at: Date;
+  origin: RefundOrigin;
+  status: RefundStatus;
+  settled_at: Date | null;
+  refunded_at: Date | null;
+  refusal_code: string | null;
+  refusal_message: string | null;
+}
+
+interface LockedPayment {
+  order_id: string;
+  amount: string | null;
+  state: string;
+}
+
+const BATCH = 1_000;
+
+/**
+ * tb_refund. Every write that weighs refunds against their payment first locks the payment's row
+ * (SELECT … FOR UPDATE), so that PostgreSQL decides two refunds of one payment one after the other:
+ * the second sees the first, and is refused when it would take more than came in.
+ */
+@injectable()
+export class KnexRefundStore implements RefundStore {
+  constructor(@inject(INFRA.Knex) private readonly knex: Knex) {}
+
+  request(refund: NewRefund, audit: AdminAction, firstCheck: Date): Promise<RefundRequested> {
+    return guarded(() =>
+      this.knex.transaction(async (trx): Promise<RefundRequested> => {
+        const payment = await lockPayment(trx, refund.tradeNo);
+        if (payment === undefined || payment.amount === null) return { outcome: 'no_payment' };
+        const remaining = remainingOf(Money.parse(payment.amount), (await refundsOf(trx, refund.tradeNo)).map(recordOf));
+        if (refund.amount.fen > remaining.fen) return { outcome: 'exceeds', remaining };
+        const [row] = await trx('tb_refund')
+          .insert({
+            out_request_no: refund.outRequestNo,
+            order_id: payment.order_id,
+            trade_no: refund.tradeNo,
+            amount: refund.amount.toString(),
+            // Validated by the domain (at most 256 characters, no NUL).
+            reason: refund.reason,
+            requested_by: fit(refund.requestedBy, 64),
+            requested_at: refund.requestedAt,
+            origin: 'ours',
+            status: 'pending',
+            due_at: firstCheck,
+            update_time: refund.requestedAt,
+          })
+          .returning('*');
+        await trx('tb_admin_audit').insert(auditRow(audit));
+        return { outcome: 'requested', refund: recordOf(row!) };
+      }),
+    );
+  }
+
+  find(outRequestNo: string): Promise<RefundRecord | null> {
+    return guarded(async () => {
+      const row = await this.knex<RefundRow>('tb_refund').where('out_request_no', fit(outRequestNo, 64)).first();
+      return row === undefined ? null : recordOf(row);
+    });
+  }
+
+  forTrade(tradeNo: string): Promise<RefundRecord[]> {
+    return guarded(async () => (await refundsOf(this.knex, tradeNo)).map(recordOf));
+  }
+
+  forOrder(orderId: string): Promise<RefundRecord[]> {
+    return guarded(async () => {
+      const rows = await this.knex<RefundRow>('tb_refund').where('order_id', fit(orderId, 64)).orderBy(['requested_at', 'out_request_no']);
+      return rows.map(recordOf);
+    });
+  }
+
+  settleRefunded(outRequestNo: string, at: Date, refundedAt: Date): Promise<RefundSettled | null> {
+    return guarded(() =>
+      this.knex.transaction(async (trx) => {
+        const known: { trade_no: string } | undefined = await trx('tb_refund')
+          .where('out_request_no', fit(outRequestNo, 64))
+          .first('trade_no');
+        if (known === undefined) return null;
+        await lockPayment(trx, known.trade_no);
+        const [row] = await trx('tb_refund')
+          .where('out_request_no', outRequestNo)
+          .whereNot('status', 'refunded')
+          .update({
+            status: 'refunded',
+            settled_at: at,
+            refunded_at: refundedAt,
+            refusal_code: null,
+            refusal_message: null,
+            due_at: null,
+            update_time: at,
+          })
+          .returning('*');
+        return row === undefined ? null : effectsOf(trx, recordOf(row), at);
+      }),
+    );
+  }
+
+  settleRefused(outRequestNo: string, at: Date, refusal: RefundRefusal): Promise<boolean> {
+    return guarded(async () => {
+      const updated = await this.knex('tb_refund')
+        .where({ out_request_no: fit(outRequestNo, 64), status: 'pending' })
+        .update({
+          status: 'refused',
+          settled_at: at,
+          refusal_code: fit(refusal.subCode, 64),
+          refusal_message: fit(refusal.message, 256),
+          due_at: null,
+          update_time: at,
+        });
+      return updated > 0;
+    });
+  }
+
+  recordExternal(refund: ExternalRefund): Promise<RefundSettled | null> {
+    return guarded(() =>
+      this.knex.transaction(async (trx) => {
+        const payment = await lockPayment(trx, refund.tradeNo);
+        if (payment === undefined) return null;
+        const [row] = await trx('tb_refund')
+          .insert({
+            out_request_no: fit(refund.outRequestNo, 64),
+            order_id: payment.order_id,
+            trade_no: refund.tradeNo,
+            amount: refund.amount.toString(),
+            requested_at: refund.learntAt,
+            origin: 'external',
+            status: 'refunded',
+            settled_at: refund.learntAt,
+            refunded_at: refund.refundedAt,
+            update_time: refund.learntAt,
+          })
+          .onConflict('out_request_no')
+          .ignore()
+          .returning('*');
+        return row === undefined ? null : effectsOf(trx, recordOf(row), refund.learntAt);
+      }),
+    );
+  }
+
+  claimDue(now: Date, limit: number, schedule: QuerySchedule): Promise<RefundRecord[]> {
+    return guarded(() =>
+      this.knex.transaction(async (trx) => {
+        const { rows } = await trx.raw<{ rows: RefundRow[] }>(
+          `SELECT * FROM tb_refund WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?
+           ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+          [now, limit],
+        );
+        for (const row of rows) {
+          await trx('tb_refund')
+            .where('out_request_no', row.out_request_no)
+            .update({ due_at: schedule.nextAfter(row.requested_at, now), update_time: now });
+        }
+        return rows.map(recordOf);
+      }),
+    );
+  }
+
+  async *refundedBetween(from: Date, until: Date): AsyncIterable<RefundRecord> {
+    let after: [Date, string] | null = null;
+    for (;;) {
+      const cursor = after;
+      const rows: RefundRow[] = await guarded(() =>
+        this.knex<RefundRow>('tb_refund')
+          .where('status', 'refunded')
+          .where('refunded_at', '>=', from)
+          .where('refunded_at', '<', until)
+          .modify((query) => {
+            if (cursor) query.whereRaw('(refunded_at, out_request_no) > (?, ?)', cursor);
+          })
+          .orderBy(['refunded_at', 'out_request_no'])
+          .limit(BATCH),
+      );
+      for (const row of rows) yield recordOf(row);
+      if (rows.length < BATCH) return;
+      const last = rows[rows.length - 1]!;
+      after = [last.refunded_at!, last.out_request_no];
+    }
+  }
+}
+
+function lockPayment(trx: Knex.Transaction, tradeNo: string): Promise<LockedPayment | undefined> {
+  return trx<LockedPayment>('tb_payment').where('trade_id', fit(tradeNo, 100)).forUpdate().first('order_id', 'amount', 'state');
+}
+
+function refundsOf(knex: Knex, tradeNo: string): Promise<RefundRow[]> {
+  return knex<RefundRow>('tb_refund').where('trade_no', fit(tradeNo, 100)).orderBy(['requested_at', 'out_request_no']);
+}
+
+/** What a confirmed refund does beside itself, in its transaction, the payment's row already locked. */
+async function effectsOf(trx: Knex.Transaction, refund: RefundRecord, at: Date): Promise<RefundSettled> {
+  const payment = (await lockPayment(trx, refund.tradeNo))!;
+  let orderCanceled = false;
+  const order = await trx('tb_order_info').where('order_id', refund.orderId).forUpdate().first<{ status: number } | undefined>('status');
+  if (order !== undefined && payment.amount !== null) {
+    const refunded = refundedOf((await refundsOf(trx, refund.tradeNo)).map(recordOf));
+    const applied = payment.state === 'applied';
+    const next = orderAfterRefund(order.status as OrderStatus, { applied, amount: Money.parse(payment.amount) }, refunded);
+    if (next !== null) {
+      await trx('tb_order_info').where('order_id', refund.orderId).update({ status: next, update_time: at });
+      orderCanceled = true;
+    }
+  }
+  const resolved = await trx('tb_payment')
+    .where({ trade_id: refund.tradeNo, state: 'needs_review' })
+    .whereNull('resolved_at')
+    .update({
+      resolved_at: at,
+      resolved_by: fit(refund.requestedBy || 'alipay', 64),
+      resolution_note: fit(reviewResolutionNote(refund), 500),
+      update_time: at,
+    });
+  return { refund, orderCanceled, reviewResolved: resolved > 0 };
+}
+
+function recordOf(row: RefundRow): RefundRecord {
+  return {
+    outRequestNo: row.out_request_no,
+    orderId: row.order_id,
+    tradeNo: row.trade_no,
+    amount: Money.parse(row.amount),
+    reason: row.reason,
+    requestedBy: row.requested_by,
+    requestedAt: new Date(row.requested_at),
+    origin: row.origin,
+    status: row.status,
+    settledAt: row.settled_at === null ? null : new Date(row.settled_at),
+    refundedAt: row.refunded_at === null ? null : new Date(row.refunded_at),
+    refusal: row.refusal_code === null ? null : { subCode: row.refusal_code, message: row.refusal_message ?? '' },
+  };
+}
