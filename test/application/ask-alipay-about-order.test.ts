@@ -19,7 +19,8 @@ import { anUnpaidOrder, T0 } from '../support/persistence-harness.ts';
 
 const alipay = createTestAlipay();
 const stranger = createTestAlipay();
-const TIMEOUT_MS = 300;
+// Room for a loaded CI machine to answer a local call; only the hanging gateway below waits it out.
+const TIMEOUT_MS = 1_500;
 const SCHEDULE = new QuerySchedule([60_000, 300_000]);
 
 describe('AskAlipayAboutOrder through alipay.trade.query, against a local fake gateway', () => {
@@ -160,8 +161,8 @@ describe('AskAlipayAboutOrder through alipay.trade.query, against a local fake g
     ['an HTTP 502', () => ({ status: 502, body: 'bad gateway' }), /HTTP 502/],
     [
       'a gateway that hangs past ALIPAY_HTTP_TIMEOUT',
-      () => ({ body: '{}', delayMs: 5_000 }),
-      /alipay.trade.query from 127\.0\.0\.1:\d+ did not complete within 300ms/,
+      () => ({ body: '{}', delayMs: 20_000 }),
+      /alipay.trade.query from 127\.0\.0\.1:\d+ did not complete within 1500ms/,
     ],
     [
       'a signed system error',
@@ -184,7 +185,7 @@ describe('AskAlipayAboutOrder through alipay.trade.query, against a local fake g
       assert.equal(payment(), undefined);
       assert.equal(orderStatus(), OrderStatus.UNPAID);
       assert.equal(stillAsked(), true);
-      assert.ok(elapsedMs() - started < 3_000, 'bounded by the timeout');
+      assert.ok(elapsedMs() - started < 10_000, 'bounded by the timeout, not the 20 s hang');
       const [event] = await events.listFor(orderId, 10);
       assert.match(event!.summary, why);
     });
