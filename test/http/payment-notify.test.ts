@@ -59,15 +59,21 @@ for (const harness of databaseHarnesses) {
       });
     }
 
-    it('never takes a refund notify or a later TRADE_FINISHED for a new payment', async () => {
+    it('never takes a refund notify or a later TRADE_FINISHED for a new payment; refunds made in Alipay’s portal are kept', async () => {
       await assertSuccess(await notify(signedNotify()));
-      await assertSuccess(
-        await notify(signedNotify('TRADE_SUCCESS', { refund_fee: '8.80', gmt_refund: '2026-11-27 10:00:00.000', out_biz_no: 'R1' })),
-      );
+      const partial = signedNotify('TRADE_SUCCESS', { refund_fee: '8.80', gmt_refund: '2026-11-27 10:00:00.000', out_biz_no: 'R1' });
+      await assertSuccess(await notify(partial));
+      await assertSuccess(await notify(partial));
       await assertSuccess(await notify(signedNotify('TRADE_FINISHED')));
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT, 'a partial refund leaves the order');
       await assertSuccess(await notify(signedNotify('TRADE_CLOSED', { refund_fee: '88.80', gmt_refund: '2026-11-28 10:00:00.000' })));
       assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
-      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT);
+      const refunds = await suite.db.knex('tb_refund').where('order_id', orderId).orderBy('refunded_at').select('origin', 'amount', 'status');
+      assert.deepEqual(refunds, [
+        { origin: 'external', amount: '8.80', status: 'refunded' },
+        { origin: 'external', amount: '80.00', status: 'refunded' },
+      ]);
+      assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.CANCELED, 'refunded in full');
     });
 
     it('replies success to a refund notify for a trade it never saw, recording nothing', async () => {
