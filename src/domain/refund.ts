@@ -133,8 +133,10 @@ export interface RefundAnswerFields {
 
 export function meaningOfRefundAnswer({ code, subCode, subMsg, fundChange }: RefundAnswerFields): RefundCallMeaning {
   if (code === '10000') return fundChange === 'Y' ? { kind: 'refunded' } : { kind: 'unconfirmed' };
-  // 40004 is Alipay's business refusal; 20000 (ACQ.SYSTEM_ERROR, isp.*) and the rest may succeed on a retry.
-  if (code === '40004' && subCode !== 'ACQ.SYSTEM_ERROR') return { kind: 'refused', subCode, message: subMsg };
+  // 40004 with an ACQ.* sub_code is Alipay's business refusal; 20000 (ACQ.SYSTEM_ERROR, aop.ACQ.SYSTEM_ERROR,
+  // isp.*), a refusal of our request's form (isv.*) and anything else may yet succeed, so nothing is freed.
+  if (code === '40004' && subCode.startsWith('ACQ.') && subCode !== 'ACQ.SYSTEM_ERROR')
+    return { kind: 'refused', subCode, message: subMsg };
   return { kind: 'retry', why: `code ${code}${subCode === '' ? '' : ` ${subCode}`}` };
 }
 

@@ -68,7 +68,11 @@ for (const harness of databaseHarnesses) {
       assert.equal(await orderStatus(suite.db.knex, orderId), OrderStatus.UNCOMMENT, 'a partial refund leaves the order');
       await assertSuccess(await notify(signedNotify('TRADE_CLOSED', { refund_fee: '88.80', gmt_refund: '2026-11-28 10:00:00.000' })));
       assert.equal((await paymentRows(suite.db.knex, orderId)).length, 1);
-      const refunds = await suite.db.knex('tb_refund').where('order_id', orderId).orderBy('refunded_at').select('origin', 'amount', 'status');
+      const refunds = await suite.db
+        .knex('tb_refund')
+        .where('order_id', orderId)
+        .orderBy('refunded_at')
+        .select('origin', 'amount', 'status');
       assert.deepEqual(refunds, [
         { origin: 'external', amount: '8.80', status: 'refunded' },
         { origin: 'external', amount: '80.00', status: 'refunded' },

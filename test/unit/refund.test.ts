@@ -99,6 +99,8 @@ describe('refund rules', () => {
     assert.deepEqual(answer('40004', 'ACQ.SYSTEM_ERROR'), { kind: 'retry', why: 'code 40004 ACQ.SYSTEM_ERROR' });
     assert.deepEqual(answer('20000', 'ACQ.SYSTEM_ERROR'), { kind: 'retry', why: 'code 20000 ACQ.SYSTEM_ERROR' });
     assert.deepEqual(answer('40002', 'isv.invalid-signature'), { kind: 'retry', why: 'code 40002 isv.invalid-signature' });
+    assert.deepEqual(answer('40004', 'isv.invalid-app-id'), { kind: 'retry', why: 'code 40004 isv.invalid-app-id' });
+    assert.deepEqual(answer('20000', 'aop.ACQ.SYSTEM_ERROR'), { kind: 'retry', why: 'code 20000 aop.ACQ.SYSTEM_ERROR' });
   });
 
   it('reads the refund query: REFUND_SUCCESS refunded, 10000 without refund_status absent, anything else unknown', () => {
