@@ -68,10 +68,16 @@ export class RefundAtAlipay {
   async check(refund: RefundRecord): Promise<RefundTried> {
     const answer = await this.signed(refund, () => this.alipay.ask(refund));
     if (typeof answer === 'string') return this.now(refund, `no answer to rely on (${answer}): asking again later`);
-    const meaning = meaningOfRefundQuery({ code: answer.fields.get('code') ?? '', refundStatus: answer.fields.get('refund_status') ?? '' });
-    if (meaning === 'refunded') return this.refunded(refund, answer.fields.get('gmt_refund_pay'), 'the refund query says it is refunded');
+    const { fields } = answer;
+    const refundAmount = fields.get('refund_amount') ?? '';
+    const meaning = meaningOfRefundQuery({ code: fields.get('code') ?? '', refundStatus: fields.get('refund_status') ?? '', refundAmount });
+    // Alipay refunds what the out_request_no was first sent with, which is always our stored amount: another is no answer of ours.
+    if (meaning === 'refunded' && refundAmount !== '' && refundAmount !== refund.amount.toString()) {
+      return this.now(refund, `the refund query names refund_amount ${refundAmount}, not ${refund.amount}: asking again later`);
+    }
+    if (meaning === 'refunded') return this.refunded(refund, fields.get('gmt_refund_pay'), 'the refund query says it is refunded');
     if (meaning === 'absent') return this.carryOut(refund);
-    return this.now(refund, `the refund query answered code ${answer.fields.get('code') ?? ''}: asking again later`);
+    return this.now(refund, `the refund query answered code ${fields.get('code') ?? ''}: asking again later`);
   }
 
   private async refunded(refund: RefundRecord, alipayTime: string | undefined, why: string): Promise<RefundTried> {

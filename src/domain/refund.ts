@@ -141,14 +141,24 @@ export function meaningOfRefundAnswer({ code, subCode, subMsg, fundChange }: Ref
 }
 
 /**
- * What Alipay's answer to alipay.trade.fastpay.refund.query says: refunded; absent (code 10000 without
- * refund_status: Alipay has no such refund, so asking again for it with the same out_request_no is
- * safe); or unknown.
+ * What Alipay's answer to alipay.trade.fastpay.refund.query says: refunded; absent (code 10000 naming no
+ * refund: Alipay has no such refund, so asking again for it with the same out_request_no is safe); or
+ * unknown. Alipay's older gateway named a refund it found by its data alone, without refund_status
+ * ("如果该接口返回了查询数据，则代表退款成功"; real answers of 2016 and 2019 in test/fixtures/alipay-real).
  */
-export function meaningOfRefundQuery({ code, refundStatus }: { code: string; refundStatus: string }): 'refunded' | 'absent' | 'unknown' {
+export function meaningOfRefundQuery({
+  code,
+  refundStatus,
+  refundAmount,
+}: {
+  code: string;
+  refundStatus: string;
+  refundAmount: string;
+}): 'refunded' | 'absent' | 'unknown' {
   if (code !== '10000') return 'unknown';
   if (refundStatus === 'REFUND_SUCCESS') return 'refunded';
-  return refundStatus === '' ? 'absent' : 'unknown';
+  if (refundStatus !== '') return 'unknown';
+  return refundAmount === '' ? 'absent' : 'refunded';
 }
 
 /**

@@ -183,6 +183,18 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
     assert.equal(book.carriedOut.size, 1);
   });
 
+  it('believes no refund query that names another amount than ours', async () => {
+    book.next('lose_answer', 'lose_answer', 'lose_answer', 'other_amount');
+    const pending = await refundPayment.execute({ orderId, reason, ...operator });
+    clock.advance(15_000);
+    const [asked] = await settle.execute(10);
+    assert.equal(asked?.refund.status, 'pending');
+    assert.match(asked!.note, /names refund_amount 88\.81, not 88\.80/);
+    clock.advance(45_000);
+    await settle.execute(10);
+    assert.equal((await refunds.find(pending.outRequestNo))?.status, 'refunded');
+  });
+
   it('records a refusal with Alipay’s sub_code, frees its amount, and asks no more', async () => {
     book.trade(TRADE_NO, orderId, '0.01'); // Alipay knows less was paid than we think: it refuses the amount.
     const refused = await refundPayment.execute({ orderId, reason, ...operator });

@@ -11,7 +11,9 @@ export type RefundFault =
   /** Answers HTTP 502 without doing anything. */
   | 'http_502'
   /** Answers Alipay's JSON without a signature. */
-  | 'unsigned';
+  | 'unsigned'
+  /** Answers a refund query about a refund of another amount. */
+  | 'other_amount';
 
 const yuan = (fen: number) => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
@@ -54,7 +56,7 @@ export class FakeAlipayRefunds {
     if (fault === 'http_502') return { status: 502, body: 'bad gateway' };
     if (fault === 'system_error')
       return this.signed(call, { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'ACQ.SYSTEM_ERROR', sub_msg: '系统错误' });
-    const response = call.params.method === 'alipay.trade.refund' ? this.refund(biz) : this.query(biz);
+    const response = call.params.method === 'alipay.trade.refund' ? this.refund(biz) : this.query(biz, fault === 'other_amount' ? 1 : 0);
     if (fault === 'lose_answer') return { status: 502, body: 'bad gateway' };
     if (fault === 'hang_after') return { body: '{}', delayMs: 60_000 };
     if (fault === 'unsigned') return { body: JSON.stringify({ [responseKey(call)]: response }) };
@@ -84,7 +86,7 @@ export class FakeAlipayRefunds {
     };
   }
 
-  private query(biz: Record<string, string>): Record<string, string> {
+  private query(biz: Record<string, string>, extraFen: number): Record<string, string> {
     const done = this.carriedOut.get(biz.out_request_no ?? '');
     const base = {
       code: '10000',
@@ -94,7 +96,12 @@ export class FakeAlipayRefunds {
       out_request_no: biz.out_request_no ?? '',
     };
     if (done === undefined) return base;
-    return { ...base, refund_status: 'REFUND_SUCCESS', refund_amount: yuan(done.fen), gmt_refund_pay: '2026-11-26 15:31:00.250' };
+    return {
+      ...base,
+      refund_status: 'REFUND_SUCCESS',
+      refund_amount: yuan(done.fen + extraFen),
+      gmt_refund_pay: '2026-11-26 15:31:00.250',
+    };
   }
 
   private signed(call: ReceivedCall, response: Record<string, string>): FakeAnswer {

@@ -103,11 +103,13 @@ describe('refund rules', () => {
     assert.deepEqual(answer('20000', 'aop.ACQ.SYSTEM_ERROR'), { kind: 'retry', why: 'code 20000 aop.ACQ.SYSTEM_ERROR' });
   });
 
-  it('reads the refund query: REFUND_SUCCESS refunded, 10000 without refund_status absent, anything else unknown', () => {
-    assert.equal(meaningOfRefundQuery({ code: '10000', refundStatus: 'REFUND_SUCCESS' }), 'refunded');
-    assert.equal(meaningOfRefundQuery({ code: '10000', refundStatus: '' }), 'absent');
-    assert.equal(meaningOfRefundQuery({ code: '10000', refundStatus: 'REFUND_PROCESSING' }), 'unknown');
-    assert.equal(meaningOfRefundQuery({ code: '40004', refundStatus: '' }), 'unknown');
+  it('reads the refund query: REFUND_SUCCESS or the older data-only answer refunded, 10000 naming nothing absent, else unknown', () => {
+    const query = (code: string, refundStatus: string, refundAmount = '') => meaningOfRefundQuery({ code, refundStatus, refundAmount });
+    assert.equal(query('10000', 'REFUND_SUCCESS', '1.00'), 'refunded');
+    assert.equal(query('10000', ''), 'absent');
+    assert.equal(query('10000', '', '1.00'), 'refunded', 'the older gateway: a refund found, named by its data');
+    assert.equal(query('10000', 'REFUND_PROCESSING', '1.00'), 'unknown');
+    assert.equal(query('40004', ''), 'unknown');
   });
 
   it('resolves a review with what the refund did', () => {
