@@ -6,6 +6,8 @@ export type RefundFault =
   | 'lose_answer'
   /** Carries the refund out, then holds the answer past any timeout. */
   | 'hang_after'
+  /** Holds the call past any timeout without doing anything: the request never reached Alipay. */
+  | 'hang_before'
   /** Answers a signed ACQ.SYSTEM_ERROR without doing anything. */
   | 'system_error'
   /** Answers HTTP 502 without doing anything. */
@@ -54,6 +56,7 @@ export class FakeAlipayRefunds {
     const biz = JSON.parse(call.params.biz_content ?? '{}') as Record<string, string>;
     const fault = this.faults.shift();
     if (fault === 'http_502') return { status: 502, body: 'bad gateway' };
+    if (fault === 'hang_before') return { body: '{}', delayMs: 60_000 };
     if (fault === 'system_error')
       return this.signed(call, { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'ACQ.SYSTEM_ERROR', sub_msg: '系统错误' });
     const response = call.params.method === 'alipay.trade.refund' ? this.refund(biz) : this.query(biz, fault === 'other_amount' ? 1 : 0);
