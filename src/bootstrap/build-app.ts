@@ -17,6 +17,7 @@ import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
 import { DiscrepancyController } from '../interfaces/http/admin/discrepancy-controller.ts';
 import { OrderQueryController } from '../interfaces/http/admin/order-query-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
+import { RefundController } from '../interfaces/http/admin/refund-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
 import { ReplayController } from '../interfaces/http/admin/replay-controller.ts';
 import { RerunController } from '../interfaces/http/admin/rerun-controller.ts';
@@ -60,6 +61,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     rejections: container.get(RejectionsController),
     review: container.get(ReviewController),
     orderQuery: container.get(OrderQueryController),
+    refund: container.get(RefundController),
     replay: container.get(ReplayController),
     rerun: container.get(RerunController),
     notices: container.get(ActionNotices),
