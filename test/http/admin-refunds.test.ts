@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { Money } from '../../src/domain/money.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { createTestAlipay, newOrderId } from '../support/alipay-signer.ts';
 import { appPublicKeyPem } from '../support/app-keys.ts';
-import { TEST_NOW } from '../support/clock.ts';
 import { FakeAlipayGateway, type FakeAnswer, type ReceivedCall } from '../support/fake-alipay-gateway.ts';
 import { ADMIN, memoryAppForSuite } from '../support/test-app.ts';
 
@@ -56,14 +54,7 @@ describe('退款 from the back office, over in-memory stores with Alipay faked',
     const orderId = newOrderId();
     const tradeNo = `2026112622001${orderId.slice(-10)}`;
     suite.tables.seedOrder(orderId, amount, reviewReason === null ? OrderStatus.UNCOMMENT : OrderStatus.CANCELED);
-    suite.tables.store.payments.set(tradeNo, {
-      orderId,
-      tradeNo,
-      amount: Money.parse(amount),
-      source: 'notify',
-      receivedAt: TEST_NOW,
-      reviewReason,
-    });
+    suite.tables.seedPayment(orderId, tradeNo, amount, reviewReason);
     return {
       orderId,
       tradeNo,

@@ -82,7 +82,7 @@ export function refusalErrors(refusal: RefundNotAllowed): RefundFormErrors {
           : '这笔支付没有记录金额（由商城自己写入），无法在这里退款，请在支付宝商家后台处理。',
       };
     case 'EXCEEDS_REMAINING':
-      return { amount: `退款金额超过剩余可退金额 ${left}（可能有其他退款刚刚提交），请改为不超过 ${left} 的金额。` };
+      return { amount: `退款金额超过剩余可退金额 ${left}，请改为不超过 ${left} 的金额。` };
     case 'INVALID_REFUND_AMOUNT':
       return { amount: '退款金额必须大于 ¥0.00。' };
     case 'INVALID_REFUND_REASON':
@@ -106,11 +106,9 @@ export function effectOfRefund(refundable: Refundable, amount: Money): string[] 
   return [refundedAfter.fen < paid.fen ? `部分退款：${unchanged}` : unchanged];
 }
 
-/** The confirmation's figures. */
+/** The confirmation's figures, below the payment's own. */
 export function planFacts(refundable: Refundable, plan: RefundPlan) {
   return [
-    { label: '支付宝交易号', value: refundable.payment.tradeNo ?? '' },
-    { label: '支付金额', value: fenText(refundable.paid.fen) },
     { label: '本次退款', value: refundAmountText(plan.amount) },
     { label: '退款后剩余可退', value: fenText(refundable.remaining.fen - plan.amount.fen) },
     { label: '退款原因', value: plan.reason },
