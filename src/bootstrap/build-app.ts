@@ -10,6 +10,7 @@ import type { Clock } from '../application/ports/clock.ts';
 import type { OrderRepository } from '../application/ports/order-repository.ts';
 import { PrunePaymentEvents } from '../application/prune-payment-events.ts';
 import { ReconcilePastDays } from '../application/reconcile-past-days.ts';
+import { SettlePendingRefunds } from '../application/settle-pending-refunds.ts';
 import { TOKENS } from '../application/tokens.ts';
 import type { QuerySchedule } from '../domain/query-schedule.ts';
 import { ActionNotices } from '../interfaces/http/admin/action-notices.ts';
@@ -17,6 +18,7 @@ import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
 import { DiscrepancyController } from '../interfaces/http/admin/discrepancy-controller.ts';
 import { OrderQueryController } from '../interfaces/http/admin/order-query-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
+import { RefundController } from '../interfaces/http/admin/refund-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
 import { ReplayController } from '../interfaces/http/admin/replay-controller.ts';
 import { RerunController } from '../interfaces/http/admin/rerun-controller.ts';
@@ -27,6 +29,7 @@ import { Metrics } from '../interfaces/http/middleware/metrics.ts';
 import { PaymentController } from '../interfaces/http/shopper/payment-controller.ts';
 import { QueryScheduler } from '../interfaces/scheduler/query-scheduler.ts';
 import { ReconcileScheduler } from '../interfaces/scheduler/reconcile-scheduler.ts';
+import { RefundScheduler } from '../interfaces/scheduler/refund-scheduler.ts';
 import { RetentionScheduler } from '../interfaces/scheduler/retention-scheduler.ts';
 import { DemoOrderChanges } from '../sandbox/demo-order-changes.ts';
 import { DemoShop } from '../sandbox/demo-shop.ts';
@@ -46,6 +49,8 @@ export interface BuiltApp {
   readonly reconcileScheduler?: ReconcileScheduler;
   /** Deletes payment events past their retention once started. */
   readonly retentionScheduler: RetentionScheduler;
+  /** Settles refunds whose outcome is unknown by the refund query once started; every serving process runs one. */
+  readonly refundScheduler: RefundScheduler;
 }
 
 /** The Koa app with every controller resolved once; nothing else looks into the container. */
@@ -60,6 +65,7 @@ export function buildApp(wiring: Wiring): BuiltApp {
     rejections: container.get(RejectionsController),
     review: container.get(ReviewController),
     orderQuery: container.get(OrderQueryController),
+    refund: container.get(RefundController),
     replay: container.get(ReplayController),
     rerun: container.get(RerunController),
     notices: container.get(ActionNotices),
@@ -92,7 +98,8 @@ export function buildApp(wiring: Wiring): BuiltApp {
   const reconcileScheduler =
     wiring.reconcileAtMinutes == null ? undefined : new ReconcileScheduler(container.get(ReconcilePastDays), wiring.logger);
   const retentionScheduler = new RetentionScheduler(container.get(PrunePaymentEvents), wiring.logger);
-  const schedulers = { container, queryScheduler, reconcileScheduler, retentionScheduler };
+  const refundScheduler = new RefundScheduler(container.get(SettlePendingRefunds), wiring.logger);
+  const schedulers = { container, queryScheduler, reconcileScheduler, retentionScheduler, refundScheduler };
   if (!wiring.sandbox) return { app: createApp(options), ...schedulers };
   // The sandbox and the demo shop keep their trades and change orders in the database itself.
   if (wiring.memory) throw new Error('the sandbox needs the database: wire knex, not memory');

@@ -68,6 +68,7 @@ import { AdminController } from '../interfaces/http/admin/admin-controller.ts';
 import { DiscrepancyController } from '../interfaces/http/admin/discrepancy-controller.ts';
 import { OrderQueryController } from '../interfaces/http/admin/order-query-controller.ts';
 import { ReconciliationController } from '../interfaces/http/admin/reconciliation-controller.ts';
+import { RefundController } from '../interfaces/http/admin/refund-controller.ts';
 import { RejectionsController } from '../interfaces/http/admin/rejections-controller.ts';
 import { ReplayController } from '../interfaces/http/admin/replay-controller.ts';
 import { RerunController } from '../interfaces/http/admin/rerun-controller.ts';
@@ -192,6 +193,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(RerunReconciliation).toSelf().inSingletonScope();
   c.bind(ActionNotices).toSelf().inSingletonScope();
   c.bind(OrderQueryController).toSelf().inSingletonScope();
+  c.bind(RefundController).toSelf().inSingletonScope();
   c.bind(ReplayController).toSelf().inSingletonScope();
   c.bind(RerunController).toSelf().inSingletonScope();
   return c;

@@ -48,7 +48,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const publicUrl = config.publicUrl ?? url;
     const wiring = wiringOf(config, logger, keys, database, publicUrl, admin.password);
     const built = buildApp({ ...wiring, clock: options.clock });
-    const { app, sandbox, demoShop, queryScheduler } = built;
+    const { app, sandbox, demoShop, queryScheduler, refundScheduler } = built;
     // A worker's heap is capped for serving; the cluster's background process does the daily work.
     const reconcileScheduler = options.worker ? undefined : built.reconcileScheduler;
     const retentionScheduler = options.worker ? undefined : built.retentionScheduler;
@@ -64,6 +64,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         });
     // After listening: the sandbox that answers the first questions in development is this server.
     queryScheduler?.start();
+    refundScheduler.start();
     reconcileScheduler?.start();
     retentionScheduler?.start();
     if (placed?.length) logger.info({ orders: placed }, 'placed demo orders for the demo shop');
@@ -71,7 +72,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const stopWork = async () => {
       await control?.close();
       sandbox?.close();
-      await Promise.all([queryScheduler?.stop(), reconcileScheduler?.stop(), retentionScheduler?.stop()]);
+      await Promise.all([queryScheduler?.stop(), refundScheduler.stop(), reconcileScheduler?.stop(), retentionScheduler?.stop()]);
     };
     return { url, database, admin, close: () => stop(server, database, stopWork) };
   } catch (error) {

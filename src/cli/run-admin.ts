@@ -1,10 +1,9 @@
-import { userInfo } from 'node:os';
-import type { Actor } from '../application/actor.ts';
 import { ManageOperators, type OperatorListing } from '../application/manage-operators.ts';
 import { beijingTimestamp } from '../domain/beijing-time.ts';
 import { InvalidOperatorInput } from '../domain/operator.ts';
 import { type AdminCommand, readAdminCommand } from './admin-command.ts';
 import type { CommandRun } from './command.ts';
+import { commandLineUser } from './command-line-user.ts';
 import { isRefusal, refuse } from './refusal.ts';
 import { textTable } from './text-table.ts';
 
@@ -49,17 +48,6 @@ async function perform(operators: ManageOperators, command: AdminCommand, passwo
 }
 
 const shownOnce = (password: string | null) => (password === null ? [] : [`password (shown only now): ${password}`]);
-
-/** The audit trail's operator for a change made at the command line: the machine's user who ran it. */
-function commandLineUser(): Actor {
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // Some containers have no passwd entry for the uid: the audit row still says it came from the command line.
-  }
-  return { actor: `cli:${user}`, remoteAddress: 'command line' };
-}
 
 function table(accounts: readonly OperatorListing[]): string {
   const rows = accounts.map((account) => [

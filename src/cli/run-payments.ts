@@ -3,6 +3,7 @@ import { type ReplayFilter, ReplayRefusedCallbacks, type ReplayTally } from '../
 import { ExitCode } from '../bootstrap/exit-codes.ts';
 import type { CommandHost, CommandIo, CommandRun } from './command.ts';
 import { readPaymentsCommand } from './payments-command.ts';
+import { refund } from './payments-refund.ts';
 import { isRefusal, refuse } from './refusal.ts';
 
 const PROGRESS_EVERY = 100;
@@ -10,10 +11,12 @@ const PROGRESS_EVERY = 100;
 /**
  * `npm run payments -- replay`: runs the stored refused callbacks again under the current configuration.
  * `npm run payments -- query ORDER_ID`: asks Alipay about one order now, and applies the answer as the schedule would.
+ * `npm run payments -- refund ORDER_ID --reason TEXT`: refunds one payment of the order, in full or in part.
  */
 export const runPayments: CommandRun = async (argv, io, host) => {
   const command = readPaymentsCommand(argv);
   if (isRefusal(command)) return refuse(io, command);
+  if (command.name === 'refund') return refund(command, io, host);
   return command.name === 'replay' ? replay(command, io, host) : query(command, io, host);
 };
 

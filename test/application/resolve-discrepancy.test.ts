@@ -12,6 +12,7 @@ import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-m
 import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-memory-payment-event-log.ts';
 import { InMemoryPaymentLedger } from '../../src/infrastructure/in-memory/in-memory-payment-ledger.ts';
 import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
+import { InMemoryRefundStore } from '../../src/infrastructure/in-memory/in-memory-refund-store.ts';
 import { InMemoryRejectionLog } from '../../src/infrastructure/in-memory/in-memory-rejection-log.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
 import { anItem, aRun } from '../contracts/reconciliation-store.contract.ts';
@@ -105,6 +106,7 @@ describe('ResolveDiscrepancy, and where a discrepancy shows, over in-memory adap
       new InMemoryRejectionLog({ maxRows: 10, maxAgeDays: 90 }, clock, store),
       new InMemoryPaymentEventLog(),
       reconciliations,
+      new InMemoryRefundStore(store),
     );
     const list = new ListPayments(ledger, reconciliations);
     const day = new ShowReconciliationDay(reconciliations);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +9,7 @@ import { OrderStatus } from '../../src/domain/order-status.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { createTestAlipay, newOrderId, returnParams } from '../support/alipay-signer.ts';
 import { appPublicKeyPem } from '../support/app-keys.ts';
-import { browserUnavailable, launchChromium, SCREENSHOTS, signInToAdmin } from '../support/browser.ts';
+import { adminShots, browserUnavailable, launchChromium, signInToAdmin } from '../support/browser.ts';
 import { TEST_NOW } from '../support/clock.ts';
 import { FakeAlipayGateway, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { FakeBillServer } from '../support/fake-bill-server.ts';
@@ -21,18 +20,8 @@ import { billZip, crlf, detailText, gbk } from '../support/trade-bill-fixtures.t
 const alipay = createTestAlipay();
 const DAY = '2026-11-25';
 const URL_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
-const WIDTHS = [1440, 375] as const;
 const OPERATOR = { name: 'li.wei', password: 'li-wei-password-1' };
 const VIEWER = { name: 'zhang.min', password: 'zhang-min-password' };
-
-/** The page at each width, whole: every action's outcome is looked at on a desk and on a phone. */
-async function shots(page: Page, name: string): Promise<void> {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 800 });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: WIDTHS[0], height: 800 });
-}
 
 describe('the admin actions in headless Chromium', { skip: browserUnavailable() ?? false }, () => {
   const tables = new MemoryTables();
@@ -78,12 +67,12 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
   it('signs a named operator in at /admin/login, who lands where they were going', async () => {
     await page.goto(`${app.url}/admin/audit`);
     await page.waitForURL(/\/admin\/login\?next=%2Fadmin%2Faudit/);
-    await shots(page, 'admin-sign-in');
+    await adminShots(page, 'admin-sign-in');
     await page.getByLabel('账号').fill(OPERATOR.name);
     await page.getByLabel('密码').fill('wrong-password-here');
     await page.getByRole('button', { name: '登录' }).click();
     assert.match(await page.locator('.problem').innerText(), /账号或密码错误/);
-    await shots(page, 'admin-sign-in-refused');
+    await adminShots(page, 'admin-sign-in-refused');
     await page.getByLabel('密码').fill(OPERATOR.password);
     await Promise.all([page.waitForURL(/\/admin\/audit$/), page.getByRole('button', { name: '登录' }).click()]);
     assert.match(await page.locator('header .user').innerText(), /li\.wei（操作员）/);
@@ -97,7 +86,7 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
     await page.waitForSelector('.action-notice');
     assert.match(await page.locator('.action-notice h2').innerText(), /向支付宝查单：已支付/);
     assert.equal(tables.payments(orderId).length, 1);
-    await shots(page, 'admin-action-query');
+    await adminShots(page, 'admin-action-query');
   });
 
   it('重放: one callback from its row, then all the filter shows once confirmed', async () => {
@@ -110,24 +99,24 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
     await page.getByRole('button', { name: '重放' }).first().click();
     await page.waitForSelector('.action-notice');
     assert.match(await page.locator('.action-notice').innerText(), /检查 1 条：恢复 1 条/);
-    await shots(page, 'admin-action-replay-one');
+    await adminShots(page, 'admin-action-replay-one');
     await page.locator('form[action="/admin/rejections/replay"] input[name="confirm"]').check();
     await page.locator('form[action="/admin/rejections/replay"] button').click();
     await page.waitForURL(/notice=/);
     assert.match(await page.locator('.action-notice').innerText(), /检查 1 条：恢复 1 条/);
-    await shots(page, 'admin-action-replay-all');
+    await adminShots(page, 'admin-action-replay-all');
   });
 
   it('重新对账: a day never run, then again, with the next scheduled run', async () => {
     await page.goto(`${app.url}/admin/reconciliation/${DAY}`);
     assert.match(await page.locator('.rerun').innerText(), /下次：2026-11-27 09:30/);
-    await shots(page, 'admin-action-rerun-before');
+    await adminShots(page, 'admin-action-rerun-before');
     await page.getByRole('button', { name: '对账这一天' }).click();
     await page.waitForSelector('.action-notice');
     await page.getByRole('button', { name: '重新对账' }).click();
     await page.waitForSelector('.action-notice');
     assert.match(await page.locator('.action-notice h2').innerText(), /已重新对账/);
-    await shots(page, 'admin-action-rerun');
+    await adminShots(page, 'admin-action-rerun');
   });
 
   it('lists every action in 操作记录 with the operator who did it', async () => {
@@ -139,7 +128,7 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
         `${label} by ${OPERATOR.name}`,
       );
     }
-    await shots(page, 'admin-action-audit');
+    await adminShots(page, 'admin-action-audit');
   });
 
   it('shows a viewer every page and no action, and refuses their writes', async () => {
@@ -170,7 +159,7 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
     assert.equal(refused.status(), 403);
     await viewer.goto(`${app.url}/admin/orders/${orderId}`);
     assert.match(await viewer.locator('main').innerText(), /待核对/, 'the payment kept for review shows');
-    await shots(viewer, 'admin-viewer-order');
+    await adminShots(viewer, 'admin-viewer-order');
     await viewer.close();
   });
 
@@ -178,7 +167,7 @@ describe('the admin actions in headless Chromium', { skip: browserUnavailable() 
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL(/\/admin\/login\?signed_out=1/);
     assert.match(await page.locator('.notice').innerText(), /已退出登录/);
-    await shots(page, 'admin-signed-out');
+    await adminShots(page, 'admin-signed-out');
     await page.goto(`${app.url}/admin/payments`);
     await page.waitForURL(/\/admin\/login\?next=/);
     assert.deepEqual(problems, [], 'no error in the browser');
@@ -207,6 +196,6 @@ describe('新建演示订单 in the demo shop, in headless Chromium', { skip: br
     const placed = new URL(page.url()).searchParams.get('placed')!;
     assert.match(await page.locator('.notice').innerText(), new RegExp(placed));
     assert.match(await page.locator('tr', { has: page.locator(`[data-order-id="${placed}"]`) }).innerText(), /66\.60/);
-    await shots(page, 'demo-shop-new-order');
+    await adminShots(page, 'demo-shop-new-order');
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
@@ -36,4 +37,16 @@ export async function signInToAdmin(page: import('playwright-core').Page, baseUr
   await page.getByLabel('账号').fill(name);
   await page.getByLabel('密码').fill(password);
   await Promise.all([page.waitForURL(/\/admin\/payments/), page.getByRole('button', { name: '登录' }).click()]);
+}
+
+/** The widths every admin action's outcome is looked at: a desk and a phone. */
+export const ADMIN_WIDTHS = [1440, 375] as const;
+
+/** The page at each of ADMIN_WIDTHS, whole, as `${name}-${width}.png`. */
+export async function adminShots(page: import('playwright-core').Page, name: string): Promise<void> {
+  for (const width of ADMIN_WIDTHS) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: ADMIN_WIDTHS[0], height: 800 });
 }

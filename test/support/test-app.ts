@@ -6,6 +6,7 @@ import type { Clock } from '../../src/application/ports/clock.ts';
 import type { PaymentSettings } from '../../src/application/ports/payment-settings.ts';
 import type { SignType } from '../../src/application/ports/signature-verifier.ts';
 import { buildApp } from '../../src/bootstrap/build-app.ts';
+import type { ReviewReason } from '../../src/domain/errors.ts';
 import { Money } from '../../src/domain/money.ts';
 import type { OperatorRole } from '../../src/domain/operator.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
@@ -156,6 +157,18 @@ export class MemoryTables {
   seedOrder(orderId: string, totalAmount: string, status: OrderStatus = OrderStatus.UNPAID, payMethod: PayMethod = PayMethod.ALIPAY): void {
     this.store.orders.set(orderId, { id: orderId, total: Money.parse(totalAmount), payMethod, status, updatedAt: TEST_NOW });
     this.store.orderPlacedAt.set(orderId, TEST_NOW);
+  }
+
+  /** A payment as the notify records it: applied to its order, or kept for review with `reviewReason`. */
+  seedPayment(orderId: string, tradeNo: string, amount: string, reviewReason: ReviewReason | null = null): void {
+    this.store.payments.set(tradeNo, {
+      orderId,
+      tradeNo,
+      amount: Money.parse(amount),
+      source: 'notify',
+      receivedAt: TEST_NOW,
+      reviewReason,
+    });
   }
 
   /** The payments of an order, in the order they were recorded. */

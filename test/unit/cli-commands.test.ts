@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { readPaymentsCommand } from '../../src/cli/payments-command.ts';
 import { readReconcileCommand } from '../../src/cli/reconcile-command.ts';
 import { isRefusal } from '../../src/cli/refusal.ts';
+import { Money } from '../../src/domain/money.ts';
 
 /** The refusal's line, or a failure naming the command line that was taken. */
 function refusalOf(answer: object, argv: readonly string[]): string {
@@ -36,6 +37,38 @@ describe('npm run payments: the command line', () => {
       [['query', '1', '--id', '2'], /^usage: npm run payments/m],
       [['query', '<script>'], /ORDER_ID must be 1 to 64 letters, digits, _ or - \(got "<script>"\)/],
       [['query', 'x'.repeat(65)], /ORDER_ID must be 1 to 64/],
+    ];
+    for (const [argv, expected] of cases) assert.match(refusalOf(readPaymentsCommand(argv), argv), expected, JSON.stringify(argv));
+  });
+
+  it('takes refund with an order id and a reason, a trade no and an amount when given', () => {
+    assert.deepEqual(readPaymentsCommand(['refund', 'O1', '--reason', '顾客取消']), {
+      name: 'refund',
+      refund: { orderId: 'O1', reason: '顾客取消' },
+      json: false,
+    });
+    assert.deepEqual(readPaymentsCommand(['refund', 'O1', '--trade-no', 'T-9', '--amount', '12.3', '--reason', 'r', '--json']), {
+      name: 'refund',
+      refund: { orderId: 'O1', tradeNo: 'T-9', amount: Money.parse('12.30'), reason: 'r' },
+      json: true,
+    });
+  });
+
+  it('refuses a refund without a reason, with a bad amount or trade no, and refund options elsewhere', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['refund', 'O1'], /^payments: a refund needs --reason TEXT: why the money goes back/],
+      [['refund', 'O1', '--reason', '  '], /a refund needs --reason TEXT/],
+      [['refund', 'O1', '--reason', 'r', '--amount', '1.234'], /--amount must be yuan with at most two decimals.*"1\.234"/],
+      [['refund', 'O1', '--reason', 'r', '--amount=-1'], /--amount must be yuan/],
+      [['refund', 'O1', '--reason', 'r', '--trade-no', 'a b'], /--trade-no must be Alipay's trade no/],
+      [['refund', '<x>', '--reason', 'r'], /ORDER_ID must be 1 to 64/],
+      [
+        ['refund', '--reason', 'r'],
+        /^ {7}npm run payments -- refund ORDER_ID \[--trade-no T\] \[--amount 12\.34\] --reason TEXT \[--json\]$/m,
+      ],
+      [['refund', 'O1', '--since', '2026-01-01T00:00:00Z', '--reason', 'r'], /^usage: npm run payments/m],
+      [['query', 'O1', '--reason', 'r'], /^usage: npm run payments/m],
+      [['replay', '--amount', '1.00'], /^usage: npm run payments/m],
     ];
     for (const [argv, expected] of cases) assert.match(refusalOf(readPaymentsCommand(argv), argv), expected, JSON.stringify(argv));
   });

@@ -11,6 +11,7 @@ import type { DiscrepancyController } from './admin/discrepancy-controller.ts';
 import { FormTokens } from './admin/form-tokens.ts';
 import type { OrderQueryController } from './admin/order-query-controller.ts';
 import type { ReconciliationController } from './admin/reconciliation-controller.ts';
+import type { RefundController } from './admin/refund-controller.ts';
 import type { RejectionsController } from './admin/rejections-controller.ts';
 import type { ReplayController } from './admin/replay-controller.ts';
 import type { RerunController } from './admin/rerun-controller.ts';
@@ -40,6 +41,7 @@ export interface Controllers {
   readonly rejections: RejectionsController;
   readonly review: ReviewController;
   readonly orderQuery: OrderQueryController;
+  readonly refund: RefundController;
   readonly replay: ReplayController;
   readonly rerun: RerunController;
   /** Not a controller: the outcomes of the actions above, read back on the pages they redirect to. */
@@ -102,6 +104,7 @@ export function createApp({
     rejections,
     review,
     orderQuery,
+    refund,
     replay,
     rerun,
     notices,
@@ -125,9 +128,12 @@ export function createApp({
   router.get('/admin/rejections.csv', rejections.csv);
   router.get('/admin/rejections', rejections.list);
   router.get('/admin/orders/:order_id', staff.order);
+  // An operator's only: a viewer gets 403 for the form as adminGate gives them for its POST.
+  router.get('/admin/orders/:order_id/refund', refund.form);
   // adminGate checks every admin request that is not GET or HEAD for cross-site use, and that an operator makes it.
   router.post('/admin/payments/:trade_no/resolve', review.resolve);
   router.post('/admin/orders/:order_id/query', orderQuery.query);
+  router.post('/admin/orders/:order_id/refund', refund.submit);
   router.post('/admin/rejections/replay', replay.all);
   router.post('/admin/rejections/:id/replay', replay.one);
   router.post('/admin/reconciliation/:date/rerun', rerun.run);

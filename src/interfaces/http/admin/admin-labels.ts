@@ -3,12 +3,14 @@ import type { RejectionReason, RejectionRecord, ReplayOutcome } from '../../../a
 import type { SignatureDiagnosis } from '../../../application/ports/signature-doctor.ts';
 import { isOrderId, type OrderTimeline, type TimelineEntry } from '../../../application/show-order-timeline.ts';
 import { beijingTimestamp } from '../../../domain/beijing-time.ts';
+import { Money } from '../../../domain/money.ts';
 import type { OrderSnapshot } from '../../../domain/order.ts';
 import type { OrderStatus, PayMethod } from '../../../domain/order-status.ts';
 import { REVIEW_REASON_LABELS } from '../middleware/error-responses.ts';
 import { yuanText } from './amount.ts';
 import { discrepancyTimelineRow } from './discrepancy-timeline.ts';
 import { eventSummaryText } from './event-summary-text.ts';
+import { paymentRefundFacts, refundTimelineRow } from './refund-labels.ts';
 import { rejectionDetailText, replayDetailText } from './rejection-detail-text.ts';
 import { SOURCE_LABELS } from './source-labels.ts';
 
@@ -58,6 +60,8 @@ export function paymentRow(record: PaymentRecord) {
     state: record.reviewReason === null ? '已入账' : record.resolution === null ? '待核对' : '已处理',
     reason: record.reviewReason === null ? '' : REVIEW_REASON_LABELS[record.reviewReason],
     pending: record.reviewReason !== null && record.resolution === null,
+    /** The refund form of the payment; empty when it cannot be refunded from here. */
+    refundLink: record.tradeNo === null || record.amount === null ? '' : refundLink(record.orderId, record.tradeNo),
     resolutionNote: record.resolution?.note ?? '',
     resolvedBy: record.resolution?.by ?? '',
     resolvedAt: record.resolution ? beijingTimestamp(record.resolution.at) : '',
@@ -97,6 +101,12 @@ export function orderLink(orderId: string): string {
   return isOrderId(orderId) ? `/admin/orders/${encodeURIComponent(orderId)}` : '';
 }
 
+/** The refund form of one payment of the order; empty for an order id that could not be one. */
+export function refundLink(orderId: string, tradeNo: string): string {
+  const order = orderLink(orderId);
+  return order === '' ? '' : `${order}/refund?${new URLSearchParams({ trade_no: tradeNo })}`;
+}
+
 /** The timeline page's model: the order at the top (null when its row is missing), then each entry. */
 export function orderTimelinePage(timeline: OrderTimeline) {
   return {
@@ -129,6 +139,8 @@ export interface TimelineRow {
   readonly text: string;
   /** The trade no of a payment still waiting for staff, whose entry offers the 已处理 form; empty otherwise. */
   readonly resolvable?: string;
+  /** The refund form of a payment with something left to refund; empty otherwise. */
+  readonly refundLink?: string;
   /** A link to where the entry is dealt with (a discrepancy's row of its day). */
   readonly action?: { readonly href: string; readonly text: string };
 }
@@ -139,8 +151,9 @@ const EVENT_TEXT_LABELS = { pay_url: '说明', notify: '通知与处理', query:
 export function timelineRow(entry: TimelineEntry): TimelineRow {
   const time = beijingTimestamp(entry.at);
   if (entry.kind === 'discrepancy') return discrepancyTimelineRow(time, entry.discrepancy);
+  if (entry.kind === 'refund') return refundTimelineRow(time, entry.refund);
   if (entry.kind === 'payment') {
-    const { payment } = entry;
+    const { payment, refunds } = entry;
     const review = payment.reviewReason === null ? '' : REVIEW_REASON_LABELS[payment.reviewReason];
     const { resolution } = payment;
     const facts = [
@@ -148,6 +161,7 @@ export function timelineRow(entry: TimelineEntry): TimelineRow {
       { label: '金额', value: payment.amount === null ? '未记录' : yuanText(payment.amount) },
       { label: '支付宝交易号', value: payment.tradeNo ?? '' },
     ];
+    facts.push(...paymentRefundFacts(payment.amount === null ? null : Money.parse(payment.amount), refunds));
     if (resolution) facts.push({ label: '处理', value: `${resolution.by}，${beijingTimestamp(resolution.at)}` });
     return {
       time,
@@ -157,6 +171,8 @@ export function timelineRow(entry: TimelineEntry): TimelineRow {
       textLabel: resolution ? '处理说明' : '',
       text: resolution?.note ?? '',
       resolvable: review !== '' && resolution === null && payment.tradeNo !== null ? payment.tradeNo : '',
+      refundLink:
+        payment.tradeNo !== null && refunds !== null && refunds.remaining.fen > 0 ? refundLink(payment.orderId, payment.tradeNo) : '',
     };
   }
   if (entry.kind === 'rejection') {

@@ -1,0 +1,136 @@
+import { inject, injectable } from 'inversify';
+import { InvalidQuery } from '../../../application/errors.ts';
+import { RefundPayment } from '../../../application/refund-payment.ts';
+import { isOrderId } from '../../../application/show-order-timeline.ts';
+import { RefundNotAllowed } from '../../../domain/refund.ts';
+import type { AppContext } from '../app-state.ts';
+import { ReadOnlyOperator } from '../middleware/http-errors.ts';
+import { ActionNotices, withNotice } from './action-notices.ts';
+import { fenText } from './amount.ts';
+import { operatorOf } from './operator-of.ts';
+import {
+  checkTypedRefund,
+  effectOfRefund,
+  planFacts,
+  type Refundable,
+  type RefundFormErrors,
+  type RefundPlan,
+  refusalErrors,
+  type TypedRefund,
+} from './refund-form.ts';
+import { refundNotice } from './refund-labels.ts';
+
+/**
+ * 退款 from the back office: the form (what remains, filled in), then a confirmation of what will happen,
+ * and only on confirming RefundPayment, whose outcome the order's timeline shows. Every POST passed
+ * adminGate's cross-site checks and is an operator's; a viewer is not shown the form either.
+ */
+@injectable()
+export class RefundController {
+  constructor(
+    @inject(RefundPayment) private readonly refundPayment: RefundPayment,
+    @inject(ActionNotices) private readonly notices: ActionNotices,
+  ) {}
+
+  /** GET /admin/orders/:order_id/refund?trade_no=T */
+  form = async (ctx: AppContext): Promise<void> => {
+    if (!ctx.state.admin?.mayOperate) throw new ReadOnlyOperator();
+    const tradeNo = typeof ctx.query.trade_no === 'string' ? ctx.query.trade_no : '';
+    await this.showForm(ctx, orderIdOf(ctx), { tradeNo, amount: '', reason: '' }, {});
+  };
+
+  /** POST /admin/orders/:order_id/refund: step confirm (check, and show what will happen), execute (refund) or edit (back to the form). */
+  submit = async (ctx: AppContext): Promise<void> => {
+    const orderId = orderIdOf(ctx);
+    const form = ctx.state.adminForm ?? new URLSearchParams();
+    const typed = { tradeNo: form.get('trade_no') ?? '', amount: form.get('amount') ?? '', reason: form.get('reason') ?? '' };
+    const step = form.get('step');
+    if (step === 'edit') return this.showForm(ctx, orderId, typed, {});
+    const refundable = await this.refundable(orderId, typed.tradeNo);
+    if ('errors' in refundable) return this.render(ctx, orderId, typed, null, refundable.errors);
+    const checked = checkTypedRefund(typed, refundable);
+    if ('errors' in checked) return this.render(ctx, orderId, typed, refundable, checked.errors);
+    if (step === 'execute') return this.execute(ctx, orderId, typed, refundable, checked.plan);
+    await ctx.render('admin/refund.pug', {
+      ...pageOf(orderId, typed, refundable),
+      step: 'confirm',
+      plan: { amount: checked.plan.amount.toString(), reason: checked.plan.reason },
+      facts: planFacts(refundable, checked.plan),
+      effects: effectOfRefund(refundable, checked.plan.amount),
+    });
+  };
+
+  private async execute(ctx: AppContext, orderId: string, typed: TypedRefund, refundable: Refundable, plan: RefundPlan): Promise<void> {
+    const operator = operatorOf(ctx);
+    let outcome: Awaited<ReturnType<RefundPayment['execute']>>;
+    try {
+      outcome = await this.refundPayment.execute({ orderId, tradeNo: refundable.payment.tradeNo!, ...plan, ...operator });
+    } catch (error) {
+      // Another refund of the payment came first: the form says what is left now.
+      if (!(error instanceof RefundNotAllowed)) throw error;
+      return this.showForm(ctx, orderId, typed, refusalErrors(error));
+    }
+    const { tradeNo, outRequestNo, status, note } = outcome;
+    ctx.state.log.info({ orderId, tradeNo, outRequestNo, amount: plan.amount.toString(), status, note }, 'refund asked for by an operator');
+    const page = `/admin/orders/${encodeURIComponent(orderId)}`;
+    ctx.status = 303;
+    ctx.redirect(withNotice(page, this.notices.put(page, operator.actor, refundNotice(outcome))));
+  }
+
+  private async showForm(ctx: AppContext, orderId: string, typed: TypedRefund, errors: RefundFormErrors): Promise<void> {
+    const refundable = await this.refundable(orderId, typed.tradeNo);
+    if ('errors' in refundable) return this.render(ctx, orderId, typed, null, { ...refundable.errors, ...errors });
+    // The form starts with all that remains: the most common refund, and the most one can ask for.
+    const amount = typed.amount === '' && Object.keys(errors).length === 0 ? refundable.remaining.toString() : typed.amount;
+    await this.render(ctx, orderId, { ...typed, amount }, refundable, errors);
+  }
+
+  private async render(
+    ctx: AppContext,
+    orderId: string,
+    typed: TypedRefund,
+    refundable: Refundable | null,
+    errors: RefundFormErrors,
+  ): Promise<void> {
+    if (Object.keys(errors).length > 0) ctx.status = 400;
+    await ctx.render('admin/refund.pug', {
+      ...pageOf(orderId, typed, refundable),
+      step: refundable === null || refundable.remaining.fen === 0 ? 'unavailable' : 'form',
+      errors,
+    });
+  }
+
+  /** The payment and what remains of it; the form's complaint when there is none to refund. @throws OrderNotFound */
+  private async refundable(orderId: string, tradeNo: string): Promise<Refundable | { errors: RefundFormErrors }> {
+    try {
+      return await this.refundPayment.remaining(orderId, tradeNo === '' ? undefined : tradeNo);
+    } catch (error) {
+      if (error instanceof RefundNotAllowed) return { errors: refusalErrors(error) };
+      throw error;
+    }
+  }
+}
+
+function orderIdOf(ctx: AppContext): string {
+  const orderId = ctx.params.order_id ?? '';
+  if (!isOrderId(orderId)) throw new InvalidQuery('order_id', 'the order id must be 1 to 64 of [0-9A-Za-z_-]');
+  return orderId;
+}
+
+/** What every step of the page shows: the order, the payment and its figures, and what was typed. */
+function pageOf(orderId: string, typed: TypedRefund, refundable: Refundable | null) {
+  const timelineLink = `/admin/orders/${encodeURIComponent(orderId)}`;
+  return {
+    orderId,
+    timelineLink,
+    action: `${timelineLink}/refund`,
+    typed: { ...typed, tradeNo: refundable?.payment.tradeNo ?? typed.tradeNo },
+    payment: refundable && {
+      tradeNo: refundable.payment.tradeNo ?? '',
+      paid: fenText(refundable.paid.fen),
+      heldOrRefunded: fenText(refundable.paid.fen - refundable.remaining.fen),
+      remaining: fenText(refundable.remaining.fen),
+      keptForReview: refundable.payment.reviewReason !== null && refundable.payment.resolution === null,
+    },
+  };
+}
