@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AskAlipayAboutOrder } from '../application/ask-alipay-about-order.ts';
 import { AskAlipayAsOperator } from '../application/ask-alipay-as-operator.ts';
 import { AuthenticateOperator, type FirstOperator } from '../application/authenticate-operator.ts';
+import { CheckRefundAsOperator } from '../application/check-refund-as-operator.ts';
 import { ClaimDueQueries } from '../application/claim-due-queries.ts';
 import { ConfirmAlipayPayment } from '../application/confirm-alipay-payment.ts';
 import { ExportPayments } from '../application/export-payments.ts';
@@ -149,6 +150,7 @@ export function buildContainer(wiring: Wiring): Container {
   c.bind(ReceiveAlipayCallback).toSelf().inSingletonScope();
   c.bind(RefundAtAlipay).toSelf().inSingletonScope();
   c.bind(RefundPayment).toSelf().inSingletonScope();
+  c.bind(CheckRefundAsOperator).toSelf().inSingletonScope();
   c.bind(SettlePendingRefunds).toSelf().inSingletonScope();
   c.bind(SettleRefundNotify).toSelf().inSingletonScope();
   c.bind(ReplayRefusedCallbacks).toSelf().inSingletonScope();

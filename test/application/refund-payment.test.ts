@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { CheckRefundAsOperator } from '../../src/application/check-refund-as-operator.ts';
 import { RefundAtAlipay } from '../../src/application/refund-at-alipay.ts';
 import { RefundPayment } from '../../src/application/refund-payment.ts';
 import { SettlePendingRefunds } from '../../src/application/settle-pending-refunds.ts';
@@ -14,6 +15,7 @@ import { FormCallbackParser } from '../../src/infrastructure/alipay/form-callbac
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { nativeRequestSigner } from '../../src/infrastructure/alipay/request-signer.ts';
+import { InMemoryAdminAudit } from '../../src/infrastructure/in-memory/in-memory-admin-audit.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
 import { InMemoryPaymentLedger } from '../../src/infrastructure/in-memory/in-memory-payment-ledger.ts';
 import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
@@ -42,6 +44,7 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
   let refundPayment: RefundPayment;
   let settle: SettlePendingRefunds;
   let notify: SettleRefundNotify;
+  let checkNow: CheckRefundAsOperator;
   let orderId: string;
 
   before(async () => {
@@ -66,6 +69,7 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
     refundPayment = new RefundPayment(orders, new InMemoryPaymentLedger(store, clock), refunds, atAlipay, clock);
     settle = new SettlePendingRefunds(refunds, atAlipay, clock);
     notify = new SettleRefundNotify(refunds, clock);
+    checkNow = new CheckRefundAsOperator(refunds, atAlipay, new InMemoryAdminAudit(store), clock);
     orderId = await paidOrder('88.80', TRADE_NO);
   });
 
@@ -193,6 +197,28 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
     clock.advance(45_000);
     await settle.execute(10);
     assert.equal((await refunds.find(pending.outRequestNo))?.status, 'refunded');
+  });
+
+  it('lets an operator settle a pending refund now, not sooner than 10 s after it was asked for', async () => {
+    book.next('lose_answer', 'lose_answer', 'lose_answer');
+    const { outRequestNo } = await refundPayment.execute({ orderId, reason, ...operator });
+    clock.advance(9_999);
+    assert.deepEqual(await checkNow.execute(outRequestNo, operator), {
+      refund: await refunds.find(outRequestNo),
+      asked: false,
+      note: 'asked for less than 10 s ago',
+    });
+    assert.equal(book.calls('alipay.trade.fastpay.refund.query').length, 0);
+    clock.advance(1);
+    const checked = await checkNow.execute(outRequestNo, operator);
+    assert.deepEqual([checked?.asked, checked?.refund.status], [true, 'refunded']);
+    assert.deepEqual(
+      store.adminActions.filter((a) => a.action === 'check_refund').map((a) => [a.actor, a.target]),
+      [['li.wei', outRequestNo]],
+    );
+    assert.equal((await checkNow.execute(outRequestNo, operator))?.asked, false, 'a settled refund is not asked about');
+    assert.equal(await checkNow.execute('RF-NONE', operator), null);
+    assert.equal(book.carriedOut.size, 1);
   });
 
   it('records a refusal with Alipay’s sub_code, frees its amount, and asks no more', async () => {

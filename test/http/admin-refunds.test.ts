@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import { createTestAlipay, newOrderId } from '../support/alipay-signer.ts';
 import { appPublicKeyPem } from '../support/app-keys.ts';
+import { type FixedClock, fixedClock } from '../support/clock.ts';
 import { FakeAlipayGateway, type FakeAnswer, type ReceivedCall } from '../support/fake-alipay-gateway.ts';
 import { ADMIN, memoryAppForSuite } from '../support/test-app.ts';
 
@@ -14,7 +15,12 @@ const REFUND_KEY = 'alipay_trade_refund_response';
 
 describe('退款 from the back office, over in-memory stores with Alipay faked', () => {
   let gateway: FakeAlipayGateway;
-  const options: { alipayPublicKeyPem: string; openApiGatewayUrl?: string } = { alipayPublicKeyPem: alipay.publicKeyPem };
+  // The app's clock is the test's: 查询退款 waits 10 s after a refund is asked for.
+  const clock = fixedClock();
+  const options: { alipayPublicKeyPem: string; openApiGatewayUrl?: string; clock: FixedClock } = {
+    alipayPublicKeyPem: alipay.publicKeyPem,
+    clock,
+  };
   before(async () => {
     gateway = await FakeAlipayGateway.start(alipay.privateKey, appPublicKeyPem);
     options.openApiGatewayUrl = gateway.url;
@@ -195,6 +201,32 @@ describe('退款 from the back office, over in-memory stores with Alipay faked',
     const calls = refundCalls().map((call) => JSON.parse(call.params.biz_content!).out_request_no);
     assert.equal(new Set(calls).size, 1, `every retry reuses one out_request_no: ${calls}`);
     assert.match((await request(formPath)).body, /name="amount" value="58.80"/);
+  });
+
+  it('lets an operator ask Alipay about a pending refund now (查询退款), not sooner than 10 s after it, and audits it', async () => {
+    const { orderId, tradeNo, postPath } = paidOrder('88.80');
+    gateway.answer = () => ({ status: 502, body: 'bad gateway' });
+    const { page } = await confirmAndExecute(postPath, tradeNo, '30.00', '部分退款');
+    const check = page.body.match(/action="(\/admin\/refunds\/RF[0-9a-f]+\/check)"/)?.[1];
+    assert.ok(check, 'a pending refund offers 查询退款');
+    const tooSoon = await post(check, {});
+    assert.equal(tooSoon.status, 303);
+    const soon = await request(tooSoon.headers.get('location')!);
+    assert.ok(text(notice(soon.body)).includes('尚未查询'), text(notice(soon.body)));
+    clock.advance(15_000);
+    gateway.answer = (call) => gateway.refundFoundAnswer(call, '30.00');
+    const asked = await post(check, {});
+    const settled = await request(asked.headers.get('location')!);
+    assert.ok(text(notice(settled.body)).includes('向支付宝查询退款：退款成功'), text(notice(settled.body)));
+    assert.ok(!settled.body.includes('/check"'), 'a settled refund offers no check');
+    assert.equal(suite.tables.orderStatus(orderId), OrderStatus.UNCOMMENT, 'a partial refund');
+    const audited = suite.tables.store.adminActions.filter((action) => action.action === 'check_refund');
+    assert.deepEqual(
+      audited.map((action) => [action.actor, action.detail.replace(/（.*/, '')]),
+      [[ADMIN.user, `订单 ${orderId}：退款成功`]],
+    );
+    const asViewer = await signedInViewer();
+    assert.equal((await post(check, {}, asViewer)).status, 403);
   });
 
   it('keeps what was typed and says in Chinese beside the field what is wrong', async () => {

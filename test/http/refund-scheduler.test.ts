@@ -63,19 +63,7 @@ describe('RefundScheduler, inside one process', () => {
     const lines: Array<Record<string, unknown>> = [];
     const logger = pino(new Writable({ write: (chunk, _encoding, done) => done(void lines.push(JSON.parse(String(chunk)))) }));
     const scheduler = new RefundScheduler(new SettlePendingRefunds(refunds, atAlipay, clock), logger);
-    gateway.answer = (call) => {
-      const biz = JSON.parse(call.params.biz_content ?? '{}');
-      const answer = {
-        code: '10000',
-        msg: 'Success',
-        out_request_no: biz.out_request_no,
-        refund_status: 'REFUND_SUCCESS',
-        refund_amount: '88.80',
-        trade_no: 'T1',
-        out_trade_no: 'O1',
-      };
-      return { body: gateway.signedAnswer('alipay_trade_fastpay_refund_query_response', answer) };
-    };
+    gateway.answer = (call) => gateway.refundFoundAnswer(call, '88.80');
     gateway.calls.length = 0;
     scheduler.start();
     // Not due yet: the first check is 15 s after the request.

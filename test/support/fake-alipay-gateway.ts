@@ -67,6 +67,19 @@ export class FakeAlipayGateway {
     return `{"${responseKey}":${object},"sign":"${signature}"}`;
   }
 
+  /** Alipay's signed answer to alipay.trade.fastpay.refund.query: the refund the call names, refunded, of `amount`. */
+  refundFoundAnswer(call: ReceivedCall, amount: string): FakeAnswer {
+    const biz = JSON.parse(call.params.biz_content ?? '{}') as Record<string, string>;
+    const found = {
+      code: '10000',
+      msg: 'Success',
+      out_request_no: biz.out_request_no ?? '',
+      refund_status: 'REFUND_SUCCESS',
+      refund_amount: amount,
+    };
+    return { body: this.signedAnswer('alipay_trade_fastpay_refund_query_response', found) };
+  }
+
   /** Alipay's signed answer to a bill download URL query for a day whose bill is not out yet. */
   billNotOutYet(): string {
     return this.signedAnswer('alipay_data_dataservice_bill_downloadurl_query_response', BILL_NOT_OUT_YET);

@@ -6,6 +6,7 @@ export type AdminActionKind =
   | 'rerun_reconciliation'
   | 'resolve_discrepancy'
   | 'refund'
+  | 'check_refund'
   | 'sign_in'
   | 'sign_out'
   | 'add_operator'

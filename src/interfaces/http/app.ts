@@ -134,6 +134,7 @@ export function createApp({
   router.post('/admin/payments/:trade_no/resolve', review.resolve);
   router.post('/admin/orders/:order_id/query', orderQuery.query);
   router.post('/admin/orders/:order_id/refund', refund.submit);
+  router.post('/admin/refunds/:out_request_no/check', refund.check);
   router.post('/admin/rejections/replay', replay.all);
   router.post('/admin/rejections/:id/replay', replay.one);
   router.post('/admin/reconciliation/:date/rerun', rerun.run);

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { CheckRefundAsOperator } from '../../../application/check-refund-as-operator.ts';
 import { InvalidQuery } from '../../../application/errors.ts';
 import { RefundPayment } from '../../../application/refund-payment.ts';
 import { isOrderId } from '../../../application/show-order-timeline.ts';
@@ -18,7 +19,9 @@ import {
   refusalErrors,
   type TypedRefund,
 } from './refund-form.ts';
-import { refundNotice } from './refund-labels.ts';
+import { refundCheckNotice, refundNotice } from './refund-labels.ts';
+
+const OUT_REQUEST_NO = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * 退款 from the back office: the form (what remains, filled in), then a confirmation of what will happen,
@@ -29,8 +32,24 @@ import { refundNotice } from './refund-labels.ts';
 export class RefundController {
   constructor(
     @inject(RefundPayment) private readonly refundPayment: RefundPayment,
+    @inject(CheckRefundAsOperator) private readonly checkRefund: CheckRefundAsOperator,
     @inject(ActionNotices) private readonly notices: ActionNotices,
   ) {}
+
+  /** POST /admin/refunds/:out_request_no/check: 查询退款 now, shown on the order's timeline. */
+  check = async (ctx: AppContext): Promise<void> => {
+    const outRequestNo = ctx.params.out_request_no ?? '';
+    if (!OUT_REQUEST_NO.test(outRequestNo))
+      throw new InvalidQuery('out_request_no', 'the refund request no must be 1 to 64 of [0-9A-Za-z_-]');
+    const operator = operatorOf(ctx);
+    const checked = await this.checkRefund.execute(outRequestNo, operator);
+    if (checked === null) throw new InvalidQuery('out_request_no', `no refund has the request no ${outRequestNo}`);
+    const { orderId, status } = checked.refund;
+    ctx.state.log.info({ orderId, outRequestNo, status, asked: checked.asked, note: checked.note }, 'refund checked by an operator');
+    const page = `/admin/orders/${encodeURIComponent(orderId)}`;
+    ctx.status = 303;
+    ctx.redirect(withNotice(page, this.notices.put(page, operator.actor, refundCheckNotice(checked))));
+  };
 
   /** GET /admin/orders/:order_id/refund?trade_no=T */
   form = async (ctx: AppContext): Promise<void> => {

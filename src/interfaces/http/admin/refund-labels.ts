@@ -1,3 +1,4 @@
+import { REFUND_STATUS_WORDS, type RefundChecked } from '../../../application/check-refund-as-operator.ts';
 import type { RefundRecord, RefundRefusal } from '../../../application/ports/refund-store.ts';
 import type { RefundOutcome } from '../../../application/refund-payment.ts';
 import type { PaymentRefunds } from '../../../application/show-order-timeline.ts';
@@ -18,11 +19,7 @@ const REFUSAL_MEANINGS: Readonly<Record<string, string>> = {
   'ACQ.TRADE_HAS_FINISHED': '交易已完结',
 };
 
-export const REFUND_STATUS_TITLES: Record<RefundStatus, string> = {
-  pending: '退款处理中',
-  refunded: '退款成功',
-  refused: '退款失败',
-};
+export const REFUND_STATUS_TITLES: Record<RefundStatus, string> = REFUND_STATUS_WORDS;
 
 /** Alipay's refusal in Chinese, its sub_code beside it; for a sub_code not listed, Alipay's own sub_msg. */
 export function refusalText({ subCode, message }: RefundRefusal): string {
@@ -46,7 +43,8 @@ export function refundTimelineRow(time: string, refund: RefundRecord) {
     { label: '退款原因', value: refund.reason },
   ];
   if (refund.status === 'refused' && refund.refusal) facts.push({ label: '失败原因', value: refusalText(refund.refusal) });
-  if (refund.status === 'pending') facts.push({ label: '说明', value: '等待支付宝确认，系统会自动向支付宝查询结果' });
+  if (refund.status === 'pending')
+    facts.push({ label: '说明', value: '等待支付宝确认，系统会自动向支付宝查询结果；也可点“向支付宝查询退款”立即查询' });
   if (refund.refundedAt) facts.push({ label: '退款时间', value: beijingTimestamp(refund.refundedAt) });
   else if (refund.settledAt) facts.push({ label: '处理时间', value: beijingTimestamp(refund.settledAt) });
   return {
@@ -56,6 +54,8 @@ export function refundTimelineRow(time: string, refund: RefundRecord) {
     facts: facts.filter((fact) => fact.value !== ''),
     textLabel: '',
     text: '',
+    /** 查询退款, while the refund is pending. */
+    checkAction: refund.status === 'pending' ? `/admin/refunds/${encodeURIComponent(refund.outRequestNo)}/check` : '',
   };
 }
 
@@ -100,5 +100,37 @@ export function refundNotice(outcome: RefundOutcome): ActionNotice {
       '没有款项退出，这笔金额仍可退款。请根据原因处理后重新发起。',
     ],
     facts,
+  };
+}
+
+/** What an operator's 查询退款 found, above the order's timeline. */
+export function refundCheckNotice({ refund, asked, note }: RefundChecked): ActionNotice {
+  const facts = [
+    { label: '退款金额', value: refundAmountText(refund.amount) },
+    { label: '退款请求号', value: refund.outRequestNo },
+    { label: '支付宝交易号', value: refund.tradeNo },
+  ];
+  const title = `向支付宝查询退款：${REFUND_STATUS_TITLES[refund.status]}`;
+  if (!asked && refund.status === 'pending') {
+    return { tone: 'pending', title: '尚未查询', lines: ['支付宝建议在发起退款 10 秒后再查询，请稍后再试。'], facts };
+  }
+  if (!asked) return { tone: 'attention', title, lines: ['这笔退款此前已有结果，未再向支付宝查询。'], facts };
+  if (refund.status === 'refunded') return { tone: 'done', title, lines: ['支付宝已确认退款，款项将原路退回顾客的支付宝账户。'], facts };
+  if (refund.status === 'refused') {
+    return {
+      tone: 'failed',
+      title,
+      lines: [`支付宝拒绝了这笔退款：${refund.refusal ? refusalText(refund.refusal) : '未说明原因'}。`],
+      facts,
+    };
+  }
+  return {
+    tone: 'pending',
+    title,
+    lines: [
+      '支付宝仍未确认这笔退款。系统用同一退款请求号查询或重新提交，不会重复退款；请稍后再查询。',
+      '若长时间没有结果，请在支付宝商家后台按退款请求号核实。',
+    ],
+    facts: [...facts, { label: '技术详情', value: note }],
   };
 }

@@ -12,6 +12,7 @@ const ACTION_LABELS: Record<AdminActionKind, string> = {
   rerun_reconciliation: '重新对账',
   resolve_discrepancy: '对账差异已处理',
   refund: '退款',
+  check_refund: '向支付宝查询退款',
   sign_in: '登录',
   sign_out: '退出登录',
   add_operator: '添加账号',
