@@ -58,15 +58,17 @@ export class ReconcileDay {
       const reading = () => onProgress({ rowsRead, classified: 0 });
       await this.repairUnrecorded(staged, reading);
       const lateFrom = lateFromEndOf(beijingMidnight(date, 1));
-      const late = await staged.lateUnbilled(lateFrom);
-      const nextDay = late.length === 0 ? { billed: new Set<string>() } : await this.billedNextDay(date, late, reading);
+      const late = { trades: await staged.lateUnbilled(lateFrom), refunds: await staged.lateUnbilledRefunds(lateFrom) };
+      const lateCount = late.trades.length + late.refunds.length;
+      const nextDay =
+        lateCount === 0 ? { billed: new Set<string>(), refundsBilled: new Set<string>() } : await this.billedNextDay(date, late, reading);
       reading();
       const run = await staged.finish({
         finishedAt: this.clock.now(),
         bill,
         lateFrom,
         nextDay,
-        deferred: nextDay === 'not_ready' ? late.length : 0,
+        deferred: nextDay === 'not_ready' ? lateCount : 0,
       });
       onProgress({ rowsRead: bill.rowCount, classified: bill.rowCount });
       return { run };
@@ -100,18 +102,29 @@ export class ReconcileDay {
   }
 
   /**
-   * Payments recorded just before midnight may be billed the next day: which of `late` that day's bill
-   * names, read through for them alone, or 'not_ready' while it is not out.
+   * Payments recorded (refunds that succeeded) just before midnight may be billed the next day: which of
+   * `late` that day's bill names, read through for them alone, or 'not_ready' while it is not out.
    */
-  private async billedNextDay(date: string, late: readonly string[], onBatch: () => void): Promise<NextDay> {
-    const wanted = new Set(late);
+  private async billedNextDay(date: string, late: LateUnbilled, onBatch: () => void): Promise<NextDay> {
+    const wanted = { trades: new Set(late.trades), refunds: new Set(late.refunds) };
     const billed = new Set<string>();
+    const refundsBilled = new Set<string>();
     const next = await this.bills.read(shiftDay(date, 1), async (rows) => {
-      for (const row of rows) if (wanted.has(row.tradeNo)) billed.add(row.tradeNo);
+      for (const row of rows) {
+        if (row.kind === 'trade' && wanted.trades.has(row.tradeNo)) billed.add(row.tradeNo);
+        if (row.kind === 'refund' && row.refundBatchNo !== null && wanted.refunds.has(row.refundBatchNo))
+          refundsBilled.add(row.refundBatchNo);
+      }
       onBatch();
     });
-    return next === 'not_ready' ? 'not_ready' : { billed };
+    return next === 'not_ready' ? 'not_ready' : { billed, refundsBilled };
   }
+}
+
+/** The day's late payments (trade_nos) and refunds (out_request_nos) that its own bill does not name. */
+interface LateUnbilled {
+  readonly trades: readonly string[];
+  readonly refunds: readonly string[];
 }
 
 /** The yyyy-MM-dd `days` after `date`. */

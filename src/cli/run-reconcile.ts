@@ -56,11 +56,12 @@ async function discrepanciesOf(container: Container, date: string): Promise<Reco
 }
 
 function jsonOf({ run, discrepancies }: Result) {
-  const { matched, repaired, repaired_for_review, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally } = run.counts;
+  // Every kind a run writes; the legacy 'refund' of runs before refunds were compared is never one.
+  const { refund: _legacy, ...counts } = run.counts;
   return {
     date: run.date,
     status: 'done',
-    counts: { matched, repaired, repaired_for_review, amount_mismatch, missing_in_bill, unknown_order, refund, missing_locally },
+    counts,
     deferred: run.deferred,
     items: discrepancies.map((entry) => ({
       kind: entry.kind,
@@ -68,6 +69,7 @@ function jsonOf({ run, discrepancies }: Result) {
       trade_no: entry.tradeNo,
       local_amount: yuan(entry.localAmountFen),
       bill_amount: yuan(entry.billAmountFen),
+      ...(entry.refundNo === null ? {} : { out_request_no: entry.refundNo }),
     })),
   };
 }
@@ -82,7 +84,7 @@ function summary({ run, discrepancies }: Result): string {
     `  bill: ${run.billTotals ? `${run.billTotals.trades.count} trades ¥${yuan(run.billTotals.trades.amountFen)}, ${run.billTotals.refunds.count} refunds ¥${yuan(run.billTotals.refunds.amountFen)}` : 'states no totals'}`,
     `  ours: ${run.localTotals.count} payments recorded that day, ¥${yuan(run.localTotals.amountFen)}`,
   ];
-  if (run.deferred > 0) lines.push(`  ${run.deferred} payments recorded just before midnight wait for the next day's bill`);
+  if (run.deferred > 0) lines.push(`  ${run.deferred} payments or refunds of just before midnight wait for the next day's bill`);
   if (run.problems.length > 0) lines.push(`  ${run.problems.length} bill lines could not be read: ${run.problems.slice(0, 3).join('; ')}`);
   if (discrepancies.length === 0) return [...lines, '  no discrepancies'].join('\n');
   const rows = [['kind', 'order_id', 'trade_no', 'ours', 'bill'], ...discrepancies.map(cells)];

@@ -7,7 +7,13 @@
  * - amount_mismatch: both sides have the trade, with different amounts;
  * - missing_in_bill: a payment we recorded that day whose trade is in no bill row;
  * - unknown_order: a 交易 row whose order is not ours;
- * - refund: a 退款 row, kept for the record; never a payment.
+ * - refund_matched: a 退款 row whose 退款批次号/请求号 (on the same trade) is a refund we hold, ours or
+ *   external, for the same amount; refund_amount_mismatch: the same, with a different amount;
+ * - refund_unknown: a 退款 row naming no refund we hold (made in Alipay's portal and never notified);
+ * - refund_missing_in_bill: a refund that succeeded that day whose out_request_no is in no 退款 row;
+ * - refund: what runs before refunds were compared called every 退款 row. Kept so that their stored
+ *   items stay readable; no run writes it any more.
+ * A 退款 row is never a payment.
  */
 export const ITEM_KINDS = [
   'matched',
@@ -17,17 +23,24 @@ export const ITEM_KINDS = [
   'amount_mismatch',
   'missing_in_bill',
   'unknown_order',
+  'refund_matched',
+  'refund_amount_mismatch',
+  'refund_unknown',
+  'refund_missing_in_bill',
   'refund',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
-/** The kinds someone has to look into, 差异: matched, repaired and refund items need nobody. */
+/** The kinds someone has to look into, 差异: matched, repaired and refund_matched items need nobody. */
 export const DISCREPANCY_KINDS = [
   'repaired_for_review',
   'missing_locally',
   'amount_mismatch',
   'missing_in_bill',
   'unknown_order',
+  'refund_amount_mismatch',
+  'refund_unknown',
+  'refund_missing_in_bill',
 ] as const satisfies readonly ItemKind[];
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 
@@ -45,11 +58,24 @@ export function compareTrade(billAmountFen: number, local: LocalTrade): 'matched
   return local.amountFen === null || local.amountFen === billAmountFen ? 'matched' : 'amount_mismatch';
 }
 
+/** What a 退款 row can be: the kinds of refunds the bill names. */
+export type BilledRefundKind = 'refund_matched' | 'refund_amount_mismatch' | 'refund_unknown';
+
+/**
+ * A 退款 row of the bill (its amount negative, as Alipay writes refunds), compared with the refund we hold
+ * under its 退款批次号/请求号: its amount in fen, or null when we hold none.
+ */
+export function compareRefund(billAmountFen: number, ourRefundFen: number | null): BilledRefundKind {
+  if (ourRefundFen === null) return 'refund_unknown';
+  return Math.abs(billAmountFen) === ourRefundFen ? 'refund_matched' : 'refund_amount_mismatch';
+}
+
 // Alipay bills a trade by when it was paid; we record it moments later. One recorded this close to
 // midnight may be in the next day's bill, so it is not called missing until that bill has been read.
+// The same holds for a refund and when it succeeded.
 const MIDNIGHT_MARGIN_MS = 10 * 60_000;
 
-/** The first instant of the day ending at `dayEnd` whose payments may be billed the next day instead. */
+/** The first instant of the day ending at `dayEnd` whose payments (and refunds) may be billed the next day instead. */
 export function lateFrom(dayEnd: Date): Date {
   return new Date(dayEnd.getTime() - MIDNIGHT_MARGIN_MS);
 }

@@ -1,31 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { AskAlipayAboutOrder } from '../../src/application/ask-alipay-about-order.ts';
 import type { DailyClaims } from '../../src/application/ports/daily-claims.ts';
 import type { ReconciliationItem } from '../../src/application/ports/reconciliation-store.ts';
-import { type DayReconciled, ReconcileDay } from '../../src/application/reconcile-day.ts';
+import type { DayReconciled, ReconcileDay } from '../../src/application/reconcile-day.ts';
 import { ReconcilePastDays } from '../../src/application/reconcile-past-days.ts';
 import { ResolveDiscrepancy } from '../../src/application/resolve-discrepancy.ts';
 import { Money } from '../../src/domain/money.ts';
 import { Order } from '../../src/domain/order.ts';
 import { OrderStatus, PayMethod } from '../../src/domain/order-status.ts';
-import { AlipayTradeBillSource } from '../../src/infrastructure/alipay/alipay-trade-bill-source.ts';
-import { AlipayTradeQuery } from '../../src/infrastructure/alipay/alipay-trade-query.ts';
-import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
-import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
-import { nativeRequestSigner } from '../../src/infrastructure/alipay/request-signer.ts';
 import { InMemoryDailyClaims } from '../../src/infrastructure/in-memory/in-memory-daily-claims.ts';
 import { InMemoryOrderRepository } from '../../src/infrastructure/in-memory/in-memory-order-repository.ts';
-import { InMemoryPaymentEventLog } from '../../src/infrastructure/in-memory/in-memory-payment-event-log.ts';
-import { InMemoryPaymentRepository } from '../../src/infrastructure/in-memory/in-memory-payment-repository.ts';
-import { InMemoryQueryQueue } from '../../src/infrastructure/in-memory/in-memory-query-queue.ts';
 import { InMemoryReconciliationStore } from '../../src/infrastructure/in-memory/in-memory-reconciliation-store.ts';
 import { InMemoryStore } from '../../src/infrastructure/in-memory/in-memory-store.ts';
-import { APP_ID, createTestAlipay, SELLER_ID } from '../support/alipay-signer.ts';
-import { appPrivateKey, appPublicKeyPem } from '../support/app-keys.ts';
-import { confirmAlipayPayment } from '../support/confirm-payment.ts';
+import { createTestAlipay } from '../support/alipay-signer.ts';
+import { appPublicKeyPem } from '../support/app-keys.ts';
 import { FakeAlipayGateway, notExistAnswer, paidAnswer } from '../support/fake-alipay-gateway.ts';
 import { FakeBillServer } from '../support/fake-bill-server.ts';
+import { inMemoryReconcileDay } from '../support/in-memory-reconcile-day.ts';
 import { billRow, billZip, crlf, detailText, gbk } from '../support/trade-bill-fixtures.ts';
 
 const alipay = createTestAlipay();
@@ -102,21 +93,7 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
     now = beijing('10:30:00', NEXT_DAY);
     claims = new InMemoryDailyClaims();
     const clock = { now: () => now };
-    const settings = { appId: APP_ID, sellerId: SELLER_ID, statusAfterPayment: OrderStatus.UNCOMMENT } as const;
-    const payments = new InMemoryPaymentRepository(store);
-    const confirm = confirmAlipayPayment({ alipayPublicKeyPem: alipay.publicKeyPem, payments, settings, clock });
-    const openApi = { appId: APP_ID, gatewayUrl: gateway.url, timeoutMs: 2_000 };
-    const signer = nativeRequestSigner(appPrivateKey);
-    const ask = new AskAlipayAboutOrder(
-      new AlipayTradeQuery(signer, openApi, clock),
-      confirm,
-      new InMemoryQueryQueue(store),
-      new InMemoryPaymentEventLog(),
-      clock,
-    );
-    const verifier = new NativeSignatureVerifier(parseAlipayPublicKey(alipay.publicKeyPem), 'RSA2');
-    const bills = new AlipayTradeBillSource(signer, openApi, clock, verifier);
-    reconcile = new ReconcileDay(bills, reconciliations, ask, clock);
+    reconcile = inMemoryReconcileDay({ store, reconciliations, gatewayUrl: gateway.url, alipayPublicKeyPem: alipay.publicKeyPem, clock });
 
     const orders = new InMemoryOrderRepository(store);
     for (const [id, amount] of [
@@ -158,6 +135,10 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
           amount_mismatch: 0,
           missing_in_bill: 0,
           unknown_order: 0,
+          refund_matched: 0,
+          refund_amount_mismatch: 0,
+          refund_unknown: 0,
+          refund_missing_in_bill: 0,
           refund: 0,
         },
         billTotals: null,
@@ -165,7 +146,7 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
         deferred: 0,
         problems: [],
       },
-      [{ kind: 'matched', orderId: 'P', tradeNo: 'TP', localAmountFen: 600, billAmountFen: 600, detail: '' }],
+      [{ kind: 'matched', orderId: 'P', tradeNo: 'TP', localAmountFen: 600, billAmountFen: 600, detail: '', refundNo: null }],
     );
   });
 
@@ -184,7 +165,7 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
       TC: 'repaired',
       TE: 'missing_locally',
       TU: 'unknown_order',
-      TA: 'refund',
+      TA: 'refund_unknown',
       TM: 'missing_in_bill',
     });
     const { run } = result as DayReconciled;
@@ -196,7 +177,11 @@ describe('ReconcileDay on in-memory adapters, with Alipay played by a local fake
       amount_mismatch: 1,
       missing_in_bill: 1,
       unknown_order: 1,
-      refund: 1,
+      refund_matched: 0,
+      refund_amount_mismatch: 0,
+      refund_unknown: 1,
+      refund_missing_in_bill: 0,
+      refund: 0,
     });
     assert.deepEqual(run.localTotals, { count: 5, amountFen: 8880 + 1000 + 500 + 600 + 700 });
     const mismatch = (await discrepancies()).find((entry) => entry.tradeNo === 'TB');

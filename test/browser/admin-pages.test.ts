@@ -180,8 +180,20 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
         billAmountFen: 100,
         detail: '商户订单号不是本店的订单',
       }),
-      anItem('refund', order(2), { tradeNo: trade(2), localAmountFen: null, billAmountFen: -28_800, detail: '退款批次号 RF20261129001' }),
-      anItem('refund', order(3), { tradeNo: trade(3), localAmountFen: null, billAmountFen: -5_000, detail: '退款批次号 RF20261129002' }),
+      anItem('refund_matched', order(2), {
+        tradeNo: trade(2),
+        localAmountFen: -28_800,
+        billAmountFen: -28_800,
+        detail: '退款批次号 RF20261129001',
+        refundNo: 'RF20261129001',
+      }),
+      anItem('refund_unknown', order(3), {
+        tradeNo: trade(3),
+        localAmountFen: null,
+        billAmountFen: -5_000,
+        detail: '退款批次号 2026112921001004000000000002',
+        refundNo: '2026112921001004000000000002',
+      }),
     ];
     await store.save(
       aRun('2026-11-29', {
@@ -192,7 +204,8 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
           amount_mismatch: 1,
           missing_in_bill: 1,
           unknown_order: 1,
-          refund: 2,
+          refund_matched: 1,
+          refund_unknown: 1,
         }),
         billTotals: { trades: { count: 10, amountFen: 2_518_300 }, refunds: { count: 2, amountFen: -33_800 } },
         localTotals: { count: 9, amountFen: 2_473_500 },
@@ -209,15 +222,15 @@ describe('the admin view in headless Chromium', { skip: browserUnavailable() ?? 
     await page.getByRole('link', { name: '2026-11-29' }).click();
     await page.waitForURL(`${server.url}/admin/reconciliation/2026-11-29`);
     assert.deepEqual((await page.locator('tbody tr td:first-child').allInnerTexts()).slice(0, 7), [
-      '退款',
-      '退款',
+      '退款相符',
+      '未知退款',
       '已补录',
       '本地缺失',
       '金额不符',
       '账单缺失',
       '未知订单',
     ]);
-    assert.equal(await page.locator('tr.needs-review').count(), 4);
+    assert.equal(await page.locator('tr.needs-review').count(), 5);
     assert.ok(await page.getByText('<script>alert(1)</script>').isVisible());
     await shot('admin-reconciliation-day');
     await page.getByRole('link', { name: order(9) }).click();

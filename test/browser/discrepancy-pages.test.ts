@@ -16,6 +16,9 @@ const PASSWORD = 'browser-test-secret';
 const DAY = '2026-11-25';
 const ORDER = '20261125100000000000009';
 const TRADE = '2026112522001400000000000009';
+// An order with a refund of each kind: one matched, one whose amount differs, one the bill lacks.
+const REFUNDED_ORDER = '20261125100000000000010';
+const REFUNDED_TRADE = '2026112522001400000000000010';
 const NOTE = '已在支付宝商家后台核对：账单金额为准，差额 ¥10.00 已联系顾客退回';
 const WIDTHS = [1440, 375] as const;
 
@@ -38,9 +41,49 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
       { clock: steadyClock() },
     );
     await seedOrder(server.database.knex, ORDER, '388.00', 4);
+    await seedOrder(server.database.knex, REFUNDED_ORDER, '1299.00', 6);
+    const refunded = { tradeNo: REFUNDED_TRADE };
     await new KnexReconciliationStore(server.database.knex).save(
-      aRun(DAY, { counts: counts({ matched: 1, amount_mismatch: 1, unknown_order: 1 }) }),
+      aRun(DAY, {
+        counts: counts({
+          matched: 1,
+          amount_mismatch: 1,
+          unknown_order: 1,
+          refund_matched: 1,
+          refund_amount_mismatch: 1,
+          refund_unknown: 1,
+          refund_missing_in_bill: 1,
+        }),
+      }),
       [
+        anItem('refund_matched', REFUNDED_ORDER, {
+          ...refunded,
+          localAmountFen: -100_00,
+          billAmountFen: -100_00,
+          detail: '退款批次号 R20261125000001',
+          refundNo: 'R20261125000001',
+        }),
+        anItem('refund_amount_mismatch', REFUNDED_ORDER, {
+          ...refunded,
+          localAmountFen: -50_00,
+          billAmountFen: -55_00,
+          detail: '退款批次号 R20261125000002',
+          refundNo: 'R20261125000002',
+        }),
+        anItem('refund_missing_in_bill', REFUNDED_ORDER, {
+          ...refunded,
+          localAmountFen: -1_149_00,
+          billAmountFen: null,
+          detail: '本地于 2026-11-25 16:20:31 退款成功（退款请求号 R20261125000003），账单中没有这笔退款',
+          refundNo: 'R20261125000003',
+        }),
+        anItem('refund_unknown', '20261125100000000000011', {
+          tradeNo: '2026112522001400000000000011',
+          localAmountFen: null,
+          billAmountFen: -20_00,
+          detail: '退款批次号 2026112521001004000000000001',
+          refundNo: '2026112521001004000000000001',
+        }),
         anItem('matched', '20261125100000000000001', { tradeNo: '2026112522001400000000000001' }),
         anItem('amount_mismatch', ORDER, { tradeNo: TRADE, localAmountFen: 38_800, billAmountFen: 37_800 }),
         anItem('unknown_order', 'MEIDUO-TEST-0042', {
@@ -67,10 +110,10 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
     it(`shows the waiting discrepancies at ${width} px: on the payments page, on their day, in the order timeline`, async () => {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${server.url}/admin/payments`);
-      assert.equal(await page.locator('a.discrepancies').innerText(), '2 笔');
+      assert.equal(await page.locator('a.discrepancies').innerText(), '5 笔');
       await page.locator('a.discrepancies').click();
       await page.waitForURL(`${server.url}/admin/reconciliation/${DAY}`);
-      assert.equal(await page.locator('tr.needs-review').count(), 2);
+      assert.equal(await page.locator('tr.needs-review').count(), 5);
       assert.doesNotMatch(await page.locator('main').innerText(), /tb_|order_info/);
       await fitsWidth(width);
       await shot(`discrepancy-day-${width}`);
@@ -109,8 +152,31 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
       await shot(`discrepancy-timeline-resolved-${width}`);
     }
     await page.goto(`${server.url}/admin/payments`);
-    assert.equal(await page.locator('a.discrepancies').innerText(), '1 笔');
+    assert.equal(await page.locator('a.discrepancies').innerText(), '4 笔');
   });
+
+  for (const width of WIDTHS) {
+    it(`lists the refund discrepancies at ${width} px, on their day and in their order's timeline`, async () => {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${server.url}/admin/reconciliation/${DAY}?order=${REFUNDED_ORDER}`);
+      const kinds = await page.locator('tbody tr td:first-child').allInnerTexts();
+      assert.deepEqual(kinds.sort(), ['退款相符', '退款金额不符', '账单缺失退款'].sort());
+      assert.equal(await page.locator('tr.needs-review').count(), 2, 'a matched refund needs nobody');
+      assert.match(await page.locator('tr.needs-review', { hasText: '退款金额不符' }).innerText(), /−¥50\.00[\s\S]*−¥55\.00/);
+      await fitsWidth(width);
+      await shot(`discrepancy-refunds-day-${width}`);
+
+      await page.goto(`${server.url}/admin/reconciliation/${DAY}?kind=refund_unknown`);
+      assert.match(await page.locator('tr.needs-review').innerText(), /未知退款[\s\S]*−¥20\.00/);
+
+      await page.goto(`${server.url}/admin/orders/${REFUNDED_ORDER}`);
+      const entries = await page.locator('li.timeline-needs-review').allInnerTexts();
+      assert.equal(entries.length, 2);
+      assert.match(entries.join('\n'), /对账差异：账单缺失退款（2026-11-25 账单）[\s\S]*退款请求号[\s\S]*R20261125000003/);
+      await fitsWidth(width);
+      await shot(`discrepancy-refunds-timeline-${width}`);
+    });
+  }
 
   it("opens an unknown order's row on its bill row's page, not a 404", async () => {
     for (const width of WIDTHS) {

@@ -199,5 +199,32 @@ export function describeDiscrepanciesContract(harness: DiscrepanciesHarness): vo
       assert.ok((await listed()).every((item) => item.resolution !== null));
       assert.equal((await store.forOrder(long, 10)).found.length, 1);
     });
+
+    it('keeps the refund discrepancies as the others: waiting, in their order, resolved once; a matched refund needs nobody', async () => {
+      await store.save(aRun(), [
+        anItem('refund_amount_mismatch', 'R1'),
+        anItem('refund_unknown', 'R2'),
+        anItem('refund_missing_in_bill', 'R3'),
+        anItem('refund_matched', 'R4'),
+      ]);
+      assert.deepEqual(await store.waiting(), { count: 3, atLeast: false, days: [{ date: DAY, count: 3 }] });
+      assert.equal(await store.discrepancyState(key('refund_matched', 'R4')), 'unknown');
+      const missing = key('refund_missing_in_bill', 'R3');
+      assert.equal(await store.resolve(missing, resolution('支付宝次日账单已列出这笔退款'), action('n', `${DAY} R3 T-R3`)), true);
+      assert.equal(await store.resolve(missing, resolution('again'), action('again')), false);
+      assert.equal(await store.discrepancyState(missing), 'resolved');
+      const [found] = (await store.forOrder('R3', 10)).found;
+      assert.deepEqual(
+        [found?.item.kind, found?.item.refundNo, found?.item.localAmountFen, found?.item.resolution?.note],
+        ['refund_missing_in_bill', 'RF-R3', -18_800, '支付宝次日账单已列出这笔退款'],
+      );
+      assert.equal((await store.waiting()).count, 2);
+      await store.save(aRun(), [anItem('refund_unknown', 'R2')]);
+      assert.deepEqual(
+        (await store.unfound(DAY, 10)).map((one) => one.key.kind),
+        ['refund_missing_in_bill'],
+        'handled, and no longer found by the re-run',
+      );
+    });
   });
 }

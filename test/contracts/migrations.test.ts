@@ -82,3 +82,50 @@ describe('migrating two schemas of one PostgreSQL database at once', { skip: url
 function setTimeoutTo(connection: { query: (sql: string, done: (error?: Error) => void) => void }, done: (error?: Error) => void): void {
   connection.query('SET statement_timeout = 300', done);
 }
+
+// 017: the refund kinds are longer than kind's 20 characters, and the discrepancies' partial index must
+// name them for knex-discrepancies.ts's queries to use it. Items of the old kind 'refund' stay as they were.
+describe('migrating reconciliation to the refund kinds, on PostgreSQL', { skip: url ? false : 'no DATABASE_URL' }, () => {
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  let knex: Knex;
+  before(async () => {
+    knex = knexFactory({ client: 'pg', connection: url, searchPath: [schema], pool: { min: 1, max: 2 } });
+    await knex.raw(`CREATE SCHEMA ${schema}`);
+  });
+  after(async () => {
+    await knex.raw(`DROP SCHEMA ${schema} CASCADE`);
+    await knex.destroy();
+  });
+
+  it('widens kind, keeps old refund items, and indexes the refund discrepancies', async () => {
+    await migrate(knex, '016_refunds');
+    await knex('tb_reconciliation_item').insert({
+      bill_date: '2026-11-30',
+      kind: 'refund',
+      order_id: 'A',
+      trade_no: 'TA',
+      detail: '退款批次号 RB1',
+    });
+    assert.deepEqual(await migrate(knex, '017_refund_reconciliation'), ['017_refund_reconciliation']);
+    const { rows: widths } = await knex.raw(
+      `SELECT table_name, character_maximum_length AS width FROM information_schema.columns
+       WHERE table_schema = ? AND column_name = 'kind' AND table_name IN ('tb_reconciliation_item', 'tb_reconciliation_resolution') ORDER BY 1`,
+      [schema],
+    );
+    assert.deepEqual(widths, [
+      { table_name: 'tb_reconciliation_item', width: 32 },
+      { table_name: 'tb_reconciliation_resolution', width: 32 },
+    ]);
+    assert.deepEqual(await knex('tb_reconciliation_item').select('kind', 'refund_no', 'detail'), [
+      { kind: 'refund', refund_no: null, detail: '退款批次号 RB1' },
+    ]);
+    const { rows: indexes } = await knex.raw(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND indexname = 'tb_reconciliation_item_discrepancy_idx'`,
+      [schema],
+    );
+    assert.equal(indexes.length, 1);
+    for (const kind of ['missing_in_bill', 'refund_amount_mismatch', 'refund_unknown', 'refund_missing_in_bill'])
+      assert.ok(indexes[0].indexdef.includes(`'${kind}'`), kind);
+    assert.ok(!indexes[0].indexdef.includes("'refund_matched'"));
+  });
+});

@@ -44,9 +44,14 @@ export function anItem(kind: ItemKind, orderId: string, changes: Partial<Reconci
     kind,
     orderId,
     tradeNo: `T-${orderId}`,
-    localAmountFen: kind === 'missing_locally' || kind === 'unknown_order' || kind === 'refund' ? null : 18_800,
-    billAmountFen: kind === 'missing_in_bill' ? null : kind === 'refund' ? -18_800 : 18_800,
+    localAmountFen: ['missing_locally', 'unknown_order', 'refund', 'refund_unknown'].includes(kind)
+      ? null
+      : kind.startsWith('refund')
+        ? -18_800
+        : 18_800,
+    billAmountFen: kind === 'missing_in_bill' || kind === 'refund_missing_in_bill' ? null : kind.startsWith('refund') ? -18_800 : 18_800,
     detail: '',
+    refundNo: kind.startsWith('refund') ? `RF-${orderId}` : null,
     ...changes,
   };
 }

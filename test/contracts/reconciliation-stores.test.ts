@@ -35,6 +35,22 @@ describeStagedBillContract({
           store.payments.set(p.tradeNo, { ...p, amount, source: 'notify', receivedAt: p.recordedAt, reviewReason: null });
         }
       },
+      async addRefunds(refunds) {
+        for (const r of refunds) {
+          const { amountFen, ...kept } = r;
+          const settledAt = r.status === 'pending' ? null : (r.refundedAt ?? PLACED);
+          const record = {
+            ...kept,
+            amount: Money.ofFen(amountFen),
+            reason: '',
+            requestedBy: '',
+            requestedAt: PLACED,
+            settledAt,
+            refusal: null,
+          };
+          store.refunds.set(r.outRequestNo, { record, dueAt: null });
+        }
+      },
     };
   },
   async close() {},
@@ -76,6 +92,21 @@ for (const harness of databaseHarnesses) {
             create_time: p.recordedAt,
           }));
           await knex.batchInsert('tb_payment', rows, 1_000);
+        },
+        async addRefunds(refunds) {
+          const rows = refunds.map((r) => ({
+            out_request_no: r.outRequestNo,
+            order_id: r.orderId,
+            trade_no: r.tradeNo,
+            amount: yuan(r.amountFen),
+            requested_at: PLACED,
+            origin: r.origin,
+            status: r.status,
+            settled_at: r.status === 'pending' ? null : (r.refundedAt ?? PLACED),
+            refunded_at: r.refundedAt,
+            update_time: PLACED,
+          }));
+          await knex.batchInsert('tb_refund', rows, 1_000);
         },
       };
     },

@@ -12,6 +12,18 @@ export interface RecordedPayment {
   readonly recordedAt: Date;
 }
 
+/** A row of tb_refund as the refund use cases leave it. */
+export interface RecordedRefund {
+  readonly outRequestNo: string;
+  readonly orderId: string;
+  readonly tradeNo: string;
+  readonly amountFen: number;
+  readonly origin: 'ours' | 'external';
+  readonly status: 'pending' | 'refunded' | 'refused';
+  /** Set exactly when refunded. */
+  readonly refundedAt: Date | null;
+}
+
 export interface StagedBillHarness {
   readonly name: string;
   /** A fresh store over empty payments and orders. */
@@ -19,6 +31,8 @@ export interface StagedBillHarness {
     store: ReconciliationStore;
     addOrders(orderIds: readonly string[]): Promise<void>;
     addPayments(payments: readonly RecordedPayment[]): Promise<void>;
+    /** Refunds of payments added before. */
+    addRefunds(refunds: readonly RecordedRefund[]): Promise<void>;
   }>;
   close(): Promise<void>;
 }
@@ -63,7 +77,7 @@ const facts = (changes: Partial<DayFacts> = {}): DayFacts => ({
   finishedAt: FINISHED,
   bill: bill(),
   lateFrom: LATE_FROM,
-  nextDay: { billed: new Set<string>() },
+  nextDay: { billed: new Set<string>(), refundsBilled: new Set<string>() },
   deferred: 0,
   ...changes,
 });
@@ -98,16 +112,24 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
       const run = await staged.finish(
         facts({ bill: bill({ totals: { trades: { count: 4, amountFen: 1 }, refunds: { count: 2, amountFen: -2 } } }) }),
       );
-      assert.deepEqual(run.counts, counts({ matched: 2, amount_mismatch: 1, unknown_order: 1, refund: 2, missing_in_bill: 1 }));
+      assert.deepEqual(run.counts, counts({ matched: 2, amount_mismatch: 1, unknown_order: 1, refund_unknown: 2, missing_in_bill: 1 }));
       assert.deepEqual(run.localTotals, { count: 4, amountFen: 8880 + 1000 + 500 });
       assert.deepEqual(run.billTotals, { trades: { count: 4, amountFen: 1 }, refunds: { count: 2, amountFen: -2 } });
       assert.deepEqual(await h.store.run(DAY), run);
       const all = await items();
-      const stored = byTrade(all.filter((item) => item.kind !== 'refund'));
+      const stored = byTrade(all.filter((item) => item.kind !== 'refund_unknown'));
       assert.deepEqual(stored.TA?.kind, 'matched');
       assert.deepEqual(
-        all.find((item) => item.kind === 'refund' && item.tradeNo === 'TA'),
-        { kind: 'refund', orderId: 'A', tradeNo: 'TA', localAmountFen: null, billAmountFen: -880, detail: '退款批次号 RB1' },
+        all.find((item) => item.kind === 'refund_unknown' && item.tradeNo === 'TA'),
+        {
+          kind: 'refund_unknown',
+          orderId: 'A',
+          tradeNo: 'TA',
+          localAmountFen: null,
+          billAmountFen: -880,
+          detail: '退款批次号 RB1',
+          refundNo: 'RB1',
+        },
       );
       assert.deepEqual(stored.TB, {
         kind: 'amount_mismatch',
@@ -116,8 +138,17 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
         localAmountFen: 1000,
         billAmountFen: 1200,
         detail: '',
+        refundNo: null,
       });
-      assert.deepEqual(stored.TN, { kind: 'matched', orderId: 'N', tradeNo: 'TN', localAmountFen: null, billAmountFen: 300, detail: '' });
+      assert.deepEqual(stored.TN, {
+        kind: 'matched',
+        orderId: 'N',
+        tradeNo: 'TN',
+        localAmountFen: null,
+        billAmountFen: 300,
+        detail: '',
+        refundNo: null,
+      });
       assert.deepEqual(stored.TU, {
         kind: 'unknown_order',
         orderId: 'U',
@@ -125,6 +156,7 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
         localAmountFen: null,
         billAmountFen: 100,
         detail: '商户订单号在本系统中不存在',
+        refundNo: null,
       });
       assert.equal(all.find((item) => item.tradeNo === 'TZ')?.detail, '退款批次号 -');
       assert.deepEqual(stored.TM, {
@@ -134,8 +166,137 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
         localAmountFen: 500,
         billAmountFen: null,
         detail: '本地于 2026-11-30 12:00:00 记录，账单中没有这笔交易',
+        refundNo: null,
       });
       assert.equal(stored.TY, undefined, 'recorded the day before: not this day’s');
+    });
+
+    describe('refunds', () => {
+      const refund = (
+        outRequestNo: string,
+        tradeNo: string,
+        amountFen: number,
+        refundedAt: Date | null,
+        changes: Partial<RecordedRefund> = {},
+      ) => ({
+        outRequestNo,
+        orderId: tradeNo.slice(1),
+        tradeNo,
+        amountFen,
+        origin: 'ours' as const,
+        status: refundedAt === null ? ('pending' as const) : ('refunded' as const),
+        refundedAt,
+        ...changes,
+      });
+      const kindsOf = async () =>
+        Object.fromEntries((await items()).filter((item) => item.refundNo !== null).map((item) => [item.refundNo, item.kind]));
+
+      it('compares each 退款 row with the refund its 退款批次号 names on its trade, and names the day’s refunds no row has', async () => {
+        await h.addRefunds([
+          refund('RA1', 'TA', 880, beijing('11:00:00')),
+          refund('RB1', 'TB', 300, beijing('11:00:00')),
+          refund('RE1', 'TM', 500, beijing('12:30:00'), { origin: 'external' }),
+          refund('RF1', 'TA', 50, null, { status: 'refused' }),
+          refund('RM1', 'TA', 1000, beijing('15:00:00')),
+          refund('RP1', 'TB', 100, null),
+          refund('RD1', 'TB', 100, beijing('23:59:30', DAY_BEFORE)),
+          refund('RN1', 'TM', 1, beijing('00:00:10', '2026-12-01')),
+        ]);
+        const staged = await h.store.stage(DAY);
+        await staged.add([
+          row('trade', 'TA', 'A', 8880),
+          row('trade', 'TB', 'B', 1000),
+          row('trade', 'TM', 'M', 500),
+          row('trade', 'TN', 'N', 1),
+        ]);
+        await staged.add([
+          row('refund', 'TA', 'A', -880, 'RA1'),
+          row('refund', 'TB', 'B', -200, 'RB1'),
+          row('refund', 'TM', 'M', -500, 'RE1'),
+          row('refund', 'TA', 'A', -50, 'RF1'),
+          row('refund', 'TA', 'A', -100, 'RX'),
+          row('refund', 'TB', 'B', -880, 'RA1'),
+        ]);
+        assert.deepEqual(await staged.lateUnbilledRefunds(LATE_FROM), []);
+        const run = await staged.finish(facts());
+        assert.deepEqual(
+          run.counts,
+          counts({ matched: 4, refund_matched: 3, refund_amount_mismatch: 1, refund_unknown: 2, refund_missing_in_bill: 1 }),
+        );
+        const all = await items();
+        const one = (kind: string, refundNo: string, tradeNo: string) =>
+          all.find((item) => item.kind === kind && item.refundNo === refundNo && item.tradeNo === tradeNo);
+        assert.deepEqual(one('refund_matched', 'RA1', 'TA'), {
+          kind: 'refund_matched',
+          orderId: 'A',
+          tradeNo: 'TA',
+          localAmountFen: -880,
+          billAmountFen: -880,
+          detail: '退款批次号 RA1',
+          refundNo: 'RA1',
+        });
+        assert.deepEqual(
+          [one('refund_amount_mismatch', 'RB1', 'TB')?.localAmountFen, one('refund_amount_mismatch', 'RB1', 'TB')?.billAmountFen],
+          [-300, -200],
+        );
+        assert.equal(one('refund_matched', 'RE1', 'TM')?.detail, '退款批次号 RE1', 'an external refund we were notified of is known');
+        assert.equal(one('refund_matched', 'RF1', 'TA')?.detail, '退款批次号 RF1；本系统记录这笔退款被支付宝拒绝');
+        assert.deepEqual(
+          [one('refund_unknown', 'RX', 'TA')?.localAmountFen, one('refund_unknown', 'RA1', 'TB')?.orderId],
+          [null, 'B'],
+          'no such refund; ours, but of another trade',
+        );
+        assert.deepEqual(one('refund_missing_in_bill', 'RM1', 'TA'), {
+          kind: 'refund_missing_in_bill',
+          orderId: 'A',
+          tradeNo: 'TA',
+          localAmountFen: -1000,
+          billAmountFen: null,
+          detail: '本地于 2026-11-30 15:00:00 退款成功（退款请求号 RM1），账单中没有这笔退款',
+          refundNo: 'RM1',
+        });
+        assert.equal(run.localTotals.count, 4, 'refunds are never payments');
+      });
+
+      it('calls a refund of just before midnight missing only when the next day’s bill lacks it too, and one the day before billed not at all', async () => {
+        await h.store.save(aRun(DAY_BEFORE), [
+          anItem('refund_matched', 'A', { tradeNo: 'TA', refundNo: 'R00' }),
+          anItem('refund_missing_in_bill', 'A', { tradeNo: 'TA', refundNo: 'R01' }),
+          anItem('matched', 'B', { tradeNo: 'TB', refundNo: null }),
+        ]);
+        await h.addRefunds([
+          refund('R00', 'TA', 10, beijing('00:00:30')),
+          refund('R01', 'TA', 10, beijing('00:01:00')),
+          refund('RB2', 'TB', 10, beijing('00:02:00')),
+          refund('RK1', 'TA', 10, beijing('23:40:00')),
+          refund('RL1', 'TA', 10, beijing('23:55:00')),
+          refund('RL2', 'TB', 10, LATE_FROM),
+          refund('RL3', 'TM', 10, beijing('23:56:00')),
+        ]);
+        const stage = async () => {
+          const staged = await h.store.stage(DAY);
+          await staged.add([row('refund', 'TM', 'M', -10, 'RL3')]);
+          return staged;
+        };
+        const staged = await stage();
+        assert.deepEqual(await staged.lateUnbilledRefunds(LATE_FROM), ['RL2', 'RL1']);
+        const deferredRun = await staged.finish(facts({ nextDay: 'not_ready', deferred: 2 }));
+        assert.equal(deferredRun.deferred, 2);
+        assert.deepEqual(await kindsOf(), {
+          R01: 'refund_missing_in_bill',
+          RB2: 'refund_missing_in_bill',
+          RK1: 'refund_missing_in_bill',
+          RL3: 'refund_matched',
+        });
+        await (await stage()).finish(facts({ nextDay: { billed: new Set<string>(), refundsBilled: new Set(['RL1']) } }));
+        assert.deepEqual(await kindsOf(), {
+          R01: 'refund_missing_in_bill',
+          RB2: 'refund_missing_in_bill',
+          RK1: 'refund_missing_in_bill',
+          RL2: 'refund_missing_in_bill',
+          RL3: 'refund_matched',
+        });
+      });
     });
 
     it('lists the unrecorded trades of orders of ours a page at a time, and stores what asking Alipay found', async () => {
@@ -204,7 +365,7 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
       assert.equal(deferredRun.deferred, 2);
       assert.deepEqual(deferredRun.counts.missing_in_bill, 0);
       const billedNext = await stage();
-      await billedNext.finish(facts({ nextDay: { billed: new Set(['TL']) } }));
+      await billedNext.finish(facts({ nextDay: { billed: new Set(['TL']), refundsBilled: new Set<string>() } }));
       assert.deepEqual(
         (await items()).filter((item) => item.kind === 'missing_in_bill').map((item) => item.tradeNo),
         ['TP'],

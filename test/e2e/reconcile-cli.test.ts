@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { startServer } from '../../src/bootstrap/server.ts';
-import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
+import { beijingMidnight, beijingTimestamp } from '../../src/domain/beijing-time.ts';
+import { Money } from '../../src/domain/money.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
+import { KnexRefundStore } from '../../src/infrastructure/persistence/knex-refund-store.ts';
 import { APP_ID, createTestAlipay } from '../support/alipay-signer.ts';
 import { lastLine, runCli } from '../support/cli.ts';
 import { wallClock } from '../support/clock.ts';
@@ -58,6 +60,61 @@ describe('npm run reconcile', { skip: isDeno && 'spawns the Node CLI' }, () => {
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /^reconcile: \d{4}-\d{2}-\d{2} done: matched 3, repaired 0,/m);
     assert.match(again.stdout, /no discrepancies/);
+  });
+
+  it('counts the bill’s refunds in --json: one made in Alipay’s portal is unknown, one of ours the bill lacks is missing', async () => {
+    const env = await migratedEnv({ ADMIN_PASSWORD: 'not-used-by-this-test', ALIPAY_QUERY_SCHEDULE: 'off' });
+    const server = await startServer(loadConfig(env), pino({ level: 'silent' }));
+    const tradeNos: string[] = [];
+    try {
+      const orders: string[] = (await server.database.knex('tb_order_info').where({ status: 1 }).select('order_id')).map(
+        (row) => row.order_id,
+      );
+      for (const orderId of orders.slice(0, 2)) {
+        const { alipay_url: payUrl } = await (await fetch(`${server.url}/payment/${orderId}/`)).json();
+        const paid = await fetch(`${server.url}/sandbox/pay`, {
+          method: 'POST',
+          body: new URLSearchParams({ request: new URL(payUrl).search.slice(1), action: 'pay' }),
+          redirect: 'manual',
+        });
+        assert.equal((await fetch(paid.headers.get('location')!)).status, 200);
+        tradeNos.push((await server.database.knex('tb_payment').where({ order_id: orderId }).first('trade_id')).trade_id);
+      }
+      // Refunded in full in Alipay's portal, and never notified: only the bill tells.
+      const changed = await fetch(`${server.url}/sandbox/bills`, {
+        method: 'POST',
+        body: new URLSearchParams({ action: 'refund', trade_no: tradeNos[0]!, date: today() }),
+        redirect: 'manual',
+      });
+      assert.equal(changed.status, 302, await changed.text());
+      // A refund we hold as refunded early today, which the sandbox never made.
+      const early = new Date(beijingMidnight(today()).getTime() + 3_600_000);
+      const recorded = await new KnexRefundStore(server.database.knex).recordExternal({
+        outRequestNo: 'NOT-IN-THE-BILL',
+        tradeNo: tradeNos[1]!,
+        amount: Money.parse('1.00'),
+        refundedAt: early,
+        learntAt: early,
+      });
+      assert.notEqual(recorded, null);
+    } finally {
+      await server.close();
+    }
+    const run = await reconcile(['--date', today(), '--json'], env);
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(lastLine(run.stdout));
+    assert.deepEqual([result.counts.matched, result.counts.refund_matched, result.counts.refund_amount_mismatch], [2, 0, 0]);
+    assert.deepEqual([result.counts.refund_unknown, result.counts.refund_missing_in_bill, result.counts.refund], [1, 1, undefined]);
+    type Entry = { kind: string; trade_no: string; out_request_no?: string; local_amount: string | null; bill_amount: string | null };
+    const byKind = Object.fromEntries((result.items as Entry[]).map((entry) => [entry.kind, entry]));
+    const { refund_missing_in_bill: missing, refund_unknown: unknown } = byKind;
+    assert.deepEqual(
+      [missing?.trade_no, missing?.local_amount, missing?.bill_amount, missing?.out_request_no],
+      [tradeNos[1], '-1.00', null, 'NOT-IN-THE-BILL'],
+    );
+    assert.deepEqual([unknown?.trade_no, unknown?.local_amount], [tradeNos[0], null]);
+    assert.match(unknown?.bill_amount ?? '', /^-\d+\.\d{2}$/);
+    assert.match(unknown?.out_request_no ?? '', /^RF\d+/, 'the sandbox’s own 退款批次号');
   });
 
   describe('against a gateway whose bill is not out yet', () => {

@@ -18,11 +18,12 @@ function aDay(date: string): { run: ReconciliationRun; items: ReconciliationItem
     anItem('matched', ORDER(3), { tradeNo: '2026113022001400000000000003', localAmountFen: 8_880, billAmountFen: 8_880 }),
     anItem('matched', ORDER(1), { tradeNo: '2026113022001400000000000001', localAmountFen: 18_800, billAmountFen: 18_800 }),
     anItem('amount_mismatch', ORDER(5), { tradeNo: '2026113022001400000000000005', localAmountFen: 18_800, billAmountFen: 18_700 }),
-    anItem('refund', ORDER(1), {
+    anItem('refund_matched', ORDER(1), {
       tradeNo: '2026113022001400000000000001',
-      localAmountFen: null,
+      localAmountFen: -18_800,
       billAmountFen: -18_800,
-      detail: 'refund batch RF001',
+      detail: '退款批次号 RF001',
+      refundNo: 'RF001',
     }),
     anItem('repaired', ORDER(2), {
       tradeNo: '2026113022001400000000000002',
@@ -33,7 +34,7 @@ function aDay(date: string): { run: ReconciliationRun; items: ReconciliationItem
     anItem('missing_in_bill', ORDER(4), { tradeNo: '2026113022001400000000000004', localAmountFen: 100, billAmountFen: null }),
   ];
   const run = aRun(date, {
-    counts: counts({ matched: 2, amount_mismatch: 1, refund: 1, repaired: 1, missing_in_bill: 1 }),
+    counts: counts({ matched: 2, amount_mismatch: 1, refund_matched: 1, repaired: 1, missing_in_bill: 1 }),
     billTotals: { trades: { count: 4, amountFen: 10_000_045_479 }, refunds: { count: 1, amountFen: -18_800 } },
     localTotals: { count: 4, amountFen: 10_000_026_779 },
   });
@@ -106,8 +107,20 @@ for (const harness of databaseHarnesses) {
       const { status, body } = await admin('/admin/reconciliation');
       assert.equal(status, 200);
       assert.deepEqual(datesOn(body), ['2026-11-30', '2026-11-29', '2026-11-28']);
-      for (const label of ['相符', '已补录', '本地缺失', '金额不符', '账单缺失', '未知订单', '退款'])
+      for (const label of [
+        '相符',
+        '已补录',
+        '本地缺失',
+        '金额不符',
+        '账单缺失',
+        '未知订单',
+        '退款相符',
+        '退款金额不符',
+        '未知退款',
+        '账单缺失退款',
+      ])
         assert.ok(body.includes(`<th>${label}</th>`), label);
+      assert.ok(!body.includes('<th>退款（未核对）</th>'), 'no day shown counted the legacy kind');
       const [newest, , oldest] = body.split('<tr').slice(2);
       assert.match(
         newest!,
@@ -116,7 +129,7 @@ for (const harness of databaseHarnesses) {
       assert.match(newest!, /账单有无法读取的行/);
       assert.match(
         newest!,
-        /<td class="count-matched">2<\/td><td class="count-repaired">1<\/td><td class="count-repaired_for_review">0<\/td><td class="count-missing_locally">0<\/td><td class="count-amount_mismatch">1<\/td><td class="count-missing_in_bill">1<\/td><td class="count-unknown_order">0<\/td><td class="count-refund">1<\/td>/,
+        /<td class="count-matched">2<\/td><td class="count-repaired">1<\/td><td class="count-repaired_for_review">0<\/td><td class="count-missing_locally">0<\/td><td class="count-amount_mismatch">1<\/td><td class="count-missing_in_bill">1<\/td><td class="count-unknown_order">0<\/td><td class="count-refund_matched">1<\/td><td class="count-refund_amount_mismatch">0<\/td><td class="count-refund_unknown">0<\/td><td class="count-refund_missing_in_bill">0<\/td><td>交易 /,
       );
       assert.match(newest!, /交易 4 笔 ¥100,000,454.79 \/ 退款 1 笔 −¥188.00/);
       assert.match(newest!, /本地 4 笔 ¥100,000,267.79/);
@@ -148,7 +161,7 @@ for (const harness of databaseHarnesses) {
       assert.match(body, /交易 4 笔 ¥100,000,454.79 \/ 退款 1 笔 −¥188.00/);
       assert.match(body, /本地 4 笔 ¥100,000,267.79/);
       assert.deepEqual(itemsOn(body), [
-        `退款 ${ORDER(1)}`,
+        `退款相符 ${ORDER(1)}`,
         `已补录 ${ORDER(2)}`,
         `账单缺失 ${ORDER(4)}`,
         `金额不符 ${ORDER(5)}`,
@@ -160,30 +173,36 @@ for (const harness of databaseHarnesses) {
         body,
         /<tr class="needs-review" id="item-\d+"><td>金额不符<\/td>[\s\S]*?<td class="num">¥188.00<\/td><td class="num">¥187.00<\/td>/,
       );
-      assert.match(body, /<td>退款<\/td>[\s\S]*?<td class="num"><\/td><td class="num">−¥188.00<\/td><td>refund batch RF001<\/td>/);
+      assert.match(
+        body,
+        /<td>退款相符<\/td>[\s\S]*?<td class="num">−¥188.00<\/td><td class="num">−¥188.00<\/td><td>退款批次号 RF001<\/td>/,
+      );
       assert.match(body, /<td class="num">¥99,999,999.99<\/td>/);
       assert.ok(!body.includes(ORDER(9)), "another day's items stay on their day");
       assert.match(body, /<a class="csv" href="\/admin\/reconciliation\/2026-11-30.csv">导出 CSV<\/a>/);
       assert.match(body, /<a href="\/admin\/reconciliation\/2026-11-30\?kind=amount_mismatch">金额不符 1<\/a>/);
     });
 
-    it('filters a day by kind and pages it, keeping the filter', async () => {
+    it('filters a day by kind and pages it, keeping the filter; a legacy kind of runs before refunds were compared too', async () => {
       const refunds = Array.from({ length: 5 }, (_, i) => anItem('refund', ORDER(10 + i), { billAmountFen: -(i + 1) * 100 }));
       await save({ run: aRun('2026-11-30'), items: [anItem('matched', ORDER(1)), ...refunds, anItem('unknown_order', ORDER(2))] });
       const first = await admin('/admin/reconciliation/2026-11-30?kind=refund&limit=2');
-      assert.deepEqual(itemsOn(first.body), [`退款 ${ORDER(10)}`, `退款 ${ORDER(11)}`]);
-      assert.match(first.body, /<option value="refund" selected>退款<\/option>/);
+      assert.deepEqual(itemsOn(first.body), [`退款（未核对） ${ORDER(10)}`, `退款（未核对） ${ORDER(11)}`]);
+      assert.match(first.body, /<option value="refund" selected>退款（未核对）<\/option>/);
       const next = link(first.body, 'next')!;
       assert.match(next, /kind=refund/);
       assert.match(next, /limit=2/);
       const second = await admin(next);
-      assert.deepEqual(itemsOn(second.body), [`退款 ${ORDER(12)}`, `退款 ${ORDER(13)}`]);
+      assert.deepEqual(itemsOn(second.body), [`退款（未核对） ${ORDER(12)}`, `退款（未核对） ${ORDER(13)}`]);
       const third = await admin(link(second.body, 'next')!);
-      assert.deepEqual(itemsOn(third.body), [`退款 ${ORDER(14)}`]);
+      assert.deepEqual(itemsOn(third.body), [`退款（未核对） ${ORDER(14)}`]);
       assert.equal(link(third.body, 'next'), undefined);
-      assert.deepEqual(itemsOn((await admin(link(third.body, 'previous')!)).body), [`退款 ${ORDER(12)}`, `退款 ${ORDER(13)}`]);
+      assert.deepEqual(itemsOn((await admin(link(third.body, 'previous')!)).body), [
+        `退款（未核对） ${ORDER(12)}`,
+        `退款（未核对） ${ORDER(13)}`,
+      ]);
       const all = await admin('/admin/reconciliation/2026-11-30?limit=3');
-      assert.deepEqual(itemsOn(all.body), [`未知订单 ${ORDER(2)}`, `退款 ${ORDER(10)}`, `退款 ${ORDER(11)}`]);
+      assert.deepEqual(itemsOn(all.body), [`未知订单 ${ORDER(2)}`, `退款（未核对） ${ORDER(10)}`, `退款（未核对） ${ORDER(11)}`]);
       assert.match((await admin('/admin/reconciliation/2026-11-30?kind=missing_locally')).body, /没有符合条件的明细/);
     });
 
@@ -204,7 +223,7 @@ for (const harness of databaseHarnesses) {
       assert.deepEqual([...response.bytes.slice(0, 3)], [0xef, 0xbb, 0xbf]);
       assert.deepEqual(response.body.split('\r\n'), [
         '\uFEFF类型,订单号,支付宝交易号,本地金额（元）,账单金额（元）,说明,处理状态,处理说明',
-        `退款,${ORDER(1)},T1,,-88.80,"'=HYPERLINK(""http://evil"")",,`,
+        `退款（未核对）,${ORDER(1)},T1,,-88.80,"'=HYPERLINK(""http://evil"")",,`,
         `金额不符,${ORDER(2)},'-2+3,1.00,999999.99,,待处理,`,
         `未知订单,'=cmd|' /C calc'!A0,"'+1,2",,1.00,'@SUM(A1),待处理,`,
         `相符,${ORDER(1)},T1,88.80,88.80,,,`,

@@ -14,6 +14,8 @@ export interface ReconciliationItem {
   readonly billAmountFen: number | null;
   /** Why, for staff: what the query answered, which bill line, … */
   readonly detail: string;
+  /** A refund's out_request_no (the bill's 退款批次号/请求号); null on every other kind. */
+  readonly refundNo: string | null;
 }
 
 /** An item as stored: its id within the day's latest run, and what staff did about it (discrepancies only). */
@@ -74,7 +76,7 @@ export interface ReconciliationRun {
   readonly billTotals: BillTotals | null;
   /** Our payments recorded that day: how many, and their sum in fen. */
   readonly localTotals: { readonly count: number; readonly amountFen: number };
-  /** Payments recorded just before midnight, not yet called missing until the next day's bill is read. */
+  /** Payments recorded (and refunds that succeeded) just before midnight, not called missing until the next day's bill is read. */
   readonly deferred: number;
   /** Lines of the bill read past (malformed), with the first few reasons. */
   readonly problems: readonly string[];

@@ -13,20 +13,20 @@ export interface UnrecordedTrade {
 /** What asking Alipay about an unrecorded trade came to. */
 export type RepairKind = 'repaired' | 'repaired_for_review' | 'missing_locally';
 
-/** How the day's payments near midnight stand against the next day's bill. */
+/** How the day's payments and refunds near midnight stand against the next day's bill. */
 export type NextDay =
-  /** The trade_nos of the late payments that the next day's bill names. */
-  | { readonly billed: ReadonlySet<string> }
+  /** The trade_nos of the late payments, and the out_request_nos of the late refunds, that the next day's bill names. */
+  | { readonly billed: ReadonlySet<string>; readonly refundsBilled: ReadonlySet<string> }
   /** The next day's bill is not out: late payments wait for it. */
   | 'not_ready';
 
 export interface DayFacts {
   readonly finishedAt: Date;
   readonly bill: BillSummary;
-  /** Payments recorded from this instant to the day's end may be in the next day's bill. */
+  /** Payments recorded (refunds that succeeded) from this instant to the day's end may be in the next day's bill. */
   readonly lateFrom: Date;
   readonly nextDay: NextDay;
-  /** The payments counted deferred (late, with the next day's bill not out). */
+  /** The payments and refunds counted deferred (late, with the next day's bill not out). */
   readonly deferred: number;
 }
 
@@ -48,7 +48,12 @@ export interface StagedBill {
    */
   lateUnbilled(from: Date): Promise<string[]>;
   /**
-   * Compares the staged bill with the day's payments, replaces the day's run and items with the result
+   * Out_request_nos of refunds that succeeded from `from` to the day's end that neither the staged bill
+   * nor the stored run of the day before names: those the next day's bill may name.
+   */
+  lateUnbilledRefunds(from: Date): Promise<string[]>;
+  /**
+   * Compares the staged bill with the day's payments and refunds, replaces the day's run and items with the result
    * atomically, and forgets the staged rows. @returns the run stored
    */
   finish(facts: DayFacts): Promise<ReconciliationRun>;

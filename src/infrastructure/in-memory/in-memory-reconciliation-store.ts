@@ -18,7 +18,7 @@ import type { DiscrepancyResolution, DiscrepancyState } from '../../domain/discr
 import { isDiscrepancy } from '../../domain/reconciliation.ts';
 import { decodeCursor, pageOf } from '../keyset-paging.ts';
 import { fit } from '../persistence/column-text.ts';
-import { InMemoryStagedBill } from './in-memory-staged-bill.ts';
+import { InMemoryStagedBill, refundKey } from './in-memory-staged-bill.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
 interface Stored {
@@ -41,7 +41,12 @@ export class InMemoryReconciliationStore implements ReconciliationStore {
   constructor(private readonly store: InMemoryStore) {}
 
   async stage(date: string): Promise<StagedBill> {
-    return new InMemoryStagedBill(this.store, { billedOn: (day) => this.billedOn(day), save: (run, items) => this.save(run, items) }, date);
+    const days = {
+      billedOn: (day: string) => this.billedOn(day),
+      refundsBilledOn: (day: string) => this.refundsBilledOn(day),
+      save: (run: ReconciliationRun, items: readonly ReconciliationItem[]) => this.save(run, items),
+    };
+    return new InMemoryStagedBill(this.store, days, date);
   }
 
   async save(run: ReconciliationRun, items: readonly ReconciliationItem[]): Promise<void> {
@@ -50,7 +55,13 @@ export class InMemoryReconciliationStore implements ReconciliationStore {
       run.date,
       items.map((item) => ({
         id: this.nextId++,
-        item: { ...item, orderId: fit(item.orderId, 64), tradeNo: fit(item.tradeNo, 64), detail: fit(item.detail, 300) },
+        item: {
+          ...item,
+          orderId: fit(item.orderId, 64),
+          tradeNo: fit(item.tradeNo, 64),
+          detail: fit(item.detail, 300),
+          refundNo: item.refundNo === null ? null : fit(item.refundNo, 64),
+        },
       })),
     );
   }
@@ -157,10 +168,21 @@ export class InMemoryReconciliationStore implements ReconciliationStore {
       .map(({ key, resolution }) => ({ key: { ...key }, resolution: { ...resolution } }));
   }
 
-  /** The trade_nos a stored run of `date` names in an item of any kind but missing_in_bill (ours, absent from the bill). */
+  /** The trade_nos a stored run of `date` names in an item of any kind but missing_in_bill (ours, absent from the bill) and refunds'. */
   private billedOn(date: string): ReadonlySet<string> {
     return new Set(
-      (this.itemsByDate.get(date) ?? []).filter(({ item }) => item.kind !== 'missing_in_bill').map(({ item }) => item.tradeNo),
+      (this.itemsByDate.get(date) ?? [])
+        .filter(({ item }) => item.kind !== 'missing_in_bill' && item.refundNo === null)
+        .map(({ item }) => item.tradeNo),
+    );
+  }
+
+  /** The refunds a stored run of `date` names in an item of a 退款 row, as refundKey names them. */
+  private refundsBilledOn(date: string): ReadonlySet<string> {
+    return new Set(
+      (this.itemsByDate.get(date) ?? [])
+        .filter(({ item }) => item.kind !== 'refund_missing_in_bill' && item.refundNo !== null)
+        .map(({ item }) => refundKey(item.tradeNo, item.refundNo)),
     );
   }
 }

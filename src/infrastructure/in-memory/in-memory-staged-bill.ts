@@ -1,13 +1,23 @@
 import type { ReconciliationItem, ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
+import type { RefundRecord } from '../../application/ports/refund-store.ts';
 import type { DayFacts, RepairKind, StagedBill, UnrecordedTrade } from '../../application/ports/staged-bill.ts';
 import type { BillRow } from '../../application/ports/trade-bill.ts';
 import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts';
 import type { PaymentSnapshot } from '../../domain/payment.ts';
-import { compareTrade, ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
+import { compareRefund, compareTrade, ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
 import { fit } from '../persistence/column-text.ts';
 import { STAGED_ID_WIDTH } from '../persistence/knex-staged-bill.ts';
 import { runProblems } from '../persistence/reconciliation-run-row.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
+
+// As knex-staged-bill.ts words them.
+const REFUND_PENDING_NOTE = '；本系统中这笔退款仍在处理中';
+const REFUND_REFUSED_NOTE = '；本系统记录这笔退款被支付宝拒绝';
+
+/** A refund as a bill's 退款 row names it: its trade and its 退款批次号/请求号. */
+export const refundKey = (tradeNo: string, refundNo: string | null) => JSON.stringify([tradeNo, refundNo]);
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 interface StagedRow {
   readonly row: BillRow;
@@ -16,7 +26,10 @@ interface StagedRow {
 
 /** What the stored run of a day says was billed, and how to store a run. */
 export interface StoredDays {
+  /** The trade_nos of its items of 交易 rows, and of payments it found (all but missing_in_bill). */
   billedOn(date: string): ReadonlySet<string>;
+  /** Its 退款 rows' items, as refundKey names them. */
+  refundsBilledOn(date: string): ReadonlySet<string>;
   save(run: ReconciliationRun, items: readonly ReconciliationItem[]): Promise<void>;
 }
 
@@ -56,6 +69,10 @@ export class InMemoryStagedBill implements StagedBill {
     return this.unbilled(from).map((payment) => payment.tradeNo);
   }
 
+  async lateUnbilledRefunds(from: Date): Promise<string[]> {
+    return this.unbilledRefunds(from).map((refund) => refund.outRequestNo);
+  }
+
   async finish(facts: DayFacts): Promise<ReconciliationRun> {
     const items = this.rows.map((staged) => this.itemOf(staged));
     const late = (payment: PaymentSnapshot) =>
@@ -68,6 +85,20 @@ export class InMemoryStagedBill implements StagedBill {
         localAmountFen: payment.amount?.fen ?? null,
         billAmountFen: null,
         detail: `本地于 ${beijingTimestamp(payment.receivedAt)} 记录，账单中没有这笔交易`,
+        refundNo: null,
+      });
+    }
+    const lateRefund = (refund: RefundRecord) =>
+      refund.refundedAt! >= facts.lateFrom && (facts.nextDay === 'not_ready' || facts.nextDay.refundsBilled.has(refund.outRequestNo));
+    for (const refund of this.unbilledRefunds(beijingMidnight(this.date)).filter((refund) => !lateRefund(refund))) {
+      items.push({
+        kind: 'refund_missing_in_bill',
+        orderId: refund.orderId,
+        tradeNo: refund.tradeNo,
+        localAmountFen: -refund.amount.fen,
+        billAmountFen: null,
+        detail: `本地于 ${beijingTimestamp(refund.refundedAt!)} 退款成功（退款请求号 ${refund.outRequestNo}），账单中没有这笔退款`,
+        refundNo: refund.outRequestNo,
       });
     }
     const recorded = this.recordedOnTheDay(beijingMidnight(this.date));
@@ -99,8 +130,14 @@ export class InMemoryStagedBill implements StagedBill {
       localAmountFen,
       billAmountFen: row.amountFen,
       detail,
+      refundNo: row.kind === 'refund' && row.refundBatchNo !== null ? fit(row.refundBatchNo, 64) : null,
     });
-    if (row.kind === 'refund') return item('refund', null, `退款批次号 ${row.refundBatchNo ?? '-'}`);
+    if (row.kind === 'refund') {
+      const refund = this.refundOf(row);
+      const kind = compareRefund(row.amountFen, refund?.amount.fen ?? null);
+      const note = refund?.status === 'pending' ? REFUND_PENDING_NOTE : refund?.status === 'refused' ? REFUND_REFUSED_NOTE : '';
+      return item(kind, refund ? -refund.amount.fen : null, `退款批次号 ${(row.refundBatchNo ?? '-').slice(0, 200)}${note}`);
+    }
     if (repair) return item(repair.kind, repair.kind === 'missing_locally' ? null : row.amountFen, repair.detail);
     const payment = this.store.payments.get(row.tradeNo);
     if (payment) {
@@ -109,6 +146,27 @@ export class InMemoryStagedBill implements StagedBill {
     }
     if (!this.store.orders.has(row.outTradeNo)) return item('unknown_order', null, '商户订单号在本系统中不存在');
     return item('missing_locally', null, '');
+  }
+
+  /** The refund a 退款 row names: its 退款批次号 on its trade. */
+  private refundOf(row: BillRow): RefundRecord | undefined {
+    const refund = row.refundBatchNo === null ? undefined : this.store.refunds.get(row.refundBatchNo)?.record;
+    return refund?.tradeNo === row.tradeNo ? refund : undefined;
+  }
+
+  /** Refunds that succeeded from `from` to the day's end that neither this bill nor the day before's run names. */
+  private unbilledRefunds(from: Date): RefundRecord[] {
+    const billed = new Set(
+      this.rows.filter(({ row }) => row.kind === 'refund').map(({ row }) => refundKey(row.tradeNo, row.refundBatchNo)),
+    );
+    const dayBefore = this.days.refundsBilledOn(beijingTimestamp(beijingMidnight(this.date, -1)).slice(0, 10));
+    const until = beijingMidnight(this.date, 1);
+    return [...this.store.refunds.values()]
+      .map(({ record }) => record)
+      .filter((refund) => refund.status === 'refunded' && refund.refundedAt! >= from && refund.refundedAt! < until)
+      .filter((refund) => !billed.has(refundKey(refund.tradeNo, refund.outRequestNo)))
+      .filter((refund) => !dayBefore.has(refundKey(fit(refund.tradeNo, 64), refund.outRequestNo)))
+      .sort((a, b) => a.refundedAt!.getTime() - b.refundedAt!.getTime() || compareText(a.outRequestNo, b.outRequestNo));
   }
 
   /** Payments recorded from `from` to the day's end that neither this bill nor the day before's run names. */

@@ -42,10 +42,10 @@ interface RunRow {
 
 const RUN_COLUMNS = ['finished_at', 'counts', 'bill_totals', 'local_count', 'local_amount', 'deferred', 'problems'];
 const NEWEST_DAY_FIRST: Keyset<RunRow> = { columns: ['bill_date'], valid: [isCalendarDay], cursorOf: (row) => [row.date] };
-// Rows go in as one array a column (unnest): 7 parameters a statement however many rows, which halved
+// Rows go in as one array a column (unnest): 8 parameters a statement however many rows, which halved
 // a 100,000-item save on PGlite against knex's multi-row insert of 1,000.
 const INSERT_BATCH = 5_000;
-const ITEM_FIELDS = ['kind', 'order_id', 'trade_no', 'local_amount', 'bill_amount', 'detail'] as const;
+const ITEM_FIELDS = ['kind', 'order_id', 'trade_no', 'local_amount', 'bill_amount', 'detail', 'refund_no'] as const;
 // An item cursor: matched ('t') or not ('f'), the order id, the row id.
 const ITEM_CURSOR = [(v: string) => v === 't' || v === 'f', (v: string) => v.length <= 64 && !v.includes('\u0000'), isBigintId];
 
@@ -71,8 +71,8 @@ export class KnexReconciliationStore implements ReconciliationStore {
         for (let start = 0; start < items.length; start += INSERT_BATCH) {
           const rows = items.slice(start, start + INSERT_BATCH).map(itemRow);
           await trx.raw(
-            `INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail)
-             SELECT ?::date, * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[])`,
+            `INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail, refund_no)
+             SELECT ?::date, * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])`,
             [run.date, ...ITEM_FIELDS.map((field) => rows.map((row) => row[field]) as Knex.Value)],
           );
         }
@@ -160,6 +160,7 @@ function itemRow(item: ReconciliationItem) {
     local_amount: item.localAmountFen,
     bill_amount: item.billAmountFen,
     detail: fit(item.detail, 300),
+    refund_no: item.refundNo === null ? null : fit(item.refundNo, 64),
   };
 }
 

@@ -21,6 +21,9 @@ const FEN = (column: string) => `(${column} * 100)::bigint`;
 const COMPARISON_TIMEOUT_MS = 15 * 60_000;
 // The client's own bound too (pg's query_timeout), which would otherwise end a long statement at 6 s.
 const LONG = { query_timeout: COMPARISON_TIMEOUT_MS + 1_000 };
+// A 退款 row naming a refund of ours that we do not hold as refunded: the bill says the money went back.
+const REFUND_PENDING_NOTE = '；本系统中这笔退款仍在处理中';
+const REFUND_REFUSED_NOTE = '；本系统记录这笔退款被支付宝拒绝';
 // Beijing has kept UTC+8 without daylight saving since 1991: no time zone data needed.
 const BEIJING_TEXT = (column: string) => `to_char((${column} AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD HH24:MI:SS')`;
 
@@ -109,6 +112,16 @@ class KnexStagedBill implements StagedBill {
     });
   }
 
+  lateUnbilledRefunds(from: Date): Promise<string[]> {
+    return guarded(async () => {
+      const { rows } = await this.knex.raw(
+        `SELECT r.out_request_no FROM tb_refund r WHERE ${this.unbilledRefunds()} ORDER BY r.refunded_at, r.out_request_no`,
+        this.unbilledBindings(from),
+      );
+      return (rows as Array<{ out_request_no: string }>).map((row) => row.out_request_no);
+    });
+  }
+
   async finish(facts: DayFacts): Promise<ReconciliationRun> {
     await this.analyze();
     return this.comparing(async (trx) => {
@@ -122,6 +135,13 @@ class KnexStagedBill implements StagedBill {
       await trx.raw(this.billedItems(), [this.date, this.stageId]).options(LONG);
       await trx
         .raw(this.missingItems(facts), [this.date, ...this.unbilledBindings(beijingMidnight(this.date)), ...this.lateBindings(facts)])
+        .options(LONG);
+      await trx
+        .raw(this.missingRefundItems(facts), [
+          this.date,
+          ...this.unbilledBindings(beijingMidnight(this.date)),
+          ...this.lateRefundBindings(facts),
+        ])
         .options(LONG);
       const counts = await countItems(trx, this.date);
       const local = await localTotals(trx, this.date);
@@ -167,22 +187,31 @@ class KnexStagedBill implements StagedBill {
     });
   }
 
-  /** Every staged row as an item: its repair's outcome, else how it compares with the payment of its trade_no. */
+  /**
+   * Every staged row as an item: a 退款 row by how it compares with the refund its 退款批次号 names on its
+   * trade; a 交易 row by its repair's outcome, else by how it compares with the payment of its trade_no.
+   */
   private billedItems(): string {
     const compared = `CASE WHEN p.amount IS NULL OR ${FEN('p.amount')} = s.amount THEN 'matched' ELSE 'amount_mismatch' END`;
+    const refundCompared = `CASE WHEN r.out_request_no IS NULL THEN 'refund_unknown'
+      WHEN ${FEN('r.amount')} = -s.amount THEN 'refund_matched' ELSE 'refund_amount_mismatch' END`;
     return `
-      INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail)
+      INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail, refund_no)
       SELECT ?::date, classified.kind, left(s.out_trade_no, 64), left(s.trade_no, 64),
              CASE WHEN classified.kind IN ('repaired', 'repaired_for_review') THEN s.amount
-                  WHEN classified.kind IN ('matched', 'amount_mismatch') THEN ${FEN('p.amount')} END,
+                  WHEN classified.kind IN ('matched', 'amount_mismatch') THEN ${FEN('p.amount')}
+                  WHEN r.out_request_no IS NOT NULL THEN -${FEN('r.amount')} END,
              s.amount,
              CASE WHEN s.kind = 'refund' THEN '退款批次号 ' || left(coalesce(s.refund_batch_no, '-'), 200)
+                    || CASE r.status WHEN 'pending' THEN '${REFUND_PENDING_NOTE}' WHEN 'refused' THEN '${REFUND_REFUSED_NOTE}' ELSE '' END
                   WHEN classified.kind = 'unknown_order' THEN '商户订单号在本系统中不存在'
-                  ELSE coalesce(s.detail, '') END
+                  ELSE coalesce(s.detail, '') END,
+             CASE WHEN s.kind = 'refund' THEN left(s.refund_batch_no, 64) END
       FROM ${ROWS} s
       LEFT JOIN tb_payment p ON s.kind = 'trade' AND s.outcome IS NULL AND p.trade_id = s.trade_no
+      LEFT JOIN tb_refund r ON s.kind = 'refund' AND r.out_request_no = s.refund_batch_no AND r.trade_no = s.trade_no
       CROSS JOIN LATERAL (SELECT CASE
-        WHEN s.kind = 'refund' THEN 'refund'
+        WHEN s.kind = 'refund' THEN ${refundCompared}
         WHEN s.outcome IS NOT NULL THEN s.outcome
         WHEN p.id IS NOT NULL THEN ${compared}
         WHEN NOT EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = s.out_trade_no) THEN 'unknown_order'
@@ -201,6 +230,34 @@ class KnexStagedBill implements StagedBill {
         AND NOT (p.create_time >= ? AND ${facts.nextDay === 'not_ready' ? 'true' : 'p.trade_id = ANY(?::text[])'})`;
   }
 
+  /** Refunds that succeeded that day that no bill names: not this one, not the day before's, and not the next day's for a late one. */
+  private missingRefundItems(facts: DayFacts): string {
+    return `
+      INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail, refund_no)
+      SELECT ?::date, 'refund_missing_in_bill', r.order_id, left(r.trade_no, 64), -${FEN('r.amount')}, NULL,
+             '本地于 ' || ${BEIJING_TEXT('r.refunded_at')} || ' 退款成功（退款请求号 ' || r.out_request_no || '），账单中没有这笔退款',
+             r.out_request_no
+      FROM tb_refund r
+      WHERE ${this.unbilledRefunds()}
+        AND NOT (r.refunded_at >= ? AND ${facts.nextDay === 'not_ready' ? 'true' : 'r.out_request_no = ANY(?::text[])'})`;
+  }
+
+  private lateRefundBindings(facts: DayFacts): Knex.RawBinding[] {
+    return facts.nextDay === 'not_ready'
+      ? [facts.lateFrom]
+      : [facts.lateFrom, [...facts.nextDay.refundsBilled] as unknown as Knex.RawBinding];
+  }
+
+  /** tb_refund r's refunds that succeeded from ? to the day's end that this bill and the day before's stored run do not name. */
+  private unbilledRefunds(): string {
+    return `r.status = 'refunded' AND r.refunded_at >= ? AND r.refunded_at < ?
+      AND NOT EXISTS (SELECT 1 FROM ${ROWS} s
+                      WHERE s.stage_id = ? AND s.kind = 'refund' AND s.trade_no = r.trade_no AND s.refund_batch_no = r.out_request_no)
+      AND NOT EXISTS (SELECT 1 FROM tb_reconciliation_item i
+                      WHERE i.bill_date = ?::date - 1 AND i.kind <> 'refund_missing_in_bill'
+                        AND i.trade_no = left(r.trade_no, 64) AND i.refund_no = r.out_request_no)`;
+  }
+
   private lateBindings(facts: DayFacts): Knex.RawBinding[] {
     return facts.nextDay === 'not_ready' ? [facts.lateFrom] : [facts.lateFrom, [...facts.nextDay.billed] as unknown as Knex.RawBinding];
   }
@@ -210,7 +267,8 @@ class KnexStagedBill implements StagedBill {
     return `p.create_time >= ? AND p.create_time < ? AND p.trade_id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM ${ROWS} s WHERE s.stage_id = ? AND s.kind = 'trade' AND s.trade_no = p.trade_id)
       AND NOT EXISTS (SELECT 1 FROM tb_reconciliation_item i
-                      WHERE i.bill_date = ?::date - 1 AND i.kind <> 'missing_in_bill' AND i.trade_no = p.trade_id)`;
+                      WHERE i.bill_date = ?::date - 1 AND i.kind <> 'missing_in_bill' AND i.refund_no IS NULL
+                        AND i.trade_no = p.trade_id)`;
   }
 
   private unbilledBindings(from: Date): Knex.RawBinding[] {

@@ -15,6 +15,7 @@ import m013 from './migrations/013_rejection_digest.ts';
 import m014 from './migrations/014_operator_accounts.ts';
 import m015 from './migrations/015_discrepancy_follow_up.ts';
 import m016 from './migrations/016_refunds.ts';
+import m017 from './migrations/017_refund_reconciliation.ts';
 import type { Migration } from './migrations/migration.ts';
 
 // Meiduo's own tables, created only where they do not exist yet, so that the service can sit on a
@@ -37,6 +38,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '014_operator_accounts': m014,
   '015_discrepancy_follow_up': m015,
   '016_refunds': m016,
+  '017_refund_reconciliation': m017,
 };
 
 /** Our migrations, up to and including `last` when given. */

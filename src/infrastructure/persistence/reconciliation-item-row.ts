@@ -11,9 +11,10 @@ export interface ItemRow {
   local_amount: string | number | null;
   bill_amount: string | number | null;
   detail: string;
+  refund_no: string | null;
 }
 
-export const ITEM_COLUMNS = ['id', 'kind', 'order_id', 'trade_no', 'local_amount', 'bill_amount', 'detail'];
+export const ITEM_COLUMNS = ['id', 'kind', 'order_id', 'trade_no', 'local_amount', 'bill_amount', 'detail', 'refund_no'];
 
 // pg reads bigint as a string, PGlite as a number: both hold whole fen far inside 2^53.
 const fen = (value: string | number | null) => (value === null ? null : Number(value));
@@ -26,6 +27,7 @@ export function toItem(row: ItemRow): ReconciliationItem {
     localAmountFen: fen(row.local_amount),
     billAmountFen: fen(row.bill_amount),
     detail: row.detail,
+    refundNo: row.refund_no,
   };
 }
 

@@ -11,6 +11,7 @@ export function discrepancyTimelineRow(time: string, discrepancy: TimelineDiscre
   const facts = [
     { label: '账单日期', value: date },
     { label: '支付宝交易号', value: tradeNo },
+    { label: '退款请求号', value: item?.refundNo ?? '' },
     { label: '本地金额', value: amount(item?.localAmountFen) },
     { label: '账单金额', value: amount(item?.billAmountFen) },
     { label: '说明', value: item?.detail ?? '' },

@@ -10,7 +10,7 @@ import { type ItemFilter, ShowReconciliationDay } from '../../../application/sho
 import { ITEM_KINDS, type ItemKind } from '../../../domain/reconciliation.ts';
 import { readFilter } from './admin-filters.ts';
 import { csvLine, UTF8_BOM } from './csv.ts';
-import { itemRow, KIND_LABELS, runSummary, unfoundRow } from './reconciliation-labels.ts';
+import { itemRow, KIND_LABELS, listedKinds, runSummary, unfoundRow } from './reconciliation-labels.ts';
 import { rerunBlock } from './rerun-controller.ts';
 
 type ItemRow = ReturnType<typeof itemRow>;
@@ -45,10 +45,11 @@ export class ReconciliationController {
   list = async (ctx: Context): Promise<void> => {
     const { form, page: request } = readFilter({ limit: ctx.query.limit, after: ctx.query.after, before: ctx.query.before });
     const { page, waiting } = await this.listReconciliations.execute(request);
+    const kinds = listedKinds(page.rows);
     const paging = { limit: form.limit };
     await ctx.render('admin/reconciliations.pug', {
-      rows: page.rows.map((run) => runSummary(run, waiting.get(run.date) ?? 0)),
-      kinds: ITEM_KINDS.map((kind) => KIND_LABELS[kind]),
+      rows: page.rows.map((run) => runSummary(run, waiting.get(run.date) ?? 0, kinds)),
+      kinds: kinds.map((kind) => KIND_LABELS[kind]),
       previousLink: page.previous && link('/admin/reconciliation', paging, { before: page.previous }),
       nextLink: page.next && link('/admin/reconciliation', paging, { after: page.next }),
     });

@@ -21,13 +21,28 @@ export const KIND_LABELS: Record<ItemKind, string> = {
   amount_mismatch: '金额不符',
   missing_in_bill: '账单缺失',
   unknown_order: '未知订单',
-  refund: '退款',
+  refund_matched: '退款相符',
+  refund_amount_mismatch: '退款金额不符',
+  refund_unknown: '未知退款',
+  refund_missing_in_bill: '账单缺失退款',
+  // Runs before refunds were compared: their 退款 rows were kept, never compared.
+  refund: '退款（未核对）',
 };
+
+/** Kinds no run writes any more: counted only where a stored run shown counted some. */
+const LEGACY_KINDS: readonly ItemKind[] = ['refund'];
+
+/** The kinds counted for these runs, one column each: every kind a run writes, and a legacy one some run has. */
+export const listedKinds = (runs: readonly ReconciliationRun[]): ItemKind[] =>
+  ITEM_KINDS.filter((kind) => !LEGACY_KINDS.includes(kind) || runs.some((run) => run.counts[kind] > 0));
 
 const total = (name: string, { count, amountFen }: BillTotal) => `${name} ${count.toLocaleString('en-US')} 笔 ${fenText(amountFen)}`;
 
-/** What a day shows, in the list and at the top of its own page: plain strings only, for the template to escape. `waiting`: its discrepancies no one has handled, when known. */
-export function runSummary(run: ReconciliationRun, waiting?: number) {
+/**
+ * What a day shows, in the list and at the top of its own page: plain strings only, for the template to
+ * escape. `waiting`: its discrepancies no one has handled, when known; `kinds`: the kinds counted.
+ */
+export function runSummary(run: ReconciliationRun, waiting?: number, kinds: readonly ItemKind[] = listedKinds([run])) {
   const attention = ITEM_KINDS.filter(isDiscrepancy).reduce((sum, kind) => sum + run.counts[kind], 0);
   return {
     date: run.date,
@@ -38,7 +53,7 @@ export function runSummary(run: ReconciliationRun, waiting?: number) {
     waiting: attention === 0 || waiting === undefined ? '' : waiting > 0 ? `待处理 ${waiting} 笔` : '已全部处理',
     deferred: run.deferred > 0 ? `${run.deferred} 笔待次日账单确认` : '',
     finishedAt: beijingTimestamp(run.finishedAt),
-    counts: ITEM_KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], count: run.counts[kind] })),
+    counts: kinds.map((kind) => ({ kind, label: KIND_LABELS[kind], count: run.counts[kind] })),
     billTotals: run.billTotals ? `${total('交易', run.billTotals.trades)} / ${total('退款', run.billTotals.refunds)}` : '账单未列合计',
     localTotals: total('本地', run.localTotals),
     problems: run.problems.map(billProblemText),
