@@ -33,6 +33,7 @@ import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
 import { SandboxBillChanges } from '../../src/sandbox/bill-changes.ts';
 import { SANDBOX_GATEWAY_PATH } from '../../src/sandbox/sandbox-alipay.ts';
+import { SandboxRefunds } from '../../src/sandbox/sandbox-refunds.ts';
 import { SandboxTrades } from '../../src/sandbox/sandbox-trades.ts';
 import { peakRssMb, postgresBinariesInstalled, postgresForBench, progress, stopChild } from './support.ts';
 
@@ -380,8 +381,10 @@ async function seed(knex: Knex, env: Record<string, string>): Promise<Seeded> {
     adminPassword: 'unused',
     sandboxAlipayKeyPem: sandboxKeyPem,
   }).sandbox!;
-  await new SandboxTrades(knex).paidOn(DAY);
-  await new SandboxBillChanges(knex).refundedOn(DAY);
+  const sandboxTrades = new SandboxTrades(knex);
+  await sandboxTrades.paidOn(DAY);
+  await new SandboxBillChanges(knex).ready();
+  await new SandboxRefunds(knex, sandboxTrades).ready();
 
   const local = `generate_series(${UNKNOWN + 1}, ${TRADES + MISSING}) AS i`;
   progress(`seeding ${DAY}: ${TRADES + MISSING - UNKNOWN} Alipay orders (${REPAIRED} of them UNPAID, paid at Alipay only)`);
@@ -408,11 +411,9 @@ async function seed(knex: Knex, env: Record<string, string>): Promise<Seeded> {
   await knex.raw(`INSERT INTO sandbox_alipay_bill_change (trade_no, bill_amount)
     SELECT ${tradeNo('i')}, ${amount('i')} + 0.01
     FROM (SELECT ${paidRow(Math.floor(PAID / (MISMATCHED + 1)), 0)} AS i FROM generate_series(1, ${MISMATCHED}) AS k) AS mismatched`);
-  await knex.raw(`INSERT INTO sandbox_alipay_bill_change (trade_no, refund_amount, refunded_at, refund_no)
-    SELECT ${tradeNo('i')}, ${amount('i')}, ${at('i')} + interval '10 minutes', 'RF${DAY_DIGITS}' || lpad(i::text, 10, '0')
-    FROM (SELECT ${paidRow(Math.floor(PAID / (REFUNDS + 1)), 1)} AS i FROM generate_series(1, ${REFUNDS}) AS k) AS refunded
-    ON CONFLICT (trade_no) DO UPDATE SET refund_amount = EXCLUDED.refund_amount, refunded_at = EXCLUDED.refunded_at,
-      refund_no = EXCLUDED.refund_no`);
+  await knex.raw(`INSERT INTO sandbox_alipay_refund (trade_no, out_request_no, refund_amount, refunded_at, bill_only)
+    SELECT ${tradeNo('i')}, 'RF${DAY_DIGITS}' || lpad(i::text, 10, '0'), ${amount('i')}, ${at('i')} + interval '10 minutes', true
+    FROM (SELECT ${paidRow(Math.floor(PAID / (REFUNDS + 1)), 1)} AS i FROM generate_series(1, ${REFUNDS}) AS k) AS refunded`);
   // What autovacuum would have done on PostgreSQL by the next morning.
   await knex.raw('ANALYZE');
   const count = async (table: string) => Number((await knex(table).count({ n: '*' }))[0]!.n);
@@ -422,15 +423,12 @@ async function seed(knex: Knex, env: Record<string, string>): Promise<Seeded> {
     payments: await count('tb_payment'),
     trades: await count('sandbox_alipay_trade'),
   };
-  // Counted by kind: at a million rows some trade is both billed 0.01 higher and refunded (one row of changes).
-  const changed = (await knex('sandbox_alipay_bill_change').select(
-    knex.raw('count(bill_amount)::int AS mismatched'),
-    knex.raw('count(refund_amount)::int AS refunded'),
-  )) as Array<{ mismatched: number; refunded: number }>;
+  // Counted by kind: at a million rows some trade is both billed 0.01 higher and refunded.
+  const mismatched = Number((await knex('sandbox_alipay_bill_change').count({ n: 'bill_amount' }))[0]!.n);
+  const refunded = await count('sandbox_alipay_refund');
   if (seeded.orders !== TRADES + MISSING - UNKNOWN || seeded.payments !== PAID + MISSING || seeded.trades !== TRADES) {
     throw new Error(`seeding went wrong: ${JSON.stringify(seeded)}`);
   }
-  const { mismatched, refunded } = changed[0]!;
   if (mismatched !== MISMATCHED || refunded !== REFUNDS) {
     throw new Error(`seeding went wrong: ${mismatched} amounts changed and ${refunded} refunds, not ${MISMATCHED} and ${REFUNDS}`);
   }

@@ -1,16 +1,16 @@
 import type { Knex } from 'knex';
-import { beijingMidnight } from '../domain/beijing-time.ts';
 import { SandboxTables } from './sandbox-tables.ts';
 
-/** What the sandbox's bill says differently from its trades, to show the shop's reconciliation a discrepancy. */
+/**
+ * What the sandbox's bill says differently from its trades, to show the shop's reconciliation a discrepancy.
+ * Refunds, the bill's own among them, are SandboxRefunds'.
+ */
 export interface BillChange {
   readonly tradeNo: string;
   /** Left out of the bill: the shop holds a payment that Alipay's bill does not list. */
   readonly omitted: boolean;
   /** The amount the bill states instead of the trade's (yuan, two decimals); null: the trade's own. */
   readonly billAmount: string | null;
-  /** A refund of the trade, listed on the bill of the day it was made. */
-  readonly refund: { readonly amount: string; readonly at: Date; readonly refundNo: string } | null;
 }
 
 const TABLE = 'sandbox_alipay_bill_change';
@@ -18,21 +18,14 @@ const CREATE = [
   `CREATE TABLE IF NOT EXISTS ${TABLE} (
     trade_no varchar(64) PRIMARY KEY,
     omitted boolean NOT NULL DEFAULT false,
-    bill_amount numeric(10,2),
-    refund_amount numeric(10,2),
-    refunded_at timestamptz,
-    refund_no varchar(64)
+    bill_amount numeric(10,2)
   )`,
-  `CREATE INDEX IF NOT EXISTS ${TABLE}_refunded_at ON ${TABLE} (refunded_at)`,
 ];
 
 interface ChangeRow {
   trade_no: string;
   omitted: boolean;
   bill_amount: string | null;
-  refund_amount: string | null;
-  refunded_at: Date | string | null;
-  refund_no: string | null;
 }
 
 /** The sandbox's bill changes, in a table of their own beside its trades (created on first use). */
@@ -55,16 +48,6 @@ export class SandboxBillChanges {
     return new Map(rows.map((row) => [row.trade_no, toChange(row)]));
   }
 
-  /** Changes holding a refund made on a Beijing day (`yyyy-MM-dd`), oldest first. */
-  async refundedOn(beijingDay: string): Promise<BillChange[]> {
-    await this.tables.ensure();
-    const rows: ChangeRow[] = await this.select()
-      .where('refunded_at', '>=', beijingMidnight(beijingDay))
-      .andWhere('refunded_at', '<', beijingMidnight(beijingDay, 1))
-      .orderBy([{ column: 'refunded_at' }, { column: 'trade_no' }]);
-    return rows.map(toChange);
-  }
-
   setOmitted(tradeNo: string, omitted: boolean): Promise<void> {
     return this.upsert(tradeNo, { omitted });
   }
@@ -72,10 +55,6 @@ export class SandboxBillChanges {
   /** null: the bill states the trade's own amount again. */
   setBillAmount(tradeNo: string, amount: string | null): Promise<void> {
     return this.upsert(tradeNo, { bill_amount: amount });
-  }
-
-  refund(tradeNo: string, refund: { amount: string; at: Date; refundNo: string }): Promise<void> {
-    return this.upsert(tradeNo, { refund_amount: refund.amount, refunded_at: refund.at, refund_no: refund.refundNo });
   }
 
   private async upsert(tradeNo: string, values: Partial<Omit<ChangeRow, 'trade_no'>>): Promise<void> {
@@ -87,14 +66,7 @@ export class SandboxBillChanges {
   }
 
   private select(): Knex.QueryBuilder {
-    return this.knex(TABLE).select(
-      'trade_no',
-      'omitted',
-      this.knex.raw('bill_amount::text as bill_amount'),
-      this.knex.raw('refund_amount::text as refund_amount'),
-      'refunded_at',
-      'refund_no',
-    );
+    return this.knex(TABLE).select('trade_no', 'omitted', this.knex.raw('bill_amount::text as bill_amount'));
   }
 }
 
@@ -103,9 +75,5 @@ function toChange(row: ChangeRow): BillChange {
     tradeNo: row.trade_no,
     omitted: row.omitted,
     billAmount: row.bill_amount,
-    refund:
-      row.refund_amount !== null && row.refunded_at !== null
-        ? { amount: row.refund_amount, at: new Date(row.refunded_at), refundNo: row.refund_no ?? '' }
-        : null,
   };
 }

@@ -1,6 +1,7 @@
-import type { BillChange } from './bill-changes.ts';
+import type { SandboxRefund } from './refund-rules.ts';
 import { SANDBOX_BUYER, type SandboxTrade } from './sandbox-trades.ts';
 import type { BillEntry } from './trade-bill-lines.ts';
+import { fenOf } from './yuan.ts';
 
 // The bill's rows for the sandbox's own trades and the refunds made of them.
 
@@ -18,18 +19,12 @@ export function tradeEntry(trade: SandboxTrade, amount: string): BillEntry {
   };
 }
 
-export function refundEntry(trade: SandboxTrade, refund: NonNullable<BillChange['refund']>): BillEntry {
+export function refundEntry(trade: SandboxTrade, refund: Pick<SandboxRefund, 'amount' | 'at' | 'outRequestNo'>): BillEntry {
   return {
     ...tradeEntry(trade, refund.amount),
     kind: 'refund',
     finishedAt: refund.at,
     amountFen: -fenOf(refund.amount),
-    refundNo: refund.refundNo,
+    refundNo: refund.outRequestNo,
   };
-}
-
-/** Fen of a non-negative yuan amount with at most two decimals, as the trade table keeps them. */
-function fenOf(yuan: string): number {
-  const [whole, decimals = ''] = yuan.split('.');
-  return Number(whole) * 100 + Number(decimals.padEnd(2, '0'));
 }

@@ -13,10 +13,14 @@ const MS = (column: string) => `floor(extract(epoch from ${column}) * 1000)::flo
 /** Rows read per query: a few MB of JavaScript objects at a time, whatever the size of the day. */
 export const BILL_BATCH_ROWS = 10_000;
 
-/** Where a keyset read stands: the last row's time as PostgreSQL wrote it (to the microsecond), and its trade_no. */
+/**
+ * Where a keyset read stands: the last row's time as PostgreSQL wrote it (to the microsecond), its
+ * trade_no and, for a refund (a trade may have several), its out_request_no.
+ */
 interface Cursor {
   readonly at: string;
   readonly tradeNo: string;
+  readonly requestNo?: string;
 }
 
 interface TradeRow {
@@ -40,14 +44,14 @@ interface RefundRow {
   paid_ms: number | null;
   refund_amount: string;
   refunded_ms: number;
-  refund_no: string | null;
+  out_request_no: string;
   cursor_at: string;
 }
 
 /**
- * A day's bill rows, read from the sandbox's trades and bill changes in keyset batches (joined in SQL),
+ * A day's bill rows, read from the sandbox's trades, bill changes and refunds in keyset batches (joined in SQL),
  * and merged in the bill's order: by 完成时间, a trade before a refund of the same millisecond, each
- * kind in (time, trade_no) order. The same rows, in the same order, as the bills page lists.
+ * kind in (time, trade_no[, out_request_no]) order. The same rows, in the same order, as the bills page lists.
  */
 export class SandboxBillRows {
   constructor(
@@ -113,22 +117,25 @@ export class SandboxBillRows {
   private async refunds(from: Date, to: Date, appId: string, after: Cursor | null): Promise<{ entries: BillEntry[]; last: Cursor | null }> {
     const rows: RefundRow[] = (
       await this.knex.raw(
-        `SELECT c.trade_no, t.out_trade_no, t.subject, t.total_amount::text AS total_amount, ${MS('t.gmt_create')} AS created_ms,
-                ${MS('t.gmt_payment')} AS paid_ms, c.refund_amount::text AS refund_amount, ${MS('c.refunded_at')} AS refunded_ms, c.refund_no,
-                c.refunded_at::text AS cursor_at
-         FROM sandbox_alipay_bill_change c JOIN sandbox_alipay_trade t ON t.trade_no = c.trade_no
-         WHERE c.refunded_at >= ? AND c.refunded_at < ? AND c.refund_amount IS NOT NULL AND t.app_id = ?
-           ${after ? 'AND c.refunded_at >= ?::timestamptz AND (c.refunded_at, c.trade_no) > (?::timestamptz, ?)' : ''}
-         ORDER BY c.refunded_at, c.trade_no
+        `SELECT r.trade_no, t.out_trade_no, t.subject, t.total_amount::text AS total_amount, ${MS('t.gmt_create')} AS created_ms,
+                ${MS('t.gmt_payment')} AS paid_ms, r.refund_amount::text AS refund_amount, ${MS('r.refunded_at')} AS refunded_ms,
+                r.out_request_no, r.refunded_at::text AS cursor_at
+         FROM sandbox_alipay_refund r JOIN sandbox_alipay_trade t ON t.trade_no = r.trade_no
+         WHERE r.refunded_at >= ? AND r.refunded_at < ? AND t.app_id = ?
+           ${after ? 'AND r.refunded_at >= ?::timestamptz AND (r.refunded_at, r.trade_no, r.out_request_no) > (?::timestamptz, ?, ?)' : ''}
+         ORDER BY r.refunded_at, r.trade_no, r.out_request_no
          LIMIT ?`,
-        [from, to, appId, ...(after ? [after.at, after.at, after.tradeNo] : []), this.batchRows],
+        [from, to, appId, ...(after ? [after.at, after.at, after.tradeNo, after.requestNo ?? ''] : []), this.batchRows],
       )
     ).rows;
     const entries = rows.map((row) =>
-      refundEntry(tradeOf(row), { amount: row.refund_amount, at: new Date(row.refunded_ms), refundNo: row.refund_no ?? '' }),
+      refundEntry(tradeOf(row), { amount: row.refund_amount, at: new Date(row.refunded_ms), outRequestNo: row.out_request_no }),
     );
     const last = rows.at(-1);
-    return { entries, last: rows.length < this.batchRows || !last ? null : { at: last.cursor_at, tradeNo: last.trade_no } };
+    return {
+      entries,
+      last: rows.length < this.batchRows || !last ? null : { at: last.cursor_at, tradeNo: last.trade_no, requestNo: last.out_request_no },
+    };
   }
 }
 

@@ -5,6 +5,8 @@ export const RETRY_SECONDS = [4, 10, 10, 60, 120, 360, 900];
 
 export interface Delivery {
   readonly tradeNo: string;
+  /** A refund notify's out_biz_no (the refund's out_request_no); '' for a payment's. */
+  readonly outBizNo: string;
   readonly notifyUrl: string;
   attempts: number;
   delivered: boolean;
@@ -22,7 +24,14 @@ export class NotifySender {
   ) {}
 
   send(notifyUrl: string, params: Record<string, string>): Delivery {
-    const delivery: Delivery = { tradeNo: params.trade_no ?? '', notifyUrl, attempts: 0, delivered: false, lastReply: '' };
+    const delivery: Delivery = {
+      tradeNo: params.trade_no ?? '',
+      outBizNo: params.out_biz_no ?? '',
+      notifyUrl,
+      attempts: 0,
+      delivered: false,
+      lastReply: '',
+    };
     this.deliveries.push(delivery);
     if (this.deliveries.length > 200) this.deliveries.shift();
     this.schedule(delivery, new URLSearchParams(params).toString(), 0);

@@ -11,10 +11,16 @@ import { SandboxBillRows } from './bill-rows.ts';
 import { gatewayParams } from './gateway-params.ts';
 import { NotifySender } from './notify-sender.ts';
 import { type PayRequest, readPayRequest } from './pay-request.ts';
-import { isPaid, SANDBOX_BUYER, type SandboxTrade, SandboxTrades, tradeAt } from './sandbox-trades.ts';
+import { SandboxRefundFault } from './refund-fault.ts';
+import { REFUND_QUERY, SandboxRefundQuery } from './refund-query.ts';
+import { REFUNDS_PATH, SandboxRefundsPage } from './refunds-page.ts';
+import { SandboxRefunds } from './sandbox-refunds.ts';
+import { isPaid, type SandboxTrade, SandboxTrades, tradeAt } from './sandbox-trades.ts';
 import { SandboxBillPage } from './trade-bill-page.ts';
 import { BILL_DOWNLOAD_URL_QUERY, BILLS_PATH, SandboxBills } from './trade-bills.ts';
+import { type NotifySeller, paymentNotify, tradeFields } from './trade-notify.ts';
 import { SandboxTradeQuery } from './trade-query.ts';
+import { SandboxTradeRefund, TRADE_REFUND } from './trade-refund.ts';
 
 export interface SandboxSettings {
   readonly appId: string;
@@ -40,13 +46,19 @@ export interface SandboxSettings {
 
 export const SANDBOX_GATEWAY_PATH = '/sandbox/gateway.do';
 
-/** A simulated Alipay: cashier, signed return, async notify, trade query and daily trade bill. Development only. */
+/** A simulated Alipay: cashier, signed return, async notify, trade query, refunds and daily trade bill. Development only. */
 export class SandboxAlipay {
   private readonly alipayKey: KeyObject;
   private readonly appKey: KeyObject;
   readonly notifier: NotifySender;
   readonly trades: SandboxTrades;
   private readonly tradeQuery: SandboxTradeQuery;
+  readonly refunds: SandboxRefunds;
+  /** The switch that makes the next refund go unanswered. */
+  readonly refundFault: SandboxRefundFault;
+  private readonly tradeRefund: SandboxTradeRefund;
+  private readonly refundQuery: SandboxRefundQuery;
+  private readonly refundsPage: SandboxRefundsPage;
   readonly bills: SandboxBills;
   private readonly billPage: SandboxBillPage;
   private readonly now: () => Date;
@@ -65,6 +77,19 @@ export class SandboxAlipay {
       logger: settings.logger,
       now: this.now,
     });
+    this.refunds = new SandboxRefunds(settings.knex, this.trades);
+    this.refundFault = new SandboxRefundFault(settings.knex, this.now);
+    const app = { appId: settings.appId, appKey: this.appKey, alipayKey: this.alipayKey, logger: settings.logger };
+    this.tradeRefund = new SandboxTradeRefund({
+      ...app,
+      ...this.seller,
+      refunds: this.refunds,
+      fault: this.refundFault,
+      notifier: this.notifier,
+      now: this.now,
+    });
+    this.refundQuery = new SandboxRefundQuery({ ...app, trades: this.trades, refunds: this.refunds });
+    this.refundsPage = new SandboxRefundsPage(this.refunds, this.trades, this.refundFault);
     const changes = new SandboxBillChanges(settings.knex);
     const billSettings = {
       appId: settings.appId,
@@ -73,9 +98,11 @@ export class SandboxAlipay {
       alipayKey: this.alipayKey,
       trades: this.trades,
       changes,
+      refunds: this.refunds,
       rows: new SandboxBillRows(settings.knex, async () => {
         await this.trades.ready();
         await changes.ready();
+        await this.refunds.ready();
       }),
       logger: settings.logger,
       now: this.now,
@@ -92,6 +119,8 @@ export class SandboxAlipay {
     router.get(BILLS_PATH, this.billPage.page);
     router.post(BILLS_PATH, this.billPage.change);
     router.get(`${BILLS_PATH}/:file`, this.bills.download);
+    router.get(REFUNDS_PATH, this.refundsPage.page);
+    router.post(REFUNDS_PATH, this.refundsPage.change);
     router.post('/sandbox/pay', this.pay);
     router.get('/sandbox/notifies', this.notifies);
     return router;
@@ -99,13 +128,26 @@ export class SandboxAlipay {
 
   close(): void {
     this.notifier.close();
+    this.refundFault.close();
   }
 
-  /** `POST /sandbox/gateway.do`: the bill's download URL, or alipay.trade.query (which refuses any other method). */
+  /** Who the sandbox's notifies and returns come from, and how it signs them. */
+  private get seller(): NotifySeller {
+    const { appId, sellerId, signType } = this.settings;
+    return { appId, sellerId, signType, alipayKey: this.alipayKey };
+  }
+
+  /**
+   * `POST /sandbox/gateway.do`: the bill's download URL, a refund, a refund query, or alipay.trade.query
+   * (which refuses any other method).
+   */
   private openApi = async (ctx: Context): Promise<void> => {
     const body = new TextDecoder().decode(await readRawBody(ctx, 64 * 1024));
     const read = gatewayParams(ctx.querystring, body);
-    if ('params' in read && read.params.method === BILL_DOWNLOAD_URL_QUERY) return this.bills.respond(ctx, read.params);
+    const method = 'params' in read ? read.params.method : undefined;
+    if (method === BILL_DOWNLOAD_URL_QUERY && 'params' in read) return this.bills.respond(ctx, read.params);
+    if (method === TRADE_REFUND) return this.tradeRefund.respond(ctx, ctx.querystring, body);
+    if (method === REFUND_QUERY) return this.refundQuery.respond(ctx, ctx.querystring, body);
     return this.tradeQuery.respond(ctx, ctx.querystring, body);
   };
 
@@ -145,7 +187,9 @@ export class SandboxAlipay {
     const outcome = await this.trades.pay(this.tradeFor(request, 'TRADE_SUCCESS', at), at);
     if ('refused' in outcome) return this.refuse(ctx, refusalOf(outcome.refused), request);
     const { tradeNo } = outcome.paid;
-    if (action === 'pay') return this.tellTheShop(ctx, request, tradeNo, at);
+    // The shop is told of what this request paid, as before the sandbox kept its trades.
+    if (action === 'pay')
+      return this.tellTheShop(ctx, request, { ...outcome.paid, totalAmount: request.amount, subject: request.subject }, at);
     this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; return and notify dropped');
     await ctx.render('sandbox/message.pug', {
       title: '已付款（回跳与通知均已丢弃）',
@@ -158,44 +202,18 @@ export class SandboxAlipay {
   };
 
   /** What 确认付款 does after the trade: the async notify, and the browser back to return_url. */
-  private tellTheShop(ctx: Context, request: PayRequest, tradeNo: string, at: Date): void {
-    const now = beijingTimestamp(at);
-    const common = {
-      out_trade_no: request.orderId,
-      total_amount: request.amount,
-      trade_no: tradeNo,
-      app_id: this.settings.appId,
-      auth_app_id: this.settings.appId,
-      seller_id: this.settings.sellerId,
-      version: '1.0',
-      charset: 'utf-8',
-    };
-    const notify = signCallback(
-      {
-        ...common,
-        notify_type: 'trade_status_sync',
-        notify_id: `${at.getTime()}${tradeNo.slice(-8)}`,
-        notify_time: now,
-        trade_status: 'TRADE_SUCCESS',
-        gmt_create: now,
-        gmt_payment: now,
-        subject: request.subject,
-        buyer_id: SANDBOX_BUYER.userId,
-        buyer_logon_id: SANDBOX_BUYER.logonId,
-        seller_email: 'shop@sandbox.example',
-        invoice_amount: request.amount,
-        receipt_amount: request.amount,
-        buyer_pay_amount: request.amount,
-        point_amount: '0.00',
-        fund_bill_list: JSON.stringify([{ amount: request.amount, fundChannel: 'ALIPAYACCOUNT' }]),
-      },
+  private tellTheShop(ctx: Context, request: PayRequest, trade: SandboxTrade, at: Date): void {
+    if (request.params.notify_url) this.notifier.send(request.params.notify_url, paymentNotify(trade, this.seller, at));
+    const method = `${request.params.method}.return`;
+    const ret = signCallback(
+      { ...tradeFields(trade, this.seller), method, timestamp: beijingTimestamp(at) },
       this.alipayKey,
       this.settings.signType,
     );
-    if (request.params.notify_url) this.notifier.send(request.params.notify_url, notify);
-    const method = `${request.params.method}.return`;
-    const ret = signCallback({ ...common, method, timestamp: now }, this.alipayKey, this.settings.signType);
-    this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; redirecting to return_url');
+    this.settings.logger.info(
+      { sandbox: true, orderId: request.orderId, tradeNo: trade.tradeNo },
+      'sandbox payment made; redirecting to return_url',
+    );
     ctx.redirect(`${request.params.return_url}?${new URLSearchParams(ret)}`);
   }
 
@@ -231,6 +249,7 @@ export class SandboxAlipay {
       gmtCreate: at,
       gmtPayment: status === 'TRADE_SUCCESS' ? at : null,
       gmtClose: status === 'WAIT_BUYER_PAY' ? request.expiresAt : null,
+      notifyUrl: request.params.notify_url || null,
     };
   }
 

@@ -19,6 +19,8 @@ export interface SandboxTrade {
   readonly gmtCreate: Date;
   readonly gmtPayment: Date | null;
   readonly gmtClose: Date | null;
+  /** Where Alipay sends the trade's notifies: the notify_url of the request that paid it. */
+  readonly notifyUrl?: string | null;
 }
 
 /**
@@ -34,6 +36,12 @@ export function tradeAt(trade: SandboxTrade, now: Date): SandboxTrade {
 export const isPaid = (trade: SandboxTrade): boolean => trade.tradeStatus === 'TRADE_SUCCESS' || trade.tradeStatus === 'TRADE_FINISHED';
 
 /** A payment at the cashier: made, or refused because the order's trade is already paid or closed. */
+/** How a merchant names a trade in an OpenAPI call: trade_no, out_trade_no or both. */
+export interface TradeNumbers {
+  readonly tradeNo?: string;
+  readonly outTradeNo?: string;
+}
+
 export type PayOutcome = { readonly paid: SandboxTrade } | { readonly refused: SandboxTrade };
 
 const TABLE = 'sandbox_alipay_trade';
@@ -53,6 +61,8 @@ const CREATE = [
   )`,
   `CREATE INDEX IF NOT EXISTS ${TABLE}_out_trade_no ON ${TABLE} (out_trade_no, app_id)`,
   `CREATE INDEX IF NOT EXISTS ${TABLE}_gmt_payment ON ${TABLE} (gmt_payment)`,
+  // Refund notifies go where the payment's did; tables made before the sandbox refunded lack it.
+  `ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS notify_url text`,
 ];
 
 interface TradeRow {
@@ -66,6 +76,7 @@ interface TradeRow {
   gmt_create: Date | string;
   gmt_payment: Date | string | null;
   gmt_close: Date | string | null;
+  notify_url: string | null;
 }
 
 /** The sandbox's own trades, kept in the service's database so that other processes see them too. */
@@ -104,7 +115,7 @@ export class SandboxTrades {
         await trx(TABLE).insert(rowOf(trade));
         return { paid: trade };
       }
-      const paid = { ...current, tradeStatus: trade.tradeStatus, gmtPayment: trade.gmtPayment, gmtClose: null };
+      const paid = { ...current, tradeStatus: trade.tradeStatus, gmtPayment: trade.gmtPayment, gmtClose: null, notifyUrl: trade.notifyUrl };
       await trx(TABLE).where({ trade_no: current.tradeNo }).update(rowOf(paid));
       return { paid };
     });
@@ -116,10 +127,46 @@ export class SandboxTrades {
   ): Promise<T> {
     await this.ready();
     return this.knex.transaction(async (trx) => {
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`sandbox-trade:${trade.appId}:${trade.outTradeNo}`]);
+      await lockOrder(trx, trade.appId, trade.outTradeNo);
       const row: TradeRow | undefined = await this.newest(trx, trade.appId, trade.outTradeNo);
       return work(trx, row && toTrade(row));
     });
+  }
+
+  /**
+   * Runs `work` on a merchant's trade under its order's lock, the one payments take: by trade_no when
+   * given (and then of that out_trade_no, when given too), else the order's newest trade. Refunds of a
+   * trade are weighed one at a time this way.
+   */
+  async underTradeLock<T>(
+    appId: string,
+    which: TradeNumbers,
+    work: (trx: Knex.Transaction, trade: SandboxTrade | undefined) => Promise<T>,
+  ): Promise<T> {
+    await this.ready();
+    return this.knex.transaction(async (trx) => {
+      const found = await this.find(appId, which, trx);
+      if (!found) return work(trx, undefined);
+      await lockOrder(trx, appId, found.outTradeNo);
+      const [row]: TradeRow[] = await this.select(trx).where({ trade_no: found.tradeNo });
+      return work(trx, row && toTrade(row));
+    });
+  }
+
+  /** A merchant's trade by trade_no when given (of that out_trade_no, when given too), else the order's newest. */
+  async find(appId: string, { tradeNo, outTradeNo }: TradeNumbers, knex: Knex = this.knex): Promise<SandboxTrade | undefined> {
+    await this.ready();
+    if (!tradeNo) {
+      const newest = outTradeNo ? await this.newest(knex, appId, outTradeNo) : undefined;
+      return newest && toTrade(newest);
+    }
+    const [row]: TradeRow[] = await this.select(knex).where({ app_id: appId, trade_no: tradeNo });
+    return row && (!outTradeNo || row.out_trade_no === outTradeNo) ? toTrade(row) : undefined;
+  }
+
+  /** Fully refunded: Alipay closes the trade. */
+  async close(trx: Knex.Transaction, tradeNo: string, at: Date): Promise<void> {
+    await trx(TABLE).where({ trade_no: tradeNo }).update({ trade_status: 'TRADE_CLOSED', gmt_close: at });
   }
 
   /** The newest trade of a merchant order, as alipay.trade.query finds it. */
@@ -171,6 +218,7 @@ export class SandboxTrades {
       'gmt_create',
       'gmt_payment',
       'gmt_close',
+      'notify_url',
     );
   }
 
@@ -178,6 +226,11 @@ export class SandboxTrades {
   ready(): Promise<void> {
     return this.tables.ensure();
   }
+}
+
+/** The lock payments and refunds of one order take (for the transaction). */
+function lockOrder(trx: Knex.Transaction, appId: string, outTradeNo: string): Promise<unknown> {
+  return trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`sandbox-trade:${appId}:${outTradeNo}`]);
 }
 
 function rowOf(trade: SandboxTrade) {
@@ -192,6 +245,7 @@ function rowOf(trade: SandboxTrade) {
     gmt_create: trade.gmtCreate,
     gmt_payment: trade.gmtPayment,
     gmt_close: trade.gmtClose,
+    notify_url: trade.notifyUrl ?? null,
   };
 }
 
@@ -208,5 +262,6 @@ function toTrade(row: TradeRow): SandboxTrade {
     gmtCreate: new Date(row.gmt_create),
     gmtPayment: date(row.gmt_payment),
     gmtClose: date(row.gmt_close),
+    notifyUrl: row.notify_url,
   };
 }

@@ -15,6 +15,10 @@ interface PageLine {
   readonly trade: SandboxTrade;
   readonly change: BillChange | undefined;
   readonly entry: BillEntry | null;
+  /** The trade has a refund, whenever made: its 今天全额退款 is not offered again. */
+  readonly refunded: boolean;
+  /** The line is a refund only the bill lists. */
+  readonly billOnly?: boolean;
 }
 
 /** `/sandbox/bills`: a day's trades and refunds as its bill will have them, and the buttons that change the bill. */
@@ -32,15 +36,16 @@ export class SandboxBillPage {
       day,
       today: this.today(),
       published: day < this.today() || (day === this.today() && this.settings.billsForToday),
-      lines: lines.map(({ trade, change, entry }) => ({
+      lines: lines.map(({ trade, change, entry, refunded, billOnly }) => ({
         tradeNo: trade.tradeNo,
         outTradeNo: trade.outTradeNo,
         amount: trade.totalAmount,
-        kind: entry?.kind === 'refund' ? '退款' : '交易',
+        kind: entry?.kind === 'refund' ? (billOnly ? '退款（仅账单）' : '退款') : '交易',
+        refundNo: entry?.refundNo ?? '',
         billAmount: entry ? yuan(entry.amountFen) : '',
         omitted: change?.omitted === true && entry?.kind !== 'refund',
         refund: entry?.kind === 'refund',
-        refunded: change?.refund != null,
+        refunded,
       })),
     });
   };
@@ -50,7 +55,7 @@ export class SandboxBillPage {
     const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 16 * 1024)));
     const day = isCalendarDay(form.get('date') ?? '') ? form.get('date')! : this.today();
     const tradeNo = form.get('trade_no') ?? '';
-    const { changes, trades } = this.settings;
+    const { changes, trades, refunds } = this.settings;
     const action = form.get('action');
     const [trade] = action !== 'unknown-order' && /^[\w-]{1,64}$/.test(tradeNo) ? await trades.byTradeNos([tradeNo]) : [];
     if (action !== 'unknown-order' && trade?.appId !== this.settings.appId) return this.refuse(ctx, `交易 ${tradeNo} 不存在`);
@@ -70,7 +75,12 @@ export class SandboxBillPage {
       }
       case 'refund': {
         const at = this.settings.now();
-        await changes.refund(tradeNo, { amount: trade!.totalAmount, at, refundNo: `RF${beijingDigits(at)}${tradeNo.slice(-6)}` });
+        await refunds.recordBillOnly({
+          tradeNo,
+          amount: trade!.totalAmount,
+          at,
+          outRequestNo: `RF${beijingDigits(at)}${tradeNo.slice(-6)}`,
+        });
         break;
       }
       case 'unknown-order': {
@@ -98,18 +108,23 @@ export class SandboxBillPage {
 
   /** The day's trades (paid that day) and refunds (made that day), each with the bill's row, if it has one. */
   private async linesOf(day: string): Promise<PageLine[]> {
-    const { trades, changes, appId } = this.settings;
+    const { trades, changes, refunds, appId } = this.settings;
     const paid = (await trades.paidOn(day)).filter((trade) => trade.appId === appId);
     const changed = await changes.forTrades(paid.map((trade) => trade.tradeNo));
-    const refunds = await changes.refundedOn(day);
-    const refunded = new Map((await trades.byTradeNos(refunds.map((change) => change.tradeNo))).map((trade) => [trade.tradeNo, trade]));
+    const madeThatDay = await refunds.refundedOn(day);
+    const refundedTrades = new Map(
+      (await trades.byTradeNos(madeThatDay.map((refund) => refund.tradeNo))).map((trade) => [trade.tradeNo, trade]),
+    );
+    const everRefunded = await refunds.refundedOf(paid.map((trade) => trade.tradeNo));
     const lines: PageLine[] = paid.map((trade) => {
       const change = changed.get(trade.tradeNo);
-      return { trade, change, entry: change?.omitted ? null : tradeEntry(trade, change?.billAmount ?? trade.totalAmount) };
+      const entry = change?.omitted ? null : tradeEntry(trade, change?.billAmount ?? trade.totalAmount);
+      return { trade, change, entry, refunded: everRefunded.has(trade.tradeNo) };
     });
-    for (const change of refunds) {
-      const trade = refunded.get(change.tradeNo);
-      if (trade && trade.appId === appId && change.refund) lines.push({ trade, change, entry: refundEntry(trade, change.refund) });
+    for (const refund of madeThatDay) {
+      const trade = refundedTrades.get(refund.tradeNo);
+      if (trade && trade.appId === appId)
+        lines.push({ trade, change: undefined, entry: refundEntry(trade, refund), refunded: true, billOnly: refund.billOnly });
     }
     return lines;
   }

@@ -8,7 +8,9 @@ import { verifyMerchantRequest } from './alipay-signing.ts';
 import type { SandboxBillChanges } from './bill-changes.ts';
 import { BILL_URL_TTL_MS, BillDownloadTokens } from './bill-download-tokens.ts';
 import type { SandboxBillRows } from './bill-rows.ts';
+import { objectOf } from './merchant-call.ts';
 import { type OpenApiAnswer, refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
+import type { SandboxRefunds } from './sandbox-refunds.ts';
 import type { SandboxTrades } from './sandbox-trades.ts';
 import { streamedTradeBillZip } from './trade-bill-file.ts';
 
@@ -27,6 +29,8 @@ export interface SandboxBillSettings {
   readonly alipayKey: KeyObject;
   readonly trades: SandboxTrades;
   readonly changes: SandboxBillChanges;
+  /** Every refund, made through the API or on the bills page: the bill lists each on the day it was made. */
+  readonly refunds: SandboxRefunds;
   /** The bill's rows, read in batches: a day of a million trades is built without holding them all. */
   readonly rows: SandboxBillRows;
   readonly logger: Logger;
@@ -159,13 +163,4 @@ export const sandboxToday = ({ now }: { now: () => Date }): string => beijingTim
 
 function keepOpenWhileBuilding(ctx: Context): void {
   ctx.req.setTimeout(BUILD_SOCKET_TIMEOUT_MS);
-}
-
-function objectOf(json: string | undefined): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(json ?? '');
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

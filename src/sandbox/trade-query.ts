@@ -3,9 +3,8 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { beijingTimestamp } from '../domain/beijing-time.ts';
 import { readRawBody } from '../interfaces/http/middleware/raw-body.ts';
-import { type SandboxSignType, verifyMerchantRequest } from './alipay-signing.ts';
-import { gatewayParams } from './gateway-params.ts';
-import { refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
+import { readMerchantCall, textField } from './merchant-call.ts';
+import { type OpenApiAnswer, refusedRequest, sendOpenApiAnswer } from './openapi-answer.ts';
 import { SANDBOX_BUYER, type SandboxTrade, type SandboxTrades, tradeAt } from './sandbox-trades.ts';
 
 export interface TradeQuerySettings {
@@ -22,10 +21,7 @@ export interface TradeQuerySettings {
 
 type Fields = Record<string, string>;
 
-interface Answer {
-  readonly fields: Fields;
-  /** Set when Alipay would sign the answer: it knows the app and the request verified. */
-  readonly signType?: SandboxSignType;
+interface Answer extends OpenApiAnswer {
   readonly outTradeNo?: string;
 }
 
@@ -50,36 +46,17 @@ export class SandboxTradeQuery {
   }
 
   private async answer(query: string, body: string): Promise<Answer> {
-    const read = gatewayParams(query, body);
-    if ('duplicate' in read) return refused('isv.invalid-parameter', `参数无效：${read.duplicate} 出现了不止一次`);
-    const { params } = read;
-    if (params.app_id !== this.settings.appId) return refused('isv.invalid-app-id', '无效的AppID参数');
-    if (params.method !== 'alipay.trade.query') return refused('isv.invalid-method', '不存在的方法名');
-    if (!verifyMerchantRequest(params, this.settings.appKey))
-      return refused('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配');
-    const outTradeNo = outTradeNoOf(params.biz_content);
-    if (outTradeNo === undefined) return refused('isv.invalid-parameter', '参数无效：biz_content 须为含 out_trade_no 的 JSON');
+    const call = readMerchantCall(query, body, this.settings, 'alipay.trade.query');
+    if ('refusal' in call) return call.refusal;
+    const outTradeNo = textField(call.biz, 'out_trade_no');
+    if (outTradeNo === undefined) return refusedRequest('isv.invalid-parameter', '参数无效：biz_content 须为含 out_trade_no 的 JSON');
     const trade = await this.settings.trades.findByOutTradeNo(this.settings.appId, outTradeNo);
     return {
       fields: trade ? found(tradeAt(trade, this.settings.now())) : notFound(outTradeNo),
-      signType: params.sign_type === 'RSA' ? 'RSA' : 'RSA2',
+      signType: call.signType,
       outTradeNo,
     };
   }
-}
-
-function outTradeNoOf(bizContent: string | undefined): string | undefined {
-  try {
-    const biz: unknown = JSON.parse(bizContent ?? '');
-    const value = typeof biz === 'object' && biz !== null ? (biz as Record<string, unknown>).out_trade_no : undefined;
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function refused(subCode: string, subMsg: string): Answer {
-  return refusedRequest(subCode, subMsg);
 }
 
 // Keys in the order Alipay writes them.

@@ -7,6 +7,7 @@ import { beijingMidnight } from '../../src/domain/beijing-time.ts';
 import { SandboxBillChanges } from '../../src/sandbox/bill-changes.ts';
 import { refundEntry, tradeEntry } from '../../src/sandbox/bill-entries.ts';
 import { SandboxBillRows } from '../../src/sandbox/bill-rows.ts';
+import { SandboxRefunds } from '../../src/sandbox/sandbox-refunds.ts';
 import { SandboxTrades } from '../../src/sandbox/sandbox-trades.ts';
 import { streamedTradeBillZip, tradeBillZip } from '../../src/sandbox/trade-bill-file.ts';
 import type { BillEntry } from '../../src/sandbox/trade-bill-lines.ts';
@@ -23,14 +24,17 @@ function describeBillRows(harness: { name: string; open(): Promise<TestDatabase>
     let database: TestDatabase;
     let trades: SandboxTrades;
     let changes: SandboxBillChanges;
+    let sandboxRefunds: SandboxRefunds;
 
     before(async () => {
       database = await harness.open();
       const { knex } = database;
       trades = new SandboxTrades(knex);
       changes = new SandboxBillChanges(knex);
+      sandboxRefunds = new SandboxRefunds(knex, trades);
       await trades.ready();
       await changes.ready();
+      await sandboxRefunds.ready();
       // 43 trades paid two to a millisecond (400 microseconds apart, trade_no not in time order), 2 of them
       // of another app; one of ours in the last millisecond of the day and one the next day; 2 left out of
       // the bill, 2 billed at another amount; refunds: two in the very millisecond of a payment, one of
@@ -55,14 +59,15 @@ function describeBillRows(harness: { name: string; open(): Promise<TestDatabase>
       await changes.setOmitted('T000001', true);
       await changes.setBillAmount(second, '9.99');
       await changes.setBillAmount(third, '0.01');
+      // Two partial refunds of one trade in the very same microsecond: told apart by out_request_no.
       await knex.raw(
-        `INSERT INTO sandbox_alipay_bill_change (trade_no, refund_amount, refunded_at, refund_no) VALUES
-           (?, 1.50, (SELECT gmt_payment FROM sandbox_alipay_trade WHERE trade_no = 'T000003'), 'RF1'),
-           (?, 2.50, (SELECT gmt_payment FROM sandbox_alipay_trade WHERE trade_no = 'T000012') + interval '100 microseconds', 'RF2'),
-           ('T000040', 0.50, to_timestamp(${FROM_SECONDS} + 7200), 'RF3'),
-           ('T000006', 0.70, to_timestamp(${FROM_SECONDS} - 1), NULL)
-         ON CONFLICT (trade_no) DO UPDATE SET refund_amount = EXCLUDED.refund_amount, refunded_at = EXCLUDED.refunded_at, refund_no = EXCLUDED.refund_no`,
-        [fourth, third],
+        `INSERT INTO sandbox_alipay_refund (trade_no, out_request_no, refund_amount, refunded_at) VALUES
+           (?, 'RF1', 1.50, (SELECT gmt_payment FROM sandbox_alipay_trade WHERE trade_no = 'T000003')),
+           (?, 'RF2', 2.50, (SELECT gmt_payment FROM sandbox_alipay_trade WHERE trade_no = 'T000012') + interval '100 microseconds'),
+           (?, 'RF2b', 0.25, (SELECT gmt_payment FROM sandbox_alipay_trade WHERE trade_no = 'T000012') + interval '100 microseconds'),
+           ('T000040', 'RF3', 0.50, to_timestamp(${FROM_SECONDS} + 7200)),
+           ('T000006', 'RF4', 0.70, to_timestamp(${FROM_SECONDS} - 1))`,
+        [fourth, third, third],
       );
     });
     after(async () => {
@@ -73,16 +78,16 @@ function describeBillRows(harness: { name: string; open(): Promise<TestDatabase>
     async function wholeDay(): Promise<BillEntry[]> {
       const paid = (await trades.paidOn(DAY)).filter((trade) => trade.appId === APP_ID);
       const changed = await changes.forTrades(paid.map((trade) => trade.tradeNo));
-      const refunds = await changes.refundedOn(DAY);
-      const refunded = new Map((await trades.byTradeNos(refunds.map((change) => change.tradeNo))).map((trade) => [trade.tradeNo, trade]));
+      const refunds = await sandboxRefunds.refundedOn(DAY);
+      const refunded = new Map((await trades.byTradeNos(refunds.map((refund) => refund.tradeNo))).map((trade) => [trade.tradeNo, trade]));
       const entries: BillEntry[] = [];
       for (const trade of paid) {
         const change = changed.get(trade.tradeNo);
         if (!change?.omitted) entries.push(tradeEntry(trade, change?.billAmount ?? trade.totalAmount));
       }
-      for (const change of refunds) {
-        const trade = refunded.get(change.tradeNo);
-        if (trade && trade.appId === APP_ID && change.refund) entries.push(refundEntry(trade, change.refund));
+      for (const refund of refunds) {
+        const trade = refunded.get(refund.tradeNo);
+        if (trade && trade.appId === APP_ID) entries.push(refundEntry(trade, refund));
       }
       return entries.sort((a, b) => a.finishedAt.getTime() - b.finishedAt.getTime());
     }
@@ -99,10 +104,10 @@ function describeBillRows(harness: { name: string; open(): Promise<TestDatabase>
 
     it('lists the same rows in the same order as the whole day read at once, whatever the batch size', async () => {
       const expected = await wholeDay();
-      assert.equal(expected.length, 41 + 1 - 2 + 2, 'the fixture: 41 trades of ours, one at 23:59:59.9995, 2 left out, 2 refunds');
+      assert.equal(expected.length, 41 + 1 - 2 + 3, 'the fixture: 41 trades of ours, one at 23:59:59.9995, 2 left out, 3 refunds');
       assert.deepEqual(
         expected.filter((entry) => entry.kind === 'refund').map((entry) => entry.refundNo),
-        ['RF2', 'RF1'],
+        ['RF2', 'RF2b', 'RF1'],
       );
       for (const size of [1, 2, 3, 7, 1000]) {
         const { batches, entries } = await collect(new SandboxBillRows(database.knex, async () => {}, size));

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { verify } from 'node:crypto';
+import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import Koa from 'koa';
-import views from 'koa-views';
 import forge from 'node-forge';
-import pino from 'pino';
 import type { TradeBill } from '../../src/application/ports/trade-bill.ts';
 import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
 import { AlipayTradeBillSource } from '../../src/infrastructure/alipay/alipay-trade-bill-source.ts';
@@ -17,21 +13,17 @@ import { parseTradeBill } from '../../src/infrastructure/alipay/bill/parse-trade
 import { NativeSignatureVerifier } from '../../src/infrastructure/alipay/native-signature-verifier.ts';
 import { parseAlipayPublicKey } from '../../src/infrastructure/alipay/public-key.ts';
 import { nativeRequestSigner } from '../../src/infrastructure/alipay/request-signer.ts';
-import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
-import { SANDBOX_GATEWAY_PATH, SandboxAlipay, type SandboxSettings } from '../../src/sandbox/sandbox-alipay.ts';
+import { SANDBOX_GATEWAY_PATH, type SandboxAlipay, type SandboxSettings } from '../../src/sandbox/sandbox-alipay.ts';
 import type { SandboxTrade } from '../../src/sandbox/sandbox-trades.ts';
 import { steadyClock, TEST_NOW } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
 import { readWholeBill } from '../support/read-whole-bill.ts';
+import { merchantSigned, pem, sandboxKeys, serveSandbox, stopSandbox } from '../support/sandbox-server.ts';
 import { zipHeaders } from '../support/trade-bill-fixtures.ts';
 
 const APP_ID = '2021000000000001';
 const SELLER_ID = '2088000000000001';
-const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
-const appKeys = keyPair();
-const alipayKeys = keyPair();
-const otherKeys = keyPair();
-const pem = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }).toString();
+const { app: appKeys, alipay: alipayKeys, other: otherKeys } = sandboxKeys;
 const RESPONSE_KEY = 'alipay_data_dataservice_bill_downloadurl_query_response';
 const SIGNED_BODY = new RegExp(`^\\{"${RESPONSE_KEY}":(\\{.*\\}),"sign":"([A-Za-z0-9+/]+={0,2})"\\}$`, 's');
 const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}+08:00`);
@@ -39,15 +31,7 @@ const dayOf = (at: Date) => beijingTimestamp(at).slice(0, 10);
 
 type Params = Record<string, string>;
 
-/** Signs as a merchant does: every non-empty parameter but `sign`, sorted, sign_type included. */
-function signed(params: Params, key: KeyObject = appKeys.privateKey): Params {
-  const content = Object.keys(params)
-    .filter((name) => params[name] !== '')
-    .sort()
-    .map((name) => `${name}=${params[name]}`)
-    .join('&');
-  return { ...params, sign: sign('sha256', Buffer.from(content, 'utf8'), key).toString('base64') };
-}
+const signed = merchantSigned;
 
 function billParams(biz: object, extra: Params = {}): Params {
   return {
@@ -91,31 +75,8 @@ function describeSandboxBills(harness: { name: string; open(): Promise<TestDatab
     const clock = steadyClock('2026-12-02T04:00:00Z');
     const now = () => new Date(clock.now().getTime() + shiftMs);
 
-    async function serve(settings: Partial<SandboxSettings> = {}): Promise<{ sandbox: SandboxAlipay; server: Server; url: string }> {
-      const sandbox = new SandboxAlipay({
-        appId: APP_ID,
-        sellerId: SELLER_ID,
-        signType: 'RSA2',
-        alipayPrivateKeyPem: pem(alipayKeys.privateKey, 'pkcs8'),
-        appPublicKeyPem: pem(appKeys.publicKey, 'spki'),
-        logger: pino({ level: 'silent' }),
-        knex: database.knex,
-        now,
-        ...settings,
-      });
-      const app = new Koa();
-      app.use(views(VIEWS_DIR, { extension: 'pug', options: { basedir: VIEWS_DIR } }));
-      app.use(sandbox.routes().routes());
-      const server = createServer(app.callback());
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return { sandbox, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-    }
-
-    async function stop(served: { sandbox?: SandboxAlipay; server?: Server }): Promise<void> {
-      served.sandbox?.close();
-      served.server?.closeAllConnections();
-      await new Promise<void>((resolve) => (served.server ? served.server.close(() => resolve()) : resolve()));
-    }
+    const serve = (settings: Partial<SandboxSettings> = {}) => serveSandbox(database.knex, now, settings);
+    const stop = stopSandbox;
 
     before(async () => {
       database = await harness.open();

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { verify } from 'node:crypto';
+import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import Koa from 'koa';
-import views from 'koa-views';
-import pino from 'pino';
 import { beijingTimestamp } from '../../src/domain/beijing-time.ts';
-import { VIEWS_DIR } from '../../src/interfaces/http/views-dir.ts';
-import { SANDBOX_GATEWAY_PATH, SandboxAlipay } from '../../src/sandbox/sandbox-alipay.ts';
+import { SANDBOX_GATEWAY_PATH, type SandboxAlipay } from '../../src/sandbox/sandbox-alipay.ts';
 import { SandboxTrades } from '../../src/sandbox/sandbox-trades.ts';
 import { steadyClock } from '../support/clock.ts';
 import { databaseHarnesses, type TestDatabase } from '../support/databases.ts';
+import { merchantSigned, sandboxKeys, serveSandbox, stopSandbox } from '../support/sandbox-server.ts';
 
 const APP_ID = '2021000000000001';
 /** The sandbox's clock and the time our requests carry. */
@@ -20,24 +16,11 @@ const steady = steadyClock();
 /** Moves the sandbox's clock on, for a trade's time_expire to pass. */
 let shiftMs = 0;
 const clock = { now: () => new Date(steady.now().getTime() + shiftMs) };
-const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
-const appKeys = keyPair();
-const alipayKeys = keyPair();
-const otherKeys = keyPair();
-const pem = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }).toString();
+const { alipay: alipayKeys, other: otherKeys } = sandboxKeys;
 
 type Params = Record<string, string>;
 
-/** Signs as a merchant does: every non-empty parameter but `sign`, sorted, sign_type included. */
-function signed(params: Params, key: KeyObject = appKeys.privateKey): Params {
-  const content = Object.keys(params)
-    .filter((name) => params[name] !== '')
-    .sort()
-    .map((name) => `${name}=${params[name]}`)
-    .join('&');
-  const hash = params.sign_type === 'RSA' ? 'sha1' : 'sha256';
-  return { ...params, sign: sign(hash, Buffer.from(content, 'utf8'), key).toString('base64') };
-}
+const signed = merchantSigned;
 
 function queryParams(outTradeNo: string, extra: Params = {}): Params {
   return {
@@ -78,27 +61,10 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
     before(async () => {
       // The sandbox creates its table itself, in whatever schema the service's knex points at.
       database = await harness.open();
-      sandbox = new SandboxAlipay({
-        now: clock.now,
-        appId: APP_ID,
-        sellerId: '2088000000000001',
-        signType: 'RSA2',
-        alipayPrivateKeyPem: pem(alipayKeys.privateKey, 'pkcs8'),
-        appPublicKeyPem: pem(appKeys.publicKey, 'spki'),
-        logger: pino({ level: 'silent' }),
-        knex: database.knex,
-      });
-      const app = new Koa();
-      app.use(views(VIEWS_DIR, { extension: 'pug', options: { basedir: VIEWS_DIR } }));
-      app.use(sandbox.routes().routes());
-      server = createServer(app.callback());
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      ({ sandbox, server, url } = await serveSandbox(database.knex, clock.now));
     });
     after(async () => {
-      sandbox?.close();
-      server?.closeAllConnections();
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await stopSandbox({ sandbox, server });
       await database?.close();
     });
 
@@ -239,7 +205,7 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
 
     it("marks every sandbox page alike and links its cashier to its bills and notifies, never wearing the shop's header", async () => {
       const SANDBOX_MARK = '<small class="mark">沙箱环境</small>';
-      const NAV = '<a href="/sandbox/bills">交易账单</a><a href="/sandbox/notifies">异步通知</a>';
+      const NAV = '<a href="/sandbox/bills">交易账单</a><a href="/sandbox/refunds">退款</a><a href="/sandbox/notifies">异步通知</a>';
       const pages = {
         'the page cashier': await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest('20261130100000000000006', '1.00')}`),
         'the phone cashier': await fetch(`${url}${SANDBOX_GATEWAY_PATH}?${payRequest('20261130100000000000006', '1.00', { wap: true })}`),
@@ -395,7 +361,7 @@ function describeTradeQuery(harness: { name: string; open(): Promise<TestDatabas
     it('answers unsigned 40002 to an unknown app, an unknown method and a biz_content without out_trade_no', async () => {
       const cases: Array<[Params, string]> = [
         [queryParams('1', { app_id: '2021000000000999' }), 'isv.invalid-app-id'],
-        [queryParams('1', { method: 'alipay.trade.refund' }), 'isv.invalid-method'],
+        [queryParams('1', { method: 'alipay.trade.close' }), 'isv.invalid-method'],
         [queryParams('1', { biz_content: '{"out_trade_no":' }), 'isv.invalid-parameter'],
         [queryParams('1', { biz_content: '{"trade_no":"2026113022001000000000000001"}' }), 'isv.invalid-parameter'],
       ];
