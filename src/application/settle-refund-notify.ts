@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { alipayInstant } from '../domain/beijing-time.ts';
 import { Money } from '../domain/money.ts';
-import { refundedOf } from '../domain/refund.ts';
+import { heldBy } from '../domain/refund.ts';
 import type { AlipayMessage } from './ports/alipay-message.ts';
 import type { Clock } from './ports/clock.ts';
 import type { RefundStore } from './ports/refund-store.ts';
@@ -34,9 +34,12 @@ export class SettleRefundNotify {
       await this.refunds.settleRefunded(ours.outRequestNo, at, alipayInstant(gmtRefund) ?? at);
       return 'settled';
     }
-    // refund_fee is the trade's cumulative refund: what it adds to what we know is the external refund.
+    // refund_fee is the trade's cumulative refund: what it adds to what we know is the external refund. Our
+    // pending refunds count as known: Alipay may have done one whose answer was lost, and counting it twice
+    // would cancel an order not refunded in full. Counting one Alipay never did makes the external refund
+    // look smaller, which only lets a later refund be refused by Alipay, and the bill shows the difference.
     const cumulative = moneyOr(fields.get('refund_fee'));
-    const known = refundedOf(await this.refunds.forTrade(tradeNo));
+    const known = heldBy(await this.refunds.forTrade(tradeNo));
     if (tradeNo === '' || cumulative === null || cumulative.fen <= known.fen) return 'nothing_new';
     const learntAt = this.clock.now();
     const recorded = await this.refunds.recordExternal({

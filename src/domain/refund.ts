@@ -44,10 +44,14 @@ export interface RefundedSoFar {
   readonly status: RefundStatus;
 }
 
+/** Every refund that is not refused: refunded, or pending and so perhaps already done by Alipay. */
+export function heldBy(refunds: readonly RefundedSoFar[]): Money {
+  return Money.ofFen(refunds.filter(({ status }) => status !== 'refused').reduce((sum, { amount }) => sum + amount.fen, 0));
+}
+
 /** The payment's amount minus every refund that is not refused: pending ones may yet move money. */
 export function remainingOf(paid: Money, refunds: readonly RefundedSoFar[]): Money {
-  const held = refunds.filter(({ status }) => status !== 'refused').reduce((sum, { amount }) => sum + amount.fen, 0);
-  return Money.ofFen(Math.max(0, paid.fen - held));
+  return Money.ofFen(Math.max(0, paid.fen - heldBy(refunds).fen));
 }
 
 /** What has really gone back: refunds Alipay confirmed. */

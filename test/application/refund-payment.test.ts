@@ -279,6 +279,32 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
     assert.equal(orderStatus(), OrderStatus.UNCOMMENT);
   });
 
+  it('never counts our own pending refund again in a refund made in Alipay’s portal', async () => {
+    book.next('lose_answer', 'lose_answer', 'lose_answer');
+    const ours = await refundPayment.execute({ orderId, amount: Money.parse('30.00'), reason, ...operator });
+    // Alipay did ours (30.00), then someone refunded 8.80 in the portal: the notify says 38.80 in all.
+    const params = {
+      ...notifyParams(orderId, '88.80', 'TRADE_SUCCESS', TRADE_NO),
+      refund_fee: '38.80',
+      gmt_refund: '2026-11-26 15:30:40',
+      out_biz_no: 'HZ0002',
+    };
+    const message = new FormCallbackParser().parse(new TextEncoder().encode(alipay.signedQuery(params)));
+    assert.equal(await notify.execute(message), 'external');
+    clock.advance(15_000);
+    await settle.execute(10);
+    const all = await refunds.forTrade(TRADE_NO);
+    assert.deepEqual(
+      all.map((r) => [r.origin, r.amount.toString(), r.status]),
+      [
+        ['ours', '30.00', 'refunded'],
+        ['external', '8.80', 'refunded'],
+      ],
+    );
+    assert.equal(ours.status, 'pending');
+    assert.equal(orderStatus(), OrderStatus.UNCOMMENT);
+  });
+
   it('resolves the review of a payment kept for review when its refund is done', async () => {
     const kept = await paidOrder('20.00', '2026112622001400002');
     // The same trade recorded again for another order would be a conflict; a cancelled order's payment is kept for review.

@@ -4,6 +4,7 @@ import { alipayInstant } from '../../src/domain/beijing-time.ts';
 import { Money } from '../../src/domain/money.ts';
 import { OrderStatus } from '../../src/domain/order-status.ts';
 import {
+  heldBy,
   meaningOfRefundAnswer,
   meaningOfRefundQuery,
   orderAfterRefund,
@@ -36,6 +37,7 @@ describe('refund rules', () => {
     ];
     assert.equal(remainingOf(yuan('88.80'), refunds).toString(), '58.80');
     assert.equal(refundedOf(refunds).toString(), '10.00');
+    assert.equal(heldBy(refunds).toString(), '30.00');
     assert.equal(remainingOf(yuan('25.00'), refunds).toString(), '0.00', 'never below zero');
   });
 
