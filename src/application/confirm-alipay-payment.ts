@@ -31,6 +31,8 @@ export interface PaymentConfirmed {
   readonly outcome: 'recorded' | 'duplicate' | 'ignored';
   readonly orderId: string;
   readonly tradeNo: string;
+  /** The message as Alipay signed it: the one received, or its repair. What is read from it afterwards is read from this. */
+  readonly verified: AlipayMessage;
 }
 
 // An order changes status a handful of times in its life, so a few rounds always settle.
@@ -59,12 +61,12 @@ export class ConfirmAlipayPayment {
     // Authentic, ours and on its channel: only now is the repair it needed worth reporting.
     if (repair !== null) await onRepaired?.(repair);
     if (!reportsPayment(source, report)) {
-      return { outcome: 'ignored', orderId: report.outTradeNo ?? '', tradeNo: report.tradeNo ?? '' };
+      return { outcome: 'ignored', orderId: report.outTradeNo ?? '', tradeNo: report.tradeNo ?? '', verified: message };
     }
     const { orderId, tradeNo, amount } = paymentFacts(report);
     const { payment, duplicate } = await this.record(orderId, { tradeNo, amount, source, receivedAt: this.clock.now() });
     if (payment.needsReview) throw new PaymentNeedsReview(orderId, payment.tradeNo, payment.reviewReason!);
-    return { outcome: duplicate ? 'duplicate' : 'recorded', orderId, tradeNo: payment.tradeNo };
+    return { outcome: duplicate ? 'duplicate' : 'recorded', orderId, tradeNo: payment.tradeNo, verified: message };
   }
 
   /** The message as Alipay signed it, for our app and seller; else why not (InvalidSignature, MalformedCallback, NotOurMerchant). */

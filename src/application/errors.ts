@@ -16,7 +16,8 @@ export type ApplicationErrorCode =
   | 'INVALID_QUERY'
   | 'TRADE_QUERY_FAILED'
   | 'BILL_UNREADABLE'
-  | 'REFUND_CALL_FAILED';
+  | 'REFUND_CALL_FAILED'
+  | 'REFUND_NOTIFY_EARLY';
 
 /** Not a well-formed Alipay message: bad encoding, a repeated key, a missing or unusable field. */
 export class MalformedCallback extends ApplicationError {
@@ -127,4 +128,15 @@ export class BillUnreadable extends ApplicationError {
 /** A refund call to Alipay got no answer to rely on (a timeout, an HTTP error, not Alipay's JSON): the outcome is unknown. */
 export class RefundCallFailed extends ApplicationError {
   readonly code = 'REFUND_CALL_FAILED';
+}
+
+/**
+ * A refund notify that names no refund of ours arrived while one of ours of the same trade is pending: what
+ * it adds cannot be told yet. Answered as a failure, so that Alipay sends it again once ours is settled.
+ */
+export class RefundNotifyEarly extends ApplicationError {
+  readonly code = 'REFUND_NOTIFY_EARLY';
+  constructor(readonly tradeNo: string) {
+    super(`a refund notify for trade ${tradeNo} came while a refund of ours of it is pending: Alipay will send it again`);
+  }
 }

@@ -87,8 +87,9 @@ export class ReceiveAlipayCallback {
         return keep('SIGNATURE_REPAIRED', `accepted after repair: ${diagnosis}`, diagnosis);
       };
       const confirmed = await this.confirmPayment.execute({ message: callback, source, onRepaired });
+      const { verified } = confirmed;
       const refund =
-        source === 'notify' && meaningOfNotify(callback.report.kind) === 'refund' ? await this.refunds.execute(callback) : null;
+        source === 'notify' && meaningOfNotify(verified.report.kind) === 'refund' ? await this.refunds.execute(verified) : null;
       // A return's first arrival is its payment row, and its refreshes are noise; every notify is Alipay speaking.
       if (source === 'notify' && confirmed.orderId !== '') {
         await this.noteNotify(callback, confirmed.orderId, refund === null ? DONE[confirmed.outcome] : REFUND_DONE[refund]);

@@ -4,7 +4,7 @@ import { meaningOfRefundAnswer, meaningOfRefundQuery } from '../domain/refund.ts
 import { RefundCallFailed } from './errors.ts';
 import type { Clock } from './ports/clock.ts';
 import type { RefundGateway, SignedAnswer } from './ports/refund-gateway.ts';
-import type { RefundRecord, RefundStore } from './ports/refund-store.ts';
+import type { RefundRecord, RefundRefusal, RefundStore } from './ports/refund-store.ts';
 import type { SignatureVerifier } from './ports/signature-verifier.ts';
 import { TOKENS } from './tokens.ts';
 
@@ -31,9 +31,14 @@ export class RefundAtAlipay {
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
-  /** alipay.trade.refund for a pending refund. @throws StoreUnavailable */
-  async carryOut(refund: RefundRecord): Promise<RefundTried> {
+  /**
+   * alipay.trade.refund for a pending refund. `doubtful`: an earlier call under its out_request_no may have
+   * reached Alipay unheard, so a refusal now may be a refusal of a repeat of a refund done: it is then
+   * believed only once the refund query finds no such refund. @throws StoreUnavailable
+   */
+  async carryOut(refund: RefundRecord, doubtful = false): Promise<RefundTried> {
     let why = 'no call made';
+    let unheard = doubtful;
     for (let call = 1; call <= CALLS_PER_TRY; call++) {
       const answer = await this.signed(refund, () =>
         this.alipay.refund({
@@ -46,17 +51,16 @@ export class RefundAtAlipay {
       );
       if (typeof answer === 'string') {
         why = answer;
+        unheard = true;
         continue;
       }
       const meaning = meaningOfRefundAnswer(fieldsOf(answer));
       if (meaning.kind === 'refunded') return this.refunded(refund, answer.fields.get('gmt_refund_pay'), 'Alipay refunded it');
-      if (meaning.kind === 'refused') {
-        await this.refunds.settleRefused(refund.outRequestNo, this.clock.now(), { subCode: meaning.subCode, message: meaning.message });
-        return this.now(refund, `Alipay refused it: ${meaning.subCode}`);
-      }
+      if (meaning.kind === 'refused') return this.refused(refund, { subCode: meaning.subCode, message: meaning.message }, unheard);
       // A repeat of a refund done before, or one not done yet: only the refund query can tell which.
       if (meaning.kind === 'unconfirmed') return this.now(refund, 'Alipay took it without saying the money moved: asking again later');
       why = meaning.why;
+      unheard = true;
     }
     return this.now(refund, `no answer to rely on (${why}): asking again later`);
   }
@@ -68,16 +72,38 @@ export class RefundAtAlipay {
   async check(refund: RefundRecord): Promise<RefundTried> {
     const answer = await this.signed(refund, () => this.alipay.ask(refund));
     if (typeof answer === 'string') return this.now(refund, `no answer to rely on (${answer}): asking again later`);
-    const { fields } = answer;
+    const found = this.found(refund, answer);
+    if (found === 'refunded') return this.refunded(refund, answer.fields.get('gmt_refund_pay'), 'the refund query says it is refunded');
+    // Earlier calls under this out_request_no went unheard, or the refund would not be pending.
+    if (found === 'absent') return this.carryOut(refund, true);
+    if (found === 'unknown')
+      return this.now(refund, `the refund query answered code ${answer.fields.get('code') ?? ''}: asking again later`);
+    return this.now(refund, `the refund query names refund_amount ${found.otherAmount}, not ${refund.amount}: asking again later`);
+  }
+
+  /** Settles a refusal; after an unheard call, only once the refund query finds no such refund. */
+  private async refused(refund: RefundRecord, refusal: RefundRefusal, unheard: boolean): Promise<RefundTried> {
+    if (unheard) {
+      const answer = await this.signed(refund, () => this.alipay.ask(refund));
+      const found = typeof answer === 'string' ? 'unknown' : this.found(refund, answer);
+      if (found === 'refunded')
+        return this.refunded(refund, (answer as SignedAnswer).fields.get('gmt_refund_pay'), 'the refund query says it is refunded');
+      if (found !== 'absent')
+        return this.now(refund, `Alipay refused a repeat (${refusal.subCode}) and the refund query could not tell: asking again later`);
+    }
+    await this.refunds.settleRefused(refund.outRequestNo, this.clock.now(), refusal);
+    return this.now(refund, `Alipay refused it: ${refusal.subCode}`);
+  }
+
+  /** What a verified refund query answer says of this refund; a refund of another amount is no answer of ours. */
+  private found(refund: RefundRecord, { fields }: SignedAnswer): 'refunded' | 'absent' | 'unknown' | { otherAmount: string } {
     const refundAmount = fields.get('refund_amount') ?? '';
     const meaning = meaningOfRefundQuery({ code: fields.get('code') ?? '', refundStatus: fields.get('refund_status') ?? '', refundAmount });
-    // Alipay refunds what the out_request_no was first sent with, which is always our stored amount: another is no answer of ours.
+    // Alipay refunds what the out_request_no was first sent with, which is always our stored amount.
     if (meaning === 'refunded' && refundAmount !== '' && refundAmount !== refund.amount.toString()) {
-      return this.now(refund, `the refund query names refund_amount ${refundAmount}, not ${refund.amount}: asking again later`);
+      return { otherAmount: refundAmount };
     }
-    if (meaning === 'refunded') return this.refunded(refund, fields.get('gmt_refund_pay'), 'the refund query says it is refunded');
-    if (meaning === 'absent') return this.carryOut(refund);
-    return this.now(refund, `the refund query answered code ${fields.get('code') ?? ''}: asking again later`);
+    return meaning;
   }
 
   private async refunded(refund: RefundRecord, alipayTime: string | undefined, why: string): Promise<RefundTried> {

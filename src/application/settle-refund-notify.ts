@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { alipayInstant } from '../domain/beijing-time.ts';
 import { Money } from '../domain/money.ts';
-import { heldBy } from '../domain/refund.ts';
+import { RefundNotifyEarly } from './errors.ts';
 import type { AlipayMessage } from './ports/alipay-message.ts';
 import type { Clock } from './ports/clock.ts';
 import type { RefundStore } from './ports/refund-store.ts';
@@ -22,7 +22,7 @@ export class SettleRefundNotify {
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
-  /** @throws StoreUnavailable */
+  /** @throws RefundNotifyEarly (Alipay will send it again) | StoreUnavailable */
   async execute({ fields, report }: AlipayMessage): Promise<RefundNotified> {
     const outBizNo = fields.get('out_biz_no') ?? '';
     const gmtRefund = fields.get('gmt_refund') ?? '';
@@ -34,22 +34,19 @@ export class SettleRefundNotify {
       await this.refunds.settleRefunded(ours.outRequestNo, at, alipayInstant(gmtRefund) ?? at);
       return 'settled';
     }
-    // refund_fee is the trade's cumulative refund: what it adds to what we know is the external refund. Our
-    // pending refunds count as known: Alipay may have done one whose answer was lost, and counting it twice
-    // would cancel an order not refunded in full. Counting one Alipay never did makes the external refund
-    // look smaller, which only lets a later refund be refused by Alipay, and the bill shows the difference.
     const cumulative = moneyOr(fields.get('refund_fee'));
-    const known = heldBy(await this.refunds.forTrade(tradeNo));
-    if (tradeNo === '' || cumulative === null || cumulative.fen <= known.fen) return 'nothing_new';
+    if (tradeNo === '' || cumulative === null) return 'nothing_new';
     const learntAt = this.clock.now();
     const recorded = await this.refunds.recordExternal({
       outRequestNo: outBizNo === '' ? `EXT${fields.get('notify_id') ?? learntAt.getTime()}`.slice(0, 64) : outBizNo,
       tradeNo,
-      amount: Money.ofFen(cumulative.fen - known.fen),
+      cumulative,
       refundedAt: alipayInstant(gmtRefund) ?? learntAt,
       learntAt,
     });
-    return recorded === null ? 'nothing_new' : 'external';
+    // Alipay sends the notify again later (4 min, 10 min, …): by then our refund is settled, and what this one adds is known.
+    if (recorded.outcome === 'ours_pending') throw new RefundNotifyEarly(tradeNo);
+    return recorded.outcome === 'recorded' ? 'external' : 'nothing_new';
   }
 }
 

@@ -48,6 +48,10 @@ function badInput(error: unknown, asked: RefundArguments): string | null {
       return `${error.message}: give --amount above 0.00, or leave it out to refund all that remains`;
     case 'INVALID_REFUND_REASON':
       return `${error.message}: give --reason TEXT`;
+    case 'REFUND_PENDING':
+      return `${error.message} (the order's timeline has 向支付宝查询退款; a running server settles it within minutes)`;
+    case 'INVALID_REQUEST_NO':
+      return error.message;
   }
 }
 

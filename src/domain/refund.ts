@@ -23,7 +23,9 @@ export type RefundRefusalCode =
   | 'NOTHING_REFUNDABLE'
   | 'EXCEEDS_REMAINING'
   | 'INVALID_REFUND_AMOUNT'
-  | 'INVALID_REFUND_REASON';
+  | 'INVALID_REFUND_REASON'
+  | 'INVALID_REQUEST_NO'
+  | 'REFUND_PENDING';
 
 /** A refund that is not ours to ask for: refused before Alipay is asked, and nothing is stored. */
 export class RefundNotAllowed extends DomainError {
@@ -87,6 +89,8 @@ export function refundReason(text: string): string {
   }
   return reason;
 }
+
+export const isOutRequestNo = (text: string): boolean => OUT_REQUEST_NO.test(text);
 
 /** Our out_request_no: when it was asked for (Beijing digits) and 20 random hex digits; never reused. */
 export function outRequestNoOf(beijingDigits: string, randomHex: string): string {
@@ -179,6 +183,16 @@ export const REFUND_CHECK_OFFSETS_MS: readonly number[] = [
   24 * 3_600_000,
   72 * 3_600_000,
 ];
+
+/**
+ * What a refund notify's cumulative refund_fee adds to the refunds we know of the trade: a refund made in
+ * Alipay's portal. Undecidable ('ours_pending') while a refund of ours is pending: Alipay may have done it
+ * (its answer lost) or not, and either guess would misstate what went back.
+ */
+export function portalRefundOf(cumulative: Money, refunds: readonly (RefundedSoFar & { origin: RefundOrigin })[]): Money | 'ours_pending' {
+  if (refunds.some(({ status, origin }) => status === 'pending' && origin === 'ours')) return 'ours_pending';
+  return Money.ofFen(Math.max(0, cumulative.fen - refundedOf(refunds).fen));
+}
 
 /** The resolution a refund gives the review of the payment it refunds: the refund is what was done. */
 export function reviewResolutionNote(refund: { amount: Money; outRequestNo: string; reason: string; origin: RefundOrigin }): string {

@@ -158,11 +158,11 @@ describe('ReconcileDay compares the bill’s 退款 rows with our refunds (in-me
     const learnt = await refunds.recordExternal({
       outRequestNo: 'PORTAL-1',
       tradeNo: 'TC',
-      amount: Money.parse('30.00'),
+      cumulative: Money.parse('30.00'),
       refundedAt: beijing('14:00:00'),
       learntAt: beijing('14:00:02'),
     });
-    assert.notEqual(learnt, null);
+    assert.equal(learnt.outcome, 'recorded');
     files[DAY].body = bill(DAY, [...TRADES, { trade: 'TC', order: 'C', amount: '-30.00', refundNo: 'PORTAL-1' }]);
     await reconciled();
     assert.deepEqual(await kinds(), { 'PORTAL-1': 'refund_matched' });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { CheckRefundAsOperator } from '../../src/application/check-refund-as-operator.ts';
+import { RefundNotifyEarly } from '../../src/application/errors.ts';
 import { RefundAtAlipay } from '../../src/application/refund-at-alipay.ts';
 import { RefundPayment } from '../../src/application/refund-payment.ts';
 import { SettlePendingRefunds } from '../../src/application/settle-pending-refunds.ts';
@@ -233,6 +234,17 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
     assert.equal(orderStatus(), OrderStatus.UNCOMMENT);
   });
 
+  it('believes a refusal that follows an unheard call only once the refund query finds no such refund', async () => {
+    book.next('lose_answer', 'refuse');
+    const done = await refundPayment.execute({ orderId, amount: Money.parse('10.00'), reason, ...operator });
+    assert.equal(done.status, 'refunded', 'Alipay had done it: the refusal was of a repeat');
+    book.next('http_502', 'refuse');
+    const refused = await refundPayment.execute({ orderId, amount: Money.parse('10.00'), reason, ...operator });
+    assert.equal(refused.status, 'refused', 'the query found none: the refusal stands');
+    assert.equal(book.calls('alipay.trade.fastpay.refund.query').length, 2);
+    assert.equal(book.carriedOut.size, 1);
+  });
+
   it('trusts no unsigned or forged answer: the refund stays pending until a signed one settles it', async () => {
     book.next('unsigned', 'unsigned', 'unsigned');
     const pending = await refundPayment.execute({ orderId, reason, ...operator });
@@ -279,7 +291,7 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
     assert.equal(orderStatus(), OrderStatus.UNCOMMENT);
   });
 
-  it('never counts our own pending refund again in a refund made in Alipay’s portal', async () => {
+  it('leaves a portal refund’s notify for Alipay to send again while a refund of ours is pending, then counts only what it adds', async () => {
     book.next('lose_answer', 'lose_answer', 'lose_answer');
     const ours = await refundPayment.execute({ orderId, amount: Money.parse('30.00'), reason, ...operator });
     // Alipay did ours (30.00), then someone refunded 8.80 in the portal: the notify says 38.80 in all.
@@ -290,12 +302,12 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
       out_biz_no: 'HZ0002',
     };
     const message = new FormCallbackParser().parse(new TextEncoder().encode(alipay.signedQuery(params)));
-    assert.equal(await notify.execute(message), 'external');
+    await assert.rejects(notify.execute(message), RefundNotifyEarly);
     clock.advance(15_000);
     await settle.execute(10);
-    const all = await refunds.forTrade(TRADE_NO);
+    assert.equal(await notify.execute(message), 'external', 'sent again once ours is settled');
     assert.deepEqual(
-      all.map((r) => [r.origin, r.amount.toString(), r.status]),
+      (await refunds.forTrade(TRADE_NO)).map((r) => [r.origin, r.amount.toString(), r.status]),
       [
         ['ours', '30.00', 'refunded'],
         ['external', '8.80', 'refunded'],
@@ -303,6 +315,43 @@ describe('RefundPayment through alipay.trade.refund, against a fake Alipay that 
     );
     assert.equal(ours.status, 'pending');
     assert.equal(orderStatus(), OrderStatus.UNCOMMENT);
+  });
+
+  it('refunds once for a request sent twice, and refuses another while one is pending', async () => {
+    const outRequestNo = refundPayment.newRequestNo();
+    const command = { orderId, amount: Money.parse('10.00'), reason, outRequestNo, ...operator };
+    const [first, second] = await Promise.all([refundPayment.execute(command), refundPayment.execute(command)]);
+    assert.deepEqual([first.outRequestNo, second.outRequestNo], [outRequestNo, outRequestNo]);
+    assert.equal(book.carriedOut.size, 1);
+    assert.equal((await refundPayment.execute(command)).status, 'refunded', 'a third time: what became of it');
+    assert.equal(refundCalls().length, 1);
+    book.next('lose_answer', 'lose_answer', 'lose_answer');
+    await refundPayment.execute({ orderId, amount: Money.parse('10.00'), reason, ...operator });
+    await assert.rejects(
+      refundPayment.execute({ orderId, amount: Money.parse('10.00'), reason, ...operator }),
+      (error) => error instanceof RefundNotAllowed && error.why === 'REFUND_PENDING',
+    );
+    await assert.rejects(
+      refundPayment.execute({ ...command, outRequestNo: 'not an out_request_no' }),
+      (error) => error instanceof RefundNotAllowed && error.why === 'INVALID_REQUEST_NO',
+    );
+    assert.equal(book.carriedOut.size, 2);
+  });
+
+  it('reads what a refund notify lacks as nothing new, and names a portal refund without out_biz_no by its notify_id', async () => {
+    const notified = (extra: Record<string, string>) =>
+      notify.execute(
+        new FormCallbackParser().parse(
+          new TextEncoder().encode(alipay.signedQuery({ ...notifyParams(orderId, '88.80', 'TRADE_SUCCESS', TRADE_NO), ...extra })),
+        ),
+      );
+    assert.equal(await notified({ refund_fee: 'abc', gmt_refund: '2026-11-26 15:30:40' }), 'nothing_new');
+    assert.equal(await notified({ refund_fee: '0.00', gmt_refund: '2026-11-26 15:30:40' }), 'nothing_new');
+    assert.equal(await notified({ refund_fee: '5.00', gmt_refund: 'yesterday' }), 'external');
+    const [external] = await refunds.forTrade(TRADE_NO);
+    assert.match(external!.outRequestNo, /^EXT2026112600222153012068450/);
+    assert.deepEqual(external!.refundedAt, clock.now(), 'when we learnt of it, Alipay’s time being unreadable');
+    assert.equal(await notified({ refund_fee: '5.00', gmt_refund: '2026-11-26 15:30:40', out_biz_no: 'HZ9' }), 'nothing_new');
   });
 
   it('resolves the review of a payment kept for review when its refund is done', async () => {

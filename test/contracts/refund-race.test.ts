@@ -54,7 +54,8 @@ for (const harness of databaseHarnesses) {
       const refused = outcomes.filter((o) => o.status === 'rejected');
       assert.equal(refunded.length, 1);
       assert.ok(refused[0]?.status === 'rejected' && refused[0].reason instanceof RefundNotAllowed);
-      assert.equal(refused[0].reason.why, 'NOTHING_REFUNDABLE');
+      // Refused under the payment's lock: the first still pending, or already refunded in full.
+      assert.ok(['REFUND_PENDING', 'NOTHING_REFUNDABLE'].includes(refused[0].reason.why), refused[0].reason.why);
       assert.equal(book.calls('alipay.trade.refund').length, 1, 'Alipay was asked once');
       assert.equal(book.refundedFen(tradeNo), Money.parse('88.80').fen);
       assert.equal(await orderStatus(db.knex, orderId), OrderStatus.CANCELED);

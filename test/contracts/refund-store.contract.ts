@@ -85,10 +85,12 @@ export function describeRefundStoreContract(harness: RefundStoreHarness): void {
     it('refuses, writing nothing, a refund of more than is left: the payment less every refund not refused', async () => {
       await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '88.80' });
       await request('RF1', '80.00');
+      await f.refunds.settleRefunded('RF1', later(1), later(1));
       const refused = await request('RF2', '8.81');
       assert.equal(refused.outcome, 'exceeds');
       assert.equal(refused.outcome === 'exceeds' && refused.remaining.toString(), '8.80');
       assert.equal((await request('RF3', '8.80')).outcome, 'requested', 'exactly what is left');
+      await f.refunds.settleRefunded('RF3', later(2), later(2));
       assert.equal((await request('RF4', '0.01')).outcome, 'exceeds');
       assert.deepEqual(
         (await f.refunds.forTrade('T1')).map((r) => r.outRequestNo),
@@ -135,9 +137,9 @@ export function describeRefundStoreContract(harness: RefundStoreHarness): void {
     it('cancels the order when the payment that paid it is refunded in full, in the same write, and not before', async () => {
       await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '88.80' });
       await request('RF1', '80.00');
-      await request('RF2', '8.80');
       const partial = await f.refunds.settleRefunded('RF1', later(1_000), later(1_000));
       assert.deepEqual([partial?.orderCanceled, partial?.reviewResolved], [false, false]);
+      await request('RF2', '8.80');
       assert.equal(await f.orderStatus('O1'), OrderStatus.UNCOMMENT, 'a pending refund does not count');
       const full = await f.refunds.settleRefunded('RF2', later(2_000), later(2_000));
       assert.equal(full?.orderCanceled, true);
@@ -154,21 +156,23 @@ export function describeRefundStoreContract(harness: RefundStoreHarness): void {
       assert.equal(await f.orderStatus('O1'), OrderStatus.CANCELED);
     });
 
-    it('keeps an external refund once, settled, with the same effects', async () => {
+    it('keeps what a refund notify adds to the refunds it knows as an external refund, once, with the same effects', async () => {
       await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '88.80' });
+      await request('RF1', '8.80');
+      await f.refunds.settleRefunded('RF1', later(100), later(100));
       const external = {
         outRequestNo: 'HZ01',
         tradeNo: 'T1',
-        amount: Money.parse('88.80'),
+        cumulative: Money.parse('88.80'),
         refundedAt: later(500),
         learntAt: later(1_000),
       };
       const kept = await f.refunds.recordExternal(external);
-      assert.deepEqual(kept && { ...kept.refund, orderCanceled: kept.orderCanceled }, {
+      assert.deepEqual(kept.outcome === 'recorded' && { ...kept.settled.refund, orderCanceled: kept.settled.orderCanceled }, {
         outRequestNo: 'HZ01',
         orderId: 'O1',
         tradeNo: 'T1',
-        amount: Money.parse('88.80'),
+        amount: Money.parse('80.00'),
         reason: '',
         requestedBy: '',
         requestedAt: later(1_000),
@@ -179,15 +183,65 @@ export function describeRefundStoreContract(harness: RefundStoreHarness): void {
         refusal: null,
         orderCanceled: true,
       });
-      assert.equal(await f.refunds.recordExternal(external), null, 'once');
-      assert.equal(await f.refunds.recordExternal({ ...external, outRequestNo: 'HZ02', tradeNo: 'T9' }), null, 'not our payment');
-      assert.equal((await request('RF1', '0.01')).outcome, 'exceeds', 'an external refund counts against what is left');
+      assert.deepEqual(await f.refunds.recordExternal(external), { outcome: 'nothing_new' }, 'once');
+      assert.deepEqual(
+        await f.refunds.recordExternal({ ...external, outRequestNo: 'HZ02' }),
+        { outcome: 'nothing_new' },
+        'nothing more went back',
+      );
+      assert.deepEqual(
+        await f.refunds.recordExternal({ ...external, outRequestNo: 'HZ03', tradeNo: 'T9' }),
+        { outcome: 'nothing_new' },
+        'not our payment',
+      );
+    });
+
+    it('cannot tell what a refund notify adds while a refund of ours of the trade is pending', async () => {
+      await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '88.80' });
+      await request('RF1', '30.00');
+      const external = {
+        outRequestNo: 'HZ01',
+        tradeNo: 'T1',
+        cumulative: Money.parse('38.80'),
+        refundedAt: later(500),
+        learntAt: later(1_000),
+      };
+      assert.deepEqual(await f.refunds.recordExternal(external), { outcome: 'ours_pending' });
+      await f.refunds.settleRefunded('RF1', later(2_000), later(2_000));
+      const kept = await f.refunds.recordExternal(external);
+      assert.equal(kept.outcome === 'recorded' && kept.settled.refund.amount.toString(), '8.80');
+    });
+
+    it('adds each of two refund notifies at once only what the other did not', async () => {
+      await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '100.00' });
+      const notified = (no: string, cumulative: string) =>
+        f.refunds.recordExternal({ outRequestNo: no, tradeNo: 'T1', cumulative: Money.parse(cumulative), refundedAt: AT, learntAt: AT });
+      await Promise.all([notified('HZ01', '30.00'), notified('HZ02', '60.00'), notified('HZ03', '30.00'), notified('HZ04', '60.00')]);
+      const held = (await f.refunds.forTrade('T1')).reduce((sum, r) => sum + r.amount.fen, 0);
+      assert.equal(held, 6000, 'what Alipay says went back, never more');
+    });
+
+    it('takes one request once: the same out_request_no again is the first, and none while another is pending', async () => {
+      await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '88.80' });
+      const first = await request('RF1', '10.00');
+      const again = await Promise.all([request('RF1', '10.00'), request('RF1', '10.00')]);
+      assert.deepEqual(
+        again.map((r) => r.outcome),
+        ['duplicate', 'duplicate'],
+      );
+      assert.deepEqual(again[0]?.outcome === 'duplicate' && again[0].refund, first.outcome === 'requested' && first.refund);
+      const another = await request('RF2', '10.00');
+      assert.equal(another.outcome === 'pending_exists' && another.pending.outRequestNo, 'RF1');
+      await f.refunds.settleRefunded('RF1', later(1_000), later(1_000));
+      assert.equal((await request('RF2', '10.00')).outcome, 'requested');
+      assert.equal((await f.audit.recent(10)).length, 2);
     });
 
     it('claims a due pending refund once, moving it to its next slot', async () => {
       await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '88.80' });
+      await f.addPayment({ tradeNo: 'T2', orderId: 'O2', amount: '88.80' });
       await request('RF1', '1.00');
-      await request('RF2', '1.00');
+      assert.equal((await request('RF2', '1.00', { tradeNo: 'T2', orderId: 'O2' })).outcome, 'requested');
       await f.refunds.settleRefunded('RF2', later(1_000), later(1_000));
       assert.deepEqual(await f.refunds.claimDue(later(14_999), 10, SCHEDULE), [], 'not before its first check');
       assert.deepEqual(
@@ -221,20 +275,25 @@ export function describeRefundStoreContract(harness: RefundStoreHarness): void {
       assert.deepEqual(listed.sort(), ['RF1', 'RF2']);
     });
 
-    it('lets one of many refunds of a payment at once through when each asks for all of it', async () => {
+    it('lets one of many refunds of a payment at once through; the others see it pending', async () => {
       await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '88.80' });
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => request(`RF${i}`, '88.80')));
-      assert.equal(results.filter((r) => r.outcome === 'requested').length, 1);
+      const stored = results.find((r) => r.outcome === 'requested');
+      assert.ok(stored?.outcome === 'requested');
       assert.deepEqual(
-        results.filter((r) => r.outcome === 'exceeds').map((r) => r.outcome === 'exceeds' && r.remaining.toString()),
-        Array(7).fill('0.00'),
+        results.filter((r) => r.outcome !== 'requested').map((r) => r.outcome === 'pending_exists' && r.pending.outRequestNo),
+        Array(7).fill(stored.refund.outRequestNo),
       );
       assert.equal((await f.audit.recent(20)).length, 1);
     });
 
-    it('never lets refunds at once add up to more than the payment', async () => {
+    it('never lets refunds at once add up to more than the payment, once the earlier ones are settled', async () => {
       await f.addPayment({ tradeNo: 'T1', orderId: 'O1', amount: '10.00' });
-      await Promise.all(Array.from({ length: 12 }, (_, i) => request(`RF${i}`, '3.00')));
+      for (let round = 0; round < 5; round++) {
+        const results = await Promise.all(Array.from({ length: 6 }, (_, i) => request(`RF${round}-${i}`, '3.00')));
+        for (const r of results)
+          if (r.outcome === 'requested') await f.refunds.settleRefunded(r.refund.outRequestNo, later(round), later(round));
+      }
       const held = (await f.refunds.forTrade('T1')).reduce((sum, r) => sum + r.amount.fen, 0);
       assert.equal(held, 900, 'three of 3.00 fit in 10.00; a fourth would not');
     });
@@ -245,8 +304,10 @@ export function describeRefundStoreContract(harness: RefundStoreHarness): void {
       const settled = await Promise.all(Array.from({ length: 8 }, (_, i) => f.refunds.settleRefunded('RF1', later(i), later(i))));
       assert.equal(settled.filter((s) => s !== null).length, 1);
       assert.equal(settled.filter((s) => s?.orderCanceled).length, 1);
-      await f.addPayment({ tradeNo: 'T2', orderId: 'O2', amount: '88.80' });
-      for (let i = 0; i < 6; i++) await request(`RQ${i}`, '1.00', { tradeNo: 'T2', orderId: 'O2' });
+      for (let i = 0; i < 6; i++) {
+        await f.addPayment({ tradeNo: `TQ${i}`, orderId: `OQ${i}`, amount: '88.80' });
+        await request(`RQ${i}`, '1.00', { tradeNo: `TQ${i}`, orderId: `OQ${i}` });
+      }
       const claims = await Promise.all(Array.from({ length: 4 }, () => f.refunds.claimDue(later(15_000), 2, SCHEDULE)));
       const claimed = claims.flat().map((r) => r.outRequestNo);
       assert.equal(new Set(claimed).size, claimed.length, 'no refund claimed twice');

@@ -106,10 +106,17 @@ describe('退款 from the back office, over in-memory stores with Alipay faked',
   const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
   /** The form's step, then the confirmation's, as the browser would post them. */
+  /** What the confirmation's 确认退款 form posts: its out_request_no among them. */
+  const executeFields = (confirmation: string) => {
+    const outRequestNo = confirmation.match(/name="out_request_no" value="(RF[0-9a-f]+)"/)?.[1];
+    assert.ok(outRequestNo, 'the confirmation carries the refund’s out_request_no');
+    return { out_request_no: outRequestNo, step: 'execute' };
+  };
+
   async function confirmAndExecute(path: string, tradeNo: string, amount: string, reason: string) {
     const confirmation = await post(path, { trade_no: tradeNo, amount, reason, step: 'confirm' });
     assert.equal(confirmation.status, 200, confirmation.body.slice(0, 500));
-    const executed = await post(path, { trade_no: tradeNo, amount, reason, step: 'execute' });
+    const executed = await post(path, { ...executeFields(confirmation.body), trade_no: tradeNo, amount, reason });
     assert.equal(executed.status, 303, executed.body.slice(0, 500));
     return { confirmation, location: executed.headers.get('location')!, page: await request(executed.headers.get('location')!) };
   }
@@ -200,7 +207,8 @@ describe('退款 from the back office, over in-memory stores with Alipay faked',
     assert.ok(text(page.body).includes('已退款 ¥0.00 可退 ¥58.80'), text(page.body));
     const calls = refundCalls().map((call) => JSON.parse(call.params.biz_content!).out_request_no);
     assert.equal(new Set(calls).size, 1, `every retry reuses one out_request_no: ${calls}`);
-    assert.match((await request(formPath)).body, /name="amount" value="58.80"/);
+    const form = text((await request(formPath)).body);
+    assert.ok(form.includes('这笔支付有一笔退款正在处理中'), 'no second refund while one is pending');
   });
 
   it('lets an operator ask Alipay about a pending refund now (查询退款), not sooner than 10 s after it, and audits it', async () => {
@@ -227,6 +235,48 @@ describe('退款 from the back office, over in-memory stores with Alipay faked',
     );
     const asViewer = await signedInViewer();
     assert.equal((await post(check, {}, asViewer)).status, 403);
+  });
+
+  it('refunds once when the confirmation is sent twice, and shows the first refund’s outcome the second time', async () => {
+    const { tradeNo, postPath } = paidOrder('88.80');
+    const fields = { trade_no: tradeNo, amount: '10.00', reason: '缺少一件商品' };
+    const confirmation = await post(postPath, { ...fields, step: 'confirm' });
+    const twice = await Promise.all([1, 2].map(() => post(postPath, { ...fields, ...executeFields(confirmation.body) })));
+    assert.deepEqual(
+      twice.map((r) => r.status),
+      [303, 303],
+    );
+    const again = await post(postPath, { ...fields, ...executeFields(confirmation.body) });
+    const told = text(notice((await request(again.headers.get('location')!)).body));
+    assert.ok(told.includes('退款成功'), told);
+    assert.equal(refundCalls().length, 1);
+    assert.equal(suite.tables.store.refunds.size, 1);
+  });
+
+  it('goes back to the form with what was typed, and refuses ids that cannot be an order or a refund', async () => {
+    const { tradeNo, postPath } = paidOrder('88.80');
+    const edit = await post(postPath, { trade_no: tradeNo, amount: '12.30', reason: '改一下', step: 'edit' });
+    assert.equal(edit.status, 200);
+    assert.match(edit.body, /name="amount" value="12.30"/);
+    assert.ok(edit.body.includes('>改一下</textarea>'));
+    assert.equal((await request('/admin/orders/not%20an%20order/refund')).status, 400);
+    assert.equal((await post('/admin/refunds/not%20a%20refund/check', {})).status, 400);
+    assert.equal((await post('/admin/refunds/RF0000/check', {})).status, 400, 'no such refund');
+    const other = paidOrder('5.00');
+    const stolen = await post(postPath, { trade_no: tradeNo, amount: '1.00', reason: '试试', out_request_no: 'RF0000', step: 'execute' });
+    assert.equal(stolen.status, 303, 'an unknown out_request_no is simply this refund’s');
+    const theirs = (await request(stolen.headers.get('location')!)).body.match(/RF0000/);
+    assert.ok(theirs);
+    const reused = await post(other.postPath, {
+      trade_no: other.tradeNo,
+      amount: '1.00',
+      reason: '试试',
+      out_request_no: 'RF0000',
+      step: 'execute',
+    });
+    assert.equal(reused.status, 400, 'another order’s out_request_no is refused');
+    assert.ok(text(reused.body).includes('已失效'), text(reused.body));
+    assert.equal(refundCalls().length, 1);
   });
 
   it('keeps what was typed and says in Chinese beside the field what is wrong', async () => {

@@ -15,7 +15,9 @@ export type RefundFault =
   /** Answers Alipay's JSON without a signature. */
   | 'unsigned'
   /** Answers a refund query about a refund of another amount. */
-  | 'other_amount';
+  | 'other_amount'
+  /** Answers a signed ACQ.TRADE_NOT_ALLOW_REFUND without doing anything, as for a trade closed meanwhile. */
+  | 'refuse';
 
 const yuan = (fen: number) => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
@@ -57,6 +59,13 @@ export class FakeAlipayRefunds {
     const fault = this.faults.shift();
     if (fault === 'http_502') return { status: 502, body: 'bad gateway' };
     if (fault === 'hang_before') return { body: '{}', delayMs: 60_000 };
+    if (fault === 'refuse')
+      return this.signed(call, {
+        code: '40004',
+        msg: 'Business Failed',
+        sub_code: 'ACQ.TRADE_NOT_ALLOW_REFUND',
+        sub_msg: '当前交易不允许退款',
+      });
     if (fault === 'system_error')
       return this.signed(call, { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'ACQ.SYSTEM_ERROR', sub_msg: '系统错误' });
     const response = call.params.method === 'alipay.trade.refund' ? this.refund(biz) : this.query(biz, fault === 'other_amount' ? 1 : 0);

@@ -11,6 +11,7 @@ import {
   MalformedCallback,
   NotOurMerchant,
   OrderContended,
+  RefundNotifyEarly,
   StoreUnavailable,
   WrongChannel,
 } from '../../src/application/errors.ts';
@@ -49,6 +50,7 @@ const EXAMPLES: Record<HttpErrorCode, () => Error> = {
   REVIEW_NOT_PENDING: () => new ReviewNotPending('T1', 'resolved'),
   INVALID_REVIEW_NOTE: () => new InvalidReviewNote('empty'),
   DISCREPANCY_NOT_PENDING: () => new DiscrepancyNotPending('2026-11-30 O1 T1', 'resolved'),
+  REFUND_NOTIFY_EARLY: () => new RefundNotifyEarly('T1'),
   REFUND_NOT_ALLOWED: () => new RefundNotAllowed('EXCEEDS_REMAINING', '10.00 is more than the 5.00 left to refund'),
   INVALID_OPERATOR_INPUT: () => new InvalidOperatorInput('role must be operator or viewer'),
 };

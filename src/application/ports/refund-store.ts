@@ -46,7 +46,11 @@ export interface NewRefund {
  */
 export type RefundRequested =
   | { readonly outcome: 'requested'; readonly refund: RefundRecord }
+  /** Its out_request_no is stored already: the same request sent twice (a double click, a resubmitted form). */
+  | { readonly outcome: 'duplicate'; readonly refund: RefundRecord }
   | { readonly outcome: 'no_payment' }
+  /** A refund of ours of the payment is still pending: one at a time, so that a retry never becomes a second refund. */
+  | { readonly outcome: 'pending_exists'; readonly pending: RefundRecord }
   | { readonly outcome: 'exceeds'; readonly remaining: Money };
 
 /** What a confirmed refund did beside itself, in the same transaction. */
@@ -58,14 +62,21 @@ export interface RefundSettled {
   readonly reviewResolved: boolean;
 }
 
-/** A refund made in Alipay's portal that a notify told us of. */
+/** A refund notify that names no refund of ours: perhaps one made in Alipay's portal. */
 export interface ExternalRefund {
   readonly outRequestNo: string;
   readonly tradeNo: string;
-  readonly amount: Money;
+  /** The notify's refund_fee: the trade's cumulative refund. */
+  readonly cumulative: Money;
   readonly refundedAt: Date;
   readonly learntAt: Date;
 }
+
+/** What an external refund came to: kept; nothing new (or not our payment, or its number is stored); or undecidable yet. */
+export type ExternalRecorded =
+  | { readonly outcome: 'recorded'; readonly settled: RefundSettled }
+  | { readonly outcome: 'nothing_new' }
+  | { readonly outcome: 'ours_pending' };
 
 /**
  * tb_refund: every refund of a payment, ours and external. The database weighs each new refund against
@@ -74,8 +85,9 @@ export interface ExternalRefund {
 export interface RefundStore {
   /**
    * Stores the refund as pending, due for its first check at `firstCheck`, with its audit row, if and
-   * only if its amount is at most the payment's amount minus every refund not refused. Concurrent requests
-   * for one payment are decided one after the other by the database. Nothing is written otherwise.
+   * only if its out_request_no is new, no refund of ours of the payment is pending, and its amount is at most
+   * the payment's amount minus every refund not refused. Concurrent requests for one payment are decided
+   * one after the other by the database. Nothing is written otherwise.
    */
   request(refund: NewRefund, audit: AdminAction, firstCheck: Date): Promise<RefundRequested>;
   find(outRequestNo: string): Promise<RefundRecord | null>;
@@ -93,10 +105,10 @@ export interface RefundStore {
   /** Marks a pending refund refused, which frees its amount; false (nothing written) when it is not pending. */
   settleRefused(outRequestNo: string, at: Date, refusal: RefundRefusal): Promise<boolean>;
   /**
-   * Keeps an external refund, settled as refunded, with the same effects as settleRefunded; null when its
-   * out_request_no is already stored or the trade is not a payment of ours.
+   * Keeps what the notify's cumulative refund adds to the trade's refunds (domain: portalRefundOf), weighed
+   * under the payment's lock, as an external refund settled refunded, with the same effects as settleRefunded.
    */
-  recordExternal(refund: ExternalRefund): Promise<RefundSettled | null>;
+  recordExternal(refund: ExternalRefund): Promise<ExternalRecorded>;
   /**
    * Claims up to `limit` pending refunds due at `now`, oldest first, moving each to its next slot of
    * `schedule` (anchored at its request) in the same atomic step: each is claimed once across processes.

@@ -1,5 +1,6 @@
 import type { AdminAction } from '../../application/ports/admin-audit.ts';
 import type {
+  ExternalRecorded,
   ExternalRefund,
   NewRefund,
   RefundRecord,
@@ -9,7 +10,7 @@ import type {
   RefundStore,
 } from '../../application/ports/refund-store.ts';
 import type { QuerySchedule } from '../../domain/query-schedule.ts';
-import { orderAfterRefund, refundedOf, remainingOf, reviewResolutionNote } from '../../domain/refund.ts';
+import { orderAfterRefund, portalRefundOf, refundedOf, remainingOf, reviewResolutionNote } from '../../domain/refund.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
 /** tb_refund in memory. Each check and its write run without an await between them: that is this store's atomicity. */
@@ -17,8 +18,12 @@ export class InMemoryRefundStore implements RefundStore {
   constructor(private readonly store: InMemoryStore) {}
 
   async request(refund: NewRefund, audit: AdminAction, firstCheck: Date): Promise<RefundRequested> {
+    const stored = this.store.refunds.get(refund.outRequestNo);
+    if (stored !== undefined) return { outcome: 'duplicate', refund: stored.record };
     const payment = this.store.payments.get(refund.tradeNo);
     if (payment === undefined || payment.amount === null) return { outcome: 'no_payment' };
+    const pending = this.of(refund.tradeNo).find((r) => r.origin === 'ours' && r.status === 'pending');
+    if (pending !== undefined) return { outcome: 'pending_exists', pending };
     const remaining = remainingOf(payment.amount, this.of(refund.tradeNo));
     if (refund.amount.fen > remaining.fen) return { outcome: 'exceeds', remaining };
     const record: RefundRecord = {
@@ -62,14 +67,17 @@ export class InMemoryRefundStore implements RefundStore {
     return true;
   }
 
-  async recordExternal(refund: ExternalRefund): Promise<RefundSettled | null> {
+  async recordExternal(refund: ExternalRefund): Promise<ExternalRecorded> {
     const payment = this.store.payments.get(refund.tradeNo);
-    if (payment === undefined || this.store.refunds.has(refund.outRequestNo)) return null;
+    if (payment === undefined || this.store.refunds.has(refund.outRequestNo)) return { outcome: 'nothing_new' };
+    const amount = portalRefundOf(refund.cumulative, this.of(refund.tradeNo));
+    if (amount === 'ours_pending') return { outcome: 'ours_pending' };
+    if (amount.fen === 0) return { outcome: 'nothing_new' };
     const record: RefundRecord = {
       outRequestNo: refund.outRequestNo,
       orderId: payment.orderId,
       tradeNo: refund.tradeNo,
-      amount: refund.amount,
+      amount,
       reason: '',
       requestedBy: '',
       requestedAt: refund.learntAt,
@@ -80,7 +88,7 @@ export class InMemoryRefundStore implements RefundStore {
       refusal: null,
     };
     this.store.refunds.set(refund.outRequestNo, { record, dueAt: null });
-    return this.effectsOf(record, refund.learntAt);
+    return { outcome: 'recorded', settled: this.effectsOf(record, refund.learntAt) };
   }
 
   async claimDue(now: Date, limit: number, schedule: QuerySchedule): Promise<RefundRecord[]> {

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import type { AdminAction } from '../../application/ports/admin-audit.ts';
 import type {
+  ExternalRecorded,
   ExternalRefund,
   NewRefund,
   RefundRecord,
@@ -15,6 +16,7 @@ import type { OrderStatus } from '../../domain/order-status.ts';
 import type { QuerySchedule } from '../../domain/query-schedule.ts';
 import {
   orderAfterRefund,
+  portalRefundOf,
   type RefundOrigin,
   type RefundStatus,
   refundedOf,
@@ -63,8 +65,14 @@ export class KnexRefundStore implements RefundStore {
     return guarded(() =>
       this.knex.transaction(async (trx): Promise<RefundRequested> => {
         const payment = await lockPayment(trx, refund.tradeNo);
+        // Under the lock, a request sent twice at once finds its first copy here.
+        const stored = await trx<RefundRow>('tb_refund').where('out_request_no', fit(refund.outRequestNo, 64)).first();
+        if (stored !== undefined) return { outcome: 'duplicate', refund: recordOf(stored) };
         if (payment === undefined || payment.amount === null) return { outcome: 'no_payment' };
-        const remaining = remainingOf(Money.parse(payment.amount), (await refundsOf(trx, refund.tradeNo)).map(recordOf));
+        const refunds = (await refundsOf(trx, refund.tradeNo)).map(recordOf);
+        const pending = refunds.find((r) => r.origin === 'ours' && r.status === 'pending');
+        if (pending !== undefined) return { outcome: 'pending_exists', pending };
+        const remaining = remainingOf(Money.parse(payment.amount), refunds);
         if (refund.amount.fen > remaining.fen) return { outcome: 'exceeds', remaining };
         const [row] = await trx('tb_refund')
           .insert({
@@ -148,17 +156,21 @@ export class KnexRefundStore implements RefundStore {
     });
   }
 
-  recordExternal(refund: ExternalRefund): Promise<RefundSettled | null> {
+  recordExternal(refund: ExternalRefund): Promise<ExternalRecorded> {
     return guarded(() =>
-      this.knex.transaction(async (trx) => {
+      this.knex.transaction(async (trx): Promise<ExternalRecorded> => {
         const payment = await lockPayment(trx, refund.tradeNo);
-        if (payment === undefined) return null;
+        if (payment === undefined) return { outcome: 'nothing_new' };
+        // Weighed under the lock: two notifies at once each add only what the other has not.
+        const amount = portalRefundOf(refund.cumulative, (await refundsOf(trx, refund.tradeNo)).map(recordOf));
+        if (amount === 'ours_pending') return { outcome: 'ours_pending' };
+        if (amount.fen === 0) return { outcome: 'nothing_new' };
         const [row] = await trx('tb_refund')
           .insert({
             out_request_no: fit(refund.outRequestNo, 64),
             order_id: payment.order_id,
             trade_no: refund.tradeNo,
-            amount: refund.amount.toString(),
+            amount: amount.toString(),
             requested_at: refund.learntAt,
             origin: 'external',
             status: 'refunded',
@@ -169,7 +181,8 @@ export class KnexRefundStore implements RefundStore {
           .onConflict('out_request_no')
           .ignore()
           .returning('*');
-        return row === undefined ? null : effectsOf(trx, recordOf(row), refund.learntAt);
+        if (row === undefined) return { outcome: 'nothing_new' };
+        return { outcome: 'recorded', settled: await effectsOf(trx, recordOf(row), refund.learntAt) };
       }),
     );
   }

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { CheckRefundAsOperator } from '../../../application/check-refund-as-operator.ts';
 import { InvalidQuery } from '../../../application/errors.ts';
-import { RefundPayment } from '../../../application/refund-payment.ts';
+import { type RefundOutcome, RefundPayment } from '../../../application/refund-payment.ts';
 import { isOrderId } from '../../../application/show-order-timeline.ts';
 import { RefundNotAllowed } from '../../../domain/refund.ts';
 import type { AppContext } from '../app-state.ts';
@@ -65,35 +65,71 @@ export class RefundController {
     const typed = { tradeNo: form.get('trade_no') ?? '', amount: form.get('amount') ?? '', reason: form.get('reason') ?? '' };
     const step = form.get('step');
     if (step === 'edit') return this.showForm(ctx, orderId, typed, {});
+    const outRequestNo = form.get('out_request_no') ?? '';
+    // The confirmation sent twice (a double click, a resubmitted page): what became of the first, never a second refund.
+    const sent = step === 'execute' ? await this.sentBefore(orderId, outRequestNo) : null;
+    if (sent !== null) return this.showOutcome(ctx, sent, typed.amount);
     const refundable = await this.refundable(orderId, typed.tradeNo);
     if ('errors' in refundable) return this.render(ctx, orderId, typed, null, refundable.errors);
     const checked = checkTypedRefund(typed, refundable);
     if ('errors' in checked) return this.render(ctx, orderId, typed, refundable, checked.errors);
-    if (step === 'execute') return this.execute(ctx, orderId, typed, refundable, checked.plan);
+    if (step === 'execute') return this.execute(ctx, orderId, typed, refundable, { ...checked.plan, outRequestNo });
     await ctx.render('admin/refund.pug', {
       ...pageOf(orderId, typed, refundable),
       step: 'confirm',
+      outRequestNo: this.refundPayment.newRequestNo(),
       plan: { amount: checked.plan.amount.toString(), reason: checked.plan.reason },
       facts: planFacts(refundable, checked.plan),
       effects: effectOfRefund(refundable, checked.plan.amount),
     });
   };
 
-  private async execute(ctx: AppContext, orderId: string, typed: TypedRefund, refundable: Refundable, plan: RefundPlan): Promise<void> {
-    const operator = operatorOf(ctx);
-    let outcome: Awaited<ReturnType<RefundPayment['execute']>>;
+  private async execute(
+    ctx: AppContext,
+    orderId: string,
+    typed: TypedRefund,
+    refundable: Refundable,
+    plan: RefundPlan & { outRequestNo: string },
+  ): Promise<void> {
+    let outcome: RefundOutcome;
     try {
-      outcome = await this.refundPayment.execute({ orderId, tradeNo: refundable.payment.tradeNo!, ...plan, ...operator });
+      const outRequestNo = plan.outRequestNo === '' ? undefined : plan.outRequestNo;
+      outcome = await this.refundPayment.execute({
+        orderId,
+        tradeNo: refundable.payment.tradeNo!,
+        ...plan,
+        outRequestNo,
+        ...operatorOf(ctx),
+      });
     } catch (error) {
       // Another refund of the payment came first: the form says what is left now.
       if (!(error instanceof RefundNotAllowed)) throw error;
       return this.showForm(ctx, orderId, typed, refusalErrors(error));
     }
-    const { tradeNo, outRequestNo, status, note } = outcome;
-    ctx.state.log.info({ orderId, tradeNo, outRequestNo, amount: plan.amount.toString(), status, note }, 'refund asked for by an operator');
+    return this.showOutcome(ctx, outcome, plan.amount.toString());
+  }
+
+  /** The refund's outcome above the order's timeline. */
+  private showOutcome(ctx: AppContext, outcome: RefundOutcome, typedAmount: string): void {
+    const { orderId, tradeNo, outRequestNo, status, note } = outcome;
+    ctx.state.log.info(
+      { orderId, tradeNo, outRequestNo, amount: outcome.amount.toString(), typedAmount, status, note },
+      'refund asked for by an operator',
+    );
     const page = `/admin/orders/${encodeURIComponent(orderId)}`;
     ctx.status = 303;
-    ctx.redirect(withNotice(page, this.notices.put(page, operator.actor, refundNotice(outcome))));
+    ctx.redirect(withNotice(page, this.notices.put(page, operatorOf(ctx).actor, refundNotice(outcome))));
+  }
+
+  /** The refund the confirmation already asked for under its out_request_no; null when none was. */
+  private async sentBefore(orderId: string, outRequestNo: string): Promise<RefundOutcome | null> {
+    if (outRequestNo === '') return null;
+    try {
+      return await this.refundPayment.sentBefore(orderId, outRequestNo);
+    } catch (error) {
+      if (error instanceof RefundNotAllowed) return null;
+      throw error;
+    }
   }
 
   private async showForm(ctx: AppContext, orderId: string, typed: TypedRefund, errors: RefundFormErrors): Promise<void> {
@@ -122,7 +158,9 @@ export class RefundController {
   /** The payment and what remains of it; the form's complaint when there is none to refund. @throws OrderNotFound */
   private async refundable(orderId: string, tradeNo: string): Promise<Refundable | { errors: RefundFormErrors }> {
     try {
-      return await this.refundPayment.remaining(orderId, tradeNo === '' ? undefined : tradeNo);
+      const refundable = await this.refundPayment.remaining(orderId, tradeNo === '' ? undefined : tradeNo);
+      if (refundable.pending !== null) return { errors: refusalErrors(new RefundNotAllowed('REFUND_PENDING', '', refundable.remaining)) };
+      return refundable;
     } catch (error) {
       if (error instanceof RefundNotAllowed) return { errors: refusalErrors(error) };
       throw error;

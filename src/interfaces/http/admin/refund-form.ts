@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '../../../application/ports/payment-ledger.ts';
+import type { Refundable } from '../../../application/refund-payment.ts';
 import { InvalidMoney } from '../../../domain/errors.ts';
 import { Money } from '../../../domain/money.ts';
 import { OrderStatus } from '../../../domain/order-status.ts';
@@ -22,11 +22,7 @@ export interface RefundFormErrors {
 }
 
 /** The payment being refunded, as RefundPayment.remaining found it. */
-export interface Refundable {
-  readonly payment: PaymentRecord;
-  readonly paid: Money;
-  readonly remaining: Money;
-}
+export type { Refundable };
 
 /** A refund the form's input allows: what the confirmation shows, and what it posts to carry it out. */
 export interface RefundPlan {
@@ -87,6 +83,13 @@ export function refusalErrors(refusal: RefundNotAllowed): RefundFormErrors {
       return { amount: '退款金额必须大于 ¥0.00。' };
     case 'INVALID_REFUND_REASON':
       return { reason: '请填写退款原因（最多 256 个字）。' };
+    case 'REFUND_PENDING':
+      return {
+        payment:
+          '这笔支付有一笔退款正在处理中，等它有结果后才能再退款（以免重复退款）。请回到订单时间线查看，或点“向支付宝查询退款”立即查询。',
+      };
+    case 'INVALID_REQUEST_NO':
+      return { payment: '这个退款确认页已失效，请回到订单时间线重新发起退款。' };
   }
 }
 

@@ -79,6 +79,8 @@ export const ERROR_PAGES: Readonly<Record<HttpErrorCode, ErrorPage>> = {
     message: '账号名为小写字母开头的 1 至 32 位小写字母、数字、“.”“_”或“-”；密码至少 12 位。',
     logLevel: 'info',
   },
+  // Only Alipay's notify meets it: `failure`, and Alipay sends the notify again minutes later.
+  REFUND_NOTIFY_EARLY: { status: 503, title: '系统繁忙', message: '请稍后重试。', logLevel: 'info' },
   // The refund form says which rule the amount or reason broke, next to the field.
   REFUND_NOT_ALLOWED: { status: 400, title: '无法退款', message: '请检查退款金额与退款原因后重试。', logLevel: 'info' },
 };
