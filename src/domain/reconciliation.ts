@@ -1,3 +1,5 @@
+import type { RefundStatus } from './refund.ts';
+
 /**
  * 对账: how one Beijing day's Alipay trade bill and the payments we recorded compare.
  * - matched: a 交易 row whose trade_no we recorded, for the same amount (whatever day we recorded it);
@@ -9,6 +11,8 @@
  * - unknown_order: a 交易 row whose order is not ours;
  * - refund_matched: a 退款 row whose 退款批次号/请求号 (on the same trade) is a refund we hold, ours or
  *   external, for the same amount; refund_amount_mismatch: the same, with a different amount;
+ *   refund_status_mismatch: a refund we hold as refused or still pending, whatever its amount: Alipay
+ *   moved the money, yet our books either freed the amount (it could be refunded twice) or wait still;
  * - refund_unknown: a 退款 row naming no refund we hold (made in Alipay's portal and never notified);
  * - refund_missing_in_bill: a refund that succeeded that day whose out_request_no is in no 退款 row;
  * - refund: what runs before refunds were compared called every 退款 row. Kept so that their stored
@@ -25,6 +29,7 @@ export const ITEM_KINDS = [
   'unknown_order',
   'refund_matched',
   'refund_amount_mismatch',
+  'refund_status_mismatch',
   'refund_unknown',
   'refund_missing_in_bill',
   'refund',
@@ -39,6 +44,7 @@ export const DISCREPANCY_KINDS = [
   'missing_in_bill',
   'unknown_order',
   'refund_amount_mismatch',
+  'refund_status_mismatch',
   'refund_unknown',
   'refund_missing_in_bill',
 ] as const satisfies readonly ItemKind[];
@@ -59,15 +65,23 @@ export function compareTrade(billAmountFen: number, local: LocalTrade): 'matched
 }
 
 /** What a 退款 row can be: the kinds of refunds the bill names. */
-export type BilledRefundKind = 'refund_matched' | 'refund_amount_mismatch' | 'refund_unknown';
+export type BilledRefundKind = 'refund_matched' | 'refund_amount_mismatch' | 'refund_status_mismatch' | 'refund_unknown';
+
+/** What we hold of the refund a 退款 row names. */
+export interface HeldRefund {
+  readonly amountFen: number;
+  readonly status: RefundStatus;
+}
 
 /**
  * A 退款 row of the bill (its amount negative, as Alipay writes refunds), compared with the refund we hold
- * under its 退款批次号/请求号: its amount in fen, or null when we hold none.
+ * under its 退款批次号/请求号, or null when we hold none. A status that is not refunded outranks an amount
+ * that differs: a refused refund the bill has is money gone whose amount our books freed.
  */
-export function compareRefund(billAmountFen: number, ourRefundFen: number | null): BilledRefundKind {
-  if (ourRefundFen === null) return 'refund_unknown';
-  return Math.abs(billAmountFen) === ourRefundFen ? 'refund_matched' : 'refund_amount_mismatch';
+export function compareRefund(billAmountFen: number, ours: HeldRefund | null): BilledRefundKind {
+  if (ours === null) return 'refund_unknown';
+  if (ours.status !== 'refunded') return 'refund_status_mismatch';
+  return Math.abs(billAmountFen) === ours.amountFen ? 'refund_matched' : 'refund_amount_mismatch';
 }
 
 // Alipay bills a trade by when it was paid; we record it moments later. One recorded this close to

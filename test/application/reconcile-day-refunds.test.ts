@@ -154,6 +154,50 @@ describe('ReconcileDay compares the bill’s 退款 rows with our refunds (in-me
     assert.equal((await reconciliations.waiting()).count, 2);
   });
 
+  it('calls a 退款 row of a refund we hold as refused or still pending a status mismatch, saying what to do, whatever its amount', async () => {
+    await refunded('R-A5', 'TA', '8.80', null);
+    assert.equal(await refunds.settleRefused('R-A5', beijing('09:31:00'), { subCode: 'ACQ.SYSTEM_ERROR', message: '系统错误' }), true);
+    await refunded('R-B5', 'TB', '2.00', null);
+    await refunded('R-C5', 'TC', '30.00', beijing('11:00:00'));
+    files[DAY].body = bill(DAY, [
+      ...TRADES,
+      { trade: 'TA', order: 'A', amount: '-8.80', refundNo: 'R-A5' },
+      { trade: 'TB', order: 'B', amount: '-3.00', refundNo: 'R-B5' },
+      { trade: 'TC', order: 'C', amount: '-30.00', refundNo: 'R-C5' },
+    ]);
+    const { run } = await reconciled();
+    assert.deepEqual(
+      [run.counts.refund_status_mismatch, run.counts.refund_amount_mismatch, run.counts.refund_matched],
+      [2, 0, 1],
+      'the status outranks the amount; a refunded one matches',
+    );
+    const items = await refundItems();
+    assert.deepEqual(
+      [items['R-A5']?.kind, items['R-A5']?.localAmountFen, items['R-A5']?.billAmountFen, items['R-A5']?.detail],
+      ['refund_status_mismatch', -880, -880, '退款批次号 R-A5；本系统记为退款失败；支付宝账单显示已退款，请核实，勿重复退款'],
+    );
+    assert.deepEqual(
+      [items['R-B5']?.kind, items['R-B5']?.detail],
+      [
+        'refund_status_mismatch',
+        '退款批次号 R-B5；本系统中仍在处理中，金额也不符（本系统 ¥2.00，账单 ¥3.00）；请在订单时间线上点“向支付宝查询退款”',
+      ],
+    );
+    assert.equal(items['R-C5']?.kind, 'refund_matched');
+    assert.equal((await reconciliations.waiting()).count, 2);
+    const resolve = new ResolveDiscrepancy(reconciliations, { now: () => now });
+    await resolve.execute({
+      date: DAY,
+      kind: 'refund_status_mismatch',
+      orderId: 'A',
+      tradeNo: 'TA',
+      actor: 'admin',
+      remoteAddress: '203.0.113.9',
+      note: '支付宝确认已退款，本系统记录有误，已告知财务',
+    });
+    assert.equal((await reconciliations.waiting()).count, 1);
+  });
+
   it('knows an external refund that Alipay’s notify told us of (its out_biz_no), and matches it', async () => {
     const learnt = await refunds.recordExternal({
       outRequestNo: 'PORTAL-1',

@@ -51,6 +51,7 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
           unknown_order: 1,
           refund_matched: 1,
           refund_amount_mismatch: 1,
+          refund_status_mismatch: 1,
           refund_unknown: 1,
           refund_missing_in_bill: 1,
         }),
@@ -69,6 +70,14 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
           billAmountFen: -55_00,
           detail: '退款批次号 R20261125000002',
           refundNo: 'R20261125000002',
+        }),
+        anItem('refund_status_mismatch', REFUNDED_ORDER, {
+          ...refunded,
+          localAmountFen: -30_00,
+          billAmountFen: -35_00,
+          detail:
+            '退款批次号 R20261125000004；本系统记为退款失败，金额也不符（本系统 ¥30.00，账单 ¥35.00）；支付宝账单显示已退款，请核实，勿重复退款',
+          refundNo: 'R20261125000004',
         }),
         anItem('refund_missing_in_bill', REFUNDED_ORDER, {
           ...refunded,
@@ -110,10 +119,10 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
     it(`shows the waiting discrepancies at ${width} px: on the payments page, on their day, in the order timeline`, async () => {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${server.url}/admin/payments`);
-      assert.equal(await page.locator('a.discrepancies').innerText(), '5 笔');
+      assert.equal(await page.locator('a.discrepancies').innerText(), '6 笔');
       await page.locator('a.discrepancies').click();
       await page.waitForURL(`${server.url}/admin/reconciliation/${DAY}`);
-      assert.equal(await page.locator('tr.needs-review').count(), 5);
+      assert.equal(await page.locator('tr.needs-review').count(), 6);
       assert.doesNotMatch(await page.locator('main').innerText(), /tb_|order_info/);
       await fitsWidth(width);
       await shot(`discrepancy-day-${width}`);
@@ -152,7 +161,7 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
       await shot(`discrepancy-timeline-resolved-${width}`);
     }
     await page.goto(`${server.url}/admin/payments`);
-    assert.equal(await page.locator('a.discrepancies').innerText(), '4 笔');
+    assert.equal(await page.locator('a.discrepancies').innerText(), '5 笔');
   });
 
   for (const width of WIDTHS) {
@@ -160,18 +169,25 @@ describe('reconciliation discrepancies followed up, in headless Chromium', { ski
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${server.url}/admin/reconciliation/${DAY}?order=${REFUNDED_ORDER}`);
       const kinds = await page.locator('tbody tr td:first-child').allInnerTexts();
-      assert.deepEqual(kinds.sort(), ['退款相符', '退款金额不符', '账单缺失退款'].sort());
-      assert.equal(await page.locator('tr.needs-review').count(), 2, 'a matched refund needs nobody');
+      assert.deepEqual(kinds.sort(), ['退款相符', '退款金额不符', '退款状态不符', '账单缺失退款'].sort());
+      assert.equal(await page.locator('tr.needs-review').count(), 3, 'a matched refund needs nobody');
       assert.match(await page.locator('tr.needs-review', { hasText: '退款金额不符' }).innerText(), /−¥50\.00[\s\S]*−¥55\.00/);
       await fitsWidth(width);
       await shot(`discrepancy-refunds-day-${width}`);
+
+      await page.getByRole('link', { name: '退款状态不符 1' }).click();
+      await page.waitForURL(`${server.url}/admin/reconciliation/${DAY}?kind=refund_status_mismatch`);
+      assert.match(await page.locator('tr.needs-review').innerText(), /退款状态不符[\s\S]*本系统记为退款失败[\s\S]*勿重复退款/);
+      await fitsWidth(width);
+      await shot(`discrepancy-refund-status-${width}`);
 
       await page.goto(`${server.url}/admin/reconciliation/${DAY}?kind=refund_unknown`);
       assert.match(await page.locator('tr.needs-review').innerText(), /未知退款[\s\S]*−¥20\.00/);
 
       await page.goto(`${server.url}/admin/orders/${REFUNDED_ORDER}`);
       const entries = await page.locator('li.timeline-needs-review').allInnerTexts();
-      assert.equal(entries.length, 2);
+      assert.equal(entries.length, 3);
+      assert.match(entries.join('\n'), /对账差异：退款状态不符（2026-11-25 账单）[\s\S]*R20261125000004[\s\S]*勿重复退款/);
       assert.match(entries.join('\n'), /对账差异：账单缺失退款（2026-11-25 账单）[\s\S]*退款请求号[\s\S]*R20261125000003/);
       await fitsWidth(width);
       await shot(`discrepancy-refunds-timeline-${width}`);

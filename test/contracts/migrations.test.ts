@@ -124,7 +124,7 @@ describe('migrating reconciliation to the refund kinds, on PostgreSQL', { skip: 
       [schema],
     );
     assert.equal(indexes.length, 1);
-    for (const kind of ['missing_in_bill', 'refund_amount_mismatch', 'refund_unknown', 'refund_missing_in_bill'])
+    for (const kind of ['missing_in_bill', 'refund_amount_mismatch', 'refund_status_mismatch', 'refund_unknown', 'refund_missing_in_bill'])
       assert.ok(indexes[0].indexdef.includes(`'${kind}'`), kind);
     assert.ok(!indexes[0].indexdef.includes("'refund_matched'"));
   });

@@ -191,7 +191,7 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
       const kindsOf = async () =>
         Object.fromEntries((await items()).filter((item) => item.refundNo !== null).map((item) => [item.refundNo, item.kind]));
 
-      it('compares each 退款 row with the refund its 退款批次号 names on its trade, and names the day’s refunds no row has', async () => {
+      it('compares each 退款 row with the refund its 退款批次号 names on its trade (its status first), and names the day’s refunds no row has', async () => {
         await h.addRefunds([
           refund('RA1', 'TA', 880, beijing('11:00:00')),
           refund('RB1', 'TB', 300, beijing('11:00:00')),
@@ -199,6 +199,8 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
           refund('RF1', 'TA', 50, null, { status: 'refused' }),
           refund('RM1', 'TA', 1000, beijing('15:00:00')),
           refund('RP1', 'TB', 100, null),
+          refund('RP2', 'TB', 100, null),
+          refund('RF2', 'TM', 123456, null, { status: 'refused' }),
           refund('RD1', 'TB', 100, beijing('23:59:30', DAY_BEFORE)),
           refund('RN1', 'TM', 1, beijing('00:00:10', '2026-12-01')),
         ]);
@@ -216,12 +218,21 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
           row('refund', 'TA', 'A', -50, 'RF1'),
           row('refund', 'TA', 'A', -100, 'RX'),
           row('refund', 'TB', 'B', -880, 'RA1'),
+          row('refund', 'TB', 'B', -100, 'RP2'),
+          row('refund', 'TM', 'M', -123400, 'RF2'),
         ]);
         assert.deepEqual(await staged.lateUnbilledRefunds(LATE_FROM), []);
         const run = await staged.finish(facts());
         assert.deepEqual(
           run.counts,
-          counts({ matched: 4, refund_matched: 3, refund_amount_mismatch: 1, refund_unknown: 2, refund_missing_in_bill: 1 }),
+          counts({
+            matched: 4,
+            refund_matched: 2,
+            refund_amount_mismatch: 1,
+            refund_status_mismatch: 3,
+            refund_unknown: 2,
+            refund_missing_in_bill: 1,
+          }),
         );
         const all = await items();
         const one = (kind: string, refundNo: string, tradeNo: string) =>
@@ -240,7 +251,27 @@ export function describeStagedBillContract(harness: StagedBillHarness): void {
           [-300, -200],
         );
         assert.equal(one('refund_matched', 'RE1', 'TM')?.detail, '退款批次号 RE1', 'an external refund we were notified of is known');
-        assert.equal(one('refund_matched', 'RF1', 'TA')?.detail, '退款批次号 RF1；本系统记录这笔退款被支付宝拒绝');
+        assert.deepEqual(one('refund_status_mismatch', 'RF1', 'TA'), {
+          kind: 'refund_status_mismatch',
+          orderId: 'A',
+          tradeNo: 'TA',
+          localAmountFen: -50,
+          billAmountFen: -50,
+          detail: '退款批次号 RF1；本系统记为退款失败；支付宝账单显示已退款，请核实，勿重复退款',
+          refundNo: 'RF1',
+        });
+        assert.equal(
+          one('refund_status_mismatch', 'RP2', 'TB')?.detail,
+          '退款批次号 RP2；本系统中仍在处理中；请在订单时间线上点“向支付宝查询退款”',
+        );
+        assert.deepEqual(
+          [one('refund_status_mismatch', 'RF2', 'TM')?.localAmountFen, one('refund_status_mismatch', 'RF2', 'TM')?.detail],
+          [
+            -123456,
+            '退款批次号 RF2；本系统记为退款失败，金额也不符（本系统 ¥1,234.56，账单 ¥1,234.00）；支付宝账单显示已退款，请核实，勿重复退款',
+          ],
+          'the status outranks the amount, which the detail gives',
+        );
         assert.deepEqual(
           [one('refund_unknown', 'RX', 'TA')?.localAmountFen, one('refund_unknown', 'RA1', 'TB')?.orderId],
           [null, 'B'],

@@ -103,7 +103,10 @@ describe('npm run reconcile', { skip: isDeno && 'spawns the Node CLI' }, () => {
     const run = await reconcile(['--date', today(), '--json'], env);
     assert.equal(run.status, 0, run.stderr);
     const result = JSON.parse(lastLine(run.stdout));
-    assert.deepEqual([result.counts.matched, result.counts.refund_matched, result.counts.refund_amount_mismatch], [2, 0, 0]);
+    assert.deepEqual(
+      [result.counts.matched, result.counts.refund_matched, result.counts.refund_amount_mismatch, result.counts.refund_status_mismatch],
+      [2, 0, 0, 0],
+    );
     assert.deepEqual([result.counts.refund_unknown, result.counts.refund_missing_in_bill, result.counts.refund], [1, 1, undefined]);
     type Entry = { kind: string; trade_no: string; out_request_no?: string; local_amount: string | null; bill_amount: string | null };
     const byKind = Object.fromEntries((result.items as Entry[]).map((entry) => [entry.kind, entry]));

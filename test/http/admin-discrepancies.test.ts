@@ -143,6 +143,13 @@ for (const harness of databaseHarnesses) {
       const refunds = [
         anItem('refund_matched', ORDER, { tradeNo: TRADE, localAmountFen: -1_000, billAmountFen: -1_000, refundNo: 'R-OK' }),
         anItem('refund_amount_mismatch', ORDER, { tradeNo: TRADE, localAmountFen: -500, billAmountFen: -600, refundNo: 'R-DIFF' }),
+        anItem('refund_status_mismatch', ORDER, {
+          tradeNo: TRADE,
+          localAmountFen: -300,
+          billAmountFen: -300,
+          detail: '退款批次号 R-REFUSED；本系统记为退款失败；支付宝账单显示已退款，请核实，勿重复退款',
+          refundNo: 'R-REFUSED',
+        }),
         anItem('refund_unknown', '20261130000000000000002', { tradeNo: 'T-2', localAmountFen: null, billAmountFen: -100, refundNo: 'RF1' }),
         anItem('refund_missing_in_bill', ORDER, {
           tradeNo: TRADE,
@@ -153,21 +160,28 @@ for (const harness of databaseHarnesses) {
         }),
       ];
       const run = aRun(DAY, {
-        counts: counts({ refund_matched: 1, refund_amount_mismatch: 1, refund_unknown: 1, refund_missing_in_bill: 1 }),
+        counts: counts({
+          refund_matched: 1,
+          refund_amount_mismatch: 1,
+          refund_status_mismatch: 1,
+          refund_unknown: 1,
+          refund_missing_in_bill: 1,
+        }),
       });
       await new KnexReconciliationStore(suite.db.knex).save(run, refunds);
       const { body } = await admin(`/admin/reconciliation/${DAY}`);
-      assert.match(body, /需核对 3 笔/);
+      assert.match(body, /需核对 4 笔/);
       const rows = [...body.matchAll(/<tr( class="needs-review")? id="item-\d+"><td data-label="类型">([^<]+)<\/td>/g)].map(
         (m) => `${m[2]}${m[1] ? ' !' : ''}`,
       );
-      assert.deepEqual(rows.sort(), ['未知退款 !', '账单缺失退款 !', '退款相符', '退款金额不符 !'].sort());
+      assert.deepEqual(rows.sort(), ['未知退款 !', '账单缺失退款 !', '退款相符', '退款金额不符 !', '退款状态不符 !'].sort());
       assert.match(body, /<td class="num" data-label="本地金额">−¥5\.00<\/td><td class="num" data-label="账单金额">−¥6\.00<\/td>/);
-      for (const kind of ['refund_matched', 'refund_amount_mismatch', 'refund_unknown', 'refund_missing_in_bill'])
+      for (const kind of ['refund_matched', 'refund_amount_mismatch', 'refund_status_mismatch', 'refund_unknown', 'refund_missing_in_bill'])
         assert.ok(body.includes(`<option value="${kind}">`), kind);
+      assert.ok(body.includes(`<a href="/admin/reconciliation/${DAY}?kind=refund_status_mismatch">退款状态不符 1</a>`));
 
       const forms = [...body.matchAll(/<input type="hidden" name="kind" value="([^"]+)"/g)].map((m) => m[1]);
-      assert.deepEqual(forms.sort(), ['refund_amount_mismatch', 'refund_missing_in_bill', 'refund_unknown']);
+      assert.deepEqual(forms.sort(), ['refund_amount_mismatch', 'refund_missing_in_bill', 'refund_status_mismatch', 'refund_unknown']);
       const form = [...body.matchAll(/<form class="resolve"[^>]*>(.*?)<\/form>/gs)]
         .map((m) =>
           Object.fromEntries([...m[1]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((f) => [f[1]!, f[2]!])),
@@ -182,6 +196,8 @@ for (const harness of databaseHarnesses) {
       const timeline = (await admin(`/admin/orders/${ORDER}`)).body;
       assert.match(timeline, /<strong class="timeline-title">对账差异：账单缺失退款（2026-11-30 账单）<\/strong>/);
       assert.match(timeline, /<strong class="timeline-title">对账差异：退款金额不符（2026-11-30 账单）<\/strong>/);
+      assert.match(timeline, /<strong class="timeline-title">对账差异：退款状态不符（2026-11-30 账单）<\/strong>/);
+      assert.match(timeline, /<dt>说明<\/dt><dd>退款批次号 R-REFUSED；本系统记为退款失败；支付宝账单显示已退款，请核实，勿重复退款<\/dd>/);
       assert.match(timeline, /<dt>退款请求号<\/dt><dd>R-GONE<\/dd>/);
       assert.match(timeline, /<dt>本地金额<\/dt><dd>−¥2\.00<\/dd>/);
       assert.doesNotMatch(timeline, /退款相符/, 'a matched refund is no discrepancy');

@@ -116,6 +116,7 @@ for (const harness of databaseHarnesses) {
         '未知订单',
         '退款相符',
         '退款金额不符',
+        '退款状态不符',
         '未知退款',
         '账单缺失退款',
       ])
@@ -129,7 +130,7 @@ for (const harness of databaseHarnesses) {
       assert.match(newest!, /账单有无法读取的行/);
       assert.match(
         newest!,
-        /<td class="count-matched">2<\/td><td class="count-repaired">1<\/td><td class="count-repaired_for_review">0<\/td><td class="count-missing_locally">0<\/td><td class="count-amount_mismatch">1<\/td><td class="count-missing_in_bill">1<\/td><td class="count-unknown_order">0<\/td><td class="count-refund_matched">1<\/td><td class="count-refund_amount_mismatch">0<\/td><td class="count-refund_unknown">0<\/td><td class="count-refund_missing_in_bill">0<\/td><td>交易 /,
+        /<td class="count-matched">2<\/td><td class="count-repaired">1<\/td><td class="count-repaired_for_review">0<\/td><td class="count-missing_locally">0<\/td><td class="count-amount_mismatch">1<\/td><td class="count-missing_in_bill">1<\/td><td class="count-unknown_order">0<\/td><td class="count-refund_matched">1<\/td><td class="count-refund_amount_mismatch">0<\/td><td class="count-refund_status_mismatch">0<\/td><td class="count-refund_unknown">0<\/td><td class="count-refund_missing_in_bill">0<\/td><td>交易 /,
       );
       assert.match(newest!, /交易 4 笔 ¥100,000,454.79 \/ 退款 1 笔 −¥188.00/);
       assert.match(newest!, /本地 4 笔 ¥100,000,267.79/);

@@ -10,17 +10,24 @@ describe('the reconciliation rules of the domain', () => {
   });
 
   it('compares a 退款 row (negative, as Alipay bills refunds) with the refund its 退款批次号 names', () => {
-    assert.equal(compareRefund(-880, 880), 'refund_matched');
-    assert.equal(compareRefund(-880, 800), 'refund_amount_mismatch');
+    assert.equal(compareRefund(-880, { amountFen: 880, status: 'refunded' }), 'refund_matched');
+    assert.equal(compareRefund(-880, { amountFen: 800, status: 'refunded' }), 'refund_amount_mismatch');
     assert.equal(compareRefund(-880, null), 'refund_unknown');
+  });
+
+  it('calls a 退款 row of a refund we hold as refused or still pending a status mismatch, before any amount mismatch', () => {
+    for (const status of ['refused', 'pending'] as const) {
+      assert.equal(compareRefund(-880, { amountFen: 880, status }), 'refund_status_mismatch', status);
+      assert.equal(compareRefund(-880, { amountFen: 800, status }), 'refund_status_mismatch', `${status}, another amount`);
+    }
   });
 
   it('has someone look into every refund that disagrees, and into none that matched or only stands for the record', () => {
     assert.deepEqual(
-      ['refund_matched', 'refund_amount_mismatch', 'refund_unknown', 'refund_missing_in_bill', 'refund'].map((kind) =>
-        isDiscrepancy(kind as never),
+      ['refund_matched', 'refund_amount_mismatch', 'refund_status_mismatch', 'refund_unknown', 'refund_missing_in_bill', 'refund'].map(
+        (kind) => isDiscrepancy(kind as never),
       ),
-      [false, true, true, true, false],
+      [false, true, true, true, true, false],
     );
     for (const kind of DISCREPANCY_KINDS) assert.ok(kind.length <= 32, `${kind} fits tb_reconciliation_item.kind`);
   });

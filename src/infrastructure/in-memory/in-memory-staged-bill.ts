@@ -6,13 +6,23 @@ import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts'
 import type { PaymentSnapshot } from '../../domain/payment.ts';
 import { compareRefund, compareTrade, ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
 import { fit } from '../persistence/column-text.ts';
-import { STAGED_ID_WIDTH } from '../persistence/knex-staged-bill.ts';
+import { REFUND_STATUS_NOTES, STAGED_ID_WIDTH } from '../persistence/knex-staged-bill.ts';
 import { runProblems } from '../persistence/reconciliation-run-row.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
-// As knex-staged-bill.ts words them.
-const REFUND_PENDING_NOTE = '；本系统中这笔退款仍在处理中';
-const REFUND_REFUSED_NOTE = '；本系统记录这笔退款被支付宝拒绝';
+/** Signed fen as knex-staged-bill.ts's to_char prints yuan: ¥1,234.00. */
+const yuanText = (fen: number) =>
+  `¥${fen < 0 ? '-' : ''}${Math.trunc(Math.abs(fen) / 100).toLocaleString('en-US')}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+
+/** What a refund_status_mismatch item's detail adds: what we hold, the amounts if they differ too, what to do. */
+function statusNote(refund: RefundRecord, billAmountFen: number): string {
+  const { held, action } = REFUND_STATUS_NOTES[refund.status === 'pending' ? 'pending' : 'refused'];
+  const amounts =
+    refund.amount.fen === Math.abs(billAmountFen)
+      ? ''
+      : `，金额也不符（本系统 ${yuanText(refund.amount.fen)}，账单 ${yuanText(-billAmountFen)}）`;
+  return `；${held}${amounts}；${action}`;
+}
 
 /** A refund as a bill's 退款 row names it: its trade and its 退款批次号/请求号. */
 export const refundKey = (tradeNo: string, refundNo: string | null) => JSON.stringify([tradeNo, refundNo]);
@@ -134,8 +144,8 @@ export class InMemoryStagedBill implements StagedBill {
     });
     if (row.kind === 'refund') {
       const refund = this.refundOf(row);
-      const kind = compareRefund(row.amountFen, refund?.amount.fen ?? null);
-      const note = refund?.status === 'pending' ? REFUND_PENDING_NOTE : refund?.status === 'refused' ? REFUND_REFUSED_NOTE : '';
+      const kind = compareRefund(row.amountFen, refund ? { amountFen: refund.amount.fen, status: refund.status } : null);
+      const note = kind === 'refund_status_mismatch' ? statusNote(refund!, row.amountFen) : '';
       return item(kind, refund ? -refund.amount.fen : null, `退款批次号 ${(row.refundBatchNo ?? '-').slice(0, 200)}${note}`);
     }
     if (repair) return item(repair.kind, repair.kind === 'missing_locally' ? null : row.amountFen, repair.detail);

@@ -21,9 +21,14 @@ const FEN = (column: string) => `(${column} * 100)::bigint`;
 const COMPARISON_TIMEOUT_MS = 15 * 60_000;
 // The client's own bound too (pg's query_timeout), which would otherwise end a long statement at 6 s.
 const LONG = { query_timeout: COMPARISON_TIMEOUT_MS + 1_000 };
-// A 退款 row naming a refund of ours that we do not hold as refunded: the bill says the money went back.
-const REFUND_PENDING_NOTE = '；本系统中这笔退款仍在处理中';
-const REFUND_REFUSED_NOTE = '；本系统记录这笔退款被支付宝拒绝';
+// A 退款 row naming a refund of ours that we hold as pending or refused: the bill says the money went back.
+// What its detail tells staff we hold, and what they should do (in-memory-staged-bill.ts words it alike).
+export const REFUND_STATUS_NOTES = {
+  pending: { held: '本系统中仍在处理中', action: '请在订单时间线上点“向支付宝查询退款”' },
+  refused: { held: '本系统记为退款失败', action: '支付宝账单显示已退款，请核实，勿重复退款' },
+} as const;
+// Yuan of a numeric amount, grouped as admin pages print it: 1,234.00.
+const YUAN_TEXT = (amount: string) => `'¥' || to_char(${amount}, 'FM9,999,999,999,999,999,990.00')`;
 // Beijing has kept UTC+8 without daylight saving since 1991: no time zone data needed.
 const BEIJING_TEXT = (column: string) => `to_char((${column} AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD HH24:MI:SS')`;
 
@@ -193,8 +198,16 @@ class KnexStagedBill implements StagedBill {
    */
   private billedItems(): string {
     const compared = `CASE WHEN p.amount IS NULL OR ${FEN('p.amount')} = s.amount THEN 'matched' ELSE 'amount_mismatch' END`;
+    const sameRefundAmount = `${FEN('r.amount')} = abs(s.amount)`;
     const refundCompared = `CASE WHEN r.out_request_no IS NULL THEN 'refund_unknown'
-      WHEN ${FEN('r.amount')} = -s.amount THEN 'refund_matched' ELSE 'refund_amount_mismatch' END`;
+      WHEN r.status <> 'refunded' THEN 'refund_status_mismatch'
+      WHEN ${sameRefundAmount} THEN 'refund_matched' ELSE 'refund_amount_mismatch' END`;
+    // Only after a 退款批次号 that named a refund of ours (64 characters at most): detail stays within 300.
+    const { pending, refused } = REFUND_STATUS_NOTES;
+    const statusNote = `'；' || CASE r.status WHEN 'pending' THEN '${pending.held}' ELSE '${refused.held}' END
+      || CASE WHEN ${sameRefundAmount} THEN ''
+              ELSE '，金额也不符（本系统 ' || ${YUAN_TEXT('r.amount')} || '，账单 ' || ${YUAN_TEXT('-s.amount / 100.0')} || '）' END
+      || '；' || CASE r.status WHEN 'pending' THEN '${pending.action}' ELSE '${refused.action}' END`;
     return `
       INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail, refund_no)
       SELECT ?::date, classified.kind, left(s.out_trade_no, 64), left(s.trade_no, 64),
@@ -203,7 +216,7 @@ class KnexStagedBill implements StagedBill {
                   WHEN r.out_request_no IS NOT NULL THEN -${FEN('r.amount')} END,
              s.amount,
              CASE WHEN s.kind = 'refund' THEN '退款批次号 ' || left(coalesce(s.refund_batch_no, '-'), 200)
-                    || CASE r.status WHEN 'pending' THEN '${REFUND_PENDING_NOTE}' WHEN 'refused' THEN '${REFUND_REFUSED_NOTE}' ELSE '' END
+                    || CASE WHEN classified.kind = 'refund_status_mismatch' THEN ${statusNote} ELSE '' END
                   WHEN classified.kind = 'unknown_order' THEN '商户订单号在本系统中不存在'
                   ELSE coalesce(s.detail, '') END,
              CASE WHEN s.kind = 'refund' THEN left(s.refund_batch_no, 64) END

@@ -1,9 +1,9 @@
 import type { Migration } from './migration.ts';
 
 // Reconciliation compares the bill's 退款 rows with tb_refund. Its kinds (refund_amount_mismatch,
-// refund_missing_in_bill) are longer than the 20 characters kind had. A refund item keeps the refund's
-// out_request_no (the bill's 退款批次号/请求号), which the next day's run asks for: a refund that succeeded
-// just after midnight may be on the day before's bill. The discrepancies' partial index is rebuilt with
+// refund_status_mismatch, refund_missing_in_bill) are longer than the 20 characters kind had. A refund
+// item keeps the refund's out_request_no (the bill's 退款批次号/请求号), which the next day's run asks
+// for: a refund that succeeded just after midnight may be on the day before's bill. The discrepancies' partial index is rebuilt with
 // the refund kinds among them (DISCREPANCY_KINDS, as they are when written here): its predicate must
 // hold every kind knex-discrepancies.ts asks for, or the planner cannot use it.
 // Items of the old kind 'refund' are left as they are: what they were compared with was never known, and
@@ -16,6 +16,7 @@ const DISCREPANCIES = [
   'missing_in_bill',
   'unknown_order',
   'refund_amount_mismatch',
+  'refund_status_mismatch',
   'refund_unknown',
   'refund_missing_in_bill',
 ];
@@ -36,7 +37,7 @@ export default {
   async down(knex) {
     await knex('tb_reconciliation_item').where('kind', 'refund_missing_in_bill').delete();
     await knex('tb_reconciliation_item')
-      .whereIn('kind', ['refund_matched', 'refund_amount_mismatch', 'refund_unknown'])
+      .whereIn('kind', ['refund_matched', 'refund_amount_mismatch', 'refund_status_mismatch', 'refund_unknown'])
       .update({ kind: 'refund', local_amount: null });
     await knex('tb_reconciliation_resolution').whereNotIn('kind', OLD_DISCREPANCIES).delete();
     await knex.raw('DROP INDEX IF EXISTS tb_reconciliation_item_discrepancy_idx');

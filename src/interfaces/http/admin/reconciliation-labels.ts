@@ -23,6 +23,7 @@ export const KIND_LABELS: Record<ItemKind, string> = {
   unknown_order: '未知订单',
   refund_matched: '退款相符',
   refund_amount_mismatch: '退款金额不符',
+  refund_status_mismatch: '退款状态不符',
   refund_unknown: '未知退款',
   refund_missing_in_bill: '账单缺失退款',
   // Runs before refunds were compared: their 退款 rows were kept, never compared.
