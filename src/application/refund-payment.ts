@@ -28,6 +28,8 @@ export interface Refundable {
   readonly paid: Money;
   /** The payment less every refund not refused. */
   readonly remaining: Money;
+  /** What Alipay confirmed refunded of it so far. */
+  readonly refunded: Money;
   /** A refund of ours of the payment still waiting for Alipay's word, if any. */
   readonly pending: RefundRecord | null;
 }
@@ -87,7 +89,7 @@ export class RefundPayment {
     const paid = amountOf(payment);
     const refunds = await this.refunds.forTrade(payment.tradeNo!);
     const pending = refunds.find((refund) => refund.origin === 'ours' && refund.status === 'pending') ?? null;
-    return { payment, paid, remaining: remainingOf(paid, refunds), pending };
+    return { payment, paid, remaining: remainingOf(paid, refunds), refunded: refundedOf(refunds), pending };
   }
 
   /** A new out_request_no: a form asks for one when it shows its confirmation, and sends it back to execute. */
@@ -152,7 +154,7 @@ export class RefundPayment {
   }
 
   private async outcomeOf(refund: RefundRecord, note: string): Promise<RefundOutcome> {
-    const { remaining } = await this.remaining(refund.orderId, refund.tradeNo);
+    const { remaining, refunded } = await this.remaining(refund.orderId, refund.tradeNo);
     return {
       orderId: refund.orderId,
       tradeNo: refund.tradeNo,
@@ -160,7 +162,7 @@ export class RefundPayment {
       amount: refund.amount,
       reason: refund.reason,
       status: refund.status,
-      refundedTotal: refundedOf(await this.refunds.forTrade(refund.tradeNo)),
+      refundedTotal: refunded,
       remaining,
       refusal: refund.refusal,
       note,

@@ -3,22 +3,21 @@ import Router from '@koa/router';
 import type { Knex } from 'knex';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { beijingDigits, beijingTimestamp } from '../domain/beijing-time.ts';
 import { readRawBody } from '../interfaces/http/middleware/raw-body.ts';
-import { loadPrivateKey, loadPublicKey, newTradeNo, type SandboxSignType, signCallback } from './alipay-signing.ts';
+import { loadPrivateKey, loadPublicKey, type SandboxSignType } from './alipay-signing.ts';
 import { SandboxBillChanges } from './bill-changes.ts';
 import { SandboxBillRows } from './bill-rows.ts';
 import { gatewayParams } from './gateway-params.ts';
 import { NotifySender } from './notify-sender.ts';
-import { type PayRequest, readPayRequest } from './pay-request.ts';
 import { SandboxRefundFault } from './refund-fault.ts';
 import { REFUND_QUERY, SandboxRefundQuery } from './refund-query.ts';
 import { REFUNDS_PATH, SandboxRefundsPage } from './refunds-page.ts';
+import { SandboxCashier } from './sandbox-cashier.ts';
 import { SandboxRefunds } from './sandbox-refunds.ts';
-import { isPaid, type SandboxTrade, SandboxTrades, tradeAt } from './sandbox-trades.ts';
+import { SandboxTrades } from './sandbox-trades.ts';
 import { SandboxBillPage } from './trade-bill-page.ts';
 import { BILL_DOWNLOAD_URL_QUERY, BILLS_PATH, SandboxBills } from './trade-bills.ts';
-import { type NotifySeller, paymentNotify, tradeFields } from './trade-notify.ts';
+import type { NotifySeller } from './trade-notify.ts';
 import { SandboxTradeQuery } from './trade-query.ts';
 import { SandboxTradeRefund, TRADE_REFUND } from './trade-refund.ts';
 
@@ -61,6 +60,7 @@ export class SandboxAlipay {
   private readonly refundsPage: SandboxRefundsPage;
   readonly bills: SandboxBills;
   private readonly billPage: SandboxBillPage;
+  private readonly cashier: SandboxCashier;
   private readonly now: () => Date;
 
   constructor(private readonly settings: SandboxSettings) {
@@ -110,18 +110,26 @@ export class SandboxAlipay {
     };
     this.bills = new SandboxBills(billSettings);
     this.billPage = new SandboxBillPage(billSettings);
+    this.cashier = new SandboxCashier({
+      ...app,
+      sellerId: settings.sellerId,
+      seller: this.seller,
+      trades: this.trades,
+      notifier: this.notifier,
+      now: this.now,
+    });
   }
 
   routes(): Router {
     const router = new Router();
-    router.get(SANDBOX_GATEWAY_PATH, this.cashier);
+    router.get(SANDBOX_GATEWAY_PATH, this.cashier.cashier);
     router.post(SANDBOX_GATEWAY_PATH, this.openApi);
     router.get(BILLS_PATH, this.billPage.page);
     router.post(BILLS_PATH, this.billPage.change);
     router.get(`${BILLS_PATH}/:file`, this.bills.download);
     router.get(REFUNDS_PATH, this.refundsPage.page);
     router.post(REFUNDS_PATH, this.refundsPage.change);
-    router.post('/sandbox/pay', this.pay);
+    router.post('/sandbox/pay', this.cashier.pay);
     router.get('/sandbox/notifies', this.notifies);
     return router;
   }
@@ -151,20 +159,6 @@ export class SandboxAlipay {
     return this.tradeQuery.respond(ctx, ctx.querystring, body);
   };
 
-  private cashier = async (ctx: Context): Promise<void> => {
-    const checked = await this.payable(ctx.querystring);
-    if ('refusal' in checked) return this.refuse(ctx, checked.refusal, checked.request);
-    const { request } = checked;
-    // Alipay creates the order's trade when its buyer reaches the cashier, and closes it at time_expire.
-    await this.trades.open(this.tradeFor(request, 'WAIT_BUYER_PAY', this.now()));
-    await ctx.render('sandbox/cashier.pug', {
-      request,
-      query: ctx.querystring,
-      bodyClass: `cashier-${request.channel}`,
-      expires: request.expiresAt && beijingTimestamp(request.expiresAt),
-    });
-  };
-
   /** `GET /sandbox/notifies`: each notify delivery, as a page for a browser and as JSON for scripts. */
   private notifies = async (ctx: Context): Promise<void> => {
     if (ctx.accepts('json', 'html') === 'html') {
@@ -173,97 +167,4 @@ export class SandboxAlipay {
     }
     ctx.body = this.notifier.deliveries;
   };
-
-  private pay = async (ctx: Context): Promise<void> => {
-    const form = new URLSearchParams(new TextDecoder().decode(await readRawBody(ctx, 64 * 1024)));
-    const checked = await this.payable(form.get('request') ?? '');
-    if ('refusal' in checked) return this.refuse(ctx, checked.refusal, checked.request);
-    const { request } = checked;
-    const action = form.get('action');
-    const shopHome = new URL('/', request.params.return_url).href;
-    // As Alipay's cashier: 取消 (wap's 返回) leads back to the shop, to quit_url where the request gave one.
-    if (action !== 'pay' && action !== 'pay-silently') return ctx.redirect(request.params.quit_url || shopHome);
-    const at = this.now();
-    const outcome = await this.trades.pay(this.tradeFor(request, 'TRADE_SUCCESS', at), at);
-    if ('refused' in outcome) return this.refuse(ctx, refusalOf(outcome.refused), request);
-    const { tradeNo } = outcome.paid;
-    // The shop is told of what this request paid, as before the sandbox kept its trades.
-    if (action === 'pay')
-      return this.tellTheShop(ctx, request, { ...outcome.paid, totalAmount: request.amount, subject: request.subject }, at);
-    this.settings.logger.info({ sandbox: true, orderId: request.orderId, tradeNo }, 'sandbox payment made; return and notify dropped');
-    await ctx.render('sandbox/message.pug', {
-      title: '已付款（回跳与通知均已丢弃）',
-      message:
-        '交易已成功（沙箱，不会真实扣款），但浏览器没有回到商城，异步通知也没有发出：商城此刻还不知道这笔付款。' +
-        '商城会自己向支付宝查询（alipay.trade.query），在它的第一个查询时段内（默认约一分钟）确认付款，订单随后进入付款后的状态（默认待评价）。',
-      details: { 订单号: request.orderId, 支付宝交易号: tradeNo, 金额: `¥${request.amount}` },
-      backUrl: shopHome,
-    });
-  };
-
-  /** What 确认付款 does after the trade: the async notify, and the browser back to return_url. */
-  private tellTheShop(ctx: Context, request: PayRequest, trade: SandboxTrade, at: Date): void {
-    if (request.params.notify_url) this.notifier.send(request.params.notify_url, paymentNotify(trade, this.seller, at));
-    const method = `${request.params.method}.return`;
-    const ret = signCallback(
-      { ...tradeFields(trade, this.seller), method, timestamp: beijingTimestamp(at) },
-      this.alipayKey,
-      this.settings.signType,
-    );
-    this.settings.logger.info(
-      { sandbox: true, orderId: request.orderId, tradeNo: trade.tradeNo },
-      'sandbox payment made; redirecting to return_url',
-    );
-    ctx.redirect(`${request.params.return_url}?${new URLSearchParams(ret)}`);
-  }
-
-  /**
-   * The verified pay request while it can still pay; otherwise why Alipay's cashier refuses it, with the
-   * request when it verified (to lead the buyer back to its shop).
-   */
-  private async payable(query: string): Promise<{ request: PayRequest } | { refusal: string; request?: PayRequest }> {
-    const request = readPayRequest(this.appKey, this.settings.appId, query);
-    if (typeof request === 'string') return { refusal: request };
-    const now = this.now();
-    if (request.expiresAt !== null && now > request.expiresAt)
-      return {
-        refusal: `ACQ.TRADE_HAS_CLOSE 交易已关闭：支付链接已于 ${beijingTimestamp(request.expiresAt)} 过期，请回到商城重新发起支付`,
-        request,
-      };
-    const trade = await this.trades.findByOutTradeNo(this.settings.appId, request.orderId);
-    const current = trade && tradeAt(trade, now);
-    if (current && current.tradeStatus !== 'WAIT_BUYER_PAY') return { refusal: refusalOf(current), request };
-    return { request };
-  }
-
-  /** The order's trade as this request makes it: a new trade number, `status` at `at`, closing at the request's expiry. */
-  private tradeFor(request: PayRequest, status: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS', at: Date): SandboxTrade {
-    return {
-      tradeNo: newTradeNo(beijingDigits(at).slice(0, 8)),
-      outTradeNo: request.orderId,
-      appId: this.settings.appId,
-      sellerId: this.settings.sellerId,
-      subject: request.subject,
-      totalAmount: request.amount,
-      tradeStatus: status,
-      gmtCreate: at,
-      gmtPayment: status === 'TRADE_SUCCESS' ? at : null,
-      gmtClose: status === 'WAIT_BUYER_PAY' ? request.expiresAt : null,
-      notifyUrl: request.params.notify_url || null,
-    };
-  }
-
-  private async refuse(ctx: Context, reason: string, request?: PayRequest): Promise<void> {
-    ctx.status = 400;
-    // Back to the shop the request came from, where it can be told; otherwise the demo shop.
-    const backUrl = request ? request.params.quit_url || new URL('/', request.params.return_url).href : '/';
-    await ctx.render('sandbox/message.pug', { title: '支付宝沙箱：请求被拒绝', message: reason, backUrl });
-  }
-}
-
-/** Alipay's refusal of a payment for an order whose trade is already paid, or closed. */
-function refusalOf(trade: SandboxTrade): string {
-  if (isPaid(trade)) return `ACQ.TRADE_HAS_SUCCESS 交易已支付：订单 ${trade.outTradeNo} 已由支付宝交易 ${trade.tradeNo} 付款，请勿重复付款`;
-  const closedAt = trade.gmtClose ? `于 ${beijingTimestamp(trade.gmtClose)} ` : '';
-  return `ACQ.TRADE_HAS_CLOSE 交易已关闭：订单 ${trade.outTradeNo} 的交易${closedAt}超时关闭，不能再付款，请商城重新下单`;
 }

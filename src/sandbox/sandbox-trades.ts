@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { beijingMidnight } from '../domain/beijing-time.ts';
 import { SandboxTables } from './sandbox-tables.ts';
+import { COLUMNS, CREATE, rowOf, TABLE, type TradeRow, toTrade } from './sandbox-trade-rows.ts';
 
 /** The one buyer of the sandbox, masked as Alipay shows a buyer to the merchant. */
 export const SANDBOX_BUYER = { userId: '2088102000000000', logonId: 'san***@sandbox.example' } as const;
@@ -43,41 +44,6 @@ export interface TradeNumbers {
 }
 
 export type PayOutcome = { readonly paid: SandboxTrade } | { readonly refused: SandboxTrade };
-
-const TABLE = 'sandbox_alipay_trade';
-// Not a migration: the table exists only where the sandbox has been used, never in production.
-const CREATE = [
-  `CREATE TABLE IF NOT EXISTS ${TABLE} (
-    trade_no varchar(64) PRIMARY KEY,
-    out_trade_no varchar(64) NOT NULL,
-    app_id varchar(32) NOT NULL,
-    seller_id varchar(32) NOT NULL,
-    subject text NOT NULL,
-    total_amount numeric(10,2) NOT NULL,
-    trade_status varchar(16) NOT NULL,
-    gmt_create timestamptz NOT NULL,
-    gmt_payment timestamptz,
-    gmt_close timestamptz
-  )`,
-  `CREATE INDEX IF NOT EXISTS ${TABLE}_out_trade_no ON ${TABLE} (out_trade_no, app_id)`,
-  `CREATE INDEX IF NOT EXISTS ${TABLE}_gmt_payment ON ${TABLE} (gmt_payment)`,
-  // Refund notifies go where the payment's did; tables made before the sandbox refunded lack it.
-  `ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS notify_url text`,
-];
-
-interface TradeRow {
-  trade_no: string;
-  out_trade_no: string;
-  app_id: string;
-  seller_id: string;
-  subject: string;
-  total_amount: string;
-  trade_status: string;
-  gmt_create: Date | string;
-  gmt_payment: Date | string | null;
-  gmt_close: Date | string | null;
-  notify_url: string | null;
-}
 
 /** The sandbox's own trades, kept in the service's database so that other processes see them too. */
 export class SandboxTrades {
@@ -207,19 +173,7 @@ export class SandboxTrades {
   }
 
   private select(knex: Knex = this.knex): Knex.QueryBuilder {
-    return knex(TABLE).select(
-      'trade_no',
-      'out_trade_no',
-      'app_id',
-      'seller_id',
-      'subject',
-      this.knex.raw('total_amount::text as total_amount'),
-      'trade_status',
-      'gmt_create',
-      'gmt_payment',
-      'gmt_close',
-      'notify_url',
-    );
+    return knex(TABLE).select(...COLUMNS, knex.raw('total_amount::text as total_amount'));
   }
 
   /** Creates the table where it does not exist yet (once per instance). */
@@ -231,37 +185,4 @@ export class SandboxTrades {
 /** The lock payments and refunds of one order take (for the transaction). */
 function lockOrder(trx: Knex.Transaction, appId: string, outTradeNo: string): Promise<unknown> {
   return trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`sandbox-trade:${appId}:${outTradeNo}`]);
-}
-
-function rowOf(trade: SandboxTrade) {
-  return {
-    trade_no: trade.tradeNo,
-    out_trade_no: trade.outTradeNo,
-    app_id: trade.appId,
-    seller_id: trade.sellerId,
-    subject: trade.subject,
-    total_amount: trade.totalAmount,
-    trade_status: trade.tradeStatus,
-    gmt_create: trade.gmtCreate,
-    gmt_payment: trade.gmtPayment,
-    gmt_close: trade.gmtClose,
-    notify_url: trade.notifyUrl ?? null,
-  };
-}
-
-function toTrade(row: TradeRow): SandboxTrade {
-  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
-  return {
-    tradeNo: row.trade_no,
-    outTradeNo: row.out_trade_no,
-    appId: row.app_id,
-    sellerId: row.seller_id,
-    subject: row.subject,
-    totalAmount: row.total_amount,
-    tradeStatus: row.trade_status as SandboxTradeStatus,
-    gmtCreate: new Date(row.gmt_create),
-    gmtPayment: date(row.gmt_payment),
-    gmtClose: date(row.gmt_close),
-    notifyUrl: row.notify_url,
-  };
 }

@@ -25,6 +25,7 @@ const refundable = (over: Partial<PaymentRecord> = {}, remaining = '88.80'): Ref
   payment: { ...payment, ...over },
   paid: Money.parse('88.80'),
   remaining: Money.parse(remaining),
+  refunded: Money.parse('0'),
   pending: null,
 });
 const refund: RefundRecord = {

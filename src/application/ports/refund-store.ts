@@ -9,8 +9,8 @@ export interface RefundRefusal {
   readonly message: string;
 }
 
-/** One row of tb_refund. */
-export interface RefundRecord {
+/** A refund an operator asks for, before Alipay is asked. */
+export interface NewRefund {
   /** Ours, or for an external refund what Alipay's notify named it (out_biz_no). */
   readonly outRequestNo: string;
   readonly orderId: string;
@@ -20,6 +20,10 @@ export interface RefundRecord {
   /** The operator's account name (cli:<user> from the CLI); '' for an external refund. */
   readonly requestedBy: string;
   readonly requestedAt: Date;
+}
+
+/** One row of tb_refund. */
+export interface RefundRecord extends NewRefund {
   readonly origin: RefundOrigin;
   readonly status: RefundStatus;
   /** When Alipay's word settled it; null while pending. */
@@ -27,17 +31,6 @@ export interface RefundRecord {
   /** When Alipay says the money went back (gmt_refund_pay, gmt_refund), or when we learnt it; null unless refunded. */
   readonly refundedAt: Date | null;
   readonly refusal: RefundRefusal | null;
-}
-
-/** A refund an operator asks for, before Alipay is asked. */
-export interface NewRefund {
-  readonly outRequestNo: string;
-  readonly orderId: string;
-  readonly tradeNo: string;
-  readonly amount: Money;
-  readonly reason: string;
-  readonly requestedBy: string;
-  readonly requestedAt: Date;
 }
 
 /**
@@ -114,6 +107,4 @@ export interface RefundStore {
    * `schedule` (anchored at its request) in the same atomic step: each is claimed once across processes.
    */
   claimDue(now: Date, limit: number, schedule: QuerySchedule): Promise<RefundRecord[]>;
-  /** Refunds confirmed with refundedAt in [from, until), in batches: for reconciliation. */
-  refundedBetween(from: Date, until: Date): AsyncIterable<RefundRecord>;
 }

@@ -100,12 +100,6 @@ export class InMemoryRefundStore implements RefundStore {
     return due.map(({ record }) => record);
   }
 
-  async *refundedBetween(from: Date, until: Date): AsyncIterable<RefundRecord> {
-    for (const { record } of this.store.refunds.values()) {
-      if (record.status === 'refunded' && record.refundedAt! >= from && record.refundedAt! < until) yield record;
-    }
-  }
-
   private of(tradeNo: string): RefundRecord[] {
     return [...this.store.refunds.values()].map(({ record }) => record).filter((record) => record.tradeNo === tradeNo);
   }

@@ -6,8 +6,9 @@ import { beijingMidnight, beijingTimestamp } from '../../domain/beijing-time.ts'
 import type { PaymentSnapshot } from '../../domain/payment.ts';
 import { compareRefund, compareTrade, ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
 import { fit } from '../persistence/column-text.ts';
-import { REFUND_STATUS_NOTES, STAGED_ID_WIDTH } from '../persistence/knex-staged-bill.ts';
+import { STAGED_ID_WIDTH } from '../persistence/knex-staged-bill.ts';
 import { runProblems } from '../persistence/reconciliation-run-row.ts';
+import { REFUND_STATUS_NOTES } from '../persistence/staged-bill-refunds.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
 /** Signed fen as knex-staged-bill.ts's to_char prints yuan: ¥1,234.00. */

@@ -12,45 +12,14 @@ import type {
   RefundStore,
 } from '../../application/ports/refund-store.ts';
 import { Money } from '../../domain/money.ts';
-import type { OrderStatus } from '../../domain/order-status.ts';
 import type { QuerySchedule } from '../../domain/query-schedule.ts';
-import {
-  orderAfterRefund,
-  portalRefundOf,
-  type RefundOrigin,
-  type RefundStatus,
-  refundedOf,
-  remainingOf,
-  reviewResolutionNote,
-} from '../../domain/refund.ts';
+import { portalRefundOf, remainingOf } from '../../domain/refund.ts';
 import { INFRA } from '../tokens.ts';
 import { fit } from './column-text.ts';
 import { auditRow } from './knex-admin-audit.ts';
+import { effectsOf } from './refund-effects.ts';
+import { lockPayment, type RefundRow, recordOf, refundsOf } from './refund-rows.ts';
 import { guarded } from './store-errors.ts';
-
-interface RefundRow {
-  out_request_no: string;
-  order_id: string;
-  trade_no: string;
-  amount: string;
-  reason: string;
-  requested_by: string;
-  requested_at: Date;
-  origin: RefundOrigin;
-  status: RefundStatus;
-  settled_at: Date | null;
-  refunded_at: Date | null;
-  refusal_code: string | null;
-  refusal_message: string | null;
-}
-
-interface LockedPayment {
-  order_id: string;
-  amount: string | null;
-  state: string;
-}
-
-const BATCH = 1_000;
 
 /**
  * tb_refund. Every write that weighs refunds against their payment first locks the payment's row
@@ -69,7 +38,7 @@ export class KnexRefundStore implements RefundStore {
         const stored = await trx<RefundRow>('tb_refund').where('out_request_no', fit(refund.outRequestNo, 64)).first();
         if (stored !== undefined) return { outcome: 'duplicate', refund: recordOf(stored) };
         if (payment === undefined || payment.amount === null) return { outcome: 'no_payment' };
-        const refunds = (await refundsOf(trx, refund.tradeNo)).map(recordOf);
+        const refunds = await refundsOf(trx, refund.tradeNo);
         const pending = refunds.find((r) => r.origin === 'ours' && r.status === 'pending');
         if (pending !== undefined) return { outcome: 'pending_exists', pending };
         const remaining = remainingOf(Money.parse(payment.amount), refunds);
@@ -104,7 +73,7 @@ export class KnexRefundStore implements RefundStore {
   }
 
   forTrade(tradeNo: string): Promise<RefundRecord[]> {
-    return guarded(async () => (await refundsOf(this.knex, tradeNo)).map(recordOf));
+    return guarded(async () => await refundsOf(this.knex, tradeNo));
   }
 
   forOrder(orderId: string): Promise<RefundRecord[]> {
@@ -162,7 +131,7 @@ export class KnexRefundStore implements RefundStore {
         const payment = await lockPayment(trx, refund.tradeNo);
         if (payment === undefined) return { outcome: 'nothing_new' };
         // Weighed under the lock: two notifies at once each add only what the other has not.
-        const amount = portalRefundOf(refund.cumulative, (await refundsOf(trx, refund.tradeNo)).map(recordOf));
+        const amount = portalRefundOf(refund.cumulative, await refundsOf(trx, refund.tradeNo));
         if (amount === 'ours_pending') return { outcome: 'ours_pending' };
         if (amount.fen === 0) return { outcome: 'nothing_new' };
         const [row] = await trx('tb_refund')
@@ -204,77 +173,4 @@ export class KnexRefundStore implements RefundStore {
       }),
     );
   }
-
-  async *refundedBetween(from: Date, until: Date): AsyncIterable<RefundRecord> {
-    let after: [Date, string] | null = null;
-    for (;;) {
-      const cursor = after;
-      const rows: RefundRow[] = await guarded(() =>
-        this.knex<RefundRow>('tb_refund')
-          .where('status', 'refunded')
-          .where('refunded_at', '>=', from)
-          .where('refunded_at', '<', until)
-          .modify((query) => {
-            if (cursor) query.whereRaw('(refunded_at, out_request_no) > (?, ?)', cursor);
-          })
-          .orderBy(['refunded_at', 'out_request_no'])
-          .limit(BATCH),
-      );
-      for (const row of rows) yield recordOf(row);
-      if (rows.length < BATCH) return;
-      const last = rows[rows.length - 1]!;
-      after = [last.refunded_at!, last.out_request_no];
-    }
-  }
-}
-
-function lockPayment(trx: Knex.Transaction, tradeNo: string): Promise<LockedPayment | undefined> {
-  return trx<LockedPayment>('tb_payment').where('trade_id', fit(tradeNo, 100)).forUpdate().first('order_id', 'amount', 'state');
-}
-
-function refundsOf(knex: Knex, tradeNo: string): Promise<RefundRow[]> {
-  return knex<RefundRow>('tb_refund').where('trade_no', fit(tradeNo, 100)).orderBy(['requested_at', 'out_request_no']);
-}
-
-/** What a confirmed refund does beside itself, in its transaction, the payment's row already locked. */
-async function effectsOf(trx: Knex.Transaction, refund: RefundRecord, at: Date): Promise<RefundSettled> {
-  const payment = (await lockPayment(trx, refund.tradeNo))!;
-  let orderCanceled = false;
-  const order = await trx('tb_order_info').where('order_id', refund.orderId).forUpdate().first<{ status: number } | undefined>('status');
-  if (order !== undefined && payment.amount !== null) {
-    const refunded = refundedOf((await refundsOf(trx, refund.tradeNo)).map(recordOf));
-    const applied = payment.state === 'applied';
-    const next = orderAfterRefund(order.status as OrderStatus, { applied, amount: Money.parse(payment.amount) }, refunded);
-    if (next !== null) {
-      await trx('tb_order_info').where('order_id', refund.orderId).update({ status: next, update_time: at });
-      orderCanceled = true;
-    }
-  }
-  const resolved = await trx('tb_payment')
-    .where({ trade_id: refund.tradeNo, state: 'needs_review' })
-    .whereNull('resolved_at')
-    .update({
-      resolved_at: at,
-      resolved_by: fit(refund.requestedBy || 'alipay', 64),
-      resolution_note: fit(reviewResolutionNote(refund), 500),
-      update_time: at,
-    });
-  return { refund, orderCanceled, reviewResolved: resolved > 0 };
-}
-
-function recordOf(row: RefundRow): RefundRecord {
-  return {
-    outRequestNo: row.out_request_no,
-    orderId: row.order_id,
-    tradeNo: row.trade_no,
-    amount: Money.parse(row.amount),
-    reason: row.reason,
-    requestedBy: row.requested_by,
-    requestedAt: new Date(row.requested_at),
-    origin: row.origin,
-    status: row.status,
-    settledAt: row.settled_at === null ? null : new Date(row.settled_at),
-    refundedAt: row.refunded_at === null ? null : new Date(row.refunded_at),
-    refusal: row.refusal_code === null ? null : { subCode: row.refusal_code, message: row.refusal_message ?? '' },
-  };
 }

@@ -1,36 +1,19 @@
 import type { Knex } from 'knex';
-import type { ItemCounts, ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
+import type { ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
 import type { DayFacts, RepairKind, StagedBill, UnrecordedTrade } from '../../application/ports/staged-bill.ts';
 import type { BillRow } from '../../application/ports/trade-bill.ts';
 import { beijingMidnight } from '../../domain/beijing-time.ts';
-import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
 import { fit } from './column-text.ts';
-import { runProblems, saveRunRow } from './reconciliation-run-row.ts';
+import { countItems, localTotals, runProblems, saveRunRow, zeroCounts } from './reconciliation-run-row.ts';
+import { lateRefundBindings, missingRefundItems, REFUND_KIND, REFUND_STATUS_NOTE, UNBILLED_REFUNDS } from './staged-bill-refunds.ts';
+import { BEIJING_TEXT, COMPARISON_TIMEOUT_MS, FEN, LONG, ROWS } from './staged-bill-sql.ts';
 import { guarded } from './store-errors.ts';
 
-const ROWS = 'tb_reconciliation_bill_row';
 // Longer than any id we keep (trade_id is varchar(100), order_id varchar(64)), so that a cut id still
 // matches nothing; short enough for a btree, which a hostile 4,000-byte id would overflow.
 export const STAGED_ID_WIDTH = 128;
 // A stage left by a process that died mid-way is swept by the next one opened after this long.
 const ABANDONED_AFTER = "interval '1 day'";
-// Fen of a numeric(10,2) amount, exactly.
-const FEN = (column: string) => `(${column} * 100)::bigint`;
-// A day's comparison goes over every row of the bill and of the day's payments: minutes at a million
-// rows, far past the 5 s every other statement is held to (database.ts), yet still bounded.
-const COMPARISON_TIMEOUT_MS = 15 * 60_000;
-// The client's own bound too (pg's query_timeout), which would otherwise end a long statement at 6 s.
-const LONG = { query_timeout: COMPARISON_TIMEOUT_MS + 1_000 };
-// A 退款 row naming a refund of ours that we hold as pending or refused: the bill says the money went back.
-// What its detail tells staff we hold, and what they should do (in-memory-staged-bill.ts words it alike).
-export const REFUND_STATUS_NOTES = {
-  pending: { held: '本系统中仍在处理中', action: '请在订单时间线上点“向支付宝查询退款”' },
-  refused: { held: '本系统记为退款失败', action: '支付宝账单显示已退款，请核实，勿重复退款' },
-} as const;
-// Yuan of a numeric amount, grouped as admin pages print it: 1,234.00.
-const YUAN_TEXT = (amount: string) => `'¥' || to_char(${amount}, 'FM9,999,999,999,999,999,990.00')`;
-// Beijing has kept UTC+8 without daylight saving since 1991: no time zone data needed.
-const BEIJING_TEXT = (column: string) => `to_char((${column} AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD HH24:MI:SS')`;
 
 /** Opens a stage for `date`'s bill, sweeping stages abandoned long ago. */
 export async function openStage(knex: Knex, date: string): Promise<StagedBill> {
@@ -120,7 +103,7 @@ class KnexStagedBill implements StagedBill {
   lateUnbilledRefunds(from: Date): Promise<string[]> {
     return guarded(async () => {
       const { rows } = await this.knex.raw(
-        `SELECT r.out_request_no FROM tb_refund r WHERE ${this.unbilledRefunds()} ORDER BY r.refunded_at, r.out_request_no`,
+        `SELECT r.out_request_no FROM tb_refund r WHERE ${UNBILLED_REFUNDS} ORDER BY r.refunded_at, r.out_request_no`,
         this.unbilledBindings(from),
       );
       return (rows as Array<{ out_request_no: string }>).map((row) => row.out_request_no);
@@ -142,11 +125,7 @@ class KnexStagedBill implements StagedBill {
         .raw(this.missingItems(facts), [this.date, ...this.unbilledBindings(beijingMidnight(this.date)), ...this.lateBindings(facts)])
         .options(LONG);
       await trx
-        .raw(this.missingRefundItems(facts), [
-          this.date,
-          ...this.unbilledBindings(beijingMidnight(this.date)),
-          ...this.lateRefundBindings(facts),
-        ])
+        .raw(missingRefundItems(facts), [this.date, ...this.unbilledBindings(beijingMidnight(this.date)), ...lateRefundBindings(facts)])
         .options(LONG);
       const counts = await countItems(trx, this.date);
       const local = await localTotals(trx, this.date);
@@ -198,16 +177,6 @@ class KnexStagedBill implements StagedBill {
    */
   private billedItems(): string {
     const compared = `CASE WHEN p.amount IS NULL OR ${FEN('p.amount')} = s.amount THEN 'matched' ELSE 'amount_mismatch' END`;
-    const sameRefundAmount = `${FEN('r.amount')} = abs(s.amount)`;
-    const refundCompared = `CASE WHEN r.out_request_no IS NULL THEN 'refund_unknown'
-      WHEN r.status <> 'refunded' THEN 'refund_status_mismatch'
-      WHEN ${sameRefundAmount} THEN 'refund_matched' ELSE 'refund_amount_mismatch' END`;
-    // Only after a 退款批次号 that named a refund of ours (64 characters at most): detail stays within 300.
-    const { pending, refused } = REFUND_STATUS_NOTES;
-    const statusNote = `'；' || CASE r.status WHEN 'pending' THEN '${pending.held}' ELSE '${refused.held}' END
-      || CASE WHEN ${sameRefundAmount} THEN ''
-              ELSE '，金额也不符（本系统 ' || ${YUAN_TEXT('r.amount')} || '，账单 ' || ${YUAN_TEXT('-s.amount / 100.0')} || '）' END
-      || '；' || CASE r.status WHEN 'pending' THEN '${pending.action}' ELSE '${refused.action}' END`;
     return `
       INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail, refund_no)
       SELECT ?::date, classified.kind, left(s.out_trade_no, 64), left(s.trade_no, 64),
@@ -216,7 +185,7 @@ class KnexStagedBill implements StagedBill {
                   WHEN r.out_request_no IS NOT NULL THEN -${FEN('r.amount')} END,
              s.amount,
              CASE WHEN s.kind = 'refund' THEN '退款批次号 ' || left(coalesce(s.refund_batch_no, '-'), 200)
-                    || CASE WHEN classified.kind = 'refund_status_mismatch' THEN ${statusNote} ELSE '' END
+                    || CASE WHEN classified.kind = 'refund_status_mismatch' THEN ${REFUND_STATUS_NOTE} ELSE '' END
                   WHEN classified.kind = 'unknown_order' THEN '商户订单号在本系统中不存在'
                   ELSE coalesce(s.detail, '') END,
              CASE WHEN s.kind = 'refund' THEN left(s.refund_batch_no, 64) END
@@ -224,7 +193,7 @@ class KnexStagedBill implements StagedBill {
       LEFT JOIN tb_payment p ON s.kind = 'trade' AND s.outcome IS NULL AND p.trade_id = s.trade_no
       LEFT JOIN tb_refund r ON s.kind = 'refund' AND r.out_request_no = s.refund_batch_no AND r.trade_no = s.trade_no
       CROSS JOIN LATERAL (SELECT CASE
-        WHEN s.kind = 'refund' THEN ${refundCompared}
+        WHEN s.kind = 'refund' THEN ${REFUND_KIND}
         WHEN s.outcome IS NOT NULL THEN s.outcome
         WHEN p.id IS NOT NULL THEN ${compared}
         WHEN NOT EXISTS (SELECT 1 FROM tb_order_info o WHERE o.order_id = s.out_trade_no) THEN 'unknown_order'
@@ -241,34 +210,6 @@ class KnexStagedBill implements StagedBill {
       FROM tb_payment p
       WHERE ${this.unbilled()}
         AND NOT (p.create_time >= ? AND ${facts.nextDay === 'not_ready' ? 'true' : 'p.trade_id = ANY(?::text[])'})`;
-  }
-
-  /** Refunds that succeeded that day that no bill names: not this one, not the day before's, and not the next day's for a late one. */
-  private missingRefundItems(facts: DayFacts): string {
-    return `
-      INSERT INTO tb_reconciliation_item (bill_date, kind, order_id, trade_no, local_amount, bill_amount, detail, refund_no)
-      SELECT ?::date, 'refund_missing_in_bill', r.order_id, left(r.trade_no, 64), -${FEN('r.amount')}, NULL,
-             '本地于 ' || ${BEIJING_TEXT('r.refunded_at')} || ' 退款成功（退款请求号 ' || r.out_request_no || '），账单中没有这笔退款',
-             r.out_request_no
-      FROM tb_refund r
-      WHERE ${this.unbilledRefunds()}
-        AND NOT (r.refunded_at >= ? AND ${facts.nextDay === 'not_ready' ? 'true' : 'r.out_request_no = ANY(?::text[])'})`;
-  }
-
-  private lateRefundBindings(facts: DayFacts): Knex.RawBinding[] {
-    return facts.nextDay === 'not_ready'
-      ? [facts.lateFrom]
-      : [facts.lateFrom, [...facts.nextDay.refundsBilled] as unknown as Knex.RawBinding];
-  }
-
-  /** tb_refund r's refunds that succeeded from ? to the day's end that this bill and the day before's stored run do not name. */
-  private unbilledRefunds(): string {
-    return `r.status = 'refunded' AND r.refunded_at >= ? AND r.refunded_at < ?
-      AND NOT EXISTS (SELECT 1 FROM ${ROWS} s
-                      WHERE s.stage_id = ? AND s.kind = 'refund' AND s.trade_no = r.trade_no AND s.refund_batch_no = r.out_request_no)
-      AND NOT EXISTS (SELECT 1 FROM tb_reconciliation_item i
-                      WHERE i.bill_date = ?::date - 1 AND i.kind <> 'refund_missing_in_bill'
-                        AND i.trade_no = left(r.trade_no, 64) AND i.refund_no = r.out_request_no)`;
   }
 
   private lateBindings(facts: DayFacts): Knex.RawBinding[] {
@@ -288,29 +229,3 @@ class KnexStagedBill implements StagedBill {
     return [from, beijingMidnight(this.date, 1), this.stageId, this.date];
   }
 }
-
-async function countItems(trx: Knex.Transaction, date: string): Promise<ItemCounts> {
-  const rows = (await trx('tb_reconciliation_item')
-    .select('kind')
-    .count({ n: '*' })
-    .where('bill_date', date)
-    .groupBy('kind')
-    .options(LONG)) as Array<{ kind: ItemKind; n: string | number }>;
-  const counts = zeroCounts();
-  for (const row of rows) counts[row.kind] = Number(row.n);
-  return counts;
-}
-
-async function localTotals(trx: Knex.Transaction, date: string): Promise<ReconciliationRun['localTotals']> {
-  const { rows } = await trx
-    .raw(
-      `SELECT count(*) AS n, coalesce(sum(${FEN('amount')}), 0) AS fen FROM tb_payment
-     WHERE create_time >= ? AND create_time < ? AND trade_id IS NOT NULL`,
-      [beijingMidnight(date), beijingMidnight(date, 1)],
-    )
-    .options(LONG);
-  const [row] = rows as Array<{ n: string | number; fen: string | number }>;
-  return { count: Number(row?.n ?? 0), amountFen: Number(row?.fen ?? 0) };
-}
-
-const zeroCounts = () => Object.fromEntries(ITEM_KINDS.map((kind) => [kind, 0])) as Record<ItemKind, number>;

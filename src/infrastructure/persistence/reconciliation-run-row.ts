@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
-import type { ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
+import type { ItemCounts, ReconciliationRun } from '../../application/ports/reconciliation-store.ts';
 import type { BillSummary } from '../../application/ports/trade-bill.ts';
+import { beijingMidnight } from '../../domain/beijing-time.ts';
+import { ITEM_KINDS, type ItemKind } from '../../domain/reconciliation.ts';
 import { fit } from './column-text.ts';
+import { FEN, LONG } from './staged-bill-sql.ts';
 
 const MAX_PROBLEMS_KEPT = 20;
 
@@ -28,3 +31,31 @@ export async function saveRunRow(trx: Knex.Transaction, run: ReconciliationRun):
     .onConflict('bill_date')
     .merge();
 }
+
+/** The day's items counted by kind. */
+export async function countItems(trx: Knex.Transaction, date: string): Promise<ItemCounts> {
+  const rows = (await trx('tb_reconciliation_item')
+    .select('kind')
+    .count({ n: '*' })
+    .where('bill_date', date)
+    .groupBy('kind')
+    .options(LONG)) as Array<{ kind: ItemKind; n: string | number }>;
+  const counts = zeroCounts();
+  for (const row of rows) counts[row.kind] = Number(row.n);
+  return counts;
+}
+
+/** The day's payments as we recorded them: how many, and how much. */
+export async function localTotals(trx: Knex.Transaction, date: string): Promise<ReconciliationRun['localTotals']> {
+  const { rows } = await trx
+    .raw(
+      `SELECT count(*) AS n, coalesce(sum(${FEN('amount')}), 0) AS fen FROM tb_payment
+     WHERE create_time >= ? AND create_time < ? AND trade_id IS NOT NULL`,
+      [beijingMidnight(date), beijingMidnight(date, 1)],
+    )
+    .options(LONG);
+  const [row] = rows as Array<{ n: string | number; fen: string | number }>;
+  return { count: Number(row?.n ?? 0), amountFen: Number(row?.fen ?? 0) };
+}
+
+export const zeroCounts = () => Object.fromEntries(ITEM_KINDS.map((kind) => [kind, 0])) as Record<ItemKind, number>;

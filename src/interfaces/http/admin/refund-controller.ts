@@ -3,7 +3,7 @@ import { CheckRefundAsOperator } from '../../../application/check-refund-as-oper
 import { InvalidQuery } from '../../../application/errors.ts';
 import { type RefundOutcome, RefundPayment } from '../../../application/refund-payment.ts';
 import { isOrderId } from '../../../application/show-order-timeline.ts';
-import { RefundNotAllowed } from '../../../domain/refund.ts';
+import { isOutRequestNo, RefundNotAllowed } from '../../../domain/refund.ts';
 import type { AppContext } from '../app-state.ts';
 import { ReadOnlyOperator } from '../middleware/http-errors.ts';
 import { ActionNotices, withNotice } from './action-notices.ts';
@@ -21,8 +21,6 @@ import {
 } from './refund-form.ts';
 import { refundCheckNotice, refundNotice } from './refund-labels.ts';
 
-const OUT_REQUEST_NO = /^[A-Za-z0-9_-]{1,64}$/;
-
 /**
  * 退款 from the back office: the form (what remains, filled in), then a confirmation of what will happen,
  * and only on confirming RefundPayment, whose outcome the order's timeline shows. Every POST passed
@@ -39,8 +37,7 @@ export class RefundController {
   /** POST /admin/refunds/:out_request_no/check: 查询退款 now, shown on the order's timeline. */
   check = async (ctx: AppContext): Promise<void> => {
     const outRequestNo = ctx.params.out_request_no ?? '';
-    if (!OUT_REQUEST_NO.test(outRequestNo))
-      throw new InvalidQuery('out_request_no', 'the refund request no must be 1 to 64 of [0-9A-Za-z_-]');
+    if (!isOutRequestNo(outRequestNo)) throw new InvalidQuery('out_request_no', 'the refund request no must be 1 to 64 of [0-9A-Za-z_-]');
     const operator = operatorOf(ctx);
     const checked = await this.checkRefund.execute(outRequestNo, operator);
     if (checked === null) throw new InvalidQuery('out_request_no', `no refund has the request no ${outRequestNo}`);

@@ -4,7 +4,6 @@ import type { RefundOutcome } from '../../../application/refund-payment.ts';
 import type { PaymentRefunds } from '../../../application/show-order-timeline.ts';
 import { beijingTimestamp } from '../../../domain/beijing-time.ts';
 import type { Money } from '../../../domain/money.ts';
-import type { RefundStatus } from '../../../domain/refund.ts';
 import type { ActionNotice } from './action-notices.ts';
 import { fenText } from './amount.ts';
 
@@ -18,8 +17,6 @@ const REFUSAL_MEANINGS: Readonly<Record<string, string>> = {
   'ACQ.SELLER_BALANCE_NOT_ENOUGH': '商户余额不足',
   'ACQ.TRADE_HAS_FINISHED': '交易已完结',
 };
-
-export const REFUND_STATUS_TITLES: Record<RefundStatus, string> = REFUND_STATUS_WORDS;
 
 /** Alipay's refusal in Chinese, its sub_code beside it; for a sub_code not listed, Alipay's own sub_msg. */
 export function refusalText({ subCode, message }: RefundRefusal): string {
@@ -50,7 +47,7 @@ export function refundTimelineRow(time: string, refund: RefundRecord) {
   return {
     time,
     kind: `timeline-refund timeline-refund-${refund.status}`,
-    title: REFUND_STATUS_TITLES[refund.status],
+    title: REFUND_STATUS_WORDS[refund.status],
     facts: facts.filter((fact) => fact.value !== ''),
     textLabel: '',
     text: '',
@@ -110,7 +107,7 @@ export function refundCheckNotice({ refund, asked, note }: RefundChecked): Actio
     { label: '退款请求号', value: refund.outRequestNo },
     { label: '支付宝交易号', value: refund.tradeNo },
   ];
-  const title = `向支付宝查询退款：${REFUND_STATUS_TITLES[refund.status]}`;
+  const title = `向支付宝查询退款：${REFUND_STATUS_WORDS[refund.status]}`;
   if (!asked && refund.status === 'pending') {
     return { tone: 'pending', title: '尚未查询', lines: ['支付宝建议在发起退款 10 秒后再查询，请稍后再试。'], facts };
   }
