@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +13,7 @@ import { encodeFrame } from '../../src/cli/control/control-protocol.ts';
 import { ConfigError } from '../../src/infrastructure/config.ts';
 import { elapsedMs, waitFor } from '../support/clock.ts';
 import { exchange } from '../support/control-exchange.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const lent = { container: undefined as never, database: 'a test database' };
 const host: CommandHost = { withStores: (work) => work(lent), withAlipay: (work) => work(lent) };
@@ -54,7 +54,7 @@ describe('the control endpoint, with commands of its own', () => {
       },
     },
   };
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-control-')), 'pglite');
+  const dataDir = join(testTempDir('meiduo-control-'), 'pglite');
   let endpoint: ControlEndpoint;
   let control: ControlFile;
   before(async () => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { serviceCommand } from '../support/service-command.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
@@ -40,10 +40,10 @@ function run(
 
 describe('the PGlite lock, held by a live process', { skip: isDeno && 'spawns Node and Deno processes' }, () => {
   const lockedDirectory = () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-lock-')), 'pglite');
+    const dataDir = join(testTempDir('meiduo-lock-'), 'pglite');
     // This test process is alive: its pid in the lock stands for a server running on the directory.
     writeFileSync(`${dataDir}.lock`, String(process.pid));
-    const keys = mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
+    const keys = testTempDir('meiduo-keys-');
     const env = { DATA_DIR: dataDir, PORT: '0', ALIPAY_PUBLIC_KEY_FILE: join(keys, 'a.pem'), APP_PRIVATE_KEY_FILE: join(keys, 'b.pem') };
     return { dataDir, env };
   };

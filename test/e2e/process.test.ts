@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../support/clock.ts';
 import { serviceCommand } from '../support/service-command.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
@@ -37,8 +37,8 @@ describe('the server process', () => {
   });
 
   it('keeps a second process off a PGlite directory in use, and shuts down cleanly on SIGTERM', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-data-')), 'pglite');
-    const keys = mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
+    const dataDir = join(testTempDir('meiduo-data-'), 'pglite');
+    const keys = testTempDir('meiduo-keys-');
     const env = { DATA_DIR: dataDir, ALIPAY_PUBLIC_KEY_FILE: join(keys, 'alipay_public_key.pem') };
     const first = start(env);
     try {
@@ -63,8 +63,8 @@ describe('the server process', () => {
 // so the drain guarantee is Node's only (docs/guarantees.md).
 describe('graceful shutdown', { skip: isDeno ? 'Deno does not drain requests in flight' : false }, () => {
   it('finishes a request in flight before it closes the database and exits', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'meiduo-drain-')), 'pglite');
-    const keys = mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
+    const dataDir = join(testTempDir('meiduo-drain-'), 'pglite');
+    const keys = testTempDir('meiduo-keys-');
     const run = start({
       DATA_DIR: dataDir,
       ALIPAY_PUBLIC_KEY_FILE: join(keys, 'alipay_public_key.pem'),

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +15,7 @@ import { APP_ID, newOrderId } from '../support/alipay-signer.ts';
 import { waitFor, wallClock } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
 import { serviceCommand } from '../support/service-command.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 // Processes coordinate through PostgreSQL (FOR UPDATE SKIP LOCKED); PGlite cannot be shared.
 const url = process.env.DATABASE_URL;
@@ -150,7 +150,7 @@ describe('alipay.trade.query from two server processes on one PostgreSQL', { ski
     // Both key pairs made here with node:crypto: Alipay's signs the fake's answers, the app's our requests.
     const alipayKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    keysDir = mkdtempSync(join(tmpdir(), 'meiduo-coord-'));
+    keysDir = testTempDir('meiduo-coord-');
     const appPrivateKeyFile = join(keysDir, 'app_private_key.pem');
     writeFileSync(appPrivateKeyFile, appKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     gateway = await FakeAlipayGateway.start(alipayKey.privateKey, appKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
@@ -324,7 +324,7 @@ describe('a cluster of two workers: its background process does the daily reconc
   it("asks Alipay for each catch-up day's bill once, from the background process only", async () => {
     const alipayKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const keysDir = mkdtempSync(join(tmpdir(), 'meiduo-cluster-'));
+    const keysDir = testTempDir('meiduo-cluster-');
     const appPrivateKeyFile = join(keysDir, 'app_private_key.pem');
     writeFileSync(appPrivateKeyFile, appKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     const gateway = await FakeAlipayGateway.start(

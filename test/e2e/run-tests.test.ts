@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDeno = 'Deno' in globalThis;
@@ -13,7 +13,7 @@ const isDeno = 'Deno' in globalThis;
 describe('npm test (scripts/run-tests.ts)', { skip: isDeno && 'npm test runs on Node' }, () => {
   /** A project with these test files and our test/_tiers, beside this one's node_modules. */
   function project(files: Record<string, string>): string {
-    const dir = mkdtempSync(join(tmpdir(), 'meiduo-run-tests-'));
+    const dir = testTempDir('meiduo-run-tests-');
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     cpSync(join(root, 'test', '_tiers'), join(dir, 'test', '_tiers'), { recursive: true });

@@ -1,11 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { APP_ID, SELLER_ID, type TestAlipay } from '../support/alipay-signer.ts';
 import { serviceCommand } from '../support/service-command.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = process.env.PG_THROWAWAY_DIR;
@@ -57,7 +57,7 @@ export interface AppProcess {
 
 /** The real server in a process of its own, on the faults cluster. */
 export async function startAppProcess(alipay: TestAlipay, env: Record<string, string> = {}): Promise<AppProcess> {
-  const keys = mkdtempSync(join(tmpdir(), 'meiduo-faults-'));
+  const keys = testTempDir('meiduo-faults-');
   let output = '';
   const child = spawn(process.execPath, serviceCommand('src/main.ts'), {
     cwd: root,

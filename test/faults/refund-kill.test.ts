@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +14,7 @@ import { elapsedMs } from '../support/clock.ts';
 import { FakeAlipayGateway } from '../support/fake-alipay-gateway.ts';
 import { FakeAlipayRefunds } from '../support/fake-alipay-refunds.ts';
 import { serviceCommand } from '../support/service-command.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 import { seedOrder } from '../support/test-app.ts';
 import { faultsUnavailable, startAppProcess } from './fault-support.ts';
 
@@ -41,7 +41,7 @@ describe('a refund whose process is killed between storing it and hearing from A
     await migrate(db.knex);
     gateway = await FakeAlipayGateway.start(alipay.privateKey, appPublicKeyPem);
     book = new FakeAlipayRefunds(gateway);
-    const keyFile = join(mkdtempSync(join(tmpdir(), 'meiduo-refund-kill-')), 'app_private_key.pem');
+    const keyFile = join(testTempDir('meiduo-refund-kill-'), 'app_private_key.pem');
     writeFileSync(keyFile, appKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     env = { ALIPAY_GATEWAY: gateway.url, APP_PRIVATE_KEY_FILE: keyFile, ALIPAY_HTTP_TIMEOUT: '60s' };
   });

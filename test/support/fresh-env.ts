@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/infrastructure/persistence/database.ts';
 import { migrate } from '../../src/infrastructure/persistence/migrations.ts';
+import { testTempDir } from './temp-dir.ts';
 
 /** The environment of a fresh machine: an empty PGlite directory and no keys yet, in a temp folder. */
 export function freshEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'meiduo-fresh-'));
+  const dir = testTempDir('meiduo-fresh-');
   return {
     PORT: '0',
     DATA_DIR: join(dir, 'pglite'),
@@ -45,7 +46,7 @@ async function migratedDirectory(): Promise<string> {
   const version = hash.digest('hex').slice(0, 16);
   const shared = join(tmpdir(), `meiduo-migrated-pglite-${version}`);
   if (existsSync(shared)) return shared;
-  const building = join(mkdtempSync(join(tmpdir(), 'meiduo-migrating-')), 'pglite');
+  const building = join(testTempDir('meiduo-migrating-'), 'pglite');
   const database = openDatabase({ kind: 'pglite', dataDir: building });
   try {
     await migrate(database.knex);

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadAlipayKey } from '../../src/infrastructure/alipay/alipay-key-loader.ts';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
 import { PRODUCTION_ENV } from '../support/production-env.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const PRODUCTION = PRODUCTION_ENV;
 const spki = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-const freshDir = () => mkdtempSync(join(tmpdir(), 'meiduo-keys-'));
+const freshDir = () => testTempDir('meiduo-keys-');
 const isConfigError = (variable: string, pattern: RegExp) => (error: unknown) =>
   error instanceof ConfigError && error.variable === variable && pattern.test(error.message);
 
